@@ -1,0 +1,40 @@
+import { Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EnvironmentConfig } from '../config';
+import { AiInferenceStack } from './ai-inference-stack';
+import { TrainingStack } from './training-stack';
+
+/** Props of {@link AiInfraStage}. */
+export interface AiInfraStageProps extends StageProps {
+  /** The environment this stage deploys, already validated. */
+  readonly config: EnvironmentConfig;
+}
+
+/** The cost allocation tag keys every resource carries. */
+export const COST_TAG_KEYS = ['environment', 'team', 'cost_center', 'project'] as const;
+
+/** One environment: its stacks and its cost allocation tags. */
+export class AiInfraStage extends Stage {
+  /** The GPU inference fleet. */
+  public readonly inference: AiInferenceStack;
+  /** Training capacity and the SageMaker endpoint. */
+  public readonly training: TrainingStack;
+
+  constructor(scope: Construct, id: string, props: AiInfraStageProps) {
+    const { config } = props;
+    super(scope, id, { env: { account: config.account, region: config.region }, ...props });
+
+    this.inference = new AiInferenceStack(this, 'AiInference', { config });
+    this.training = new TrainingStack(this, 'Training', { config });
+
+    const tags: Record<(typeof COST_TAG_KEYS)[number], string> = {
+      environment: config.name,
+      team: config.tags.team,
+      cost_center: config.tags.costCenter,
+      project: config.tags.project,
+    };
+    for (const [key, value] of Object.entries(tags)) {
+      Tags.of(this).add(key, value);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { Stack, TagManager } from 'aws-cdk-lib';
+import { ENVIRONMENTS } from '../../lib/config';
+import { COST_TAG_KEYS } from '../../lib/stacks/ai-infra-stage';
+import { cfnResourcesOf, synthStage } from '../helpers/synth-stage';
+
+/** Tags as rendered into the template: a list of {Key, Value} or a key/value map. */
+function renderedTags(tags: unknown): Record<string, string> {
+  if (Array.isArray(tags)) {
+    return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+  }
+  return (tags ?? {}) as Record<string, string>;
+}
+
+describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s stage', (_name, config) => {
+  const { stage } = synthStage(config);
+  const taggable = cfnResourcesOf(stage).filter((resource) => TagManager.isTaggable(resource));
+
+  test('has taggable resources to check', () => {
+    expect(taggable.length).toBeGreaterThan(0);
+  });
+
+  test.each(COST_TAG_KEYS)('every taggable resource carries the %s tag', (key) => {
+    const untagged = taggable
+      .filter((resource) => {
+        const tags = renderedTags(Stack.of(resource).resolve(resource.tags.renderTags()));
+        return !tags[key];
+      })
+      .map((resource) => resource.node.path);
+    expect(untagged).toEqual([]);
+  });
+
+  test('tags carry the environment config values', () => {
+    const first = taggable[0];
+    const tags = renderedTags(Stack.of(first).resolve(first.tags.renderTags()));
+    expect(tags).toMatchObject({
+      environment: config.name,
+      team: config.tags.team,
+      cost_center: config.tags.costCenter,
+      project: config.tags.project,
+    });
+  });
+});
