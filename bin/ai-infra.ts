@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { selectEnvironments } from '../lib/config';
+import { gitops } from '../lib/config/gitops';
 import { AiInfraStage } from '../lib/stacks/ai-infra-stage';
+import { DeployRoleStack } from '../lib/stacks/deploy-role-stack';
 
-const app = new App();
+// Every stack deploys through the bootstrap roles of the qualifier the deploy role may assume.
+const app = new App({ defaultStackSynthesizer: new DefaultStackSynthesizer({ qualifier: gitops.bootstrapQualifier }) });
 
 for (const config of selectEnvironments(app.node.tryGetContext('env'))) {
   new AiInfraStage(app, config.name, { config });
 }
+
+// The GitHub OIDC roles: one per account, outside the environments, whatever -c env= selects.
+new DeployRoleStack(app, 'AiInfraGitHubRoles', { config: gitops });

@@ -4,3 +4,5 @@ export * from './validation';
 export * from './stacks/ai-infra-stage';
 export * from './stacks/ai-inference-stack';
 export * from './stacks/training-stack';
+export * from './config/gitops';
+export * from './stacks/deploy-role-stack';

@@ -1,0 +1,65 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CheckResult, runCheck } from './check-result';
+import { checkEndpointInService } from './endpoint-check';
+import { checkFleet } from './fleet-check';
+import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
+import { readStackOutputs } from './stack-outputs';
+
+/** The AWS clients the smoke check calls. */
+export interface SmokeCheckClients {
+  readonly cloudFormation: CloudFormationClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly autoScaling: AutoScalingClient;
+  readonly sqs: SQSClient;
+  readonly sageMaker: SageMakerClient;
+}
+
+/** Outputs of `<env>-AiInference` the checks read. */
+export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroupArn', 'AutoScalingGroupName'] as const;
+/** Outputs of `<env>-Training` the checks read. */
+export const TRAINING_OUTPUTS = ['EndpointName'] as const;
+
+export function createClients(region: string): SmokeCheckClients {
+  return {
+    cloudFormation: new CloudFormationClient({ region }),
+    elbv2: new ElasticLoadBalancingV2Client({ region }),
+    autoScaling: new AutoScalingClient({ region }),
+    sqs: new SQSClient({ region }),
+    sageMaker: new SageMakerClient({ region }),
+  };
+}
+
+/** Every check of one environment's deployed stacks: one result per check. */
+export async function runSmokeCheck(clients: SmokeCheckClients, environment: string): Promise<CheckResult[]> {
+  return [...(await inferenceChecks(clients, `${environment}-AiInference`)), ...(await trainingChecks(clients, `${environment}-Training`))];
+}
+
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+  let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
+  const read = await runCheck(`${stackName} outputs`, async () => {
+    outputs = await readStackOutputs(clients.cloudFormation, stackName, INFERENCE_OUTPUTS);
+    return { ok: true, detail: 'read' };
+  });
+  if (!outputs) {
+    return [read];
+  }
+  const o = outputs;
+  return Promise.all([
+    runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
+    runCheck(`${stackName} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
+    runCheck(`${stackName} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
+  ]);
+}
+
+async function trainingChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+  return [
+    await runCheck(`${stackName} endpoint`, async () => {
+      const { EndpointName } = await readStackOutputs(clients.cloudFormation, stackName, TRAINING_OUTPUTS);
+      return checkEndpointInService(clients.sageMaker, EndpointName);
+    }),
+  ];
+}

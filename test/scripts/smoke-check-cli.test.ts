@@ -1,0 +1,124 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient, DescribeStacksCommand, Output } from '@aws-sdk/client-cloudformation';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../../scripts/smoke-check/check-result';
+import { parseArgs, run } from '../../scripts/smoke-check/cli';
+import { SmokeCheckClients } from '../../scripts/smoke-check/smoke-check';
+
+const cloudFormation = mockClient(CloudFormationClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const sqs = mockClient(SQSClient);
+const sageMaker = mockClient(SageMakerClient);
+
+const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs';
+const DLQ = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs-dlq';
+
+function outputs(values: Record<string, string>): Output[] {
+  return Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
+}
+
+const clients = (): SmokeCheckClients => ({
+  cloudFormation: new CloudFormationClient({}),
+  elbv2: new ElasticLoadBalancingV2Client({}),
+  autoScaling: new AutoScalingClient({}),
+  sqs: new SQSClient({}),
+  sageMaker: new SageMakerClient({}),
+});
+
+/** Runs the CLI with AWS_REGION set, returning its exit code and printed lines. */
+async function runCli(argv: string[], env: NodeJS.ProcessEnv = { AWS_REGION: 'eu-central-1' }) {
+  const lines: string[] = [];
+  const regions: string[] = [];
+  const code = await run(argv, env, (region) => (regions.push(region), clients()), (line) => lines.push(line));
+  return { code, lines, regions };
+}
+
+beforeEach(() => {
+  [cloudFormation, elbv2, sqs, sageMaker].forEach((mock) => mock.reset());
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
+    Stacks: [{
+      StackName: 'dev-AiInference', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
+      Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', ModelBucketName: 'b', FileSystemId: 'fs-1' }),
+    }],
+  });
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).resolves({
+    Stacks: [{ StackName: 'dev-Training', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ EndpointName: 'dev-sentiment' }) }],
+  });
+  elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: 'i-1' }, TargetHealth: { State: 'healthy' } }] });
+  sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs' } });
+  sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
+  sageMaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
+});
+
+describe('smoke-check exit codes', () => {
+  test('0 when every check passes, one ok line per check', async () => {
+    const { code, lines } = await runCli(['--env', 'dev']);
+    expect(code).toBe(EXIT_OK);
+    expect(lines).toEqual([
+      'ok   dev-AiInference fleet: 1 of 1 targets healthy',
+      'ok   dev-AiInference queue: exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)',
+      'ok   dev-AiInference dead-letter queue: exists and is empty',
+      'ok   dev-Training endpoint: dev-sentiment is InService',
+    ]);
+  });
+
+  test('1 when a check fails, with one FAIL line naming the reason', async () => {
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
+    const { code, lines } = await runCli(['--env', 'dev']);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
+      `FAIL dev-AiInference dead-letter queue: 2 failed jobs in ${DLQ}: inspect them, fix the cause, then redrive or purge`,
+    ]);
+  });
+
+  test('1 when a stack is not deployed, naming the stack', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).rejects(new Error('Stack with id dev-Training does not exist'));
+    const { code, lines } = await runCli(['--env', 'dev']);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(lines).toContain('FAIL dev-Training endpoint: Error: Stack with id dev-Training does not exist');
+  });
+
+  test('1 with a single line when the inference outputs are missing', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
+      Stacks: [{ StackName: 'dev-AiInference', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ QueueUrl: QUEUE }) }],
+    });
+    const { code, lines } = await runCli(['--env', 'dev']);
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
+      'FAIL dev-AiInference outputs: Error: stack dev-AiInference has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName: deploy the current version of the app',
+    ]);
+  });
+
+  test('2 on an unknown environment, with the usage', async () => {
+    const { code, lines } = await runCli(['--env', 'qa']);
+    expect(code).toBe(EXIT_USAGE);
+    expect(lines[0]).toMatch(/^smoke-check: --env \(qa\) must be one of dev, staging, prod\nusage: smoke-check --env <dev\|staging\|prod>/);
+  });
+
+  test('--region wins over AWS_REGION', async () => {
+    const { regions } = await runCli(['--env', 'dev', '--region', 'us-east-1']);
+    expect(regions).toEqual(['us-east-1']);
+  });
+});
+
+describe('parseArgs', () => {
+  test.each([
+    [['--env'], /^unexpected argument "--env" without a value$/],
+    [['--env', 'dev', '--verbose'], /^unexpected argument "--verbose" without a value$/],
+    [['--stack', 'dev'], /^unexpected argument "--stack"$/],
+    [[], /^--env \(missing\) must be one of dev, staging, prod$/],
+  ])('rejects %j', (argv, message) => {
+    expect(parseArgs(argv, { AWS_REGION: 'eu-central-1' })).toMatch(message);
+  });
+
+  test('needs a region', () => {
+    expect(parseArgs(['--env', 'dev'], {})).toBe('no region: pass --region or set AWS_REGION');
+  });
+
+  test('falls back to AWS_DEFAULT_REGION', () => {
+    expect(parseArgs(['--env', 'prod'], { AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual({ environment: 'prod', region: 'eu-west-1' });
+  });
+});

@@ -1,0 +1,140 @@
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { GetQueueAttributesCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { checkEndpointInService } from '../../scripts/smoke-check/endpoint-check';
+import { checkFleet } from '../../scripts/smoke-check/fleet-check';
+import { checkDeadLetterQueueEmpty, checkQueueExists } from '../../scripts/smoke-check/queue-checks';
+import { runCheck } from '../../scripts/smoke-check/check-result';
+import { readStackOutputs } from '../../scripts/smoke-check/stack-outputs';
+
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const autoScaling = mockClient(AutoScalingClient);
+const sqs = mockClient(SQSClient);
+const sageMaker = mockClient(SageMakerClient);
+const cloudFormation = mockClient(CloudFormationClient);
+
+const TG = 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/dev-inference/abc';
+const ASG = 'dev-inference-fleet';
+const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs';
+const DLQ = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs-dlq';
+
+beforeEach(() => {
+  [elbv2, autoScaling, sqs, sageMaker, cloudFormation].forEach((mock) => mock.reset());
+});
+
+const fleet = () => checkFleet(new ElasticLoadBalancingV2Client({}), new AutoScalingClient({}), TG, ASG);
+
+describe('checkFleet', () => {
+  test('passes with a healthy target', async () => {
+    elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-1' }, TargetHealth: { State: 'healthy' } },
+        { Target: { Id: 'i-2' }, TargetHealth: { State: 'initial' } },
+      ],
+    });
+    await expect(fleet()).resolves.toEqual({ ok: true, detail: '1 of 2 targets healthy' });
+  });
+
+  test('passes when the fleet is at 0 under its schedule', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
+    autoScaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [ASG] }).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 0, MinSize: 0, MaxSize: 2, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
+    });
+    autoScaling.on(DescribeScheduledActionsCommand, { AutoScalingGroupName: ASG }).resolves({
+      ScheduledUpdateGroupActions: [{ ScheduledActionName: 'ScaleDown' }, { ScheduledActionName: 'ScaleUp' }],
+    });
+    await expect(fleet()).resolves.toEqual({ ok: true, detail: 'fleet at 0 under its schedule (ScaleDown, ScaleUp)' });
+  });
+
+  test('fails at 0 without a scheduled action', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 0, MinSize: 0, MaxSize: 2, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
+    });
+    autoScaling.on(DescribeScheduledActionsCommand).resolves({ ScheduledUpdateGroupActions: [] });
+    await expect(fleet()).resolves.toEqual({ ok: false, detail: 'fleet at 0 with no scheduled action to bring it back: nothing will serve requests' });
+  });
+
+  test('fails when instances are wanted but none is healthy', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [{ Target: { Id: 'i-1' }, TargetHealth: { State: 'unhealthy' } }],
+    });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 2, MinSize: 2, MaxSize: 4, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
+    });
+    await expect(fleet()).resolves.toEqual({ ok: false, detail: 'no healthy target (i-1 unhealthy) while the group wants 2 instances (min 2)' });
+  });
+
+  test('fails when the Auto Scaling group does not exist', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    await expect(fleet()).resolves.toEqual({ ok: false, detail: `no healthy target, and the Auto Scaling group ${ASG} does not exist` });
+  });
+});
+
+describe('queue checks', () => {
+  test('the queue passes when it exists', async () => {
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs' } });
+    await expect(checkQueueExists(new SQSClient({}), QUEUE)).resolves.toEqual({ ok: true, detail: 'exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)' });
+  });
+
+  test('a missing queue fails with the SQS error', async () => {
+    sqs.on(GetQueueAttributesCommand).rejects(new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} }));
+    const result = await runCheck('dev-AiInference queue', () => checkQueueExists(new SQSClient({}), QUEUE));
+    expect(result).toEqual({ check: 'dev-AiInference queue', ok: false, detail: 'QueueDoesNotExist: The specified queue does not exist.' });
+  });
+
+  test('an empty dead-letter queue passes', async () => {
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
+    await expect(checkDeadLetterQueueEmpty(new SQSClient({}), DLQ)).resolves.toEqual({ ok: true, detail: 'exists and is empty' });
+  });
+
+  test('a dead-letter queue with messages fails', async () => {
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
+    await expect(checkDeadLetterQueueEmpty(new SQSClient({}), DLQ)).resolves.toEqual({
+      ok: false,
+      detail: `3 failed jobs in ${DLQ}: inspect them, fix the cause, then redrive or purge`,
+    });
+  });
+
+  test('a dead-letter queue without a message count fails', async () => {
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+    await expect(checkDeadLetterQueueEmpty(new SQSClient({}), DLQ)).resolves.toEqual({ ok: false, detail: `${DLQ} did not report ApproximateNumberOfMessages` });
+  });
+});
+
+describe('checkEndpointInService', () => {
+  test('passes when InService', async () => {
+    sageMaker.on(DescribeEndpointCommand, { EndpointName: 'dev-sentiment' }).resolves({ EndpointStatus: 'InService' });
+    await expect(checkEndpointInService(new SageMakerClient({}), 'dev-sentiment')).resolves.toEqual({ ok: true, detail: 'dev-sentiment is InService' });
+  });
+
+  test('fails with the status and the failure reason otherwise', async () => {
+    sageMaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Failed', FailureReason: 'image not found' });
+    await expect(checkEndpointInService(new SageMakerClient({}), 'dev-sentiment')).resolves.toEqual({
+      ok: false,
+      detail: 'dev-sentiment is Failed, not InService: image not found',
+    });
+  });
+});
+
+describe('readStackOutputs', () => {
+  test('returns the named outputs', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).resolves({
+      Stacks: [{ StackName: 'dev-Training', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'EndpointName', OutputValue: 'dev-sentiment' }] }],
+    });
+    await expect(readStackOutputs(new CloudFormationClient({}), 'dev-Training', ['EndpointName'])).resolves.toEqual({ EndpointName: 'dev-sentiment' });
+  });
+
+  test('names the missing outputs', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'dev-AiInference', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [] }],
+    });
+    await expect(readStackOutputs(new CloudFormationClient({}), 'dev-AiInference', ['QueueUrl', 'TargetGroupArn'])).rejects.toThrow(
+      'stack dev-AiInference has no output QueueUrl, TargetGroupArn: deploy the current version of the app',
+    );
+  });
+});
