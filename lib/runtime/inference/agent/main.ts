@@ -1,0 +1,23 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startAgent } from './agent';
+import { loadConfig } from './config';
+import { errorMessage, jsonLineLogger } from './log';
+
+/** Entry point run by systemd: `node agent.js /etc/ai-inference/agent.json`. */
+
+const log = jsonLineLogger(process.stdout);
+try {
+  const config = loadConfig(process.argv, process.env);
+  const agent = startAgent(config, {
+    sqs: new SQSClient({ region: config.region }),
+    autoScaling: new AutoScalingClient({ region: config.region }),
+    log,
+  });
+  process.once('SIGTERM', () => void agent.drain({ reason: 'sigterm' }));
+  // A drained agent exits 0, which systemd (Restart=on-failure) leaves stopped.
+  void agent.drained.then(() => process.exit(0));
+} catch (error) {
+  log('agent_failed', { error: errorMessage(error) });
+  process.exit(1);
+}
