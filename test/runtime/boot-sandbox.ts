@@ -36,10 +36,11 @@ export class BootSandbox {
 
   static async create(): Promise<BootSandbox> {
     const imds = await FakeImds.start({ 'instance-id': 'i-0123456789abcdef0', 'placement/region': 'eu-west-1' });
-    let sandbox: BootSandbox | undefined;
-    const health = await listenOnLoopback((_req, res) => sandbox?.answerHealth(res));
-    sandbox = new BootSandbox(imds, health);
+    const ready: { sandbox?: BootSandbox } = {};
+    const health = await listenOnLoopback((_req, res) => ready.sandbox?.answerHealth(res));
+    const sandbox = new BootSandbox(imds, health);
     sandbox.prepare();
+    ready.sandbox = sandbox;
     return sandbox;
   }
 

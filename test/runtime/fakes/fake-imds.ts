@@ -14,10 +14,11 @@ export class FakeImds {
   private constructor(private readonly server: LoopbackServer) {}
 
   static async start(metadata: Record<string, string> = {}): Promise<FakeImds> {
-    let imds: FakeImds | undefined;
-    const server = await listenOnLoopback((req, res) => imds?.handle(req.method, req.url ?? '', req.headers, res));
-    imds = new FakeImds(server);
+    const ready: { imds?: FakeImds } = {};
+    const server = await listenOnLoopback((req, res) => ready.imds?.handle(req.method, req.url ?? '', req.headers, res));
+    const imds = new FakeImds(server);
     for (const [path, value] of Object.entries(metadata)) imds.metadata.set(path, value);
+    ready.imds = imds;
     return imds;
   }
 
