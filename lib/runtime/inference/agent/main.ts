@@ -4,8 +4,7 @@ import { startAgent } from './agent';
 import { loadConfig } from './config';
 import { errorMessage, jsonLineLogger } from './log';
 
-/** Entry point run by systemd: `node agent.js /etc/ai-inference/agent.json`. */
-
+// Entry point run by systemd: `node-20 agent.js /etc/ai-inference/agent.json`.
 const log = jsonLineLogger(process.stdout);
 try {
   const config = loadConfig(process.argv, process.env);
@@ -15,9 +14,9 @@ try {
     log,
   });
   process.once('SIGTERM', () => void agent.drain({ reason: 'sigterm' }));
-  // A drained agent exits 0, which systemd (Restart=on-failure) leaves stopped.
-  void agent.drained.then(() => process.exit(0));
+  // A drained agent exits 0 (systemd's Restart=on-failure leaves it stopped), once its last log line is out.
+  void agent.drained.then(() => process.stdout.write('', () => process.exit(0)));
 } catch (error) {
   log('agent_failed', { error: errorMessage(error) });
-  process.exit(1);
+  process.exitCode = 1;
 }
