@@ -5,6 +5,7 @@ import { loadConfig, parseConfig } from '../../lib/runtime/inference/agent/confi
 
 const IDENTITY = { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' };
 const FILE = {
+  model: { name: 'llm', version: '7', containerImage: 'public.ecr.aws/acme/llm-server:1.2', gpuMemoryFraction: 0.8 },
   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
   region: 'eu-west-1',
   inferenceUrl: 'http://127.0.0.1:8080/invocations',
@@ -25,6 +26,10 @@ const FILE = {
 describe('agent config', () => {
   test('merges the file with the instance identity from the environment', () => {
     expect(parseConfig(FILE, IDENTITY)).toEqual({ ...FILE, instanceId: 'i-0123', autoScalingGroupName: 'fleet' });
+  });
+
+  test('requires the model served', () => {
+    expect(() => parseConfig({ ...FILE, model: undefined }, IDENTITY)).toThrow(/model \(undefined\) must name the model served/);
   });
 
   test('rejects an empty string field', () => {

@@ -28,6 +28,7 @@ export class AgentWorld {
   /** The config file a drill's agent reads, before the identity variables are added. */
   configFile(overrides: Partial<AgentConfig> = {}): Record<string, unknown> {
     return {
+      model: { name: 'llm', version: '7', containerImage: 'public.ecr.aws/acme/llm-server:1.2', gpuMemoryFraction: 0.8 },
       queueUrl: this.aws.queueUrl,
       region: 'eu-west-1',
       inferenceUrl: this.inference.url,

@@ -70,6 +70,6 @@ export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
   };
   watcher.start((notice) => void agent.drain(notice));
   consumer.start();
-  log('agent_started', { queueUrl: config.queueUrl, instanceId: config.instanceId });
+  log('agent_started', { queueUrl: config.queueUrl, instanceId: config.instanceId, model: config.model });
   return agent;
 }

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
  * variables (INSTANCE_ID, AUTOSCALING_GROUP_NAME). Durations are seconds.
  */
 export interface AgentConfig {
+  /** The model the instance serves, logged with every start. */
+  readonly model: { readonly name: string; readonly version: string; readonly containerImage: string; readonly gpuMemoryFraction: number };
   /** URL of the job queue. */
   readonly queueUrl: string;
   /** Region of the queue and the Auto Scaling group. */
@@ -56,6 +58,10 @@ const SECOND_FIELDS = [
 /** Checks a parsed config file and the identity variables; throws one error naming every problem. */
 export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEnv): AgentConfig {
   const problems: string[] = [];
+  const model = file.model as Record<string, unknown> | undefined;
+  if (typeof model?.name !== 'string' || typeof model.version !== 'string') {
+    problems.push(`model (${JSON.stringify(model)}) must name the model served: { name, version, containerImage, gpuMemoryFraction }`);
+  }
   for (const field of STRING_FIELDS) {
     if (typeof file[field] !== 'string' || (file[field] as string).length === 0) {
       problems.push(`${field} (${JSON.stringify(file[field])}) must be a non-empty string`);
