@@ -32,7 +32,7 @@ export class JobRunner {
     return this.running;
   }
 
-  /** Refuses every later message: a message received while draining goes back at once. */
+  /** Refuses every later message: one received while draining is failed back to the queue. */
   stopAccepting(): void {
     this.accepting = false;
   }
