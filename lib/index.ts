@@ -6,3 +6,4 @@ export * from './stacks/ai-inference-stack';
 export * from './stacks/training-stack';
 export * from './config/gitops';
 export * from './stacks/deploy-role-stack';
+export * from './constructs/inference/inference-runtime';

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
+
+const IDENTITY = { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' };
+const FILE = {
+  model: { name: 'llm', version: '7', containerImage: 'public.ecr.aws/acme/llm-server:1.2', gpuMemoryFraction: 0.8 },
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+  region: 'eu-west-1',
+  inferenceUrl: 'http://127.0.0.1:8080/invocations',
+  jobTimeoutSeconds: 900,
+  visibilityTimeoutSeconds: 60,
+  heartbeatIntervalSeconds: 20,
+  waitTimeSeconds: 20,
+  retryDelaySeconds: 30,
+  drainTimeoutSeconds: 900,
+  drainMarginSeconds: 15,
+  imdsEndpoint: 'http://169.254.169.254',
+  imdsPollIntervalSeconds: 5,
+  protectionReleaseDelaySeconds: 10,
+  lifecycleRetryIntervalSeconds: 10,
+  terminationLifecycleHookName: 'drain',
+};
+
+describe('agent config', () => {
+  test('merges the file with the instance identity from the environment', () => {
+    expect(parseConfig(FILE, IDENTITY)).toEqual({ ...FILE, instanceId: 'i-0123', autoScalingGroupName: 'fleet' });
+  });
+
+  test('requires the model served', () => {
+    expect(() => parseConfig({ ...FILE, model: undefined }, IDENTITY)).toThrow(/model \(undefined\) must name the model served/);
+  });
+
+  test('rejects an empty string field', () => {
+    expect(() => parseConfig({ ...FILE, queueUrl: '' }, IDENTITY)).toThrow(/queueUrl \(""\) must be a non-empty string/);
+  });
+
+  test('rejects a negative duration', () => {
+    expect(() => parseConfig({ ...FILE, drainMarginSeconds: -1 }, IDENTITY)).toThrow(/drainMarginSeconds \(-1\) must be a number >= 0/);
+  });
+
+  test('rejects a fractional SQS duration', () => {
+    expect(() => parseConfig({ ...FILE, retryDelaySeconds: 0.5 }, IDENTITY)).toThrow(/retryDelaySeconds \(0.5\) must be a whole number/);
+  });
+
+  test('rejects a heartbeat not shorter than the visibility timeout', () => {
+    expect(() => parseConfig({ ...FILE, heartbeatIntervalSeconds: 60 }, IDENTITY))
+      .toThrow(/heartbeatIntervalSeconds \(60\) must be > 0 and < visibilityTimeoutSeconds \(60\)/);
+  });
+
+  test('rejects a long-poll wait outside 1-20 s', () => {
+    expect(() => parseConfig({ ...FILE, waitTimeSeconds: 0 }, IDENTITY)).toThrow(/waitTimeSeconds \(0\) must be between 1 and 20/);
+  });
+
+  test('requires the instance identity', () => {
+    expect(() => parseConfig(FILE, {})).toThrow(/INSTANCE_ID is not set[\s\S]*AUTOSCALING_GROUP_NAME is not set/);
+  });
+
+  test('reads the file named by the first argument', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+    try {
+      writeFileSync(join(dir, 'agent.json'), JSON.stringify(FILE));
+      expect(loadConfig(['node', 'agent.js', join(dir, 'agent.json')], IDENTITY).queueUrl).toBe(FILE.queueUrl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('needs a config file path', () => {
+    expect(() => loadConfig(['node', 'agent.js'], IDENTITY)).toThrow(/pass its path as the first argument or in AGENT_CONFIG/);
+  });
+});

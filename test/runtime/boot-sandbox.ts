@@ -1,0 +1,129 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootEnvFile, modelEnvFile } from '../../lib/constructs/inference/runtime-files';
+import { FakeImds } from './fakes/fake-imds';
+import { LoopbackServer, listenOnLoopback } from './fakes/http';
+
+const BOOT_SCRIPT = join(__dirname, '../../lib/runtime/inference/boot.sh');
+const STUB = join(__dirname, 'sandbox/stub.sh');
+const STUBBED_COMMANDS = ['aws', 'docker', 'dnf', 'mount', 'systemctl', 'amazon-cloudwatch-agent-ctl'];
+export const MODEL_KEY = 'models/llm/7/model.tar.gz';
+
+/** What a sandboxed instance's boot looks like to the test. */
+export interface BootOutcome {
+  readonly exitCode: number | null;
+  readonly output: string;
+}
+
+/**
+ * A temp root standing in for one instance's (and the shared EFS cache's) file system, with
+ * recording stubs for the commands that would change the machine, a fake S3 directory, a fake
+ * IMDS and a health endpoint on loopback. The health endpoint answers 503 `unhealthyAnswers`
+ * times, then 200, recording `health 200` in the same log the stubs write.
+ */
+export class BootSandbox {
+  readonly root = mkdtempSync(join(tmpdir(), 'boot-sandbox-'));
+  readonly record = join(this.root, 'stub-calls.log');
+  readonly s3Dir = join(this.root, 'fake-s3');
+  readonly modelDir = join(this.root, 'models/llm/7');
+  unhealthyAnswers = 0;
+  healthy = true;
+
+  private constructor(private readonly imds: FakeImds, private readonly health: LoopbackServer) {}
+
+  static async create(): Promise<BootSandbox> {
+    const imds = await FakeImds.start({ 'instance-id': 'i-0123456789abcdef0', 'placement/region': 'eu-west-1' });
+    const ready: { sandbox?: BootSandbox } = {};
+    const health = await listenOnLoopback((_req, res) => ready.sandbox?.answerHealth(res));
+    const sandbox = new BootSandbox(imds, health);
+    sandbox.prepare();
+    ready.sandbox = sandbox;
+    return sandbox;
+  }
+
+  /** The stub calls (and `health 200` answers) in order. */
+  calls(): string[] {
+    return existsSync(this.record) ? readFileSync(this.record, 'utf8').trim().split('\n') : [];
+  }
+
+  /** Puts a model archive at the model's key in the fake S3: a real tarball, or `corrupt` bytes. */
+  putModelArchive(kind: 'valid' | 'corrupt'): void {
+    const target = join(this.s3Dir, MODEL_KEY);
+    mkdirSync(join(target, '..'), { recursive: true });
+    if (kind === 'corrupt') {
+      writeFileSync(target, 'this is not a gzip archive');
+      return;
+    }
+    const content = join(this.root, 'model-content');
+    mkdirSync(content, { recursive: true });
+    writeFileSync(join(content, 'weights.bin'), 'weights');
+    spawnSync('tar', ['-czf', target, '-C', content, '.'], { stdio: 'ignore' });
+  }
+
+  /** Runs boot.sh as an instance would, with short timeouts. */
+  boot(extraEnv: Record<string, string> = {}): Promise<BootOutcome> {
+    const child = spawn('bash', [BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')], {
+      env: {
+        PATH: `${join(this.root, 'bin')}:${process.env.PATH}`,
+        HOME: this.root,
+        TMPDIR: join(this.root, 'tmp'),
+        ROOT: this.root,
+        IMDS_ENDPOINT: this.imds.url,
+        HEALTH_URL: `${this.health.url}/health`,
+        HEALTH_POLL_SECONDS: '0.1',
+        LOCK_TIMEOUT_SECONDS: '10',
+        NODE_BIN: '/usr/bin/node-20',
+        CWAGENT_CTL: join(this.root, 'bin/amazon-cloudwatch-agent-ctl'),
+        STUB_RECORD: this.record,
+        FAKE_ASG_NAME: 'inference-fleet',
+        FAKE_S3_DIR: this.s3Dir,
+        ...extraEnv,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    return new Promise((resolve) => child.on('close', (exitCode) => resolve({ exitCode, output })));
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.imds.close(), this.health.close()]);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private answerHealth(res: ServerResponse): void {
+    if (this.healthy && this.unhealthyAnswers === 0) {
+      appendFileSync(this.record, 'health 200\n');
+      res.writeHead(200).end();
+      return;
+    }
+    this.unhealthyAnswers = Math.max(0, this.unhealthyAnswers - 1);
+    res.writeHead(503).end();
+  }
+
+  private prepare(): void {
+    for (const dir of ['bin', 'tmp', 'etc/ai-inference', 'fake-s3']) mkdirSync(join(this.root, dir), { recursive: true });
+    for (const command of STUBBED_COMMANDS) symlinkSync(STUB, join(this.root, 'bin', command));
+    const modelEnv = join(this.root, 'etc/ai-inference/model.env');
+    writeFileSync(modelEnv, modelEnvFile({ MAX_BATCH_SIZE: '8' }));
+    writeFileSync(join(this.root, 'etc/ai-inference/boot.env'), bootEnvFile({
+      modelBucketName: 'model-bucket',
+      modelName: 'llm',
+      modelVersion: '7',
+      containerImage: 'public.ecr.aws/acme/llm-server:1.2',
+      gpuMemoryFraction: 0.8,
+      modelEnvFile: modelEnv,
+      fileSystemId: 'fs-0123',
+      accessPointId: 'fsap-0456',
+      logGroupName: '/ai/inference',
+      launchLifecycleHookName: 'launch-hook',
+      healthCheckTimeoutSeconds: 2,
+      agentBundle: '/opt/ai-inference/agent.js',
+      agentConfig: '/etc/ai-inference/agent.json',
+      agentStopTimeoutSeconds: 960,
+    }));
+  }
+}

@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BootOutcome, BootSandbox, MODEL_KEY } from './boot-sandbox';
+
+const CONTINUE = /^aws autoscaling complete-lifecycle-action .*--lifecycle-hook-name launch-hook .*--lifecycle-action-result CONTINUE$/;
+const ABANDON = /^aws autoscaling complete-lifecycle-action .*--lifecycle-action-result ABANDON$/;
+
+describe('boot.sh on the first instance of a model version', () => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create();
+    sandbox.putModelArchive('valid');
+    sandbox.unhealthyAnswers = 3;
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('exits 0', () => {
+    expect(outcome).toMatchObject({ exitCode: 0 });
+  });
+
+  test('downloads the model archive of the configured name and version', () => {
+    expect(sandbox.calls()).toContainEqual(expect.stringMatching(
+      new RegExp(`^aws s3 cp .*s3://model-bucket/${MODEL_KEY} `),
+    ));
+  });
+
+  test('extracts the model into the cache and publishes it with the ready marker', () => {
+    expect(readFileSync(join(sandbox.modelDir, 'weights.bin'), 'utf8')).toBe('weights');
+    expect(existsSync(join(sandbox.modelDir, 'ready'))).toBe(true);
+    expect(readdirSync(join(sandbox.modelDir, '..')).filter((name) => name.includes('.tmp.'))).toEqual([]);
+  });
+
+  test('mounts the file system over TLS with IAM through the access point', () => {
+    expect(sandbox.calls()).toContain(`mount -t efs -o tls,iam,accesspoint=fsap-0456 fs-0123:/ ${sandbox.root}/models`);
+  });
+
+  test('installs only efs-utils, the CloudWatch agent and Node.js 20 from dnf', () => {
+    expect(sandbox.calls().filter((call) => call.startsWith('dnf '))).toEqual([
+      'dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20',
+    ]);
+  });
+
+  test('starts the inference container with the GPUs, MODEL_PATH, GPU_MEMORY_FRACTION and restart always', () => {
+    const run = sandbox.calls().find((call) => call.startsWith('docker run'));
+    expect(run).toContain('--restart always --gpus all -p 8080:8080');
+    expect(run).toContain(`-e MODEL_PATH=${sandbox.modelDir}`);
+    expect(run).toContain('-e GPU_MEMORY_FRACTION=0.8');
+    expect(run).toContain(`--env-file ${sandbox.root}/etc/ai-inference/model.env`);
+    expect(run).toMatch(/ public\.ecr\.aws\/acme\/llm-server:1\.2$/);
+  });
+
+  test('ships the container log to /ai/inference', () => {
+    const run = sandbox.calls().find((call) => call.startsWith('docker run'));
+    expect(run).toContain('--log-driver awslogs --log-opt awslogs-region=eu-west-1 --log-opt awslogs-group=/ai/inference');
+  });
+
+  test('publishes GPUUtilization to AI/Custom with the AutoScalingGroupName dimension', () => {
+    const config = JSON.parse(readFileSync(join(sandbox.root, 'etc/ai-inference/cloudwatch-agent.json'), 'utf8'));
+    expect(config.metrics.namespace).toBe('AI/Custom');
+    expect(config.metrics.append_dimensions.AutoScalingGroupName).toBe('${aws:AutoScalingGroupName}');
+    expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
+    expect(config.metrics.metrics_collected.nvidia_gpu.measurement).toContainEqual(
+      { name: 'utilization_gpu', rename: 'GPUUtilization', unit: 'Percent' },
+    );
+  });
+
+  test('ships the boot and agent logs to /ai/inference', () => {
+    const config = JSON.parse(readFileSync(join(sandbox.root, 'etc/ai-inference/cloudwatch-agent.json'), 'utf8'));
+    const groups = config.logs.logs_collected.files.collect_list.map((file: { log_group_name: string }) => file.log_group_name);
+    expect(new Set(groups)).toEqual(new Set(['/ai/inference']));
+    expect(sandbox.calls()).toContain(
+      `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${sandbox.root}/etc/ai-inference/cloudwatch-agent.json`,
+    );
+  });
+
+  test('starts the queue agent under systemd with the instance identity', () => {
+    const unit = readFileSync(join(sandbox.root, 'etc/systemd/system/ai-inference-agent.service'), 'utf8');
+    expect(unit).toContain('ExecStart=/usr/bin/node-20 /opt/ai-inference/agent.js /etc/ai-inference/agent.json');
+    expect(unit).toContain('TimeoutStopSec=960');
+    expect(readFileSync(join(sandbox.root, 'etc/ai-inference/instance.env'), 'utf8')).toBe(
+      'INSTANCE_ID=i-0123456789abcdef0\nAUTOSCALING_GROUP_NAME=inference-fleet\nAWS_REGION=eu-west-1\n',
+    );
+    expect(sandbox.calls()).toContain('systemctl enable --now ai-inference-agent.service');
+  });
+
+  test('CONTINUEs the launch lifecycle action only after /health answered 200', () => {
+    const calls = sandbox.calls();
+    const healthy = calls.indexOf('health 200');
+    const continued = calls.findIndex((call) => CONTINUE.test(call));
+    expect(healthy).toBeGreaterThan(-1);
+    expect(continued).toBeGreaterThan(healthy);
+    expect(calls.filter((call) => CONTINUE.test(call))).toHaveLength(1);
+    expect(calls.some((call) => ABANDON.test(call))).toBe(false);
+  });
+});
+
+describe('boot.sh on an instance that finds the model cached', () => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create();
+    mkdirSync(sandbox.modelDir, { recursive: true });
+    writeFileSync(join(sandbox.modelDir, 'ready'), '');
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('skips the download', () => {
+    expect(outcome).toMatchObject({ exitCode: 0 });
+    expect(sandbox.calls().some((call) => call.startsWith('aws s3 cp'))).toBe(false);
+    expect(outcome.output).toMatch(/model cache hit/);
+  });
+
+  test('still CONTINUEs the launch lifecycle action', () => {
+    expect(sandbox.calls().filter((call) => CONTINUE.test(call))).toHaveLength(1);
+  });
+});
+
+describe('boot.sh on two instances booting at once', () => {
+  test('downloads the model once, under the lock', async () => {
+    const sandbox = await BootSandbox.create();
+    try {
+      sandbox.putModelArchive('valid');
+      const outcomes = await Promise.all([
+        sandbox.boot({ FAKE_S3_DELAY_SECONDS: '0.5' }),
+        sandbox.boot({ FAKE_S3_DELAY_SECONDS: '0.5' }),
+      ]);
+      expect(outcomes.map((o) => o.exitCode)).toEqual([0, 0]);
+      expect(sandbox.calls().filter((call) => call.startsWith('aws s3 cp'))).toHaveLength(1);
+      expect(sandbox.calls().filter((call) => CONTINUE.test(call))).toHaveLength(2);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
+describe.each([
+  ['a corrupt model archive', 'corrupt' as const, /model archive .* is corrupt.*FAILED while caching model llm\/7 /s],
+  ['a missing model archive', undefined, /could not download s3:\/\/model-bucket\/.*FAILED while caching model llm\/7 /s],
+])('boot.sh with %s', (_name, archive, reason) => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create();
+    if (archive) sandbox.putModelArchive(archive);
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('fails with the reason in the log', () => {
+    expect(outcome.exitCode).not.toBe(0);
+    expect(outcome.output).toMatch(reason);
+    expect(readFileSync(join(sandbox.root, 'var/log/ai-inference/boot.log'), 'utf8')).toMatch(reason);
+  });
+
+  test('leaves no ready marker and no partial extract', () => {
+    expect(existsSync(sandbox.modelDir)).toBe(false);
+    expect(readdirSync(join(sandbox.modelDir, '..')).filter((name) => name.includes('.tmp.'))).toEqual([]);
+  });
+
+  test('ABANDONs the launch lifecycle action and never starts the container', () => {
+    const calls = sandbox.calls();
+    expect(calls.filter((call) => ABANDON.test(call))).toHaveLength(1);
+    expect(calls.some((call) => CONTINUE.test(call))).toBe(false);
+    expect(calls.some((call) => call.startsWith('docker run'))).toBe(false);
+  });
+});
+
+describe('boot.sh when /health never answers 200', () => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create();
+    sandbox.putModelArchive('valid');
+    sandbox.healthy = false;
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('ABANDONs after the health check timeout, with the reason in the log', () => {
+    expect(outcome.exitCode).not.toBe(0);
+    expect(outcome.output).toMatch(/did not answer 200 on .*\/health within 2s/);
+    expect(sandbox.calls().filter((call) => ABANDON.test(call))).toHaveLength(1);
+  });
+
+  test('never CONTINUEs and never starts the queue agent', () => {
+    const calls = sandbox.calls();
+    expect(calls.some((call) => CONTINUE.test(call))).toBe(false);
+    expect(calls).not.toContain('systemctl enable --now ai-inference-agent.service');
+  });
+});
