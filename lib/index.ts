@@ -4,3 +4,6 @@ export * from './validation';
 export * from './stacks/ai-infra-stage';
 export * from './stacks/ai-inference-stack';
 export * from './stacks/training-stack';
+export * from './nag';
+export * from './constructs/cost/environment-budget';
+export * from './stacks/cost-stack';
