@@ -25,7 +25,7 @@ export function gpuGroup(scope: Construct, id: string, options: GpuGroupOptions 
   return new CfnAutoScalingGroup(scope, id, {
     minSize: String(options.minSize ?? 0),
     maxSize: String(options.maxSize ?? 2),
-    availabilityZones: ['us-east-1a'],
+    vpcZoneIdentifier: ['subnet-12345678'],
     placementGroup: placementGroup?.ref,
     mixedInstancesPolicy: {
       launchTemplate: {

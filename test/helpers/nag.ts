@@ -9,7 +9,9 @@ import * as path from 'path';
  * - with an error finding, `app.synth()` throws (under jest, NODE_ENV=test makes the app
  *   "in-memory" and the error message holds the whole report); under `cdk synth` the app
  *   prints the report and exits with code 1;
- * - warnings alone never throw: they are printed and written to the report.
+ * - a pack's warnings alone do not throw for CostTagging and GpuCost (they report success
+ *   unless an error is found); cdk-nag's own packs (AwsSolutionsChecks) report failure on any
+ *   finding, so their warnings fail the synth until some acknowledgement exists in the app.
  * These helpers synthesize once and read the report file, so one synth serves many assertions.
  */
 
@@ -47,10 +49,14 @@ interface ValidationReportJson {
 /** Synthesizes `app` with its registered packs and collects their findings from the report. */
 export function synthWithNag(app: App): NagSynthResult {
   let error: Error | undefined;
+  // The app prints the report it also writes to the file: keep the test output to failures.
+  const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
     app.synth();
   } catch (e) {
     error = e as Error;
+  } finally {
+    printed.mockRestore();
   }
   const reportFile = path.join(app.outdir, 'validation-report.json');
   if (!fs.existsSync(reportFile)) {
@@ -87,4 +93,9 @@ export function ruleNamesAt(result: NagSynthResult, pluginName: string, construc
     .filter((f) => f.pluginName === pluginName && f.constructPath === constructPath)
     .map((f) => f.ruleName)
     .sort();
+}
+
+/** The findings of rule `ruleId`, with or without a `[finding]`, on the construct at `constructPath`. */
+export function ruleFindingsAt(result: NagSynthResult, ruleId: string, constructPath: string): NagFinding[] {
+  return result.findings.filter((f) => (f.ruleName === ruleId || f.ruleName.startsWith(`${ruleId}[`)) && f.constructPath === constructPath);
 }
