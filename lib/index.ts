@@ -7,3 +7,6 @@ export * from './stacks/training-stack';
 export * from './config/gitops';
 export * from './stacks/deploy-role-stack';
 export * from './constructs/inference/inference-runtime';
+export * from './nag';
+export * from './constructs/cost/environment-budget';
+export * from './stacks/cost-stack';

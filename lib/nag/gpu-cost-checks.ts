@@ -1,0 +1,128 @@
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { NagRule } from './nag-rule';
+import { isWithin } from './resource-lookup';
+import { CheckpointBucketNoncurrentExpiry } from './rules/checkpoint-bucket-noncurrent-expiry';
+import { EbsVolumeGp3 } from './rules/ebs-volume-gp3';
+import { gpuFleetMaxSize } from './rules/gpu-fleet-max-size';
+import { GpuFleetScalesToZero } from './rules/gpu-fleet-scales-to-zero';
+import { instanceTypeAllowed } from './rules/instance-type-allowed';
+import { LogGroupRetention } from './rules/log-group-retention';
+import { SageMakerEndpointScalableTarget } from './rules/sage-maker-endpoint-scalable-target';
+import { SpotMaxPriceBelowOnDemand } from './rules/spot-max-price-below-on-demand';
+import { TrainingClusterIdleShutdown } from './rules/training-cluster-idle-shutdown';
+
+/** The limits one environment's GPU cost rules enforce. */
+export interface GpuCostLimits {
+  /** Highest MaxSize (Auto Scaling group) or total target capacity (EC2 Fleet) of a GPU fleet. */
+  readonly maxGpuInstancesPerFleet: number;
+  /** GPU and SageMaker instance types the environment may use. */
+  readonly allowedInstanceTypes: readonly string[];
+  /** Whether every GPU fleet must be able to reach 0 instances (true outside prod). */
+  readonly requireScaleToZero: boolean;
+}
+
+/** Props of {@link GpuCostChecks}. */
+export interface GpuCostChecksProps extends NagPackProps, GpuCostLimits {}
+
+interface PackRule {
+  readonly rule: NagRule;
+  readonly level: NagMessageLevel;
+  readonly info: string;
+  readonly explanation: string;
+}
+
+/**
+ * cdk-nag pack `GpuCost`: the GPU cost rules, with one environment's limits, checked on the
+ * resources below `scope` only. cdk-nag 3 hands every pack the whole app whatever it was
+ * registered on (`scope` only places its optional metadata aspect), so register one pack per
+ * Stage, each with that Stage as `scope` and its own limits.
+ */
+export class GpuCostChecks extends NagPack {
+  public readonly name = 'GpuCost';
+  /** The ids of the rules this pack applies, e.g. `GpuCost-GpuFleetMaxSize`. */
+  public readonly ruleIds: string[];
+  private readonly scope?: IConstruct;
+  private readonly rules: readonly PackRule[];
+
+  constructor(scope: IConstruct | undefined, props: GpuCostChecksProps) {
+    super(scope, props);
+    this.packName = 'GpuCost';
+    this.scope = scope;
+    const { maxGpuInstancesPerFleet: cap, allowedInstanceTypes: allowed } = props;
+    this.rules = [
+      {
+        rule: gpuFleetMaxSize(cap),
+        level: NagMessageLevel.ERROR,
+        info: `A GPU Auto Scaling group's MaxSize, or a GPU EC2 Fleet's target capacity, is above this environment's cap of ${cap} instances.`,
+        explanation: 'One runaway fleet can exhaust the month\'s budget in hours. Lower the size, or raise guardrails.maxGpuInstancesPerFleet in the environment config.',
+      },
+      ...(props.requireScaleToZero ? [{
+        rule: GpuFleetScalesToZero,
+        level: NagMessageLevel.ERROR,
+        info: 'A GPU fleet outside prod cannot reach 0 instances: it needs MinSize 0 plus a scheduled scale-down or an idle-shutdown alarm (an EC2 Fleet: target 0 or an idle-shutdown alarm).',
+        explanation: 'Idle GPUs outside prod are pure waste: nights, weekends and idle hours should cost nothing.',
+      }] : []),
+      {
+        rule: instanceTypeAllowed(allowed),
+        level: NagMessageLevel.ERROR,
+        info: `The instance type named in the finding is not in this environment's allow-list (${allowed.join(', ')}).`,
+        explanation: 'Each environment may only run the GPU and SageMaker types its config allows. Pick an allowed type, or add it to guardrails.allowedInstanceTypes.',
+      },
+      {
+        rule: SpotMaxPriceBelowOnDemand,
+        level: NagMessageLevel.ERROR,
+        info: 'The spot max price is at or above the on-demand price of the instance type named in the finding, or that type has no known on-demand price.',
+        explanation: 'A spot max price above on-demand pays more than on-demand for capacity that can be taken away. Lower it, or leave it unset (spot then caps at on-demand).',
+      },
+      {
+        rule: EbsVolumeGp3,
+        level: NagMessageLevel.WARN,
+        info: 'The EBS volume named in the finding is gp2, io1 or magnetic (an unset type is gp2).',
+        explanation: 'gp3 costs about 20 % less than gp2 with a higher baseline, and io2 supersedes io1 at the same price. Set the volume type to gp3.',
+      },
+      {
+        rule: LogGroupRetention,
+        level: NagMessageLevel.ERROR,
+        info: 'The log group has no retention: its logs are kept, and billed, forever.',
+        explanation: 'Set a retention, e.g. logRetention from the environment config.',
+      },
+      {
+        rule: SageMakerEndpointScalableTarget,
+        level: NagMessageLevel.ERROR,
+        info: 'The SageMaker endpoint variant named in the finding has no Application Auto Scaling scalable target.',
+        explanation: 'Without one, the variant runs its initial instance count around the clock. Add autoscaling on invocations per instance.',
+      },
+      {
+        rule: TrainingClusterIdleShutdown,
+        level: NagMessageLevel.ERROR,
+        info: 'The training cluster has no idle-shutdown alarm: an enabled GPUUtilization alarm whose action reaches it (a dimension naming it, a scaling policy of it, or a Lambda function whose environment names it).',
+        explanation: 'A training cluster left running after its job finishes bills for every idle GPU hour.',
+      },
+      {
+        rule: CheckpointBucketNoncurrentExpiry,
+        level: NagMessageLevel.WARN,
+        info: 'The checkpoint bucket has no enabled lifecycle rule expiring noncurrent versions.',
+        explanation: 'Every checkpoint save keeps the previous version in a versioned bucket, which then grows by one model per save. Expire noncurrent versions after a few days.',
+      },
+    ];
+    this.ruleIds = this.rules.map((r) => `${this.packName}-${r.rule.name}`);
+  }
+
+  /**
+   * Fails only on error findings. cdk-nag 3.0.2 reports failure on any finding, so a warning
+   * alone would fail the synth while no acknowledgement exists anywhere in the app.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const report = super.validateScope(scope);
+    return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
+  }
+
+  protected checkResource(node: CfnResource): void {
+    if (!isWithin(node, this.scope)) return;
+    for (const rule of this.rules) {
+      this.applyRule({ ...rule, node });
+    }
+  }
+}
