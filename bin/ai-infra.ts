@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
+import { CDK_APP_MODE_CONTEXT, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { selectEnvironments } from '../lib/config';
 import { gitops } from '../lib/config/gitops';
 import { registerNagPacks } from '../lib/nag/register-nag-packs';
 import { AiInfraStage } from '../lib/stacks/ai-infra-stage';
 import { DeployRoleStack } from '../lib/stacks/deploy-role-stack';
 
-// Every stack deploys through the bootstrap roles of the qualifier the deploy role may assume.
-const app = new App({ defaultStackSynthesizer: new DefaultStackSynthesizer({ qualifier: gitops.bootstrapQualifier }) });
+const app = new App({
+  // Every stack deploys through the bootstrap roles of the qualifier the deploy role may assume.
+  defaultStackSynthesizer: new DefaultStackSynthesizer({ qualifier: gitops.bootstrapQualifier }),
+  // The app, not the CLI, fails the synth on a nag error: the CLI only reports findings of the
+  // stacks it selected, and a plain `cdk synth` selects none inside the environment stages.
+  postCliContext: { [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: true, [CDK_APP_MODE_CONTEXT]: 'process' },
+});
 
 const stages = selectEnvironments(app.node.tryGetContext('env')).map((config) => new AiInfraStage(app, config.name, { config }));
 
