@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { runBootScript } from './boot-script';
+import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
 import { selectPlacementSubnet } from './placement-subnet';
 import { TrainingBuckets } from './training-buckets';
 import { TrainingLaunchTemplate } from './training-launch-template';
@@ -100,6 +102,24 @@ export class TrainingCluster extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': 'AI/Custom' } },
       }),
     );
+    acknowledgeWildcards(
+      this.role,
+      [...S3_READ_ACTION_FINDINGS, ...S3_WRITE_ACTION_FINDINGS],
+      'CDK grant action groups on one bucket and one key prefix each: reading, replacing and cleaning up checkpoints needs the whole group.',
+    );
+    acknowledgeWildcards(
+      this.role,
+      [
+        resourceFinding(this.role, props.checkpointBucket.arnForObjects(`${TrainingBuckets.CHECKPOINT_PREFIX}*`)),
+        resourceFinding(this.role, props.datasetBucket.arnForObjects(`${TrainingBuckets.DATASET_PREFIX}*`)),
+      ],
+      'Scoped to the checkpoints/ and datasets/ key prefixes: job names and dataset files are chosen at training time, not deploy time.',
+    );
+    acknowledgeWildcards(
+      this.role,
+      ['Resource::*'],
+      'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to AI/Custom.',
+    );
 
     const userData = ec2.UserData.forLinux();
     runBootScript(userData, 'gpu-utilization-metric', {}, { restartAlways: true });
@@ -121,6 +141,10 @@ export class TrainingCluster extends Construct {
       launchTemplate: this.launchTemplate,
       minCapacity: 0,
       maxCapacity: props.maxNodes,
+    });
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'The cluster scales only when an operator sets its desired capacity for a training run or the idle-shutdown Lambda sets it to 0, which reports on its own SNS topic; launch failures show in the group activity history.',
     });
   }
 }
