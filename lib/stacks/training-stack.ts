@@ -84,6 +84,7 @@ export class TrainingStack extends Stack {
       jobName: training.spotFleet.jobName,
       trainingCommand: training.spotFleet.trainingCommand,
       rootVolumeSizeGiB: training.rootVolumeSizeGiB,
+      gpuMetricGroupName: this.cluster.autoScalingGroup.autoScalingGroupName,
     });
 
     this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {

@@ -99,6 +99,12 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
     );
   });
 
+  test("fleet instances report GPU utilization under the cluster group's name", () => {
+    const [fleetTemplate] = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::EC2::LaunchTemplate' && id.startsWith('SpotFleet'));
+    const userData = JSON.stringify(fleetTemplate[1].Properties.LaunchTemplateData);
+    expect(userData).toMatch(/--setenv=AUTO_SCALING_GROUP_NAME='",\{"Ref":"ClusterAutoScalingGroupASG/);
+  });
+
   test('the idle alarm uses the config threshold and duration', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'GPUUtilization',

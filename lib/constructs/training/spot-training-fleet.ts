@@ -41,6 +41,12 @@ export interface SpotTrainingFleetProps {
   /** Command that starts training (run with `bash -c`); it must honour the checkpoint contract. */
   readonly trainingCommand: string;
   /**
+   * Publish the instances' GPU utilization as `AI/Custom` `GPUUtilization` with this
+   * `AutoScalingGroupName` dimension, so the idle alarm of that (cluster) group also sees the fleet.
+   * @default - the instances publish no GPU metric
+   */
+  readonly gpuMetricGroupName?: string;
+  /**
    * Cluster placement group of the instances.
    * @default - none
    */
@@ -99,6 +105,9 @@ export class SpotTrainingFleet extends Construct implements ITaggable {
       { CHECKPOINT_URI: this.checkpointUri, TRAINING_COMMAND: props.trainingCommand },
       { restartAlways: false },
     );
+    if (props.gpuMetricGroupName !== undefined) {
+      runBootScript(userData, 'gpu-utilization-metric', { AUTO_SCALING_GROUP_NAME: props.gpuMetricGroupName }, { restartAlways: true });
+    }
 
     this.launchTemplate = new TrainingLaunchTemplate(this, 'Template', {
       instanceType: props.instanceTypes[0],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the instance's average GPU utilization to CloudWatch every PERIOD_SECONDS as
 # AI/Custom GPUUtilization with the dimension AutoScalingGroupName, the metric the idle-shutdown
-# alarm watches. The group name comes from the instance's aws:autoscaling:groupName tag through
+# alarm watches. The group name is AUTO_SCALING_GROUP_NAME when set (spot fleet instances report
+# under their cluster's group), else the instance's aws:autoscaling:groupName tag read through
 # IMDSv2 (the launch template enables instance metadata tags).
 set -euo pipefail
 
@@ -14,7 +15,7 @@ imds() {
   curl -sf -H "X-aws-ec2-metadata-token: ${token}" "${IMDS}/$1"
 }
 
-group_name="$(imds meta-data/tags/instance/aws:autoscaling:groupName)"
+group_name="${AUTO_SCALING_GROUP_NAME:-$(imds meta-data/tags/instance/aws:autoscaling:groupName)}"
 region="$(imds meta-data/placement/region)"
 
 while true; do

@@ -17,6 +17,8 @@ set -euo pipefail
 CHECKPOINT_DIR="${CHECKPOINT_DIR:-/opt/checkpoints}"
 CHECKPOINT_SYNC_SECONDS="${CHECKPOINT_SYNC_SECONDS:-300}"
 POLL_SECONDS="${POLL_SECONDS:-5}"
+# Of the two-minute notice, how long the trainer gets to write its last checkpoint before the upload.
+SIGNAL_GRACE_SECONDS="${SIGNAL_GRACE_SECONDS:-75}"
 IMDS="http://169.254.169.254/latest"
 export CHECKPOINT_URI CHECKPOINT_DIR
 
@@ -53,7 +55,10 @@ while kill -0 "${training_pid}" 2>/dev/null; do
   if [[ -n "${notice}" ]]; then
     log "spot interruption notice ${notice}: sending SIGUSR1 to ${training_pid}"
     kill -USR1 "${training_pid}" || true
-    wait "${training_pid}" || true
+    deadline=$(( SECONDS + SIGNAL_GRACE_SECONDS ))
+    while kill -0 "${training_pid}" 2>/dev/null && (( SECONDS < deadline )); do
+      sleep 1
+    done
     sync_checkpoints
     log "final checkpoint uploaded"
     exit 0

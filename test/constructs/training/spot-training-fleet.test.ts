@@ -122,6 +122,16 @@ describe('SpotTrainingFleet', () => {
     expect(userData).toContain('kill -USR1');
   });
 
+  test('publishes no GPU metric unless gpuMetricGroupName is given', () => {
+    expect(userData).not.toContain('gpu-utilization-metric');
+  });
+
+  test('with gpuMetricGroupName, publishes GPUUtilization under that group name', () => {
+    const { stack: s } = build({ gpuMetricGroupName: 'cluster-group' });
+    const data = JSON.stringify(Template.fromStack(s).findResources('AWS::EC2::LaunchTemplate'));
+    expect(data).toContain("systemd-run --unit=gpu-utilization-metric --property=Restart=always --property=RestartSec=10 --setenv=AUTO_SCALING_GROUP_NAME='cluster-group'");
+  });
+
   test.each([
     [{ instanceTypes: [] }, /instanceTypes is empty: list at least one value/],
     [{ instanceTypes: ['m5.large'] }, /instanceTypes\[0\] \("m5\.large"\) is not a supported GPU instance type/],
