@@ -40,6 +40,8 @@ export const dev: EnvironmentConfig = {
       instanceTypes: ['g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge'],
       targetCapacity: 0,
       allocationStrategy: 'price-capacity-optimized',
+      jobName: 'default',
+      trainingCommand: 'exec python3 /opt/train/train.py',
     },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleMinutes: 30 },
     checkpointNoncurrentVersionDays: 7,

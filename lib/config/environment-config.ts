@@ -86,6 +86,10 @@ export interface SpotFleetConfig {
   readonly targetCapacity: number;
   /** Spot allocation strategy. */
   readonly allocationStrategy: 'price-capacity-optimized' | 'capacity-optimized';
+  /** Training job the fleet runs; its checkpoints live under `checkpoints/{jobName}/`. Lower-case letters, digits, hyphens. */
+  readonly jobName: string;
+  /** Command that starts the job on each fleet instance, e.g. `exec python /opt/train/train.py`; see README "checkpoint contract". */
+  readonly trainingCommand: string;
 }
 
 /** Shutdown of a training cluster whose GPUs sit idle. */

@@ -39,6 +39,8 @@ export const prod: EnvironmentConfig = {
       instanceTypes: ['p3.8xlarge', 'p3.16xlarge', 'g5.48xlarge', 'p4d.24xlarge'],
       targetCapacity: 0,
       allocationStrategy: 'price-capacity-optimized',
+      jobName: 'default',
+      trainingCommand: 'exec python3 /opt/train/train.py',
     },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleMinutes: 60 },
     checkpointNoncurrentVersionDays: 30,

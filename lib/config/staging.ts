@@ -39,6 +39,8 @@ export const staging: EnvironmentConfig = {
       instanceTypes: ['p3.8xlarge', 'g5.12xlarge', 'g6.12xlarge'],
       targetCapacity: 0,
       allocationStrategy: 'price-capacity-optimized',
+      jobName: 'default',
+      trainingCommand: 'exec python3 /opt/train/train.py',
     },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleMinutes: 30 },
     checkpointNoncurrentVersionDays: 14,

@@ -104,6 +104,10 @@ function trainingProblems(at: (field: string) => string, t: TrainingConfig): Pro
     checkNonEmptyList(at('training.spotFleet.instanceTypes'), t.spotFleet.instanceTypes),
     ...t.spotFleet.instanceTypes.map((type, n) => checkGpuInstanceType(at(`training.spotFleet.instanceTypes[${n}]`), type)),
     checkWholeNumberAtLeast(at('training.spotFleet.targetCapacity'), t.spotFleet.targetCapacity, 0),
+    /^[a-z0-9][a-z0-9-]*$/.test(t.spotFleet.jobName)
+      ? undefined
+      : `${at('training.spotFleet.jobName')} ("${t.spotFleet.jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`,
+    checkNotEmpty(at('training.spotFleet.trainingCommand'), t.spotFleet.trainingCommand),
     checkInRange(at('training.idleShutdown.gpuUtilizationThresholdPercent'), t.idleShutdown.gpuUtilizationThresholdPercent, 0, 100),
     checkWholeNumberAtLeast(at('training.idleShutdown.idleMinutes'), t.idleShutdown.idleMinutes, 5),
     checkWholeNumberAtLeast(at('training.checkpointNoncurrentVersionDays'), t.checkpointNoncurrentVersionDays, 1),

@@ -3,10 +3,12 @@ import { ENVIRONMENTS } from '../../lib/config';
 import { COST_TAG_KEYS } from '../../lib/stacks/ai-infra-stage';
 import { cfnResourcesOf, synthStage } from '../helpers/synth-stage';
 
-/** Tags as the tag manager renders them: a list of {Key, Value} (or {key, value}), or a key/value map. */
+/** Tags as TagManager.renderTags() gives them: a list of {key, value} (or {Key, Value}) or a key/value map. */
 function renderedTags(tags: unknown): Record<string, string> {
   if (Array.isArray(tags)) {
-    return Object.fromEntries(tags.map((t: { Key?: string; Value?: string; key?: string; value?: string }) => [t.Key ?? t.key, t.Value ?? t.value]));
+    return Object.fromEntries(
+      tags.map((t: { key?: string; value?: string; Key?: string; Value?: string }) => [t.key ?? t.Key, t.value ?? t.Value]),
+    );
   }
   return (tags ?? {}) as Record<string, string>;
 }

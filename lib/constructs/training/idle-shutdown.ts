@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { checkInRange, throwIfProblems } from '../../validation';
+import { acknowledgeWildcards, resourceFinding } from './nag-findings';
+
+/** Props of {@link IdleShutdown}. */
+export interface IdleShutdownProps {
+  /** The training cluster's group: its GPU utilization is watched and it is set to 0. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The spot EC2 Fleet whose target capacity is set to 0 with the cluster. */
+  readonly fleet: ec2.IEC2FleetRef;
+  /** Average GPU utilization (percent) below which the cluster counts as idle. */
+  readonly gpuUtilizationThresholdPercent: number;
+  /** Minutes the cluster must stay idle before it is shut down. */
+  readonly idleMinutes: number;
+  /** Retention of the Lambda's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Removal policy of the log group and the dead-letter queue.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Email addresses subscribed to the shutdown topic.
+   * @default - no subscriptions
+   */
+  readonly notificationEmails?: string[];
+}
+
+/**
+ * Shuts down idle training capacity: an alarm on `AI/Custom` `GPUUtilization` of the cluster's
+ * Auto Scaling group below the threshold for `idleMinutes` (missing data is not breaching)
+ * invokes a Lambda that sets the group's desired capacity and the fleet's target capacity to 0
+ * and reports on an SNS topic. The Lambda may touch only that group, that fleet and that topic.
+ */
+export class IdleShutdown extends Construct {
+  /** The idle alarm. */
+  public readonly alarm: cloudwatch.Alarm;
+  /** The shutdown Lambda. */
+  public readonly function: nodejs.NodejsFunction;
+  /** Where shutdowns (and failed shutdowns) are reported. */
+  public readonly topic: sns.Topic;
+  /** Invocations that failed every retry. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: IdleShutdownProps) {
+    super(scope, id);
+    throwIfProblems(
+      checkInRange('gpuUtilizationThresholdPercent', props.gpuUtilizationThresholdPercent, 0, 100),
+      checkInRange('idleMinutes', props.idleMinutes, 5, 1440),
+    );
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const stack = Stack.of(this);
+    const groupName = props.autoScalingGroup.autoScalingGroupName;
+    const fleetId = props.fleet.ec2FleetRef.fleetId;
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'Idle training shutdown',
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    for (const email of props.notificationEmails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the idle-shutdown Lambda; a queue behind it would never be read.',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Idle shutdown: scales one training group and one fleet to 0, reports on one topic',
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['autoscaling:SetDesiredCapacity'], resources: [props.autoScalingGroup.autoScalingGroupArn] }),
+    );
+    acknowledgeWildcards(
+      role,
+      [resourceFinding(role, props.autoScalingGroup.autoScalingGroupArn)],
+      'The Auto Scaling group ARN holds a UUID unknown at deploy time; the ARN is pinned to the cluster group by name.',
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:ModifyFleet'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'fleet', resourceName: fleetId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
+    );
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: join(__dirname, '..', '..', 'runtime', 'idle-shutdown', 'index.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      role,
+      logGroup,
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 2,
+      deadLetterQueue: this.deadLetterQueue,
+      description: 'Sets an idle training cluster and its spot fleet to 0 and reports it',
+      environment: { AUTO_SCALING_GROUP_NAME: groupName, FLEET_ID: fleetId, TOPIC_ARN: this.topic.topicArn },
+      bundling: { forceDockerBundling: false, minify: true, sourceMap: false },
+    });
+    // No KMS grant: the AWS managed aws/sns key lets the account's principals use it through SNS
+    // (grantPublish would add kms actions on every key of the account).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+
+    const periods = props.idleMinutes;
+    this.alarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
+      alarmDescription: `GPUs of ${groupName} below ${props.gpuUtilizationThresholdPercent}% for ${props.idleMinutes} minutes: shut the cluster and the spot fleet down`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AI/Custom',
+        metricName: 'GPUUtilization',
+        dimensionsMap: { AutoScalingGroupName: groupName },
+        statistic: cloudwatch.Stats.AVERAGE,
+        period: Duration.minutes(1),
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: props.gpuUtilizationThresholdPercent,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new actions.LambdaAction(this.function));
+  }
+}

@@ -1,0 +1,82 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
+import { TrainingBuckets } from './training-buckets';
+
+/** Props of {@link SageMakerExecutionRole}. */
+export interface SageMakerExecutionRoleProps {
+  /** Model data is read under `models/`, training output written under `training-output/`. */
+  readonly artifactBucket: s3.IBucket;
+  /** Training data is read under `datasets/`. */
+  readonly datasetBucket: s3.IBucket;
+  /** Training checkpoints are read and written under `checkpoints/`. */
+  readonly checkpointBucket: s3.IBucket;
+  /** The one ECR repository of the serving and training images. */
+  readonly repository: ecr.IRepository;
+}
+
+/**
+ * The SageMaker execution role of the endpoint's model and of training jobs, scoped to the
+ * bucket prefixes above, one ECR repository and SageMaker's own log groups. No
+ * AmazonSageMakerFullAccess; `ecr:GetAuthorizationToken` is the only action on `*`.
+ */
+export class SageMakerExecutionRole extends Construct {
+  /** The role. */
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: SageMakerExecutionRoleProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: 'SageMaker models and training jobs: artifact, dataset and checkpoint prefixes, one ECR repository',
+    });
+    props.artifactBucket.grantRead(this.role, `${TrainingBuckets.MODEL_PREFIX}*`);
+    props.artifactBucket.grantReadWrite(this.role, `${TrainingBuckets.TRAINING_OUTPUT_PREFIX}*`);
+    props.datasetBucket.grantRead(this.role, `${TrainingBuckets.DATASET_PREFIX}*`);
+    props.checkpointBucket.grantReadWrite(this.role, `${TrainingBuckets.CHECKPOINT_PREFIX}*`);
+    props.repository.grantPull(this.role);
+
+    const stack = Stack.of(this);
+    const logGroups = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '/aws/sagemaker/*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logGroups, `${logGroups}:log-stream:*`],
+      }),
+    );
+
+    acknowledgeWildcards(
+      this.role,
+      [...S3_READ_ACTION_FINDINGS, ...S3_WRITE_ACTION_FINDINGS],
+      'CDK grant action groups on one bucket and one key prefix each: SageMaker reads model data and datasets and writes checkpoints and training output.',
+    );
+    acknowledgeWildcards(
+      this.role,
+      [
+        resourceFinding(this.role, props.artifactBucket.arnForObjects(`${TrainingBuckets.MODEL_PREFIX}*`)),
+        resourceFinding(this.role, props.artifactBucket.arnForObjects(`${TrainingBuckets.TRAINING_OUTPUT_PREFIX}*`)),
+        resourceFinding(this.role, props.datasetBucket.arnForObjects(`${TrainingBuckets.DATASET_PREFIX}*`)),
+        resourceFinding(this.role, props.checkpointBucket.arnForObjects(`${TrainingBuckets.CHECKPOINT_PREFIX}*`)),
+      ],
+      'Scoped to the models/, training-output/, datasets/ and checkpoints/ key prefixes: model versions and job names are chosen after deploy.',
+    );
+    acknowledgeWildcards(
+      this.role,
+      [resourceFinding(this.role, logGroups), resourceFinding(this.role, `${logGroups}:log-stream:*`)],
+      'SageMaker names its log groups /aws/sagemaker/<Endpoints|TrainingJobs>/<name> and its streams per instance; the role may write only there.',
+    );
+    acknowledgeWildcards(
+      this.role,
+      ['Resource::*'],
+      'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are limited to the one repository.',
+    );
+  }
+}

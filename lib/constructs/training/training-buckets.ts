@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+
+/** Props of {@link TrainingBuckets}. */
+export interface TrainingBucketsProps {
+  /** What happens to the buckets when they leave the app: RETAIN in prod. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Days a replaced or deleted checkpoint version is kept before it expires. */
+  readonly checkpointNoncurrentVersionDays: number;
+  /**
+   * Days server access logs (and VPC flow logs written to the log bucket) are kept.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Days after which an incomplete multipart upload is aborted in every bucket.
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
+}
+
+/**
+ * The training stack's S3 buckets: checkpoints (`checkpoints/{job}/`), datasets (`datasets/`),
+ * artifacts (SageMaker model data under `models/`, training output under `training-output/`),
+ * and the bucket their server access logs go to. All versioned, SSL only, public access
+ * blocked, never emptied by CloudFormation (no autoDeleteObjects).
+ */
+export class TrainingBuckets extends Construct {
+  /** Key prefix of checkpoints: `checkpoints/{job}/`. */
+  public static readonly CHECKPOINT_PREFIX = 'checkpoints/';
+  /** Key prefix of training data in the dataset bucket. */
+  public static readonly DATASET_PREFIX = 'datasets/';
+  /** Key prefix of SageMaker model data in the artifact bucket. */
+  public static readonly MODEL_PREFIX = 'models/';
+  /** Key prefix SageMaker training jobs write their output to in the artifact bucket. */
+  public static readonly TRAINING_OUTPUT_PREFIX = 'training-output/';
+
+  /** Checkpoints of running and interrupted training jobs. */
+  public readonly checkpointBucket: s3.Bucket;
+  /** Training data. */
+  public readonly datasetBucket: s3.Bucket;
+  /** Model artifacts and training output. */
+  public readonly artifactBucket: s3.Bucket;
+  /** Destination of the other buckets' server access logs (and of VPC flow logs). */
+  public readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: TrainingBucketsProps) {
+    super(scope, id);
+    // Access logs are delivered under a bucket policy, never an ACL (the buckets enforce
+    // bucket-owner object ownership), whatever the app's feature flags say.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const accessLogRetentionDays = props.accessLogRetentionDays ?? 90;
+    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
+    throwIfProblems(
+      checkWholeNumberAtLeast('checkpointNoncurrentVersionDays', props.checkpointNoncurrentVersionDays, 1),
+      checkWholeNumberAtLeast('accessLogRetentionDays', accessLogRetentionDays, 1),
+      checkWholeNumberAtLeast('abortIncompleteMultipartUploadDays', abortDays, 1),
+    );
+    const abortIncompleteMultipartUploadAfter = Duration.days(abortDays);
+    const common: s3.BucketProps = {
+      versioned: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy,
+    };
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...common,
+      lifecycleRules: [
+        {
+          id: 'expire-logs',
+          expiration: Duration.days(accessLogRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter,
+        },
+      ],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log destination of the training buckets; logging it into itself would loop and logging it elsewhere only moves the problem.',
+    });
+
+    const logged = (prefix: string): s3.BucketProps => ({
+      ...common,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: `${prefix}/`,
+    });
+
+    this.checkpointBucket = new s3.Bucket(this, 'Checkpoints', {
+      ...logged('checkpoints'),
+      lifecycleRules: [
+        {
+          id: 'expire-replaced-checkpoints',
+          noncurrentVersionExpiration: Duration.days(props.checkpointNoncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter,
+        },
+      ],
+    });
+    this.datasetBucket = new s3.Bucket(this, 'Datasets', {
+      ...logged('datasets'),
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],
+    });
+    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+      ...logged('artifacts'),
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { gpuInstanceType } from '../../gpu/gpu-instance-types';
+import { checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
+
+/** Public SSM parameter of the Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux 2023). */
+export const DEEP_LEARNING_AMI_PARAMETER =
+  '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id';
+
+/** Props of {@link TrainingLaunchTemplate}. */
+export interface TrainingLaunchTemplateProps {
+  /** GPU instance type, e.g. `p3.8xlarge`; a fleet may override it. */
+  readonly instanceType: string;
+  /** Instance role. */
+  readonly role: iam.IRole;
+  /** Security group of the instances (EFA needs one that allows all traffic to itself). */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Boot script. */
+  readonly userData: ec2.UserData;
+  /**
+   * Attach an Elastic Fabric Adapter as the primary network interface; `instanceType` must support it.
+   * @default false
+   */
+  readonly efa?: boolean;
+  /**
+   * Root volume size (encrypted gp3).
+   * @default 100
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * AMI: resolved at deploy time, never a hard-coded id.
+   * @default - the Deep Learning Base GPU AMI from {@link DEEP_LEARNING_AMI_PARAMETER}
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Placement group the instances launch into.
+   * @default - none
+   */
+  readonly placementGroup?: ec2.IPlacementGroup;
+}
+
+/**
+ * A GPU launch template for training: Deep Learning AMI from its public SSM parameter,
+ * encrypted gp3 root volume, IMDSv2 only with instance tags readable (the GPU metric script
+ * reads its Auto Scaling group name there), optional EFA.
+ */
+export class TrainingLaunchTemplate extends Construct {
+  /** The launch template. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+
+  constructor(scope: Construct, id: string, props: TrainingLaunchTemplateProps) {
+    super(scope, id);
+    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 100;
+    const efa = props.efa ?? false;
+    throwIfProblems(
+      checkGpuInstanceType('instanceType', props.instanceType),
+      checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384),
+      efa && gpuInstanceType(props.instanceType)?.efa === false
+        ? `efa (true) needs an instance type with EFA, and instanceType ("${props.instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`
+        : undefined,
+    );
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(props.instanceType),
+      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(DEEP_LEARNING_AMI_PARAMETER),
+      role: props.role,
+      securityGroup: props.securityGroup,
+      userData: props.userData,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 2,
+      instanceMetadataTags: true,
+      placementGroup: props.placementGroup,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+
+    if (efa) {
+      // The L2 launch template cannot declare network interfaces; EFA needs InterfaceType efa,
+      // and with explicit interfaces the security groups move onto the interface.
+      const cfn = this.launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate;
+      cfn.addPropertyOverride('LaunchTemplateData.NetworkInterfaces', [
+        { DeviceIndex: 0, InterfaceType: 'efa', Groups: [props.securityGroup.securityGroupId], DeleteOnTermination: true },
+      ]);
+      cfn.addPropertyDeletionOverride('LaunchTemplateData.SecurityGroupIds');
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { IdleShutdown, IdleShutdownProps } from '../../../lib/constructs/training/idle-shutdown';
+import { SpotTrainingFleet } from '../../../lib/constructs/training/spot-training-fleet';
+import { TrainingCluster } from '../../../lib/constructs/training/training-cluster';
+import { bareStack } from './fixtures';
+
+function build(props: Partial<IdleShutdownProps> = {}) {
+  const { stack, vpc, buckets } = bareStack();
+  const cluster = new TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 2, checkpointBucket: buckets.checkpointBucket, datasetBucket: buckets.datasetBucket });
+  const fleet = new SpotTrainingFleet(stack, 'SpotFleet', {
+    vpc,
+    instanceTypes: ['g5.12xlarge'],
+    targetCapacity: 0,
+    role: cluster.role,
+    securityGroup: cluster.securityGroup,
+    checkpointBucket: buckets.checkpointBucket,
+    jobName: 'default',
+    trainingCommand: 'exec python3 train.py',
+  });
+  const idle = new IdleShutdown(stack, 'IdleShutdown', {
+    autoScalingGroup: cluster.autoScalingGroup,
+    fleet: fleet.fleet,
+    gpuUtilizationThresholdPercent: 10,
+    idleMinutes: 30,
+    logRetention: RetentionDays.ONE_WEEK,
+    ...props,
+  });
+  return { stack, cluster, fleet, idle };
+}
+
+const GROUP_REF = { Ref: Match.stringLikeRegexp('^ClusterAutoScalingGroupASG') };
+const FLEET_REF = { Ref: Match.stringLikeRegexp('^SpotFleet') };
+
+describe('IdleShutdown', () => {
+  const { stack, idle } = build({ notificationEmails: ['ml-oncall@example.com'] });
+  const template = Template.fromStack(stack);
+  const functionId = stack.getLogicalId(idle.function.node.defaultChild as never);
+  const policy = Object.values(template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }] },
+  }))[0].Properties.PolicyDocument;
+
+  test('alarms when GPUUtilization of the cluster group stays below the threshold for idleMinutes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AI/Custom',
+      MetricName: 'GPUUtilization',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: GROUP_REF }],
+      Statistic: 'Average',
+      Period: 60,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 10,
+      EvaluationPeriods: 30,
+      DatapointsToAlarm: 30,
+    });
+  });
+
+  test('treats missing data as not breaching', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching' });
+  });
+
+  test('the alarm action invokes the Lambda', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ 'Fn::GetAtt': [functionId, 'Arn'] }] });
+  });
+
+  test('CloudWatch alarms may invoke the Lambda, from this alarm only', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownIdleAlarm'), 'Arn'] },
+    });
+  });
+
+  test("the Lambda's role allows exactly these actions", () => {
+    const actions = policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
+    expect(actions).toEqual(['autoscaling:SetDesiredCapacity', 'ec2:ModifyFleet', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage']);
+  });
+
+  test('SetDesiredCapacity is limited to the cluster group', () => {
+    expect(policy.Statement).toContainEqual({
+      Action: 'autoscaling:SetDesiredCapacity',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':autoscaling:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':autoScalingGroup:*:autoScalingGroupName/', { Ref: expect.stringMatching(/^ClusterAutoScalingGroupASG/) }]],
+      },
+    });
+  });
+
+  test('ModifyFleet is limited to the fleet', () => {
+    expect(policy.Statement).toContainEqual({
+      Action: 'ec2:ModifyFleet',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':fleet/', { Ref: expect.stringMatching(/^SpotFleet/) }]] },
+    });
+  });
+
+  test('Publish is limited to the topic', () => {
+    expect(policy.Statement).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^IdleShutdownTopic/) } });
+  });
+
+  test('the role has no managed policies', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('the Lambda gets the group, the fleet and the topic, runs once at a time and has a DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { AUTO_SCALING_GROUP_NAME: GROUP_REF, FLEET_ID: FLEET_REF, TOPIC_ARN: { Ref: Match.stringLikeRegexp('^IdleShutdownTopic') } } },
+      ReservedConcurrentExecutions: 1,
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownDeadLetterQueue'), 'Arn'] } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^IdleShutdownLogGroup') } },
+      Runtime: 'nodejs24.x',
+    });
+  });
+
+  test('asynchronous invocations are retried twice before the DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  test('the log group keeps logRetention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('the DLQ is encrypted and denies requests without TLS', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('the topic is encrypted, denies requests without TLS and has the subscriptions', () => {
+    const [topic] = Object.values(template.findResources('AWS::SNS::Topic'));
+    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain(':alias/aws/sns');
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
+  });
+
+  test.each([
+    [{ gpuUtilizationThresholdPercent: 120 }, /gpuUtilizationThresholdPercent \(120\) must be between 0 and 100/],
+    [{ gpuUtilizationThresholdPercent: -1 }, /gpuUtilizationThresholdPercent \(-1\) must be between 0 and 100/],
+    [{ idleMinutes: 2 }, /idleMinutes \(2\) must be between 5 and 1440/],
+  ])('rejects %o', (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});

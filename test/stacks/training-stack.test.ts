@@ -1,0 +1,132 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { synthStage } from '../helpers/synth-stage';
+
+/** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
+const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85', 'BucketsArtifactsB9EE6400', 'BucketsAccessLogsA5F88218'];
+
+const OUTPUTS = [
+  'EndpointName', 'ExecutionRoleArn', 'CheckpointBucketName', 'DatasetBucketName', 'ArtifactBucketName',
+  'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn',
+];
+
+describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s TrainingStack', (_name, config: EnvironmentConfig) => {
+  const { templates } = synthStage(config);
+  const template: Template = templates.Training;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
+
+  test('pins the logical ids of its buckets', () => {
+    const buckets = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket').map(([id]) => id).sort();
+    expect(buckets).toEqual([...PINNED_BUCKETS].sort());
+  });
+
+  test('buckets follow the config removal policy', () => {
+    const expected = config.removalPolicy === 'retain' ? 'Retain' : 'Delete';
+    expect(PINNED_BUCKETS.map((id) => resources[id].DeletionPolicy)).toEqual(PINNED_BUCKETS.map(() => expected));
+  });
+
+  test('noncurrent checkpoint versions expire after checkpointNoncurrentVersionDays', () => {
+    expect(resources.BucketsCheckpoints180497C2.Properties.LifecycleConfiguration).toEqual({
+      Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: config.training.checkpointNoncurrentVersionDays } })],
+    });
+  });
+
+  test('has exactly the stack outputs other tools read', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([...OUTPUTS].sort());
+  });
+
+  test('EndpointName is the SageMaker endpoint', () => {
+    template.hasOutput('EndpointName', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerEndpoint'), 'EndpointName'] } });
+  });
+
+  test('has its own VPC with an S3 gateway endpoint and no custom resources', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+    expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource')).toEqual([]);
+  });
+
+  test('the cluster group and the fleet share one private subnet', () => {
+    const [group] = Object.values(resources).filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+    const [fleet] = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::EC2Fleet');
+    const subnets = group.Properties.VPCZoneIdentifier as unknown[];
+    expect(subnets).toHaveLength(1);
+    const overrides = (fleet.Properties.LaunchTemplateConfigs as Array<{ Overrides: Array<{ SubnetId: unknown }> }>)[0].Overrides;
+    expect(overrides.map((o) => o.SubnetId)).toEqual(overrides.map(() => subnets[0]));
+  });
+
+  test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
+    template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.instanceType }) });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.maxNodes), DesiredCapacity: Match.absent() });
+  });
+
+  test('the fleet follows the config', () => {
+    template.hasResourceProperties('AWS::EC2::EC2Fleet', {
+      Type: 'maintain',
+      TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity, DefaultTargetCapacityType: 'spot' }),
+      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy }),
+      LaunchTemplateConfigs: [Match.objectLike({ Overrides: config.training.spotFleet.instanceTypes.map((t) => Match.objectLike({ InstanceType: t })) })],
+    });
+  });
+
+  test('the fleet carries the four cost tags', () => {
+    template.hasResourceProperties('AWS::EC2::EC2Fleet', {
+      TagSpecifications: [
+        {
+          ResourceType: 'fleet',
+          Tags: Match.arrayWith([
+            { Key: 'cost_center', Value: config.tags.costCenter },
+            { Key: 'environment', Value: config.name },
+            { Key: 'project', Value: config.tags.project },
+            { Key: 'team', Value: config.tags.team },
+          ]),
+        },
+      ],
+    });
+  });
+
+  test("the fleet's instances carry the four cost tags", () => {
+    const fleetTemplates = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::EC2::LaunchTemplate' && id.startsWith('SpotFleet'));
+    expect(fleetTemplates).toHaveLength(1);
+    const specs = (fleetTemplates[0][1].Properties.LaunchTemplateData as { TagSpecifications: Array<{ ResourceType: string; Tags: unknown[] }> }).TagSpecifications;
+    expect(specs.find((s) => s.ResourceType === 'instance')?.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'environment', Value: config.name },
+        { Key: 'team', Value: config.tags.team },
+        { Key: 'cost_center', Value: config.tags.costCenter },
+        { Key: 'project', Value: config.tags.project },
+      ]),
+    );
+  });
+
+  test("fleet instances report GPU utilization under the cluster group's name", () => {
+    const [fleetTemplate] = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::EC2::LaunchTemplate' && id.startsWith('SpotFleet'));
+    const userData = JSON.stringify(fleetTemplate[1].Properties.LaunchTemplateData);
+    expect(userData).toMatch(/--setenv=AUTO_SCALING_GROUP_NAME='",\{"Ref":"ClusterAutoScalingGroupASG/);
+  });
+
+  test('the idle alarm uses the config threshold and duration', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GPUUtilization',
+      Threshold: config.training.idleShutdown.gpuUtilizationThresholdPercent,
+      EvaluationPeriods: config.training.idleShutdown.idleMinutes,
+    });
+  });
+
+  test('the endpoint has the config variants and scales each one', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: config.sageMaker.variants.map((v) => Match.objectLike({ VariantName: v.name, InstanceType: v.instanceType })),
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', config.sageMaker.variants.length);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', config.sageMaker.variants.length);
+  });
+
+  test('a customer managed key exists only where the config asks', () => {
+    template.resourceCountIs('AWS::KMS::Key', config.sageMaker.customerManagedKey ? 1 : 0);
+  });
+
+  test('no role carries a managed policy', () => {
+    const managed = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.ManagedPolicyArns !== undefined);
+    expect(managed).toEqual([]);
+  });
+});
