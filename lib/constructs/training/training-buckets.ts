@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { markAsCheckpointBucket } from '../../nag/checkpoint-bucket';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link TrainingBuckets}. */
@@ -101,6 +102,8 @@ export class TrainingBuckets extends Construct {
         },
       ],
     });
+    // The GpuCost pack checks that checkpoint buckets expire replaced versions.
+    markAsCheckpointBucket(this.checkpointBucket);
     this.datasetBucket = new s3.Bucket(this, 'Datasets', {
       ...logged('datasets'),
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],

@@ -53,6 +53,12 @@ describe('TrainingBuckets', () => {
     });
   });
 
+  test('only the checkpoint bucket carries the checkpoint marker the GpuCost pack checks', () => {
+    const marked = Object.values(buckets).filter((bucket) =>
+      (bucket.Properties.Tags ?? []).some((tag: { Key: string; Value: string }) => tag.Key === 'bucket_role' && tag.Value === 'checkpoints'));
+    expect(marked.map((bucket) => bucket.Properties.LoggingConfiguration?.LogFilePrefix)).toEqual(['checkpoints/']);
+  });
+
   test.each(['datasets/', 'artifacts/'])('the %s bucket aborts incomplete uploads and keeps every version', (prefix) => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { LogFilePrefix: prefix },
