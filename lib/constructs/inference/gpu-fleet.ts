@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -207,8 +207,21 @@ export class GpuFleet extends Construct {
     if (props.warmPool) {
       asg.addWarmPool(props.warmPool);
     }
+    Validations.of(asg).acknowledge({
+      id: 'AwsSolutions-EC26',
+      reason: 'cdk-nag 3.0.2 reads only the group\'s LaunchTemplate property and throws on a MixedInstancesPolicy; the launch template in the policy encrypts its only (root) volume.',
+    });
     this.autoScalingGroup = asg;
     this.grantInstanceSelfManagement();
+    const policy = this.role.node.findChild('DefaultPolicy');
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
+      reason: 'Lifecycle actions and instance protection are limited to this group by its ai-infra:fleet tag (a condition): naming the group would make a dependency cycle (group -> launch template -> role policy -> group).',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData and autoscaling:DescribeAutoScalingInstances have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
+    });
   }
 
   /** What every instance needs on its own group and for its metrics, whatever it runs. */

@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -47,6 +48,10 @@ export class GpuLaunchTemplate extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'GPU inference instance',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'Session Manager access instead of SSH; AWS maintains this policy as the minimum an instance needs for SSM.',
     });
     this.role = role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {

@@ -22,6 +22,11 @@ export interface InferenceNetworkProps {
    * @default 8080
    */
   readonly inferencePort?: number;
+  /**
+   * IPv4 range of the VPC.
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
 }
 
 /**
@@ -55,7 +60,9 @@ export class InferenceNetwork extends Construct {
       retention: props.flowLogRetention,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const cidr = props.cidr ?? '10.0.0.0/16';
     const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs: props.maxAzs,
       natGateways: props.natGateways,
       subnetConfiguration: [
@@ -74,7 +81,7 @@ export class InferenceNetwork extends Construct {
       description: 'Internal ALB of the inference fleet',
       allowAllOutbound: false,
     });
-    loadBalancer.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(80), 'HTTP from inside the VPC');
+    loadBalancer.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'HTTP from inside the VPC');
     const fleet = new ec2.SecurityGroup(this, 'FleetSecurityGroup', {
       vpc,
       description: 'GPU inference instances: HTTPS out to AWS APIs and the image registry',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -78,7 +78,11 @@ export class ModelCache extends Construct {
         }),
       ],
     });
-    plan.addSelection('FileSystem', { resources: [backup.BackupResource.fromEfsFileSystem(fileSystem)] });
+    const selection = plan.addSelection('FileSystem', { resources: [backup.BackupResource.fromEfsFileSystem(fileSystem)] });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: 'AWS Backup assumes this role to snapshot the file system; AWS maintains this service-role policy for exactly that purpose.',
+    });
   }
 
   /** Lets `grantee` mount and write the cache, through the `/models` access point only. */
