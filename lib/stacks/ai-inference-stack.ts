@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
 import { FleetSchedule } from '../constructs/inference/fleet-schedule';
-import { GpuFleet } from '../constructs/inference/gpu-fleet';
+import { GpuFleet, LAUNCH_LIFECYCLE_HOOK_NAME } from '../constructs/inference/gpu-fleet';
 import { GpuUtilizationScaleIn } from '../constructs/inference/gpu-utilization-scale-in';
 import { InferenceEndpoint } from '../constructs/inference/inference-endpoint';
 import { InferenceNetwork } from '../constructs/inference/inference-network';
@@ -56,7 +56,7 @@ export class AiInferenceStack extends Stack {
       flowLogRetention: config.logRetention,
       removalPolicy,
     });
-    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: 90, removalPolicy });
+    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: config.logRetention, removalPolicy });
     const models = new ModelBucket(this, 'Models', {
       modelName: inference.model.name,
       modelVersion: inference.model.version,
@@ -76,7 +76,7 @@ export class AiInferenceStack extends Stack {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
       securityGroup: network.fleetSecurityGroup,
-      userData: modelCheckUserData(models.bucket.bucketName, models.modelKey, 'model-warm'),
+      userData: modelCheckUserData(models.bucket.bucketName, models.modelKey, LAUNCH_LIFECYCLE_HOOK_NAME),
       instanceTypes: inference.instanceTypes,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: inference.schedule.enabled ? 0 : inference.minCapacity,
@@ -110,7 +110,7 @@ export class AiInferenceStack extends Stack {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
       securityGroup: network.loadBalancerSecurityGroup,
-      autoScalingGroup: fleet.autoScalingGroup,
+      fleet: fleet.autoScalingGroup,
       accessLogsBucket: accessLogs.bucket,
     });
     const observability = new InferenceObservability(this, 'Observability', {

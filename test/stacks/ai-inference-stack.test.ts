@@ -51,6 +51,12 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference', RetentionInDays: config.logRetention });
   });
 
+  test('access logs expire with the configured log retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: config.logRetention })] },
+    });
+  });
+
   test('the queue hides a job for the longest job duration', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDurationSeconds });
   });

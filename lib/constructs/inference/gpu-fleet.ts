@@ -19,6 +19,11 @@ import { GpuLaunchTemplate } from './gpu-launch-template';
 /** CloudWatch namespace of the metrics the instances publish (`GPUUtilization`, ...). */
 export const INSTANCE_METRICS_NAMESPACE = 'AI/Custom';
 
+/** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
+export const LAUNCH_LIFECYCLE_HOOK_NAME = 'model-warm';
+/** Name of the termination lifecycle hook: the instance completes it once drained. */
+export const TERMINATION_LIFECYCLE_HOOK_NAME = 'drain';
+
 /** Tag that identifies this fleet's group in the instance role's policy. */
 const FLEET_TAG_KEY = 'ai-infra:fleet';
 
@@ -108,9 +113,9 @@ export class GpuFleet extends Construct {
   /** Topic receiving launch, terminate and failure notifications. */
   public readonly notificationTopic: sns.ITopic;
   /** Name of the launch lifecycle hook the instance completes when its model is warm. */
-  public readonly launchLifecycleHookName = 'model-warm';
+  public readonly launchLifecycleHookName = LAUNCH_LIFECYCLE_HOOK_NAME;
   /** Name of the termination lifecycle hook the instance completes when drained. */
-  public readonly terminationLifecycleHookName = 'drain';
+  public readonly terminationLifecycleHookName = TERMINATION_LIFECYCLE_HOOK_NAME;
 
   constructor(scope: Construct, id: string, props: GpuFleetProps) {
     super(scope, id);

@@ -1,5 +1,4 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,8 +15,8 @@ export interface InferenceEndpointProps {
   readonly vpcSubnets: ec2.SubnetSelection;
   /** Security group of the load balancer; the fleet's group must allow it on the inference port. */
   readonly securityGroup: ec2.ISecurityGroup;
-  /** The fleet, registered as targets. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The fleet (an AutoScalingGroup), registered as targets. */
+  readonly fleet: elbv2.IApplicationLoadBalancerTarget;
   /** Bucket receiving the access logs, under `alb/`; SSE-S3 encrypted. */
   readonly accessLogsBucket: s3.IBucket;
   /**
@@ -64,7 +63,7 @@ export class InferenceEndpoint extends Construct {
       port: inferencePort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.INSTANCE,
-      targets: [props.autoScalingGroup],
+      targets: [props.fleet],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
         path: props.healthCheckPath ?? '/health',

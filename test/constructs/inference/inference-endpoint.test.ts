@@ -16,7 +16,7 @@ function endpoint(stack: Stack): Template {
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
-    autoScalingGroup,
+    fleet: autoScalingGroup,
     accessLogsBucket: new s3.Bucket(stack, 'Logs'),
   });
   return Template.fromStack(stack);
@@ -98,7 +98,7 @@ describe('InferenceEndpoint rejects', () => {
           vpc,
           vpcSubnets: {},
           securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
-          autoScalingGroup,
+          fleet: autoScalingGroup,
           accessLogsBucket: new s3.Bucket(stack, 'Logs'),
           inferencePort: 0,
         }),
