@@ -3,10 +3,10 @@ import { ENVIRONMENTS } from '../../lib/config';
 import { COST_TAG_KEYS } from '../../lib/stacks/ai-infra-stage';
 import { cfnResourcesOf, synthStage } from '../helpers/synth-stage';
 
-/** Tags as rendered into the template: a list of {Key, Value} or a key/value map. */
+/** Tags as the TagManager renders them: a list of {key, value} (or {Key, Value}) or a key/value map. */
 function renderedTags(tags: unknown): Record<string, string> {
   if (Array.isArray(tags)) {
-    return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+    return Object.fromEntries(tags.map((t: { key?: string; value?: string; Key?: string; Value?: string }) => [t.key ?? t.Key, t.value ?? t.Value]));
   }
   return (tags ?? {}) as Record<string, string>;
 }
