@@ -67,6 +67,11 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
+  test('needs no context lookup: the AMI is an SSM parameter resolved at deploy', () => {
+    expect(synthesized[env].stage.synth().manifest.missing).toBeUndefined();
+    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(1);
+  });
+
   test('no Lambda function or custom resource', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"Type":"Custom::/);
