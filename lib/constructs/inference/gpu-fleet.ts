@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
+  Problem,
   checkGpuInstanceType,
   checkInRange,
   checkMinMax,
@@ -84,9 +85,10 @@ export interface GpuFleetProps {
    */
   readonly healthCheckGracePeriod?: Duration;
   /**
-   * A warm pool of stopped, pre-initialized instances. AWS rejects warm pools on groups that
-   * use spot, so it needs onDemandPercentageAboveBaseCapacity 100.
-   * @default - no warm pool
+   * Not supported: AWS rejects warm pools on groups that launch spot or have a mixed instances
+   * policy, and this fleet always has one. It is a prop only so that passing one fails at synth
+   * with the reason.
+   * @default - none (the only accepted value)
    */
   readonly warmPool?: autoscaling.WarmPoolOptions;
   /**
@@ -95,6 +97,14 @@ export interface GpuFleetProps {
    * @default - none (the only accepted value)
    */
   readonly placementGroup?: ec2.IPlacementGroup;
+}
+
+function warmPoolProblem(warmPool: autoscaling.WarmPoolOptions | undefined, onDemandPercentageAboveBaseCapacity: number): Problem {
+  if (!warmPool) return undefined;
+  if (onDemandPercentageAboveBaseCapacity < 100) {
+    return `warmPool cannot be combined with spot (onDemandPercentageAboveBaseCapacity is ${onDemandPercentageAboveBaseCapacity}): AWS rejects warm pools on groups that launch spot; remove warmPool`;
+  }
+  return 'warmPool cannot be used on this fleet: AWS rejects warm pools on groups with a mixed instances policy, which this fleet always has; remove warmPool';
 }
 
 /**
@@ -121,7 +131,6 @@ export class GpuFleet extends Construct {
     super(scope, id);
     const onDemandBaseCapacity = props.onDemandBaseCapacity ?? 0;
     const onDemandPercentageAboveBaseCapacity = props.onDemandPercentageAboveBaseCapacity ?? 0;
-    const usesSpot = onDemandPercentageAboveBaseCapacity < 100;
     throwIfProblems(
       checkNonEmptyList('instanceTypes', props.instanceTypes),
       ...props.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
@@ -134,9 +143,7 @@ export class GpuFleet extends Construct {
       checkNotEmpty('modelVersion', props.modelVersion),
       checkInRange('modelWarmupSeconds', props.modelWarmupSeconds, HEARTBEAT_MIN_SECONDS, HEARTBEAT_MAX_SECONDS),
       checkWholeNumberAtLeast('maxJobDurationSeconds', props.maxJobDurationSeconds, 1),
-      props.warmPool && usesSpot
-        ? `warmPool cannot be combined with spot (onDemandPercentageAboveBaseCapacity is ${onDemandPercentageAboveBaseCapacity}): AWS rejects warm pools on mixed instances groups with spot; remove warmPool or set onDemandPercentageAboveBaseCapacity to 100`
-        : undefined,
+      warmPoolProblem(props.warmPool, onDemandPercentageAboveBaseCapacity),
       props.placementGroup
         ? 'placementGroup is not supported on the inference fleet: it spans AZs and instance types on spot, which a placement group would confine to one rack; remove placementGroup (the training cluster uses one)'
         : undefined,
@@ -209,9 +216,6 @@ export class GpuFleet extends Construct {
         heartbeatTimeout: drainSeconds,
       },
     ];
-    if (props.warmPool) {
-      asg.addWarmPool(props.warmPool);
-    }
     Validations.of(asg).acknowledge({
       id: 'AwsSolutions-EC26',
       reason: 'cdk-nag 3.0.2 reads only the group\'s LaunchTemplate property and throws on a MixedInstancesPolicy; the launch template in the policy encrypts its only (root) volume.',

@@ -130,11 +130,6 @@ describe('GpuFleet', () => {
     expect(policies).not.toMatch(/"[a-z0-9-]+:\*"/);
   });
 
-  test('a warm pool is added when the fleet is all on-demand', () => {
-    const onDemand = newFleet({ onDemandPercentageAboveBaseCapacity: 100, warmPool: { minSize: 1 } });
-    Template.fromStack(onDemand.autoScalingGroup.stack).hasResourceProperties('AWS::AutoScaling::WarmPool', { MinSize: 1 });
-  });
-
   test('jobs longer than the hook limit cap the drain at 7200 s and warn', () => {
     const long = newFleet({ maxJobDurationSeconds: 10_000 });
     const longTemplate = Template.fromStack(long.autoScalingGroup.stack);
@@ -163,6 +158,12 @@ describe('GpuFleet', () => {
 
     test('a warm pool together with spot', () => {
       expect(() => newFleet({ warmPool: {} })).toThrow(/warmPool cannot be combined with spot \(onDemandPercentageAboveBaseCapacity is 20\)/);
+    });
+
+    test('a warm pool on an all on-demand fleet, which still has a mixed instances policy', () => {
+      expect(() => newFleet({ onDemandPercentageAboveBaseCapacity: 100, warmPool: { minSize: 1 } })).toThrow(
+        /warmPool cannot be used on this fleet: AWS rejects warm pools on groups with a mixed instances policy/,
+      );
     });
 
     test('a placement group', () => {
