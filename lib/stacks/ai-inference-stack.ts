@@ -1,6 +1,7 @@
 import { CfnElement, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
@@ -113,6 +114,15 @@ export class AiInferenceStack extends Stack {
       fleet: fleet.autoScalingGroup,
       accessLogsBucket: accessLogs.bucket,
     });
+    // The topic's policy (TLS only) replaces SNS's default one, so alarms need an explicit grant.
+    fleet.notificationTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [fleet.notificationTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     const observability = new InferenceObservability(this, 'Observability', {
       queue: jobs.queue,
       deadLetterQueue: jobs.deadLetterQueue,
