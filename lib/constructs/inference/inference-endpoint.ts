@@ -1,0 +1,108 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { FactName } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { checkInRange, throwIfProblems } from '../../validation';
+
+/** Props of {@link InferenceEndpoint}. */
+export interface InferenceEndpointProps {
+  /** VPC of the fleet. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the internal load balancer. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** Security group of the load balancer; the fleet's group must allow it on the inference port. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The fleet (an AutoScalingGroup), registered as targets. */
+  readonly fleet: elbv2.IApplicationLoadBalancerTarget;
+  /** Bucket receiving the access logs, under `alb/`; SSE-S3 encrypted. */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * Port the inference server listens on.
+   * @default 8080
+   */
+  readonly inferencePort?: number;
+  /**
+   * Path of the inference server's health check.
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+}
+
+/**
+ * The internal Application Load Balancer in front of the fleet: HTTP on 80 from inside the
+ * VPC, forwarding to the instances on the inference port, health check on `/health`, access
+ * logs to S3. In an environment-agnostic stack the log-delivery account comes from a
+ * region mapping, which covers regions launched before August 2022; set the environment's
+ * region to deploy to a newer one.
+ */
+export class InferenceEndpoint extends Construct {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The fleet's target group. */
+  public readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
+    super(scope, id);
+    const inferencePort = props.inferencePort ?? 8080;
+    throwIfProblems(checkInRange('inferencePort', inferencePort, 1, 65_535));
+
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroup: props.securityGroup,
+      internetFacing: false,
+      dropInvalidHeaderFields: true,
+    });
+    this.logAccessLogs(loadBalancer, props.accessLogsBucket, 'alb');
+
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'Fleet', {
+      vpc: props.vpc,
+      port: inferencePort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.INSTANCE,
+      targets: [props.fleet],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: props.healthCheckPath ?? '/health',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultTargetGroups: [targetGroup],
+    });
+    this.loadBalancer = loadBalancer;
+    this.targetGroup = targetGroup;
+  }
+
+  /** `logAccessLogs` needs a concrete region; without one, the ELB account comes from a region map. */
+  private logAccessLogs(loadBalancer: elbv2.ApplicationLoadBalancer, bucket: s3.IBucket, prefix: string): void {
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.region)) {
+      loadBalancer.logAccessLogs(bucket, prefix);
+      return;
+    }
+    loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+    loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        principals: [new iam.AccountPrincipal(stack.regionalFact(FactName.ELBV2_ACCOUNT))],
+        resources: [bucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`)],
+      }),
+    );
+    const policy = bucket.policy?.node.defaultChild;
+    if (policy) {
+      loadBalancer.node.addDependency(policy);
+    }
+  }
+}

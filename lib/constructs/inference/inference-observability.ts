@@ -1,0 +1,116 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { INSTANCE_METRICS_NAMESPACE } from './gpu-fleet';
+
+/** Name of the fleet's log group. */
+export const INFERENCE_LOG_GROUP_NAME = '/ai/inference';
+
+/** Props of {@link InferenceObservability}. */
+export interface InferenceObservabilityProps {
+  /** The job queue. */
+  readonly queue: sqs.IQueue;
+  /** Its dead-letter queue. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The fleet. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** Visible messages per InService instance (QueueScaling.metricBacklogPerInstance()). */
+  readonly backlogPerInstance: cloudwatch.IMetric;
+  /** Retention of the `/ai/inference` log group. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Age of the oldest job above which the queue is falling behind.
+   * @default Duration.minutes(15)
+   */
+  readonly maxOldestMessageAge?: Duration;
+  /**
+   * Where the alarms notify, e.g. an SnsAction.
+   * @default - the alarms notify nobody
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * What happens to the log group when it leaves the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The fleet's log group `/ai/inference`, alarms on the oldest job's age and on a non-empty
+ * dead-letter queue, and one dashboard: queue depth, backlog per instance, InService
+ * instances and GPU utilization.
+ */
+export class InferenceObservability extends Construct {
+  /** The `/ai/inference` log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** Fires when the oldest job waited longer than maxOldestMessageAge. */
+  public readonly oldestMessageAgeAlarm: cloudwatch.Alarm;
+  /** Fires when a job landed in the dead-letter queue. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: InferenceObservabilityProps) {
+    super(scope, id);
+    const period = Duration.minutes(1);
+    const maxAge = props.maxOldestMessageAge ?? Duration.minutes(15);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: INFERENCE_LOG_GROUP_NAME,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestJobAge', {
+      alarmDescription: `A job has waited more than ${maxAge.toHumanString()}: the fleet is not keeping up`,
+      metric: props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: maxAge.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
+      alarmDescription: 'Jobs failed repeatedly and wait in the dead-letter queue',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    if (props.alarmAction) {
+      for (const alarm of [this.oldestMessageAgeAlarm, this.deadLetterAlarm]) {
+        alarm.addAlarmAction(props.alarmAction);
+      }
+    }
+
+    const group = { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName };
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Queue depth',
+            left: [
+              props.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+              props.queue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: 'Maximum' }),
+              props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'Dead letters' }),
+            ],
+          }),
+          new cloudwatch.GraphWidget({ title: 'Backlog per instance', left: [props.backlogPerInstance] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'InService instances',
+            left: [new cloudwatch.Metric({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensionsMap: group, statistic: 'Average', period })],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'GPU utilization (%)',
+            left: [new cloudwatch.Metric({ namespace: INSTANCE_METRICS_NAMESPACE, metricName: 'GPUUtilization', dimensionsMap: group, statistic: 'Average', period })],
+            leftYAxis: { min: 0, max: 100 },
+          }),
+        ],
+      ],
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+
+/** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
+export const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/** Props of {@link JobQueue}. */
+export interface JobQueueProps {
+  /** Longest a single job may run; becomes the visibility timeout (at most 12 h). */
+  readonly maxJobDurationSeconds: number;
+  /**
+   * Receives after which a job moves to the dead-letter queue.
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long an unprocessed job stays in the queue.
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+  /**
+   * What happens to both queues (and the jobs in them) when they leave the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The inference job queue and its dead-letter queue: SQS-managed encryption, TLS-only access,
+ * a visibility timeout of the longest job so a job in progress is never handed out twice, and
+ * failed jobs kept 14 days in the dead-letter queue instead of being dropped.
+ */
+export class JobQueue extends Construct {
+  /** The job queue the fleet consumes. */
+  public readonly queue: sqs.IQueue;
+  /** Jobs received `maxReceiveCount` times without being deleted. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: JobQueueProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 3;
+    throwIfProblems(
+      checkWholeNumberAtLeast('maxJobDurationSeconds', props.maxJobDurationSeconds, 1),
+      props.maxJobDurationSeconds > SQS_MAX_VISIBILITY_TIMEOUT_SECONDS
+        ? `maxJobDurationSeconds (${props.maxJobDurationSeconds}) exceeds the SQS visibility timeout limit of ${SQS_MAX_VISIBILITY_TIMEOUT_SECONDS} s (12 h): split the job into shorter ones`
+        : undefined,
+      checkWholeNumberAtLeast('maxReceiveCount', maxReceiveCount, 1),
+    );
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(props.maxJobDurationSeconds),
+      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      removalPolicy,
+    });
+  }
+
+  /** Lets `grantee` send jobs (producers). */
+  public grantSubmitJobs(grantee: iam.IGrantable): iam.Grant {
+    return this.queue.grantSendMessages(grantee);
+  }
+
+  /** Lets `grantee` take, extend and finish jobs: exactly what a fleet worker needs, no more. */
+  public grantConsumeJobs(grantee: iam.IGrantable): iam.Grant {
+    return this.queue.grant(
+      grantee,
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Problem, checkNotEmpty, throwIfProblems } from '../../validation';
+
+/** Prefix under which every model lives. */
+export const MODELS_PREFIX = 'models/';
+
+/** Props of {@link ModelBucket}. */
+export interface ModelBucketProps {
+  /** Name of the model the fleet serves: the key is `models/{modelName}/{modelVersion}/model.tar.gz`. */
+  readonly modelName: string;
+  /** Version of the model the fleet serves; changing it rolls the fleet. */
+  readonly modelVersion: string;
+  /**
+   * What happens to the bucket and its models when it leaves the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Bucket that receives the server access logs, under `model-bucket/`.
+   * @default - no server access logging
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}
+
+/** A model name or version is one key segment: no slashes, nothing that needs URL-encoding. */
+function checkKeySegment(field: string, value: string): Problem {
+  const empty = checkNotEmpty(field, value);
+  if (empty || /^[A-Za-z0-9._-]+$/.test(value)) return empty;
+  return `${field} ("${value}") must use only letters, digits, ".", "_" and "-": it is one segment of the S3 key`;
+}
+
+/**
+ * The versioned bucket holding the models (`models/{name}/{version}/model.tar.gz`): no public
+ * access, TLS only, SSE-S3, retained by default so a deploy never deletes a model.
+ */
+export class ModelBucket extends Construct {
+  /** The bucket. */
+  public readonly bucket: s3.IBucket;
+  /** Key of the model the fleet serves. */
+  public readonly modelKey: string;
+
+  constructor(scope: Construct, id: string, props: ModelBucketProps) {
+    super(scope, id);
+    throwIfProblems(checkKeySegment('modelName', props.modelName), checkKeySegment('modelVersion', props.modelVersion));
+    this.modelKey = `${MODELS_PREFIX}${props.modelName}/${props.modelVersion}/model.tar.gz`;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'model-bucket/' : undefined,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Lets `grantee` download models: s3:GetObject on `models/*`, nothing else. */
+  public grantReadModels(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.bucket.arnForObjects(`${MODELS_PREFIX}*`)],
+    });
+  }
+}

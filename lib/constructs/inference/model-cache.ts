@@ -1,0 +1,97 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+
+/** Props of {@link ModelCache}. */
+export interface ModelCacheProps {
+  /** VPC of the fleet. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the mount targets: the fleet's subnets. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** Security group of the mount targets; it must allow NFS (2049) from the fleet. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Days AWS Backup keeps a daily recovery point of the file system. */
+  readonly backupRetentionDays: number;
+  /**
+   * What happens to the file system when it leaves the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * POSIX user and group id that owns `/models` and that every client acts as.
+   * @default 1000 (ec2-user on Amazon Linux)
+   */
+  readonly posixId?: number;
+}
+
+/**
+ * The EFS model cache: models are extracted here once and shared by every instance, so a new
+ * instance loads its model from the cache instead of downloading and unpacking it again.
+ * Encrypted, elastic throughput, moved to Infrequent Access after 30 days unused, backed up
+ * daily by AWS Backup, reached only through the `/models` access point.
+ */
+export class ModelCache extends Construct {
+  /** The file system. */
+  public readonly fileSystem: efs.IFileSystem;
+  /** The `/models` access point clients mount. */
+  public readonly accessPoint: efs.IAccessPoint;
+
+  constructor(scope: Construct, id: string, props: ModelCacheProps) {
+    super(scope, id);
+    const posixId = props.posixId ?? 1000;
+    throwIfProblems(
+      checkWholeNumberAtLeast('backupRetentionDays', props.backupRetentionDays, 1),
+      checkWholeNumberAtLeast('posixId', posixId, 0),
+    );
+
+    const fileSystem = new efs.FileSystem(this, 'FileSystem', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroup: props.securityGroup,
+      encrypted: true,
+      throughputMode: efs.ThroughputMode.ELASTIC,
+      lifecyclePolicy: efs.LifecyclePolicy.AFTER_30_DAYS,
+      outOfInfrequentAccessPolicy: efs.OutOfInfrequentAccessPolicy.AFTER_1_ACCESS,
+      // The backup plan below keeps the configured retention; EFS's own backups would keep 35 days on top.
+      enableAutomaticBackups: false,
+      allowAnonymousAccess: false,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.fileSystem = fileSystem;
+    this.accessPoint = fileSystem.addAccessPoint('Models', {
+      path: '/models',
+      createAcl: { ownerUid: String(posixId), ownerGid: String(posixId), permissions: '755' },
+      posixUser: { uid: String(posixId), gid: String(posixId) },
+    });
+
+    const plan = new backup.BackupPlan(this, 'Backup', {
+      backupPlanRules: [
+        new backup.BackupPlanRule({
+          ruleName: 'Daily',
+          scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
+          deleteAfter: Duration.days(props.backupRetentionDays),
+        }),
+      ],
+    });
+    const selection = plan.addSelection('FileSystem', { resources: [backup.BackupResource.fromEfsFileSystem(fileSystem)] });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: 'AWS Backup assumes this role to snapshot the file system; AWS maintains this service-role policy for exactly that purpose.',
+    });
+  }
+
+  /** Lets `grantee` mount and write the cache, through the `/models` access point only. */
+  public grantMount(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      resourceArns: [this.fileSystem.fileSystemArn],
+      conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': this.accessPoint.accessPointArn } },
+    });
+  }
+}

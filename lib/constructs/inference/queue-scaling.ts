@@ -1,0 +1,237 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { checkPositive, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+
+/** The seed's step policy, with its thresholds. */
+export interface QueueStepScalingOptions {
+  /**
+   * Visible messages above which the fleet grows.
+   * @default 10
+   */
+  readonly threshold?: number;
+  /**
+   * Consecutive periods above the threshold.
+   * @default 2
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Length of one period.
+   * @default Duration.seconds(120)
+   */
+  readonly period?: Duration;
+  /**
+   * Instances added each time.
+   * @default 2
+   */
+  readonly adjustment?: number;
+  /**
+   * Time after a scaling activity before the policy acts again.
+   * @default Duration.seconds(300)
+   */
+  readonly cooldown?: Duration;
+}
+
+/** Props of {@link QueueScaling}. */
+export interface QueueScalingProps {
+  /** The fleet; it must collect group metrics (GroupInServiceInstances). */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The job queue. */
+  readonly queue: sqs.IQueue;
+  /**
+   * `backlogPerInstance`: target tracking on visible messages per InService instance (AWS's
+   * recommendation). `step`: the seed's alarm on visible messages, +2 instances.
+   * @default 'backlogPerInstance'
+   */
+  readonly mode?: 'backlogPerInstance' | 'step';
+  /** Longest a job should wait in the queue; the backlog target is this / secondsPerJob. */
+  readonly acceptableLatencySeconds: number;
+  /** Average seconds one instance spends on one job. */
+  readonly secondsPerJob: number;
+  /** Minutes the queue must stay empty (nothing visible, nothing in flight) before scaling in to 0. */
+  readonly scaleToZeroAfterIdleMinutes: number;
+  /**
+   * Thresholds of `mode: 'step'`.
+   * @default - the seed's: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown
+   */
+  readonly step?: QueueStepScalingOptions;
+}
+
+/**
+ * Scales the fleet with its queue. In the default mode a target tracking policy keeps
+ * visible messages per InService instance at acceptableLatencySeconds / secondsPerJob through
+ * metric math (an L1 policy: the L2 only tracks single metrics). That ratio is undefined at
+ * zero instances, so a step policy adds one instance when jobs wait and none is in service,
+ * and another sets the group to 0 once the queue has been empty for scaleToZeroAfterIdleMinutes
+ * (the group's MinSize still applies).
+ */
+export class QueueScaling extends Construct {
+  /** The backlog target: visible messages one instance may have queued. */
+  public readonly backlogTargetPerInstance: number;
+  private readonly props: QueueScalingProps;
+
+  constructor(scope: Construct, id: string, props: QueueScalingProps) {
+    super(scope, id);
+    this.props = props;
+    const step = props.step ?? {};
+    const target = props.acceptableLatencySeconds / props.secondsPerJob;
+    const unresolved = Token.isUnresolved(props.acceptableLatencySeconds) || Token.isUnresolved(props.secondsPerJob);
+    throwIfProblems(
+      checkPositive('secondsPerJob', props.secondsPerJob),
+      unresolved || (Number.isFinite(target) && target > 0)
+        ? undefined
+        : `acceptableLatencySeconds / secondsPerJob is the backlog target per instance and must be > 0, got ${props.acceptableLatencySeconds} / ${props.secondsPerJob}: give both a positive number of seconds`,
+      checkWholeNumberAtLeast('scaleToZeroAfterIdleMinutes', props.scaleToZeroAfterIdleMinutes, 1),
+      checkPositive('step.threshold', step.threshold ?? 10),
+      checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods ?? 2, 1),
+      checkWholeNumberAtLeast('step.adjustment', step.adjustment ?? 2, 1),
+    );
+    this.backlogTargetPerInstance = target;
+    if (props.mode === 'step') {
+      this.addSeedStepPolicy(step);
+    } else {
+      this.addBacklogTargetTracking();
+    }
+    this.addWakeUpFromZero();
+    this.addScaleToZero();
+  }
+
+  /** Visible messages per InService instance, the metric the default mode tracks. */
+  public metricBacklogPerInstance(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    return new cloudwatch.MathExpression({
+      expression: 'visible / inService',
+      usingMetrics: { visible: this.metricVisible('Sum'), inService: this.metricInService('Average') },
+      label: 'Backlog per instance',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private metricVisible(statistic: string): cloudwatch.Metric {
+    return this.props.queue.metricApproximateNumberOfMessagesVisible({ statistic, period: Duration.minutes(1) });
+  }
+
+  private metricInService(statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupInServiceInstances',
+      dimensionsMap: { AutoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName },
+      statistic,
+      period: Duration.minutes(1),
+    });
+  }
+
+  private addBacklogTargetTracking(): void {
+    const dimension = (name: string, value: string) => [{ name, value }];
+    // L1: the L2 target-tracking policy cannot take a metric math expression (Metrics).
+    new autoscaling.CfnScalingPolicy(this, 'BacklogPerInstance', {
+      autoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName,
+      policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        targetValue: this.backlogTargetPerInstance,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: 'visible',
+              label: 'Visible messages',
+              returnData: false,
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/SQS',
+                  metricName: 'ApproximateNumberOfMessagesVisible',
+                  dimensions: dimension('QueueName', this.props.queue.queueName),
+                },
+                stat: 'Sum',
+              },
+            },
+            {
+              id: 'inService',
+              label: 'InService instances',
+              returnData: false,
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/AutoScaling',
+                  metricName: 'GroupInServiceInstances',
+                  dimensions: dimension('AutoScalingGroupName', this.props.autoScalingGroup.autoScalingGroupName),
+                },
+                stat: 'Average',
+              },
+            },
+            { id: 'backlogPerInstance', label: 'Backlog per instance', expression: 'visible / inService', returnData: true },
+          ],
+        },
+      },
+    });
+  }
+
+  private addSeedStepPolicy(step: QueueStepScalingOptions): void {
+    // L1: the seed's policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
+    const policy = new autoscaling.CfnScalingPolicy(this, 'QueueDepthStep', {
+      autoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName,
+      policyType: 'SimpleScaling',
+      adjustmentType: 'ChangeInCapacity',
+      scalingAdjustment: step.adjustment ?? 2,
+      cooldown: String((step.cooldown ?? Duration.seconds(300)).toSeconds()),
+    });
+    const period = step.period ?? Duration.seconds(120);
+    const alarm = new cloudwatch.Alarm(this, 'QueueDepthHigh', {
+      alarmDescription: 'Jobs are piling up in the queue: add instances',
+      metric: this.props.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Average', period }),
+      threshold: step.threshold ?? 10,
+      evaluationPeriods: step.evaluationPeriods ?? 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+  }
+
+  private addWakeUpFromZero(): void {
+    const action = new autoscaling.StepScalingAction(this, 'WakeUp', {
+      autoScalingGroup: this.props.autoScalingGroup,
+      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    });
+    action.addAdjustment({ adjustment: 1, lowerBound: 0 });
+    const alarm = new cloudwatch.Alarm(this, 'JobsWaitingAtZero', {
+      alarmDescription: 'Jobs wait and no instance is in service: start one',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(visible > 0 AND FILL(inService, 0) == 0, 1, 0)',
+        usingMetrics: { visible: this.metricVisible('Maximum'), inService: this.metricInService('Maximum') },
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+  }
+
+  private addScaleToZero(): void {
+    const action = new autoscaling.StepScalingAction(this, 'ScaleToZero', {
+      autoScalingGroup: this.props.autoScalingGroup,
+      adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+    });
+    action.addAdjustment({ adjustment: 0, upperBound: 0 });
+    const minutes = this.props.scaleToZeroAfterIdleMinutes;
+    const alarm = new cloudwatch.Alarm(this, 'QueueIdle', {
+      alarmDescription: `No job visible or in flight for ${minutes} minutes: scale in to 0`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(visible, 0) + FILL(inFlight, 0)',
+        usingMetrics: {
+          visible: this.metricVisible('Maximum'),
+          inFlight: this.props.queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        },
+        period: Duration.minutes(1),
+      }),
+      threshold: 0,
+      evaluationPeriods: minutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      // An idle queue stops publishing metrics after a while: no data means no jobs.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+  }
+}

@@ -1,0 +1,82 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ModelCache, ModelCacheProps } from '../../../lib/constructs/inference/model-cache';
+import { networkStack } from './fixtures';
+
+function cache(overrides: Partial<ModelCacheProps> = {}) {
+  const { stack, vpc, securityGroup } = networkStack();
+  const construct = new ModelCache(stack, 'Cache', {
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    securityGroup,
+    backupRetentionDays: 14,
+    ...overrides,
+  });
+  return { stack, construct };
+}
+
+describe('ModelCache', () => {
+  const { stack, construct } = cache();
+  construct.grantMount(new iam.Role(stack, 'Client', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+  const template = Template.fromStack(stack);
+
+  test('is encrypted, moves cold files to IA and is retained by default', () => {
+    template.hasResource('AWS::EFS::FileSystem', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        Encrypted: true,
+        LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+      }),
+    });
+  });
+
+  test('has mount targets in both private subnets', () => {
+    template.resourceCountIs('AWS::EFS::MountTarget', 2);
+  });
+
+  test('exposes /models through an access point', () => {
+    template.hasResourceProperties('AWS::EFS::AccessPoint', {
+      RootDirectory: { Path: '/models', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '755' } },
+      PosixUser: { Uid: '1000', Gid: '1000' },
+    });
+  });
+
+  test('AWS Backup keeps daily recovery points for the configured days', () => {
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 14 }, ScheduleExpression: 'cron(0 3 * * ? *)' })] },
+    });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]) }),
+    });
+  });
+
+  test('grantMount allows mount and write through the access point only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+            Resource: Match.anyValue(),
+            Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': Match.anyValue() } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('the removal policy is a prop', () => {
+    const other = cache({ removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(other.stack).hasResource('AWS::EFS::FileSystem', { DeletionPolicy: 'Delete' });
+  });
+
+  test('rejects a backup retention of 0 days', () => {
+    expect(() => cache({ backupRetentionDays: 0 })).toThrow(/backupRetentionDays \(0\) must be a whole number >= 1/);
+  });
+
+  test('rejects a negative POSIX id', () => {
+    expect(() => cache({ posixId: -1 })).toThrow(/posixId \(-1\) must be a whole number >= 0/);
+  });
+});

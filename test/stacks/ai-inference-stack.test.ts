@@ -1,0 +1,149 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ENVIRONMENTS } from '../../lib/config';
+import { synthStage } from '../helpers/synth-stage';
+
+const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
+const inference = (env: string): Template => synthesized[env].templates.AiInference;
+
+describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => {
+  const { config } = synthesized[env];
+  const template = inference(env);
+
+  test('outputs exactly what the smoke check and users read', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
+      ['AutoScalingGroupName', 'DeadLetterQueueUrl', 'FileSystemId', 'LoadBalancerDnsName', 'ModelBucketName', 'QueueUrl', 'TargetGroupArn'].sort(),
+    );
+  });
+
+  test.each([
+    ['JobsQueue24944186', 'AWS::SQS::Queue'],
+    ['JobsDeadLetterQueue8CC426EE', 'AWS::SQS::Queue'],
+    ['ModelsBucket970C6ADA', 'AWS::S3::Bucket'],
+    ['ModelCacheFileSystemC75099E4', 'AWS::EFS::FileSystem'],
+  ])('stateful resource %s keeps its logical id', (logicalId, type) => {
+    expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
+  });
+
+  test('stateful resources follow the configured removal policy', () => {
+    const policy = config.removalPolicy === RemovalPolicy.RETAIN ? 'Retain' : 'Delete';
+    for (const id of ['JobsQueue24944186', 'JobsDeadLetterQueue8CC426EE', 'ModelsBucket970C6ADA', 'ModelCacheFileSystemC75099E4']) {
+      expect(template.toJSON().Resources[id].DeletionPolicy).toBe(policy);
+    }
+  });
+
+  test('the fleet never carries a DesiredCapacity', () => {
+    const groups = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0].Properties.DesiredCapacity).toBeUndefined();
+  });
+
+  test('MaxSize and the instance types come from the config', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MaxSize: String(config.inference.maxCapacity),
+      MixedInstancesPolicy: Match.objectLike({
+        LaunchTemplate: Match.objectLike({ Overrides: config.inference.instanceTypes.map((t) => ({ InstanceType: t })) }),
+      }),
+    });
+  });
+
+  test('the log group /ai/inference keeps logs as configured', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference', RetentionInDays: config.logRetention });
+  });
+
+  test('access logs expire with the configured log retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: config.logRetention })] },
+    });
+  });
+
+  test('CloudWatch alarms of this account may publish to the fleet topic', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the queue hides a job for the longest job duration', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDurationSeconds });
+  });
+
+  test('the backlog target is acceptable latency / seconds per job', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: config.inference.acceptableLatencySeconds / config.inference.secondsPerJob }),
+    });
+  });
+
+  test('needs no context lookup: the AMI is an SSM parameter resolved at deploy', () => {
+    expect(synthesized[env].stage.synth().manifest.missing).toBeUndefined();
+    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(1);
+  });
+
+  test('no Lambda function or custom resource', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"Type":"Custom::/);
+  });
+
+  test('the boot script checks the configured model and completes the model-warm hook', () => {
+    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain(`models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`);
+    expect(userData).toContain('--lifecycle-hook-name model-warm');
+  });
+
+  test('the instance role can do exactly what the runtime needs', () => {
+    const [role] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: 'GPU inference instance' } }));
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+    const actions = policy?.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
+    expect(actions).toEqual(
+      [
+        'autoscaling:CompleteLifecycleAction',
+        'autoscaling:DescribeAutoScalingInstances',
+        'autoscaling:RecordLifecycleActionHeartbeat',
+        'autoscaling:SetInstanceProtection',
+        'cloudwatch:PutMetricData',
+        'elasticfilesystem:ClientMount',
+        'elasticfilesystem:ClientWrite',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+  });
+});
+
+describe('night schedule', () => {
+  test.each(['dev', 'staging'])('%s deploys the fleet with MinSize 0 and restores the config minimum in the morning', (env) => {
+    const { config } = synthesized[env];
+    const template = inference(env);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
+      Recurrence: '0 8 * * 1-5',
+      TimeZone: 'Europe/Berlin',
+      MinSize: config.inference.minCapacity,
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
+      Recurrence: '0 22 * * *',
+      TimeZone: 'Europe/Berlin',
+      MinSize: 0,
+      DesiredCapacity: 0,
+    });
+  });
+
+  test('prod has no schedule and deploys with the config minimum', () => {
+    const template = inference('prod');
+    template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(synthesized.prod.config.inference.minCapacity) });
+  });
+});
