@@ -13,6 +13,9 @@ const app = new App({
   // The app, not the CLI, fails the synth on a nag error: the CLI only reports findings of the
   // stacks it selected, and a plain `cdk synth` selects none inside the environment stages.
   postCliContext: { [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: true, [CDK_APP_MODE_CONTEXT]: 'process' },
+  // CDK's schema validation only warns and costs most of the synth time; the app-level test
+  // (test/app/nag-packs.test.ts) runs it on every stage and fails on any finding.
+  builtinCloudFormationValidation: false,
 });
 
 const stages = selectEnvironments(app.node.tryGetContext('env')).map((config) => new AiInfraStage(app, config.name, { config }));

@@ -29,3 +29,4 @@ export * from './constructs/inference/job-queue';
 export * from './constructs/inference/model-bucket';
 export * from './constructs/inference/model-cache';
 export * from './constructs/inference/queue-scaling';
+export * from './gpu/deep-learning-ami';

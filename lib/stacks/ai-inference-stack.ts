@@ -1,4 +1,4 @@
-import { CfnElement, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,11 +6,12 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
 import { FleetSchedule } from '../constructs/inference/fleet-schedule';
-import { GpuFleet, LAUNCH_LIFECYCLE_HOOK_NAME } from '../constructs/inference/gpu-fleet';
+import { GpuFleet } from '../constructs/inference/gpu-fleet';
 import { GpuUtilizationScaleIn } from '../constructs/inference/gpu-utilization-scale-in';
 import { InferenceEndpoint } from '../constructs/inference/inference-endpoint';
 import { InferenceNetwork } from '../constructs/inference/inference-network';
 import { InferenceObservability } from '../constructs/inference/inference-observability';
+import { InferenceRuntime } from '../constructs/inference/inference-runtime';
 import { JobQueue } from '../constructs/inference/job-queue';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
@@ -20,28 +21,6 @@ import { QueueScaling } from '../constructs/inference/queue-scaling';
 export interface AiInferenceStackProps extends StackProps {
   /** The environment the stack belongs to. */
   readonly config: EnvironmentConfig;
-}
-
-/**
- * Boot script until the instance runtime exists: it checks that the model object is there and
- * completes the launch lifecycle action accordingly (ABANDON replaces an instance that could
- * never serve). It starts no inference server.
- */
-function modelCheckUserData(bucketName: string, modelKey: string, launchHookName: string): ec2.UserData {
-  const userData = ec2.UserData.forLinux();
-  userData.addCommands(
-    'set -euo pipefail',
-    'imds() { curl -sf -H "X-aws-ec2-metadata-token: $(curl -sf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token)" "http://169.254.169.254/latest/meta-data/$1"; }',
-    'INSTANCE_ID=$(imds instance-id)',
-    'AWS_DEFAULT_REGION=$(imds placement/region)',
-    'export AWS_DEFAULT_REGION',
-    'GROUP=$(aws autoscaling describe-auto-scaling-instances --instance-ids "$INSTANCE_ID" --query "AutoScalingInstances[0].AutoScalingGroupName" --output text)',
-    'RESULT=ABANDON',
-    `if aws s3api head-object --bucket '${bucketName}' --key '${modelKey}' >/dev/null; then RESULT=CONTINUE; fi`,
-    `echo "model s3://${bucketName}/${modelKey}: lifecycle result $RESULT"`,
-    `aws autoscaling complete-lifecycle-action --lifecycle-hook-name ${launchHookName} --auto-scaling-group-name "$GROUP" --instance-id "$INSTANCE_ID" --lifecycle-action-result "$RESULT"`,
-  );
-  return userData;
 }
 
 /** The queue-fed GPU inference fleet of one environment. */
@@ -74,11 +53,13 @@ export class AiInferenceStack extends Stack {
       removalPolicy,
     });
 
+    // Filled by the InferenceRuntime below, once the log group it ships logs to exists.
+    const userData = ec2.UserData.forLinux();
     const fleet = new GpuFleet(this, 'Fleet', {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
       securityGroup: network.fleetSecurityGroup,
-      userData: modelCheckUserData(models.bucket.bucketName, models.modelKey, LAUNCH_LIFECYCLE_HOOK_NAME),
+      userData,
       instanceTypes: inference.instanceTypes,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: inference.schedule.enabled ? 0 : inference.minCapacity,
@@ -134,6 +115,24 @@ export class AiInferenceStack extends Stack {
       removalPolicy,
     });
 
+    const runtime = new InferenceRuntime(this, 'Runtime', {
+      userData,
+      queue: jobs.queue,
+      modelBucket: models.bucket,
+      fileSystem: cache.fileSystem,
+      accessPoint: cache.accessPoint,
+      logGroup: observability.logGroup,
+      model: inference.model,
+      launchLifecycleHookName: fleet.launchLifecycleHookName,
+      terminationLifecycleHookName: fleet.terminationLifecycleHookName,
+      maxJobDuration: Duration.seconds(inference.maxJobDurationSeconds),
+      healthCheckTimeout: Duration.seconds(inference.model.warmupSeconds),
+    });
+
+    runtime.grantRead(fleet.role);
+    // The CloudWatch agent reads the instance's group tag to add the AutoScalingGroupName dimension
+    // the GPU alarms use; ec2:DescribeTags has no resource-level permissions.
+    fleet.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
     jobs.grantConsumeJobs(fleet.role);
     models.grantReadModels(fleet.role);
     cache.grantMount(fleet.role);

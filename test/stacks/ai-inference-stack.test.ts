@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { ENVIRONMENTS } from '../../lib/config';
 import { synthStage } from '../helpers/synth-stage';
 
@@ -92,10 +93,21 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"Type":"Custom::/);
   });
 
-  test('the boot script checks the configured model and completes the model-warm hook', () => {
+  test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {
+    const runtime = synthesized[env].stage.inference.node.findChild('Runtime');
+    const [bootScript, agentBundle] = ['BootScript', 'AgentBundle'].map((id) => runtime.node.findChild(id) as Asset);
     const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
-    expect(userData).toContain(`models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`);
-    expect(userData).toContain('--lifecycle-hook-name model-warm');
+    expect(userData).toContain(`/${bootScript.s3ObjectKey}' '/opt/ai-inference/boot.sh'`);
+    expect(userData).toContain(`/${agentBundle.s3ObjectKey}' '/opt/ai-inference/agent.js'`);
+    expect(userData).toContain("'/opt/ai-inference/boot.sh' /etc/ai-inference/boot.env");
+  });
+
+  test('the runtime is configured with this environment\'s model and the fleet\'s lifecycle hooks', () => {
+    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain(`MODEL_NAME='${config.inference.model.name}'`);
+    expect(userData).toContain(`MODEL_VERSION='${config.inference.model.version}'`);
+    expect(userData).toContain("LAUNCH_HOOK_NAME='model-warm'");
+    expect(userData).toMatch(/terminationLifecycleHookName\W+drain\W/);
   });
 
   test('the instance role can do exactly what the runtime needs', () => {
@@ -109,11 +121,13 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
         'autoscaling:RecordLifecycleActionHeartbeat',
         'autoscaling:SetInstanceProtection',
         'cloudwatch:PutMetricData',
+        'ec2:DescribeTags',
         'elasticfilesystem:ClientMount',
         'elasticfilesystem:ClientWrite',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
-        's3:GetObject',
+        's3:GetObject', // the models/ prefix
+        's3:GetObject', // the runtime's two assets
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',

@@ -2,11 +2,8 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { deepLearningAmi } from '../../gpu/deep-learning-ami';
 import { checkInRange, throwIfProblems } from '../../validation';
-
-/** Public SSM parameter of the latest Deep Learning Base OSS Nvidia Driver GPU AMI on Amazon Linux 2023. */
-export const DEEP_LEARNING_AMI_PARAMETER =
-  '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id';
 
 /** Props of {@link GpuLaunchTemplate}. */
 export interface GpuLaunchTemplateProps {
@@ -22,7 +19,7 @@ export interface GpuLaunchTemplateProps {
   /**
    * The AMI.
    * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023, resolved from its
-   * public SSM parameter at deploy time ({@link DEEP_LEARNING_AMI_PARAMETER})
+   * public SSM parameter at deploy time (`DEEP_LEARNING_AMI_PARAMETER`)
    */
   readonly machineImage?: ec2.IMachineImage;
 }
@@ -55,7 +52,7 @@ export class GpuLaunchTemplate extends Construct {
     });
     this.role = role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(DEEP_LEARNING_AMI_PARAMETER, { os: ec2.OperatingSystemType.LINUX }),
+      machineImage: props.machineImage ?? deepLearningAmi(),
       userData: props.userData,
       role,
       securityGroup: props.securityGroup,

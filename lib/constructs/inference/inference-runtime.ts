@@ -79,6 +79,12 @@ export interface InferenceRuntimeProps {
    * @default Duration.seconds(30)
    */
   readonly retryDelay?: Duration;
+  /**
+   * User data to append the runtime's commands to, e.g. one the fleet's launch template
+   * already holds (launch templates render their user data at synthesis).
+   * @default - a new Linux user data
+   */
+  readonly userData?: ec2.UserData;
 }
 
 const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
@@ -185,7 +191,7 @@ export class InferenceRuntime extends Construct {
       agentStopTimeoutSeconds: drainSeconds + 30,
     });
 
-    this.userData = ec2.UserData.forLinux();
+    this.userData = props.userData ?? ec2.UserData.forLinux();
     const bootScriptPath = this.userData.addS3DownloadCommand({
       bucket: this.bootScript.bucket, bucketKey: this.bootScript.s3ObjectKey, localFile: RUNTIME_PATHS.bootScript, region: stack.region,
     });

@@ -1,12 +1,9 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { deepLearningAmi } from '../../gpu/deep-learning-ami';
 import { gpuInstanceType } from '../../gpu/gpu-instance-types';
 import { checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
-
-/** Public SSM parameter of the Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux 2023). */
-export const DEEP_LEARNING_AMI_PARAMETER =
-  '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id';
 
 /** Props of {@link TrainingLaunchTemplate}. */
 export interface TrainingLaunchTemplateProps {
@@ -30,7 +27,7 @@ export interface TrainingLaunchTemplateProps {
   readonly rootVolumeSizeGiB?: number;
   /**
    * AMI: resolved at deploy time, never a hard-coded id.
-   * @default - the Deep Learning Base GPU AMI from {@link DEEP_LEARNING_AMI_PARAMETER}
+   * @default - the Deep Learning Base GPU AMI from `DEEP_LEARNING_AMI_PARAMETER`
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
@@ -63,7 +60,7 @@ export class TrainingLaunchTemplate extends Construct {
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(props.instanceType),
-      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(DEEP_LEARNING_AMI_PARAMETER),
+      machineImage: props.machineImage ?? deepLearningAmi(),
       role: props.role,
       securityGroup: props.securityGroup,
       userData: props.userData,

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { DEEP_LEARNING_AMI_PARAMETER, GpuLaunchTemplate } from '../../../lib/constructs/inference/gpu-launch-template';
+import { GpuLaunchTemplate } from '../../../lib/constructs/inference/gpu-launch-template';
+import { DEEP_LEARNING_AMI_PARAMETER } from '../../../lib/gpu/deep-learning-ami';
 import { networkStack } from './fixtures';
 
 describe('GpuLaunchTemplate', () => {
