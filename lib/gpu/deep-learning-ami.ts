@@ -8,3 +8,15 @@ export const DEEP_LEARNING_AMI_PARAMETER =
 export function deepLearningAmi(): ec2.IMachineImage {
   return ec2.MachineImage.fromSsmParameter(DEEP_LEARNING_AMI_PARAMETER, { os: ec2.OperatingSystemType.LINUX });
 }
+
+/** The AMI's root volume as this project sizes it: encrypted gp3, deleted with the instance. */
+export function encryptedGp3RootVolume(sizeGiB: number): ec2.BlockDevice {
+  return {
+    deviceName: '/dev/xvda',
+    volume: ec2.BlockDeviceVolume.ebs(sizeGiB, {
+      volumeType: ec2.EbsDeviceVolumeType.GP3,
+      encrypted: true,
+      deleteOnTermination: true,
+    }),
+  };
+}

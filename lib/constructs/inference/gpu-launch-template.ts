@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deepLearningAmi } from '../../gpu/deep-learning-ami';
+import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
 import { checkInRange, throwIfProblems } from '../../validation';
 
 /** Props of {@link GpuLaunchTemplate}. */
@@ -59,16 +59,7 @@ export class GpuLaunchTemplate extends Construct {
       requireImdsv2: true,
       httpPutResponseHopLimit: 2,
       detailedMonitoring: true,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            encrypted: true,
-            deleteOnTermination: true,
-          }),
-        },
-      ],
+      blockDevices: [encryptedGp3RootVolume(rootVolumeSizeGiB)],
     });
   }
 }

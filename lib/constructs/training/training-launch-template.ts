@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deepLearningAmi } from '../../gpu/deep-learning-ami';
+import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
 import { gpuInstanceType } from '../../gpu/gpu-instance-types';
 import { checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
 
@@ -68,16 +68,7 @@ export class TrainingLaunchTemplate extends Construct {
       httpPutResponseHopLimit: 2,
       instanceMetadataTags: true,
       placementGroup: props.placementGroup,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            encrypted: true,
-            deleteOnTermination: true,
-          }),
-        },
-      ],
+      blockDevices: [encryptedGp3RootVolume(rootVolumeSizeGiB)],
     });
 
     if (efa) {
