@@ -32,7 +32,8 @@ describe('queue agent bundle under SIGTERM', () => {
     return child;
   }
 
-  const exited = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => child.on('exit', resolve));
+  // 'close' waits for stdout to drain too; 'exit' can come before the last log lines.
+  const exited = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => child.on('close', resolve));
 
   test('drill: SIGTERM mid-job finishes the job, completes the lifecycle action and exits 0', async () => {
     const job = world.aws.queue.send('{}');
