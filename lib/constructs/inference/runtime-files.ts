@@ -14,19 +14,33 @@ export const RUNTIME_PATHS = {
 
 /** The values boot.sh sources from its config file. */
 export interface BootSettings {
+  /** MODEL_BUCKET: the bucket holding `models/{name}/{version}/model.tar.gz`. */
   readonly modelBucketName: string;
+  /** MODEL_NAME: the model served. */
   readonly modelName: string;
+  /** MODEL_VERSION: its version, one cache directory per version. */
   readonly modelVersion: string;
+  /** CONTAINER_IMAGE: image of the inference server. */
   readonly containerImage: string;
+  /** GPU_MEMORY_FRACTION: passed to the container. */
   readonly gpuMemoryFraction: number;
+  /** MODEL_ENV_FILE: path of the container's extra environment (`--env-file`). */
   readonly modelEnvFile: string;
+  /** FILE_SYSTEM_ID: the EFS model cache. */
   readonly fileSystemId: string;
+  /** ACCESS_POINT_ID: the access point the cache is mounted through. */
   readonly accessPointId: string;
+  /** LOG_GROUP_NAME: where the boot, agent and container logs go. */
   readonly logGroupName: string;
+  /** LAUNCH_HOOK_NAME: the launch lifecycle hook completed once `/health` answers. */
   readonly launchLifecycleHookName: string;
+  /** HEALTH_TIMEOUT_SECONDS: how long boot waits for `/health` before it ABANDONs. */
   readonly healthCheckTimeoutSeconds: number;
+  /** AGENT_BUNDLE: path of the queue agent's bundle. */
   readonly agentBundle: string;
+  /** AGENT_CONFIG: path of the queue agent's config file. */
   readonly agentConfig: string;
+  /** AGENT_STOP_TIMEOUT_SECONDS: how long systemd lets the agent drain on stop. */
   readonly agentStopTimeoutSeconds: number;
 }
 

@@ -125,8 +125,10 @@ describe('GpuFleet', () => {
     });
   });
 
-  test('no statement allows every action of a service', () => {
+  test('no statement allows every action, or every action of a service', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('"autoscaling:CompleteLifecycleAction"');
+    expect(policies).not.toMatch(/"Action":(\[[^\]]*)?"\*"/);
     expect(policies).not.toMatch(/"[a-z0-9-]+:\*"/);
   });
 
@@ -184,6 +186,14 @@ describe('GpuFleet', () => {
 
     test('a negative minimum', () => {
       expect(() => newFleet({ minCapacity: -1 })).toThrow(/minCapacity \(-1\) must be a whole number >= 0/);
+    });
+
+    test('a maximum of 0', () => {
+      expect(() => newFleet({ maxCapacity: 0 })).toThrow(/maxCapacity \(0\) must be a whole number >= 1/);
+    });
+
+    test('a negative on-demand base', () => {
+      expect(() => newFleet({ onDemandBaseCapacity: -1 })).toThrow(/onDemandBaseCapacity \(-1\) must be a whole number >= 0/);
     });
 
     test('an empty model version', () => {

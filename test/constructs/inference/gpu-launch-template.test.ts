@@ -46,6 +46,18 @@ describe('GpuLaunchTemplate', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('the AMI and the root volume size have overridable defaults', () => {
+    const { stack: other, securityGroup: sg } = networkStack();
+    const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+    new GpuLaunchTemplate(other, 'Custom', { securityGroup: sg, userData: ec2.UserData.forLinux(), machineImage });
+    new GpuLaunchTemplate(other, 'Stock', { securityGroup: sg, userData: ec2.UserData.forLinux() });
+    const launchTemplates = Object.entries(Template.fromStack(other).findResources('AWS::EC2::LaunchTemplate'));
+    const data = (prefix: string) => launchTemplates.find(([id]) => id.startsWith(prefix))?.[1].Properties.LaunchTemplateData;
+    expect(data('Custom').ImageId).toEqual({ 'Fn::FindInMap': expect.any(Array) });
+    expect(data('Stock').ImageId).toEqual({ Ref: expect.stringMatching(/^SsmParameterValue/) });
+    expect(data('Stock').BlockDeviceMappings[0].Ebs.VolumeSize).toBe(100);
+  });
+
   test('rejects a root volume below 30 GiB', () => {
     const { stack: other, securityGroup: sg } = networkStack();
     expect(() => new GpuLaunchTemplate(other, 'Template', { securityGroup: sg, userData: ec2.UserData.forLinux(), rootVolumeSizeGiB: 8 })).toThrow(

@@ -84,6 +84,14 @@ describe('InferenceRuntime', () => {
     expect(config).toContain('"jobTimeoutSeconds":900');
   });
 
+  test('the agent config carries the documented defaults', () => {
+    const config = writtenFile(userData, '/etc/ai-inference/agent.json');
+    expect(config).toContain('"inferenceUrl":"http://127.0.0.1:8080/invocations"');
+    expect(config).toContain('"visibilityTimeoutSeconds":60,"heartbeatIntervalSeconds":20');
+    expect(config).toContain('"retryDelaySeconds":30,"drainTimeoutSeconds":960');
+    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("HEALTH_TIMEOUT_SECONDS='900'");
+  });
+
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
     const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
     expect(bootEnv).toContain("MODEL_NAME='llm'\nMODEL_VERSION='7'\nCONTAINER_IMAGE='public.ecr.aws/acme/llm-server:1.2'\nGPU_MEMORY_FRACTION='0.8'");

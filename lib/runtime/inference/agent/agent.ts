@@ -11,8 +11,11 @@ import { ScaleInProtection } from './protection';
 
 /** The AWS clients and the logger the agent uses. */
 export interface AgentDeps {
+  /** Client of the job queue. */
   readonly sqs: SQSClient;
+  /** Client for scale-in protection and the termination lifecycle action. */
   readonly autoScaling: AutoScalingClient;
+  /** JSON line logger. */
   readonly log: Logger;
 }
 

@@ -3,19 +3,25 @@ import type { Consumer } from 'sqs-consumer';
 import { AgentConfig } from './config';
 import { DrainNotice } from './imds-watcher';
 import { JobRunner } from './job-runner';
-import { LifecycleTarget, completeTerminationAction } from './lifecycle';
+import { completeTerminationAction } from './lifecycle';
 import { Logger } from './log';
 import { ScaleInProtection } from './protection';
 
 /** What a drain acts on. */
 export interface DrainParts {
+  /** The sqs-consumer polling the job queue. */
   readonly consumer: Consumer;
   /** True from a message's receipt until sqs-consumer has deleted or returned it. */
   readonly isProcessing: () => boolean;
+  /** Runs the job in flight; a drain stops it accepting more and may abort the current one. */
   readonly runner: JobRunner;
+  /** The instance's scale-in protection, cleared before the lifecycle action completes. */
   readonly protection: ScaleInProtection;
+  /** Completes the termination lifecycle action. */
   readonly autoScaling: AutoScalingClient;
-  readonly config: AgentConfig & LifecycleTarget;
+  /** The agent's config, which names the instance, its group and the termination hook. */
+  readonly config: AgentConfig;
+  /** JSON line logger. */
   readonly log: Logger;
 }
 

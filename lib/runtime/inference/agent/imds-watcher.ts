@@ -6,7 +6,12 @@ const SPOT_NOTICE_MS = 120_000;
 
 /** Why the instance must drain, and by when (epoch ms) if the notice says. */
 export interface DrainNotice {
+  /** What asked for the drain. */
   readonly reason: 'spot-interruption' | 'rebalance-recommendation' | 'lifecycle-terminated' | 'sigterm';
+  /**
+   * When the instance goes away (epoch ms).
+   * @default - none: the drain takes up to drainTimeoutSeconds
+   */
   readonly deadline?: number;
 }
 

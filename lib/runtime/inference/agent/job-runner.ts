@@ -4,8 +4,11 @@ import { ScaleInProtection } from './protection';
 
 /** The job in flight: when it started and how to abort its request. */
 interface RunningJob {
+  /** SQS id of the job's message. */
   readonly messageId: string;
+  /** When the request started (epoch ms). */
   readonly startedAt: number;
+  /** Aborts the job's request to the inference server. */
   readonly controller: AbortController;
 }
 

@@ -3,8 +3,11 @@ import { Logger, errorMessage } from './log';
 
 /** The termination lifecycle action of this instance. */
 export interface LifecycleTarget {
+  /** The instance's Auto Scaling group. */
   readonly autoScalingGroupName: string;
+  /** The instance completing the action. */
   readonly instanceId: string;
+  /** Name of the group's termination lifecycle hook. */
   readonly terminationLifecycleHookName: string;
 }
 
