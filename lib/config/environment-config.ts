@@ -99,7 +99,7 @@ export interface SpotFleetConfig {
 export interface IdleShutdownConfig {
   /** GPU utilization (percent) below which the cluster counts as idle. */
   readonly gpuUtilizationThresholdPercent: number;
-  /** Minutes of idleness before the cluster is shut down. */
+  /** Whole minutes (5-1440) of idleness before the cluster is shut down. */
   readonly idleMinutes: number;
 }
 

@@ -37,7 +37,7 @@ export interface IdleShutdownProps {
    * Email addresses subscribed to the shutdown topic.
    * @default - no subscriptions
    */
-  readonly notificationEmails?: string[];
+  readonly notificationEmails?: readonly string[];
 }
 
 /**

@@ -39,7 +39,7 @@ export interface SageMakerEndpointProps {
   /** Tag of the serving image. */
   readonly imageTag: string;
   /** Production variants; several split traffic by weight (A/B). */
-  readonly variants: SageMakerVariant[];
+  readonly variants: readonly SageMakerVariant[];
   /** Fewest instances per variant. */
   readonly minCapacity: number;
   /** Most instances per variant. */

@@ -22,7 +22,7 @@ export interface SpotTrainingFleetProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** GPU instance types the fleet may launch, one launch template override each. */
-  readonly instanceTypes: string[];
+  readonly instanceTypes: readonly string[];
   /** Instances the fleet maintains; 0 keeps it idle. */
   readonly targetCapacity: number;
   /**
