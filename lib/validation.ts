@@ -85,3 +85,33 @@ export function checkTimeZone(field: string, timeZone: string): Problem {
     return `${field} ("${timeZone}") is not a known IANA time zone: use one like "Europe/Berlin" or "UTC"`;
   }
 }
+
+/** A share in (0, 1], e.g. a safety factor or a memory fraction. */
+export function checkFraction(field: string, value: number): Problem {
+  if (isToken(value) || (value > 0 && value <= 1)) return undefined;
+  return `${field} (${value}) must be > 0 and <= 1`;
+}
+
+/** EFA needs an instance type that supports it (per the GPU catalog). */
+export function checkEfaSupported(efaField: string, efa: boolean, typeField: string, instanceType: string): Problem {
+  if (!efa || isToken(instanceType) || gpuInstanceType(instanceType)?.efa !== false) return undefined;
+  return `${efaField} (true) needs an instance type with EFA, and ${typeField} ("${instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`;
+}
+
+/** A training job name names the S3 prefix `checkpoints/{jobName}/`. */
+export function checkJobName(field: string, jobName: string): Problem {
+  if (isToken(jobName) || /^[a-z0-9][a-z0-9-]*$/.test(jobName)) return undefined;
+  return `${field} ("${jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`;
+}
+
+/** Names that must be unique within a list, e.g. SageMaker production variants. */
+export function checkUniqueNames(field: string, names: readonly string[]): Problem {
+  const duplicate = names.find((name, n) => names.indexOf(name) !== n);
+  return duplicate === undefined ? undefined : `${field} has the name "${duplicate}" twice: names must be unique`;
+}
+
+/** SageMaker hosting and training take `ml.`-prefixed instance types. */
+export function checkSageMakerInstanceType(field: string, instanceType: string): Problem {
+  if (isToken(instanceType) || instanceType.startsWith('ml.')) return undefined;
+  return `${field} ("${instanceType}") must be a SageMaker instance type starting with "ml.", e.g. "ml.g5.xlarge"`;
+}

@@ -60,7 +60,10 @@ export interface InferenceConfig {
   readonly onDemandBaseCapacity: number;
   /** Percentage of capacity above the base that is on-demand; the rest is spot. */
   readonly onDemandPercentageAboveBaseCapacity: number;
-  /** Highest spot price to pay, USD per hour; unset pays the spot price, capped at on-demand. */
+  /**
+   * Highest spot price to pay, USD per hour.
+   * @default - the spot price, capped at on-demand
+   */
   readonly spotMaxPriceUsdPerHour?: number;
   /** Root volume size. */
   readonly rootVolumeSizeGiB: number;
@@ -96,7 +99,7 @@ export interface SpotFleetConfig {
 export interface IdleShutdownConfig {
   /** GPU utilization (percent) below which the cluster counts as idle. */
   readonly gpuUtilizationThresholdPercent: number;
-  /** Minutes of idleness before the cluster is shut down. */
+  /** Whole minutes (5-1440) of idleness before the cluster is shut down. */
   readonly idleMinutes: number;
 }
 
@@ -172,9 +175,15 @@ export interface BudgetConfig {
 export interface EnvironmentConfig {
   /** Environment name; also the `environment` tag value. */
   readonly name: EnvironmentName;
-  /** Account to deploy to; unset keeps the stacks environment-agnostic. */
+  /**
+   * Account to deploy to.
+   * @default - environment-agnostic stacks: the CLI's credentials pick the account
+   */
   readonly account?: string;
-  /** Region to deploy to; unset keeps the stacks environment-agnostic. */
+  /**
+   * Region to deploy to.
+   * @default - environment-agnostic stacks: the CLI's configuration picks the region
+   */
   readonly region?: string;
   /** Cost allocation tag values. */
   readonly tags: CostTagValues;

@@ -1,17 +1,21 @@
 import {
   Problem,
   checkCron,
+  checkEfaSupported,
+  checkFraction,
   checkGpuInstanceType,
   checkInRange,
+  checkJobName,
   checkMinMax,
   checkNonEmptyList,
   checkNotEmpty,
   checkPositive,
+  checkSageMakerInstanceType,
   checkSpotMaxPrice,
   checkTimeZone,
+  checkUniqueNames,
   checkWholeNumberAtLeast,
 } from '../validation';
-import { gpuInstanceType } from '../gpu/gpu-instance-types';
 import { EnvironmentConfig, FleetScheduleConfig, InferenceConfig, SageMakerEndpointConfig, TrainingConfig } from './environment-config';
 
 /** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
@@ -72,9 +76,7 @@ function inferenceProblems(at: (field: string) => string, i: InferenceConfig): P
     checkNotEmpty(at('inference.model.name'), i.model.name),
     checkNotEmpty(at('inference.model.version'), i.model.version),
     checkNotEmpty(at('inference.model.containerImage'), i.model.containerImage),
-    i.model.gpuMemoryFraction > 0 && i.model.gpuMemoryFraction <= 1
-      ? undefined
-      : `${at('inference.model.gpuMemoryFraction')} (${i.model.gpuMemoryFraction}) must be > 0 and <= 1`,
+    checkFraction(at('inference.model.gpuMemoryFraction'), i.model.gpuMemoryFraction),
     checkPositive(at('inference.model.warmupSeconds'), i.model.warmupSeconds),
     checkInRange(at('inference.maxJobDurationSeconds'), i.maxJobDurationSeconds, 1, SQS_MAX_VISIBILITY_SECONDS),
     checkPositive(at('inference.secondsPerJob'), i.secondsPerJob),
@@ -93,30 +95,24 @@ function scheduleProblems(at: (field: string) => string, path: string, s: FleetS
 }
 
 function trainingProblems(at: (field: string) => string, t: TrainingConfig): Problem[] {
-  const efaMissing = t.efa && gpuInstanceType(t.instanceType)?.efa === false;
   return [
     checkGpuInstanceType(at('training.instanceType'), t.instanceType),
-    efaMissing
-      ? `${at('training.efa')} (true) needs an instance type with EFA, and ${t.instanceType} has none: set efa to false or pick e.g. p4d.24xlarge`
-      : undefined,
+    checkEfaSupported(at('training.efa'), t.efa, at('training.instanceType'), t.instanceType),
     checkWholeNumberAtLeast(at('training.maxNodes'), t.maxNodes, 1),
     checkInRange(at('training.rootVolumeSizeGiB'), t.rootVolumeSizeGiB, 30, 16_384),
     checkNonEmptyList(at('training.spotFleet.instanceTypes'), t.spotFleet.instanceTypes),
     ...t.spotFleet.instanceTypes.map((type, n) => checkGpuInstanceType(at(`training.spotFleet.instanceTypes[${n}]`), type)),
     checkWholeNumberAtLeast(at('training.spotFleet.targetCapacity'), t.spotFleet.targetCapacity, 0),
-    /^[a-z0-9][a-z0-9-]*$/.test(t.spotFleet.jobName)
-      ? undefined
-      : `${at('training.spotFleet.jobName')} ("${t.spotFleet.jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`,
+    checkJobName(at('training.spotFleet.jobName'), t.spotFleet.jobName),
     checkNotEmpty(at('training.spotFleet.trainingCommand'), t.spotFleet.trainingCommand),
     checkInRange(at('training.idleShutdown.gpuUtilizationThresholdPercent'), t.idleShutdown.gpuUtilizationThresholdPercent, 0, 100),
     checkWholeNumberAtLeast(at('training.idleShutdown.idleMinutes'), t.idleShutdown.idleMinutes, 5),
+    checkInRange(at('training.idleShutdown.idleMinutes'), t.idleShutdown.idleMinutes, 5, 1440),
     checkWholeNumberAtLeast(at('training.checkpointNoncurrentVersionDays'), t.checkpointNoncurrentVersionDays, 1),
   ];
 }
 
 function sageMakerProblems(at: (field: string) => string, s: SageMakerEndpointConfig): Problem[] {
-  const names = s.variants.map((v) => v.name);
-  const duplicate = names.find((name, n) => names.indexOf(name) !== n);
   return [
     checkNotEmpty(at('sageMaker.imageRepositoryName'), s.imageRepositoryName),
     checkNotEmpty(at('sageMaker.imageTag'), s.imageTag),
@@ -124,19 +120,15 @@ function sageMakerProblems(at: (field: string) => string, s: SageMakerEndpointCo
       ? undefined
       : `${at('sageMaker.modelDataKey')} ("${s.modelDataKey}") must start with "models/": the execution role reads only that prefix`,
     checkNonEmptyList(at('sageMaker.variants'), s.variants),
-    duplicate === undefined ? undefined : `${at('sageMaker.variants')} has the name "${duplicate}" twice: variant names must be unique`,
+    checkUniqueNames(at('sageMaker.variants'), s.variants.map((v) => v.name)),
     ...s.variants.flatMap((v, n) => [
-      v.instanceType.startsWith('ml.')
-        ? undefined
-        : `${at(`sageMaker.variants[${n}].instanceType`)} ("${v.instanceType}") must be a SageMaker instance type starting with "ml.", e.g. "ml.g5.xlarge"`,
+      checkSageMakerInstanceType(at(`sageMaker.variants[${n}].instanceType`), v.instanceType),
       checkWholeNumberAtLeast(at(`sageMaker.variants[${n}].initialInstanceCount`), v.initialInstanceCount, 1),
       checkPositive(at(`sageMaker.variants[${n}].initialVariantWeight`), v.initialVariantWeight),
     ]),
     checkWholeNumberAtLeast(at('sageMaker.minCapacity'), s.minCapacity, 1),
     checkMinMax(at('sageMaker.maxCapacity'), s.maxCapacity, 'minCapacity', s.minCapacity),
     checkPositive(at('sageMaker.maxRequestsPerSecond'), s.maxRequestsPerSecond),
-    s.safetyFactor > 0 && s.safetyFactor <= 1
-      ? undefined
-      : `${at('sageMaker.safetyFactor')} (${s.safetyFactor}) must be > 0 and <= 1`,
+    checkFraction(at('sageMaker.safetyFactor'), s.safetyFactor),
   ];
 }

@@ -159,15 +159,16 @@ export class DeployRoleStack extends Stack {
   }
 
   /** Stack names of this app in this account: `<env>-<Stack>` per environment, and this stack. */
+  private appStackNames(): string[] {
+    return [...this.config.environments.map((e) => `${e.name}-*`), this.stackName];
+  }
+
   private appStackArns(): string[] {
-    const names = [...this.config.environments.map((e) => `${e.name}-*`), this.stackName];
-    return names.map((name) => this.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${name}/*` }));
+    return this.appStackNames().map((name) => this.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${name}/*` }));
   }
 
   /** The appStackArns() as cdk-nag renders them in findings. */
   private appStackArnPatterns(): string[] {
-    return [...this.config.environments.map((e) => `${e.name}-*`), this.stackName].map(
-      (name) => `arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:stack/${name}/*`,
-    );
+    return this.appStackNames().map((name) => `arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:stack/${name}/*`);
   }
 }

@@ -22,11 +22,17 @@ export interface TrainingStackProps extends StackProps {
  * EC2 Fleet in one private subnet, idle shutdown of both, and an autoscaled SageMaker endpoint.
  */
 export class TrainingStack extends Stack {
+  /** The stack's VPC: public and private subnets, an S3 gateway endpoint, rejected-traffic flow logs. */
   public readonly vpc: ec2.Vpc;
+  /** Checkpoint, dataset, artifact and access-log buckets. */
   public readonly buckets: TrainingBuckets;
+  /** The on-demand placement-group cluster. */
   public readonly cluster: TrainingCluster;
+  /** The spot EC2 Fleet, in the cluster's placement group and subnet. */
   public readonly spotFleet: SpotTrainingFleet;
+  /** The idle alarm and the Lambda that scales the cluster and the fleet to 0. */
   public readonly idleShutdown: IdleShutdown;
+  /** The autoscaled SageMaker endpoint. */
   public readonly sageMakerEndpoint: SageMakerEndpoint;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {

@@ -8,7 +8,9 @@ export const USAGE = `usage: smoke-check --env <${ENVIRONMENTS.map((c) => c.name
 
 /** The parsed command line. */
 export interface SmokeCheckArgs {
+  /** The environment whose stacks are checked (`--env`). */
   readonly environment: string;
+  /** The region of the stacks (`--region`, AWS_REGION or AWS_DEFAULT_REGION). */
   readonly region: string;
 }
 

@@ -11,10 +11,15 @@ import { readStackOutputs } from './stack-outputs';
 
 /** The AWS clients the smoke check calls. */
 export interface SmokeCheckClients {
+  /** Reads the deployed stacks' outputs. */
   readonly cloudFormation: CloudFormationClient;
+  /** Reads the health of the inference target group. */
   readonly elbv2: ElasticLoadBalancingV2Client;
+  /** Reads the inference group's capacity and scheduled actions. */
   readonly autoScaling: AutoScalingClient;
+  /** Reads the job queue and its dead-letter queue. */
   readonly sqs: SQSClient;
+  /** Reads the SageMaker endpoint's status. */
   readonly sageMaker: SageMakerClient;
 }
 
@@ -23,6 +28,7 @@ export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroup
 /** Outputs of `<env>-Training` the checks read. */
 export const TRAINING_OUTPUTS = ['EndpointName'] as const;
 
+/** The SDK clients of `region`, with the default credential chain. */
 export function createClients(region: string): SmokeCheckClients {
   return {
     cloudFormation: new CloudFormationClient({ region }),

@@ -25,6 +25,8 @@ const invalid: Array<[string, Partial<GitOpsConfig>, RegExp]> = [
   ['a GitHub environment twice', { environments: [{ name: 'dev', gitHubEnvironment: 'shared' }, { name: 'prod', gitHubEnvironment: 'shared' }] },
     /gitops\.environments has the GitHub environment "shared" twice: give each environment its own/],
   ['an empty team tag', { tags: { ...gitops.tags, team: '' } }, /gitops\.tags\.team is empty: give it a non-empty value/],
+  ['an empty cost center tag', { tags: { ...gitops.tags, costCenter: ' ' } }, /gitops\.tags\.costCenter is empty: give it a non-empty value/],
+  ['an empty project tag', { tags: { ...gitops.tags, project: '' } }, /gitops\.tags\.project is empty: give it a non-empty value/],
 ];
 
 describe('validateGitOpsConfig', () => {

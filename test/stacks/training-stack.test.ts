@@ -49,8 +49,9 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
     const [group] = Object.values(resources).filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
     const [fleet] = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::EC2Fleet');
     const subnets = group.Properties.VPCZoneIdentifier as unknown[];
-    expect(subnets).toHaveLength(1);
+    expect(subnets).toEqual([{ Ref: expect.stringMatching(/^VpcPrivateSubnet1Subnet/) }]);
     const overrides = (fleet.Properties.LaunchTemplateConfigs as Array<{ Overrides: Array<{ SubnetId: unknown }> }>)[0].Overrides;
+    expect(overrides).toHaveLength(config.training.spotFleet.instanceTypes.length);
     expect(overrides.map((o) => o.SubnetId)).toEqual(overrides.map(() => subnets[0]));
   });
 
@@ -108,17 +109,33 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
   test('the idle alarm uses the config threshold and duration', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'GPUUtilization',
+      ComparisonOperator: 'LessThanThreshold',
       Threshold: config.training.idleShutdown.gpuUtilizationThresholdPercent,
+      Period: 60,
       EvaluationPeriods: config.training.idleShutdown.idleMinutes,
+      DatapointsToAlarm: config.training.idleShutdown.idleMinutes,
     });
   });
 
   test('the endpoint has the config variants and scales each one', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      ProductionVariants: config.sageMaker.variants.map((v) => Match.objectLike({ VariantName: v.name, InstanceType: v.instanceType })),
+      ProductionVariants: config.sageMaker.variants.map((v) =>
+        Match.objectLike({ VariantName: v.name, InstanceType: v.instanceType, InitialInstanceCount: v.initialInstanceCount, InitialVariantWeight: v.initialVariantWeight }),
+      ),
     });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', config.sageMaker.variants.length);
+    template.allResourcesProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: config.sageMaker.minCapacity,
+      MaxCapacity: config.sageMaker.maxCapacity,
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', config.sageMaker.variants.length);
+    template.allResourcesProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        TargetValue: config.sageMaker.maxRequestsPerSecond * config.sageMaker.safetyFactor * 60,
+      }),
+    });
   });
 
   test('a customer managed key exists only where the config asks', () => {

@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkInRange, throwIfProblems } from '../../validation';
+import { checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from './nag-findings';
 
 /** Props of {@link IdleShutdown}. */
@@ -24,7 +24,7 @@ export interface IdleShutdownProps {
   readonly fleet: ec2.IEC2FleetRef;
   /** Average GPU utilization (percent) below which the cluster counts as idle. */
   readonly gpuUtilizationThresholdPercent: number;
-  /** Minutes the cluster must stay idle before it is shut down. */
+  /** Whole minutes (5-1440) the cluster must stay idle before it is shut down: one 1-minute alarm period each. */
   readonly idleMinutes: number;
   /** Retention of the Lambda's log group. */
   readonly logRetention: logs.RetentionDays;
@@ -37,7 +37,7 @@ export interface IdleShutdownProps {
    * Email addresses subscribed to the shutdown topic.
    * @default - no subscriptions
    */
-  readonly notificationEmails?: string[];
+  readonly notificationEmails?: readonly string[];
 }
 
 /**
@@ -60,6 +60,7 @@ export class IdleShutdown extends Construct {
     super(scope, id);
     throwIfProblems(
       checkInRange('gpuUtilizationThresholdPercent', props.gpuUtilizationThresholdPercent, 0, 100),
+      checkWholeNumberAtLeast('idleMinutes', props.idleMinutes, 5),
       checkInRange('idleMinutes', props.idleMinutes, 5, 1440),
     );
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;

@@ -7,7 +7,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkInRange, checkMinMax, checkNonEmptyList, checkNotEmpty, checkPositive, checkWholeNumberAtLeast, Problem, throwIfProblems } from '../../validation';
+import {
+  checkFraction, checkInRange, checkMinMax, checkNonEmptyList, checkNotEmpty, checkPositive, checkSageMakerInstanceType,
+  checkUniqueNames, checkWholeNumberAtLeast, Problem, throwIfProblems,
+} from '../../validation';
 import { acknowledgeWildcards } from './nag-findings';
 import { TrainingBuckets } from './training-buckets';
 
@@ -36,7 +39,7 @@ export interface SageMakerEndpointProps {
   /** Tag of the serving image. */
   readonly imageTag: string;
   /** Production variants; several split traffic by weight (A/B). */
-  readonly variants: SageMakerVariant[];
+  readonly variants: readonly SageMakerVariant[];
   /** Fewest instances per variant. */
   readonly minCapacity: number;
   /** Most instances per variant. */
@@ -176,26 +179,22 @@ export class SageMakerEndpoint extends Construct {
 }
 
 function validate(props: SageMakerEndpointProps, safetyFactor: number): Problem[] {
-  const names = props.variants.map((v) => v.name);
-  const duplicate = names.find((name, n) => names.indexOf(name) !== n);
   return [
     checkNotEmpty('imageTag', props.imageTag),
     props.modelDataKey.startsWith(TrainingBuckets.MODEL_PREFIX)
       ? undefined
       : `modelDataKey ("${props.modelDataKey}") must start with "${TrainingBuckets.MODEL_PREFIX}": the execution role reads only that prefix`,
     checkNonEmptyList('variants', props.variants),
-    duplicate === undefined ? undefined : `variants has the name "${duplicate}" twice: variant names must be unique`,
+    checkUniqueNames('variants', props.variants.map((v) => v.name)),
     checkWholeNumberAtLeast('minCapacity', props.minCapacity, 1),
     checkMinMax('maxCapacity', props.maxCapacity, 'minCapacity', props.minCapacity),
     checkPositive('maxRequestsPerSecond', props.maxRequestsPerSecond),
-    safetyFactor > 0 && safetyFactor <= 1 ? undefined : `safetyFactor (${safetyFactor}) must be > 0 and <= 1`,
+    checkFraction('safetyFactor', safetyFactor),
     ...props.variants.flatMap((v, n) => [
       /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(v.name)
         ? undefined
         : `variants[${n}].name ("${v.name}") must be 1-63 letters, digits and hyphens`,
-      v.instanceType.startsWith('ml.')
-        ? undefined
-        : `variants[${n}].instanceType ("${v.instanceType}") must be a SageMaker instance type starting with "ml.", e.g. "ml.g5.xlarge"`,
+      checkSageMakerInstanceType(`variants[${n}].instanceType`, v.instanceType),
       BURSTABLE_PREFIXES.some((prefix) => v.instanceType.startsWith(`${prefix}.`))
         ? `variants[${n}].instanceType ("${v.instanceType}") is burstable and cannot autoscale: use e.g. "ml.m5.large"`
         : undefined,

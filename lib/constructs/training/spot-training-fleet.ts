@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkGpuInstanceType, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { checkGpuInstanceType, checkJobName, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { runBootScript } from './boot-script';
 import { selectPlacementSubnet } from './placement-subnet';
 import { TrainingBuckets } from './training-buckets';
@@ -22,7 +22,7 @@ export interface SpotTrainingFleetProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** GPU instance types the fleet may launch, one launch template override each. */
-  readonly instanceTypes: string[];
+  readonly instanceTypes: readonly string[];
   /** Instances the fleet maintains; 0 keeps it idle. */
   readonly targetCapacity: number;
   /**
@@ -89,9 +89,7 @@ export class SpotTrainingFleet extends Construct implements ITaggable {
       checkNonEmptyList('instanceTypes', props.instanceTypes),
       ...props.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
       checkWholeNumberAtLeast('targetCapacity', props.targetCapacity, 0),
-      /^[a-z0-9][a-z0-9-]*$/.test(props.jobName)
-        ? undefined
-        : `jobName ("${props.jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`,
+      checkJobName('jobName', props.jobName),
       checkNotEmpty('trainingCommand', props.trainingCommand),
       placement?.problem,
     );

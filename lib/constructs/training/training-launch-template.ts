@@ -2,8 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
-import { gpuInstanceType } from '../../gpu/gpu-instance-types';
-import { checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
+import { checkEfaSupported, checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
 
 /** Props of {@link TrainingLaunchTemplate}. */
 export interface TrainingLaunchTemplateProps {
@@ -53,9 +52,7 @@ export class TrainingLaunchTemplate extends Construct {
     throwIfProblems(
       checkGpuInstanceType('instanceType', props.instanceType),
       checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384),
-      efa && gpuInstanceType(props.instanceType)?.efa === false
-        ? `efa (true) needs an instance type with EFA, and instanceType ("${props.instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`
-        : undefined,
+      checkEfaSupported('efa', efa, 'instanceType', props.instanceType),
     );
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {

@@ -143,6 +143,8 @@ describe('IdleShutdown', () => {
     [{ gpuUtilizationThresholdPercent: 120 }, /gpuUtilizationThresholdPercent \(120\) must be between 0 and 100/],
     [{ gpuUtilizationThresholdPercent: -1 }, /gpuUtilizationThresholdPercent \(-1\) must be between 0 and 100/],
     [{ idleMinutes: 2 }, /idleMinutes \(2\) must be between 5 and 1440/],
+    [{ idleMinutes: 1441 }, /idleMinutes \(1441\) must be between 5 and 1440/],
+    [{ idleMinutes: 7.5 }, /idleMinutes \(7\.5\) must be a whole number >= 5/],
   ])('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

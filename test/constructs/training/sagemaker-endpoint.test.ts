@@ -124,6 +124,8 @@ describe('SageMakerEndpoint', () => {
     [{ maxRequestsPerSecond: 0 }, /maxRequestsPerSecond \(0\) must be > 0/],
     [{ modelDataKey: 'other/model.tar.gz' }, /modelDataKey \("other\/model\.tar\.gz"\) must start with "models\/"/],
     [{ imageTag: '' }, /imageTag is empty/],
+    [{ minCapacity: 0 }, /minCapacity \(0\) must be a whole number >= 1/],
+    [{ variants: [{ ...VARIANTS[0], initialInstanceCount: 1.5 }] }, /variants\[0\]\.initialInstanceCount \(1\.5\) must be a whole number >= 1/],
   ])('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

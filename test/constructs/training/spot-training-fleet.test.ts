@@ -93,10 +93,9 @@ describe('SpotTrainingFleet', () => {
     Template.fromStack(build().stack).hasResourceProperties('AWS::EC2::EC2Fleet', { TagSpecifications: Match.absent() });
   });
 
-  test('the launch template uses the placement group', () => {
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({ Placement: { GroupName: Match.anyValue() }, UserData: Match.anyValue() }),
-    });
+  test("the fleet's launch template uses the cluster's placement group", () => {
+    const [, lt] = Object.entries(fleetLaunchTemplate).find(([id]) => id.startsWith('SpotFleet')) ?? [];
+    expect(lt?.Properties.LaunchTemplateData.Placement).toEqual({ GroupName: { 'Fn::GetAtt': [expect.stringMatching(/^ClusterPlacementGroup/), 'GroupName'] } });
   });
 
   test('user data runs the checkpoint script with CHECKPOINT_URI s3://bucket/checkpoints/{job}/', () => {
