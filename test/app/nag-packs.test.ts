@@ -86,6 +86,13 @@ const CASES: BreakCase[] = [
     breakIt: (s) => gpuGroup(s.prod.inference, 'BrokenMaxSize', { maxSize: s.prod.config.guardrails.maxGpuInstancesPerFleet + 1, instanceTypes: ['g5.xlarge'] }),
   },
   {
+    rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real dev inference fleet without its night schedule and GPU idle alarm',
+    breakIt: (s) => {
+      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.node.tryRemoveChild(id);
+      return s.dev.inference.node.findChild('Fleet').node.findChild('Group').node.defaultChild as CfnAutoScalingGroup;
+    },
+  },
+  {
     rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'a dev GPU group without a night schedule',
     breakIt: (s) => gpuGroup(s.dev.inference, 'BrokenNoSchedule', { minSize: 0, maxSize: 2, instanceTypes: ['g5.xlarge'] }),
   },
