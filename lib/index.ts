@@ -1,3 +1,4 @@
+export * from './ai-infra-app';
 export * from './config';
 export * from './gpu/gpu-instance-types';
 export * from './validation';
