@@ -10,7 +10,7 @@ import { groupAndQueue } from './fixtures';
 describe('InferenceObservability', () => {
   const { stack, group, queue } = groupAndQueue();
   const topic = new sns.Topic(stack, 'Alerts');
-  const observability = new InferenceObservability(stack, 'Observability', {
+  new InferenceObservability(stack, 'Observability', {
     queue,
     deadLetterQueue: new sqs.Queue(stack, 'Dlq'),
     autoScalingGroup: group,
@@ -53,6 +53,5 @@ describe('InferenceObservability', () => {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
     expect(body).toContain('\\"AI/Custom\\",\\"GPUUtilization\\",\\"AutoScalingGroupName\\"');
-    expect(observability.dashboard).toBeDefined();
   });
 });
