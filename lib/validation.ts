@@ -9,6 +9,9 @@ import { GPU_INSTANCE_TYPES, gpuInstanceType } from './gpu/gpu-instance-types';
  */
 export type Problem = string | undefined;
 
+/** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
+export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
 /** Throws one error listing every problem, for constructs validating their props. */
 export function throwIfProblems(...problems: Problem[]): void {
   const found = problems.filter((p): p is string => p !== undefined);

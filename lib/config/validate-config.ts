@@ -15,11 +15,9 @@ import {
   checkTimeZone,
   checkUniqueNames,
   checkWholeNumberAtLeast,
+  SQS_MAX_VISIBILITY_SECONDS,
 } from '../validation';
 import { EnvironmentConfig, FleetScheduleConfig, InferenceConfig, SageMakerEndpointConfig, TrainingConfig } from './environment-config';
-
-/** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
-const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
  * Validates one environment's config and throws a single error listing every problem,

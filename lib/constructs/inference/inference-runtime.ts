@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Problem, checkInRange, checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
+import { Problem, SQS_MAX_VISIBILITY_SECONDS, checkFraction, checkInRange, checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
 import { LocalAgentBundling } from './agent-bundling';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
 
@@ -90,7 +90,6 @@ export interface InferenceRuntimeProps {
 const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = ['MODEL_PATH', 'GPU_MEMORY_FRACTION'];
-const SQS_MAX_SECONDS = 43_200;
 
 function checkSegment(field: string, value: string): Problem {
   if (Token.isUnresolved(value) || SEGMENT.test(value)) return undefined;
@@ -131,16 +130,15 @@ export class InferenceRuntime extends Construct {
       checkSegment('model.name', props.model.name),
       checkSegment('model.version', props.model.version),
       checkNotEmpty('model.containerImage', props.model.containerImage),
-      checkPositive('model.gpuMemoryFraction', gpuMemoryFraction),
-      checkInRange('model.gpuMemoryFraction', gpuMemoryFraction, 0, 1),
+      checkFraction('model.gpuMemoryFraction', gpuMemoryFraction),
       ...checkEnvironment(props.model.environment ?? {}),
       checkNotEmpty('launchLifecycleHookName', props.launchLifecycleHookName),
       checkNotEmpty('terminationLifecycleHookName', props.terminationLifecycleHookName),
-      checkInRange('maxJobDuration (seconds)', maxJobSeconds, 1, SQS_MAX_SECONDS),
+      checkInRange('maxJobDuration (seconds)', maxJobSeconds, 1, SQS_MAX_VISIBILITY_SECONDS),
       checkPositive('healthCheckTimeout (seconds)', healthSeconds),
       checkPositive('drainTimeout (seconds)', drainSeconds),
-      checkInRange('jobVisibilityTimeout (seconds)', visibilitySeconds, 3, SQS_MAX_SECONDS),
-      checkInRange('retryDelay (seconds)', retrySeconds, 0, SQS_MAX_SECONDS),
+      checkInRange('jobVisibilityTimeout (seconds)', visibilitySeconds, 3, SQS_MAX_VISIBILITY_SECONDS),
+      checkInRange('retryDelay (seconds)', retrySeconds, 0, SQS_MAX_VISIBILITY_SECONDS),
       invocationPath.startsWith('/') ? undefined : `invocationPath ("${invocationPath}") must start with "/"`,
     );
 

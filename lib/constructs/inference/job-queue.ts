@@ -2,10 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
-
-/** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
-export const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+import { SQS_MAX_VISIBILITY_SECONDS, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link JobQueue}. */
 export interface JobQueueProps {
@@ -44,8 +41,8 @@ export class JobQueue extends Construct {
     const maxReceiveCount = props.maxReceiveCount ?? 3;
     throwIfProblems(
       checkWholeNumberAtLeast('maxJobDurationSeconds', props.maxJobDurationSeconds, 1),
-      props.maxJobDurationSeconds > SQS_MAX_VISIBILITY_TIMEOUT_SECONDS
-        ? `maxJobDurationSeconds (${props.maxJobDurationSeconds}) exceeds the SQS visibility timeout limit of ${SQS_MAX_VISIBILITY_TIMEOUT_SECONDS} s (12 h): split the job into shorter ones`
+      props.maxJobDurationSeconds > SQS_MAX_VISIBILITY_SECONDS
+        ? `maxJobDurationSeconds (${props.maxJobDurationSeconds}) exceeds the SQS visibility timeout limit of ${SQS_MAX_VISIBILITY_SECONDS} s (12 h): split the job into shorter ones`
         : undefined,
       checkWholeNumberAtLeast('maxReceiveCount', maxReceiveCount, 1),
     );
