@@ -130,9 +130,6 @@ export class AiInferenceStack extends Stack {
     });
 
     runtime.grantRead(fleet.role);
-    // The CloudWatch agent reads the instance's group tag to add the AutoScalingGroupName dimension
-    // the GPU alarms use; ec2:DescribeTags has no resource-level permissions.
-    fleet.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
     jobs.grantConsumeJobs(fleet.role);
     models.grantReadModels(fleet.role);
     cache.grantMount(fleet.role);

@@ -161,6 +161,12 @@ describe('one thing broken per rule', () => {
     expect(result.error?.message).toContain(rule);
   });
 
+  test('an unacknowledged AwsSolutions finding is reported under the plugin name the clean run filters on', () => {
+    expect(findingsOf(result, 'AwsSolutions-S1', 'staging/Training/BrokenCheckpoints/Resource')).toEqual([
+      expect.objectContaining({ pluginName: 'AwsSolutions' }),
+    ]);
+  });
+
   test('each stage is held to its own cap: a group at the prod cap passes in prod although dev caps lower', () => {
     expect(ruleFindingsAt(result, 'GpuCost-GpuFleetMaxSize', withinCap.node.path)).toEqual([]);
   });

@@ -229,7 +229,7 @@ export class GpuFleet extends Construct {
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData and autoscaling:DescribeAutoScalingInstances have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
+      reason: 'cloudwatch:PutMetricData, autoscaling:DescribeAutoScalingInstances and ec2:DescribeTags have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
     });
   }
 
@@ -264,5 +264,8 @@ export class GpuFleet extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': INSTANCE_METRICS_NAMESPACE } },
       }),
     );
+    // The CloudWatch agent reads the instance's group tag to add the AutoScalingGroupName
+    // dimension the GPU alarms use.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
   }
 }

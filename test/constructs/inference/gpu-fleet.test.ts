@@ -125,6 +125,12 @@ describe('GpuFleet', () => {
     });
   });
 
+  test('the role may read tags, for the AutoScalingGroupName dimension of the GPU metrics', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' }]) },
+    });
+  });
+
   test('no statement allows every action, or every action of a service', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('"autoscaling:CompleteLifecycleAction"');
