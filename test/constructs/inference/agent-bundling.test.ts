@@ -1,0 +1,23 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleAgent } from '../../../lib/constructs/inference/agent-bundling';
+
+describe('bundleAgent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-bundling-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('writes one CommonJS file that carries its dependencies', () => {
+    const outfile = join(dir, 'agent.js');
+    bundleAgent(outfile);
+    const bundle = readFileSync(outfile, 'utf8');
+    expect(bundle).not.toMatch(/require\("sqs-consumer"\)|require\("@aws-sdk\/client-sqs"\)/);
+    expect(bundle).toContain('ChangeMessageVisibility');
+  });
+
+  test('throws with esbuild\'s reason when it cannot write the bundle', () => {
+    const notADirectory = join(dir, 'file');
+    writeFileSync(notADirectory, '');
+    expect(() => bundleAgent(join(notADirectory, 'agent.js'))).toThrow(/esbuild could not bundle the queue agent: .+/);
+  });
+});
