@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTANCE_METRICS_NAMESPACE } from '../../lib/constructs/inference/gpu-fleet';
+import { INSTANCE_METRICS_NAMESPACE } from '../../lib/gpu/gpu-metrics';
 import { BootSettings, bootEnvFile } from '../../lib/constructs/inference/runtime-files';
 
 const SETTINGS: BootSettings = {

@@ -1,4 +1,4 @@
-import { INSTANCE_METRICS_NAMESPACE } from './gpu-fleet';
+import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 
 /**
  * The files the instance runtime reads, as the user data writes them. Kept apart from the
