@@ -11,8 +11,9 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-export async function startFakeAws(): Promise<FakeAws> {
-  const queue = new FakeSqsQueue();
+/** Starts the endpoint; the queue dead-letters a message received `maxReceiveCount` times. */
+export async function startFakeAws(maxReceiveCount = Infinity): Promise<FakeAws> {
+  const queue = new FakeSqsQueue(maxReceiveCount);
   const autoScaling = new FakeAutoScaling();
   const server: LoopbackServer = await listenOnLoopback((req, res) => {
     const target = req.headers['x-amz-target'];

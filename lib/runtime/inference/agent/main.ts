@@ -1,6 +1,5 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { startAgent } from './agent';
+import { createAwsClients } from './aws-clients';
 import { loadConfig } from './config';
 import { errorMessage, jsonLineLogger } from './log';
 
@@ -8,11 +7,7 @@ import { errorMessage, jsonLineLogger } from './log';
 const log = jsonLineLogger(process.stdout);
 try {
   const config = loadConfig(process.argv, process.env);
-  const agent = startAgent(config, {
-    sqs: new SQSClient({ region: config.region }),
-    autoScaling: new AutoScalingClient({ region: config.region }),
-    log,
-  });
+  const agent = startAgent(config, { ...createAwsClients(config), log });
   process.once('SIGTERM', () => void agent.drain({ reason: 'sigterm' }));
   // A drained agent exits 0 (systemd's Restart=on-failure leaves it stopped), once its last log line is out.
   void agent.drained.then(() => process.stdout.write('', () => process.exit(0)));
