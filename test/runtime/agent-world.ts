@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,7 +136,7 @@ export class AgentWorld {
 
   /** Runs the bundled agent as a child process; its JSON log lines land in `logs`. */
   runAgent(bundle: AgentBundle, overrides: Partial<AgentConfigFile> = {}): AgentProcess {
-    const configPath = join(bundle.dir, `agent-${this.children.length}.json`);
+    const configPath = join(bundle.dir, `agent-${randomUUID()}.json`);
     writeFileSync(configPath, JSON.stringify(this.configFile(overrides)));
     const child = spawn(process.execPath, [bundle.path, configPath], {
       env: { PATH: process.env.PATH, ...this.agentEnv() },
@@ -156,8 +157,8 @@ export class AgentWorld {
     return { child, exited: new Promise((resolve) => child.on('close', resolve)) };
   }
 
-  /** Resolves once `condition` holds, polling every 10 ms; fails after `timeoutMs`. */
-  async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  /** Resolves once `condition` holds, polling every 10 ms; fails after `timeoutMs` (generous: a child agent starts slowly on a busy machine). */
+  async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

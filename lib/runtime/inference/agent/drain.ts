@@ -33,10 +33,10 @@ export interface DrainParts {
  * 2. finish the job in flight if its deadline is before the drain deadline minus the margin,
  *    otherwise abort it now; an aborted job goes back to the queue with visibility 0; a
  *    completed job's delete is retried until that same time, never made visible again;
- * 3. clear scale-in protection (until the deadline);
- * 4. complete the termination lifecycle action, retried until the deadline. On SIGTERM the
- *    agent only waits for an action when the group's target lifecycle state is Terminated:
- *    otherwise (a restart, a reboot) it makes one attempt and exits.
+ * 3. at the same time, clear scale-in protection and complete the termination lifecycle
+ *    action, each retried until the deadline. On SIGTERM the agent only waits for an action
+ *    when instance metadata says the group is terminating the instance: otherwise (a restart,
+ *    a reboot) one attempt that Auto Scaling answers "No active Lifecycle Action" ends it.
  */
 export async function drain(parts: DrainParts, notice: DrainNotice): Promise<void> {
   const { worker, config, log } = parts;
@@ -57,10 +57,15 @@ export async function drain(parts: DrainParts, notice: DrainNotice): Promise<voi
   stopWaiting.abort();
   clearTimeout(guard);
 
-  const released = await parts.protection.releaseNow(deadline);
-  if (!released) log('scale_in_protection_not_cleared', { reason: 'drain deadline reached' });
-  const waitForAction = notice.reason !== 'sigterm' || await isBeingTerminated(parts.imds, log);
-  await completeTerminationAction(parts.autoScaling, parts.lifecycle, deadline, waitForAction, log);
+  // Independent calls, so neither can eat the other's time: Auto Scaling terminates an instance
+  // in Terminating:Wait whether or not it is protected, and a restart only needs the release.
+  await Promise.all([
+    parts.protection.releaseNow(deadline).then((released) => {
+      if (!released) log('scale_in_protection_not_cleared', { reason: 'drain deadline reached' });
+    }),
+    (notice.reason === 'sigterm' ? isBeingTerminated(parts.imds, log) : Promise.resolve(true))
+      .then((waitForAction) => completeTerminationAction(parts.autoScaling, parts.lifecycle, deadline, waitForAction, log)),
+  ]);
   log('drain_finished', { reason: notice.reason });
 }
 

@@ -26,7 +26,7 @@ export interface ProtectionSettings {
  * unknown at start (a previous agent may have left it set), so an idle agent clears it.
  */
 export class ScaleInProtection {
-  /** What Auto Scaling last confirmed; undefined when unknown. */
+  /** What Auto Scaling last confirmed; undefined when unknown or while a call is on the wire. */
   private confirmed: boolean | undefined;
   private wanted = false;
   private reconciling = false;
@@ -71,6 +71,8 @@ export class ScaleInProtection {
     this.reconciling = true;
     while (this.confirmed !== this.wanted && !this.closed.signal.aborted) {
       const value = this.wanted;
+      // Unknown while the call is on the wire: a job must not take a release in flight for protection.
+      this.confirmed = undefined;
       try {
         await withDeadline('Auto Scaling SetInstanceProtection', this.settings.callTimeoutMs, (abortSignal) => this.autoScaling.send(new SetInstanceProtectionCommand({
           AutoScalingGroupName: this.settings.autoScalingGroupName,

@@ -118,13 +118,12 @@ export class QueueWorker {
     this.job = job;
     let completed = false;
     try {
-      await withDeadline(`job ${messageId}`, job.deadline - Date.now(), async (signal) => {
-        if (!(await this.protection.acquire(job.deadline, signal))) {
-          throw new Error('scale-in protection was not confirmed before the job\'s deadline');
-        }
-        this.log('job_started', { messageId, receiveCount: Number(lease.message.Attributes?.ApproximateReceiveCount ?? 0) });
-        await this.handler(lease.message, signal);
-      }, job.abort.signal);
+      // Both bounded by the job's deadline: acquire() gives up by then, withDeadline aborts the handler.
+      if (!(await this.protection.acquire(job.deadline, job.abort.signal))) {
+        throw new Error('scale-in protection was not confirmed before the job\'s deadline');
+      }
+      this.log('job_started', { messageId, receiveCount: Number(lease.message.Attributes?.ApproximateReceiveCount ?? 0) });
+      await withDeadline(`job ${messageId}`, job.deadline - Date.now(), (signal) => this.handler(lease.message, signal), job.abort.signal);
       completed = true;
       this.log('job_completed', { messageId });
     } catch (error) {
