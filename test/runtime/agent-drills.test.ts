@@ -94,6 +94,19 @@ describe('queue agent fault drills', () => {
     expect(world.ledger()).toEqual(soundLedger({ queued: 1 }));
   });
 
+  test('drill: a job that keeps failing is dead-lettered by the redrive policy, never completed', async () => {
+    const job = world.aws.queue.send('{}');
+    world.aws.queue.maxReceiveCount = 2;
+    world.inference.behaviour = { status: 500, delayMs: 0 };
+    const agent = world.startAgent({ retryDelaySeconds: 0 });
+    await world.until(() => job.deadLettered, 'the job to be dead-lettered');
+    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
+    await agent.drained;
+
+    expect(world.logsOf('job_started').map((log) => log.receiveCount)).toEqual([1, 2]);
+    expect(world.ledger()).toEqual(soundLedger({ deadLettered: 1 }));
+  });
+
   test('drill: an inference server hanging past the job timeout has its request aborted and the job retried', async () => {
     const job = world.aws.queue.send('{}');
     world.inference.behaviour = 'hang';

@@ -79,9 +79,8 @@ export class AgentWorld {
 
   private constructor(readonly imds: FakeImds, readonly inference: FakeInference, readonly aws: FakeAws) {}
 
-  /** Starts the fakes; the queue dead-letters a message received `maxReceiveCount` times. */
-  static async start(maxReceiveCount = Infinity): Promise<AgentWorld> {
-    const [imds, inference, aws] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws(maxReceiveCount)]);
+  static async start(): Promise<AgentWorld> {
+    const [imds, inference, aws] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws()]);
     return new AgentWorld(imds, inference, aws);
   }
 

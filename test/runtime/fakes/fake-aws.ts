@@ -11,9 +11,8 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-/** Starts the endpoint; the queue dead-letters a message received `maxReceiveCount` times. */
-export async function startFakeAws(maxReceiveCount = Infinity): Promise<FakeAws> {
-  const queue = new FakeSqsQueue(maxReceiveCount);
+export async function startFakeAws(): Promise<FakeAws> {
+  const queue = new FakeSqsQueue();
   const autoScaling = new FakeAutoScaling();
   const server: LoopbackServer = await listenOnLoopback((req, res) => {
     const target = req.headers['x-amz-target'];

@@ -45,8 +45,10 @@ export class FakeSqsQueue {
   readonly messages: StoredMessage[] = [];
   readonly calls: SqsCall[] = [];
   readonly faults = new Faults();
+  /** The redrive policy's maxReceiveCount. */
+  maxReceiveCount = Infinity;
 
-  constructor(private readonly maxReceiveCount = Infinity, private readonly defaultVisibilitySeconds = 30) {}
+  constructor(private readonly defaultVisibilitySeconds = 30) {}
 
   send(body: string): StoredMessage {
     const message: StoredMessage = {
