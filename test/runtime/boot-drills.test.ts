@@ -126,7 +126,7 @@ describe('boot.sh with an image in a private ECR registry', () => {
   test('logs docker in to the registry with a password from the registry\'s region, then pulls and runs the image', () => {
     expect(outcome).toMatchObject({ exitCode: 0 });
     const calls = sandbox.calls().filter((call) => /^(aws ecr|docker (login|pull|run))/.test(call));
-    expect(calls.map((call) => call.replace(/^docker run .* (\S+)$/, 'docker run ... $1'))).toEqual([
+    expect(calls.map((call) => call.replace(/^docker run .* (\S+) serve$/, 'docker run ... $1'))).toEqual([
       'aws ecr get-login-password --region us-east-1',
       'docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com < ecr-password',
       `docker pull ${ECR_IMAGE}`,

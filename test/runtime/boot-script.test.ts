@@ -40,13 +40,13 @@ describe('boot.sh on the first instance of a model version', () => {
     ]);
   });
 
-  test('starts the inference container with the GPUs, MODEL_PATH, GPU_MEMORY_FRACTION and restart always', () => {
+  test('starts the inference container per the SageMaker contract: the model at /opt/ml/model, started with `serve`, with the GPUs and restart always', () => {
     const run = sandbox.calls().find((call) => call.startsWith('docker run'));
     expect(run).toContain('--restart always --gpus all -p 8080:8080');
-    expect(run).toContain(`-e MODEL_PATH=${sandbox.modelDir}`);
+    expect(run).toContain(`-v ${sandbox.modelDir}:/opt/ml/model:ro -e MODEL_PATH=/opt/ml/model`);
     expect(run).toContain('-e GPU_MEMORY_FRACTION=0.8');
     expect(run).toContain(`--env-file ${sandbox.root}/etc/ai-inference/model.env`);
-    expect(run).toMatch(/ public\.ecr\.aws\/acme\/llm-server:1\.2$/);
+    expect(run).toMatch(/ public\.ecr\.aws\/acme\/llm-server:1\.2 serve$/);
   });
 
   test('ships the container log to /ai/inference', () => {

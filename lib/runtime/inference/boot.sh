@@ -269,11 +269,11 @@ watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could n
 begin "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
 docker run -d --name ai-inference --restart always --gpus all -p 8080:8080 \
-  -v "${model_dir}:${model_dir}:ro" \
-  -e "MODEL_PATH=${model_dir}" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
+  -v "${model_dir}:/opt/ml/model:ro" \
+  -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \
   --log-opt "awslogs-stream=${instance_id}/inference" \
-  "$CONTAINER_IMAGE"
+  "$CONTAINER_IMAGE" serve
 
 begin "waiting for ${HEALTH_URL} to answer 200"
 watch "$HEALTH_TIMEOUT_SECONDS" "" wait_for_health || die "could not poll ${HEALTH_URL}"
