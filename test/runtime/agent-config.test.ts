@@ -19,6 +19,7 @@ const FILE = {
   imdsEndpoint: 'http://169.254.169.254',
   imdsPollIntervalSeconds: 5,
   protectionReleaseDelaySeconds: 10,
+  lifecycleRetryIntervalSeconds: 10,
   terminationLifecycleHookName: 'drain',
 };
 
@@ -45,6 +46,10 @@ describe('agent config', () => {
 
   test('rejects a deadline that is not positive', () => {
     expect(() => parseConfig({ ...FILE, apiTimeoutSeconds: 0 }, IDENTITY)).toThrow(/apiTimeoutSeconds \(0\) must be a number > 0/);
+  });
+
+  test('rejects a lifecycle retry interval of 0', () => {
+    expect(() => parseConfig({ ...FILE, lifecycleRetryIntervalSeconds: 0 }, IDENTITY)).toThrow(/lifecycleRetryIntervalSeconds \(0\) must be a number > 0/);
   });
 
   test('rejects a deadline that is not a number', () => {

@@ -101,6 +101,7 @@ export class AgentWorld {
       imdsEndpoint: this.imds.url,
       imdsPollIntervalSeconds: 0.05,
       protectionReleaseDelaySeconds: 0.1,
+      lifecycleRetryIntervalSeconds: 0.1,
       terminationLifecycleHookName: TERMINATION_HOOK,
       apiConnectTimeoutSeconds: 0.5,
       apiTimeoutSeconds: 0.5,

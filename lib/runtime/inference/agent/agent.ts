@@ -1,5 +1,5 @@
 import { AwsClients } from './aws-clients';
-import { AgentConfig } from './config';
+import { ResolvedAgentConfig } from './config';
 import { drain } from './drain';
 import { ImdsClient } from './imds-client';
 import { DrainNotice, ImdsWatcher } from './imds-watcher';
@@ -31,7 +31,7 @@ export interface Agent {
  * once. The metadata watcher starts a drain on an interruption notice or the group's
  * termination. Every AWS and metadata call has a deadline; failing calls back off.
  */
-export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
+export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent {
   const { log } = deps;
   const apiTimeoutMs = config.apiTimeoutSeconds * 1000;
   const backoff = { baseMs: config.backoffBaseSeconds * 1000, maxMs: config.backoffMaxSeconds * 1000 };
@@ -57,12 +57,13 @@ export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
     },
     log,
   );
+  const lifecycleMaxMs = Math.min(backoff.maxMs, config.lifecycleRetryIntervalSeconds * 1000);
   const lifecycle: LifecycleSettings = {
     autoScalingGroupName: config.autoScalingGroupName,
     instanceId: config.instanceId,
     terminationLifecycleHookName: config.terminationLifecycleHookName,
     callTimeoutMs: apiTimeoutMs,
-    backoff,
+    backoff: { baseMs: Math.min(backoff.baseMs, lifecycleMaxMs), maxMs: lifecycleMaxMs },
   };
   const imds = new ImdsClient(config.imdsEndpoint, config.imdsTimeoutSeconds * 1000);
   const watcher = new ImdsWatcher(imds, config.imdsPollIntervalSeconds * 1000, log);

@@ -1,6 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
-import { AgentConfig } from './config';
+import { ResolvedAgentConfig } from './config';
 
 /** The AWS clients of the agent. */
 export interface AwsClients {
@@ -20,7 +20,7 @@ export type AwsClientOverrides = Pick<SQSClientConfig, 'endpoint' | 'credentials
  * The SDK does not retry (maxAttempts 1): the agent retries with its own backoff, so each
  * attempt is one request, bounded, counted and logged by the agent.
  */
-export function createAwsClients(config: AgentConfig, overrides: AwsClientOverrides = {}): AwsClients {
+export function createAwsClients(config: ResolvedAgentConfig, overrides: AwsClientOverrides = {}): AwsClients {
   const clientConfig = {
     region: config.region,
     maxAttempts: 1,

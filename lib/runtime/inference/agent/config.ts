@@ -38,6 +38,11 @@ export interface AgentConfigFile {
   readonly imdsPollIntervalSeconds: number;
   /** Idle seconds after a job before scale-in protection is cleared. */
   readonly protectionReleaseDelaySeconds: number;
+  /**
+   * Longest wait between attempts to complete the termination lifecycle action (seconds, > 0):
+   * the cap of that call's backoff, below backoffMaxSeconds so a drain never idles long.
+   */
+  readonly lifecycleRetryIntervalSeconds: number;
   /** Name of the fleet's termination lifecycle hook. */
   readonly terminationLifecycleHookName: string;
   /**
@@ -89,16 +94,18 @@ export const AGENT_CONFIG_DEFAULTS: Readonly<Required<Pick<AgentConfigFile, Opti
 };
 
 /**
- * The agent's configuration: the file with its defaults applied, plus the instance's identity,
- * which the boot script finds out and passes as environment variables (INSTANCE_ID,
- * AUTOSCALING_GROUP_NAME).
+ * The agent's configuration: the config file plus the instance's identity, which the boot
+ * script finds out and passes as environment variables (INSTANCE_ID, AUTOSCALING_GROUP_NAME).
  */
-export interface AgentConfig extends Required<AgentConfigFile> {
+export interface AgentConfig extends AgentConfigFile {
   /** The instance the agent runs on. */
   readonly instanceId: string;
   /** The Auto Scaling group of the instance. */
   readonly autoScalingGroupName: string;
 }
+
+/** The configuration the agent runs with: every optional field resolved to its value or default. */
+export type ResolvedAgentConfig = Required<AgentConfig>;
 
 const STRING_FIELDS = ['queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName'] as const;
 const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
@@ -110,10 +117,10 @@ const SECOND_FIELDS = [
   'imdsPollIntervalSeconds',
   'protectionReleaseDelaySeconds',
 ] as const;
-const POSITIVE_OPTIONAL_FIELDS = ['apiConnectTimeoutSeconds', 'apiTimeoutSeconds', 'imdsTimeoutSeconds', 'backoffBaseSeconds', 'backoffMaxSeconds'] as const;
+const POSITIVE_FIELDS = ['lifecycleRetryIntervalSeconds', 'apiConnectTimeoutSeconds', 'apiTimeoutSeconds', 'imdsTimeoutSeconds', 'backoffBaseSeconds', 'backoffMaxSeconds'] as const;
 
 /** Checks a parsed config file and the identity variables; throws one error naming every problem. */
-export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEnv): AgentConfig {
+export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEnv): ResolvedAgentConfig {
   const problems: string[] = [];
   const model = file.model as Record<string, unknown> | undefined;
   if (typeof model?.name !== 'string' || typeof model.version !== 'string') {
@@ -135,9 +142,9 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
     }
   }
   const withDefaults = { ...AGENT_CONFIG_DEFAULTS, ...file } as unknown as Required<AgentConfigFile>;
-  for (const field of POSITIVE_OPTIONAL_FIELDS) {
+  for (const field of POSITIVE_FIELDS) {
     const value: unknown = withDefaults[field];
-    if (typeof value !== 'number' || !(value > 0)) problems.push(`${field} (${JSON.stringify(value)}) must be a number > 0 (seconds; leave it out for the default)`);
+    if (typeof value !== 'number' || !(value > 0)) problems.push(`${field} (${JSON.stringify(value)}) must be a number > 0 (seconds)`);
   }
   const budget: unknown = withDefaults.deleteRetryBudgetSeconds;
   if (typeof budget !== 'number' || !(budget >= 0)) {
@@ -162,7 +169,7 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
 }
 
 /** Reads the config file named by argv[2] or AGENT_CONFIG. */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedAgentConfig {
   const path = argv[2] ?? env.AGENT_CONFIG;
   if (!path) throw new Error('No config file: pass its path as the first argument or in AGENT_CONFIG');
   return parseConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>, env);

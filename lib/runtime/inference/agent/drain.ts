@@ -1,5 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { AgentConfig } from './config';
+import { ResolvedAgentConfig } from './config';
 import { sleep } from './deadline';
 import { ImdsClient } from './imds-client';
 import { DrainNotice } from './imds-watcher';
@@ -21,7 +21,7 @@ export interface DrainParts {
   /** How the lifecycle completion is retried. */
   readonly lifecycle: LifecycleSettings;
   /** The agent's config: drain timeout and margin. */
-  readonly config: AgentConfig;
+  readonly config: ResolvedAgentConfig;
   /** JSON line logger. */
   readonly log: Logger;
 }
