@@ -1,28 +1,52 @@
+import { randomUUID } from 'node:crypto';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Agent, startAgent } from '../../lib/runtime/inference/agent/agent';
 import { AgentConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
+import { NewJob, createJobEnvelope } from '../../lib/runtime/inference/job-envelope';
 import { FakeAws, startFakeAws } from './fakes/fake-aws';
 import { FakeImds } from './fakes/fake-imds';
 import { FakeInference } from './fakes/fake-inference';
+import { FakeS3 } from './fakes/fake-s3';
+import { FakeSns } from './fakes/fake-sns';
+import { StoredMessage } from './fakes/fake-sqs';
 
 export const INSTANCE_ID = 'i-0123456789abcdef0';
 export const GROUP = 'inference-fleet';
 export const TERMINATION_HOOK = 'termination-hook';
 export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
+export const RESULTS_BUCKET = 'jobs-results';
+export const SUCCESS_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-succeeded';
+export const ERROR_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-failed';
 
 /**
- * Everything the queue agent talks to, on loopback: IMDS, the inference server, and SQS plus
- * Auto Scaling behind one fake AWS endpoint. Timeouts are short so each drill takes seconds.
+ * Everything the queue agent talks to, on loopback: IMDS, the inference server, SQS plus
+ * Auto Scaling behind one fake AWS endpoint, and the results bucket (S3) and the job topics
+ * (SNS) on their own. Timeouts are short so each drill takes seconds.
  */
 export class AgentWorld {
   readonly logs: { event: string; [field: string]: unknown }[] = [];
 
-  private constructor(readonly imds: FakeImds, readonly inference: FakeInference, readonly aws: FakeAws) {}
+  private constructor(
+    readonly imds: FakeImds,
+    readonly inference: FakeInference,
+    readonly aws: FakeAws,
+    readonly s3: FakeS3,
+    readonly sns: FakeSns,
+  ) {}
 
   static async start(): Promise<AgentWorld> {
-    const [imds, inference, aws] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws()]);
-    return new AgentWorld(imds, inference, aws);
+    const [imds, inference, aws, s3, sns] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws(), FakeS3.start(), FakeSns.start()]);
+    return new AgentWorld(imds, inference, aws, s3, sns);
+  }
+
+  /** Queues a job envelope (inline JSON input unless `job` says otherwise) whose job id is its message id. */
+  sendJob(job: Partial<NewJob> = {}): StoredMessage {
+    const jobId = job.jobId ?? randomUUID();
+    const envelope = createJobEnvelope({ contentType: 'application/json', input: { inline: '{"prompt":"hi"}' }, ...job, jobId });
+    return this.aws.queue.send(JSON.stringify(envelope), jobId);
   }
 
   /** The config file a drill's agent reads, before the identity variables are added. */
@@ -44,6 +68,10 @@ export class AgentWorld {
       protectionReleaseDelaySeconds: 0.1,
       lifecycleRetryIntervalSeconds: 0.1,
       terminationLifecycleHookName: TERMINATION_HOOK,
+      resultsBucketName: RESULTS_BUCKET,
+      successTopicArn: SUCCESS_TOPIC,
+      errorTopicArn: ERROR_TOPIC,
+      maxAttempts: 3,
       ...overrides,
     };
   }
@@ -57,6 +85,8 @@ export class AgentWorld {
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SQS: this.aws.url,
       AWS_ENDPOINT_URL_AUTO_SCALING: this.aws.url,
+      AWS_ENDPOINT_URL_S3: this.s3.url,
+      AWS_ENDPOINT_URL_SNS: this.sns.url,
     };
   }
 
@@ -67,6 +97,8 @@ export class AgentWorld {
     return startAgent(config, {
       sqs: new SQSClient(clientConfig),
       autoScaling: new AutoScalingClient(clientConfig),
+      s3: new S3Client({ ...clientConfig, endpoint: this.s3.url, forcePathStyle: true }),
+      sns: new SNSClient({ ...clientConfig, endpoint: this.sns.url }),
       log: (event, fields) => this.logs.push({ event, ...fields }),
     });
   }
@@ -95,6 +127,6 @@ export class AgentWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.imds.close(), this.inference.close(), this.aws.close()]);
+    await Promise.all([this.imds.close(), this.inference.close(), this.aws.close(), this.s3.close(), this.sns.close()]);
   }
 }

@@ -24,8 +24,8 @@ export class FakeSqsQueue {
 
   constructor(private readonly defaultVisibilitySeconds = 30) {}
 
-  send(body: string): StoredMessage {
-    const message: StoredMessage = { id: randomUUID(), body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false };
+  send(body: string, id: string = randomUUID()): StoredMessage {
+    const message: StoredMessage = { id, body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false };
     this.messages.push(message);
     return message;
   }
@@ -61,6 +61,7 @@ export class FakeSqsQueue {
 
   private async receive(res: ServerResponse, input: Record<string, unknown>): Promise<{ Messages?: unknown[] }> {
     const waitUntil = Date.now() + Number(input.WaitTimeSeconds ?? 0) * 1000;
+    const systemAttributes = (input.MessageSystemAttributeNames ?? []) as string[];
     let gone = false;
     res.once('close', () => { gone = !res.writableFinished; });
     for (;;) {
@@ -76,6 +77,7 @@ export class FakeSqsQueue {
             ReceiptHandle: message.receiptHandle,
             Body: message.body,
             MD5OfBody: createHash('md5').update(message.body).digest('hex'),
+            ...(systemAttributes.includes('ApproximateReceiveCount') ? { Attributes: { ApproximateReceiveCount: String(message.receiveCount) } } : {}),
           }],
         };
       }

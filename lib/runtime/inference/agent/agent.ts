@@ -1,4 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import { AgentConfig } from './config';
@@ -15,6 +17,10 @@ export interface AgentDeps {
   readonly sqs: SQSClient;
   /** Client for scale-in protection and the termination lifecycle action. */
   readonly autoScaling: AutoScalingClient;
+  /** Client of the results bucket. */
+  readonly s3: S3Client;
+  /** Client of the success and error topics. */
+  readonly sns: SNSClient;
   /** JSON line logger. */
   readonly log: Logger;
 }
@@ -36,7 +42,7 @@ export interface Agent {
 export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
   const { log } = deps;
   const protection = new ScaleInProtection(deps.autoScaling, config, config.protectionReleaseDelaySeconds * 1000, log);
-  const runner = new JobRunner(config.inferenceUrl, config.jobTimeoutSeconds * 1000, protection, log);
+  const runner = new JobRunner(config, { s3: deps.s3, sns: deps.sns }, protection, log);
   let draining: Promise<void> | undefined;
   let processing = false;
 
@@ -45,6 +51,8 @@ export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
     sqs: deps.sqs,
     handleMessage: runner.handleMessage,
     strictReturn: true,
+    // The runner writes errors/<jobId>.json on the last attempt.
+    messageSystemAttributeNames: ['ApproximateReceiveCount'],
     visibilityTimeout: config.visibilityTimeoutSeconds,
     heartbeatInterval: config.heartbeatIntervalSeconds,
     waitTimeSeconds: config.waitTimeSeconds,

@@ -42,9 +42,19 @@ export interface AgentConfig {
   readonly instanceId: string;
   /** The Auto Scaling group of the instance. */
   readonly autoScalingGroupName: string;
+  /** Bucket of job results (`results/`), errors (`errors/`) and uploaded inputs (`inputs/`). */
+  readonly resultsBucketName: string;
+  /** Topic told of each job that succeeded. */
+  readonly successTopicArn: string;
+  /** Topic told of each job that failed for good or was malformed. */
+  readonly errorTopicArn: string;
+  /** The queue's maxReceiveCount: the attempt that writes `errors/<jobId>.json` when it fails (whole, >= 1). */
+  readonly maxAttempts: number;
 }
 
-const STRING_FIELDS = ['queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName'] as const;
+const STRING_FIELDS = [
+  'queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName', 'resultsBucketName', 'successTopicArn', 'errorTopicArn',
+] as const;
 const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'heartbeatIntervalSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
 const SECOND_FIELDS = [
   'jobTimeoutSeconds',
@@ -80,6 +90,9 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
   if (typeof file.heartbeatIntervalSeconds === 'number' && typeof file.visibilityTimeoutSeconds === 'number'
     && !(file.heartbeatIntervalSeconds > 0 && file.heartbeatIntervalSeconds < file.visibilityTimeoutSeconds)) {
     problems.push(`heartbeatIntervalSeconds (${file.heartbeatIntervalSeconds}) must be > 0 and < visibilityTimeoutSeconds (${file.visibilityTimeoutSeconds})`);
+  }
+  if (typeof file.maxAttempts !== 'number' || !Number.isInteger(file.maxAttempts) || file.maxAttempts < 1) {
+    problems.push(`maxAttempts (${JSON.stringify(file.maxAttempts)}) must be a whole number >= 1: the job queue's maxReceiveCount`);
   }
   if (typeof file.waitTimeSeconds === 'number' && !(file.waitTimeSeconds >= 1 && file.waitTimeSeconds <= 20)) {
     problems.push(`waitTimeSeconds (${file.waitTimeSeconds}) must be between 1 and 20`);

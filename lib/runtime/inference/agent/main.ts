@@ -1,4 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startAgent } from './agent';
 import { loadConfig } from './config';
@@ -11,6 +13,8 @@ try {
   const agent = startAgent(config, {
     sqs: new SQSClient({ region: config.region }),
     autoScaling: new AutoScalingClient({ region: config.region }),
+    s3: new S3Client({ region: config.region }),
+    sns: new SNSClient({ region: config.region }),
     log,
   });
   process.once('SIGTERM', () => void agent.drain({ reason: 'sigterm' }));
