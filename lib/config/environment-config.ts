@@ -77,6 +77,11 @@ export interface InferenceConfig {
   readonly acceptableLatencySeconds: number;
   /** Minutes the queue must stay empty before the fleet scales in to 0. */
   readonly scaleToZeroAfterIdleMinutes: number;
+  /**
+   * Whole days job results, errors and uploaded inputs are kept in the results bucket.
+   * @default 30
+   */
+  readonly resultRetentionDays?: number;
   /** Night-time scale-down. */
   readonly schedule: FleetScheduleConfig;
 }

@@ -13,6 +13,7 @@ import { InferenceNetwork } from '../constructs/inference/inference-network';
 import { InferenceObservability } from '../constructs/inference/inference-observability';
 import { InferenceRuntime } from '../constructs/inference/inference-runtime';
 import { JobQueue } from '../constructs/inference/job-queue';
+import { JobResults } from '../constructs/inference/job-results';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { QueueScaling } from '../constructs/inference/queue-scaling';
@@ -45,6 +46,11 @@ export class AiInferenceStack extends Stack {
       serverAccessLogsBucket: accessLogs.bucket,
     });
     const jobs = new JobQueue(this, 'Jobs', { maxJobDurationSeconds: inference.maxJobDurationSeconds, removalPolicy });
+    const results = new JobResults(this, 'JobResults', {
+      serverAccessLogsBucket: accessLogs.bucket,
+      retention: inference.resultRetentionDays === undefined ? undefined : Duration.days(inference.resultRetentionDays),
+      removalPolicy,
+    });
     const cache = new ModelCache(this, 'ModelCache', {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
@@ -118,6 +124,8 @@ export class AiInferenceStack extends Stack {
     const runtime = new InferenceRuntime(this, 'Runtime', {
       userData,
       queue: jobs.queue,
+      results,
+      maxReceiveCount: jobs.maxReceiveCount,
       modelBucket: models.bucket,
       fileSystem: cache.fileSystem,
       accessPoint: cache.accessPoint,
@@ -132,12 +140,21 @@ export class AiInferenceStack extends Stack {
     runtime.grantRead(fleet.role);
     jobs.grantConsumeJobs(fleet.role);
     models.grantReadModels(fleet.role);
+    results.grantWriteResults(fleet.role);
+    results.grantReadInputs(fleet.role);
     cache.grantMount(fleet.role);
     observability.logGroup.grantWrite(fleet.role);
     Validations.of(fleet.role.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(models.bucket.node.defaultChild as CfnElement)}.Arn>/models/*]`,
       reason: 'The instances download models by name and version (models/{name}/{version}/model.tar.gz); s3:GetObject is limited to the models/ prefix.',
     });
+    const resultsBucketId = this.getLogicalId(results.bucket.node.defaultChild as CfnElement);
+    for (const prefix of ['results', 'errors', 'inputs']) {
+      Validations.of(fleet.role.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${resultsBucketId}.Arn>/${prefix}/*]`,
+        reason: 'Each job has its own key (results/<jobId>, errors/<jobId>.json, inputs/<jobId>); the instances write results and errors and read inputs only under their prefix.',
+      });
+    }
 
     new CfnOutput(this, 'QueueUrl', { value: jobs.queue.queueUrl, description: 'Send inference jobs here' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl, description: 'Jobs that failed repeatedly' });
@@ -145,6 +162,9 @@ export class AiInferenceStack extends Stack {
     new CfnOutput(this, 'TargetGroupArn', { value: endpoint.targetGroup.targetGroupArn, description: 'Target group of the fleet' });
     new CfnOutput(this, 'AutoScalingGroupName', { value: fleet.autoScalingGroup.autoScalingGroupName, description: 'The GPU fleet' });
     new CfnOutput(this, 'ModelBucketName', { value: models.bucket.bucketName, description: `Upload models to models/{name}/{version}/model.tar.gz; this fleet serves ${models.modelKey}` });
+    new CfnOutput(this, 'ResultsBucketName', { value: results.bucket.bucketName, description: 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)' });
+    new CfnOutput(this, 'SuccessTopicArn', { value: results.successTopic.topicArn, description: 'One message per job that succeeded' });
+    new CfnOutput(this, 'ErrorTopicArn', { value: results.errorTopic.topicArn, description: 'One message per job that failed or was malformed' });
     new CfnOutput(this, 'FileSystemId', { value: cache.fileSystem.fileSystemId, description: 'EFS model cache' });
   }
 }

@@ -5,10 +5,13 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Problem, SQS_MAX_VISIBILITY_SECONDS, checkFraction, checkInRange, checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
+import {
+  Problem, SQS_MAX_VISIBILITY_SECONDS, checkFraction, checkInRange, checkNotEmpty, checkPositive, checkWholeNumberAtLeast, throwIfProblems,
+} from '../../validation';
 import { LocalAgentBundling } from './agent-bundling';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
 
@@ -32,10 +35,28 @@ export interface InferenceModel {
   readonly environment?: Record<string, string>;
 }
 
+/** Where the agent writes each job's outcome and whom it tells: a {@link JobResults} fits. */
+export interface JobOutcomeTargets {
+  /** Bucket of `results/`, `errors/` and uploaded `inputs/`. */
+  readonly bucket: s3.IBucket;
+  /** Told of each job that succeeded. */
+  readonly successTopic: sns.ITopic;
+  /** Told of each job that failed for good or was malformed. */
+  readonly errorTopic: sns.ITopic;
+}
+
 /** Props of {@link InferenceRuntime}. */
 export interface InferenceRuntimeProps {
   /** The job queue the agent consumes. */
   readonly queue: sqs.IQueue;
+  /** Where the agent writes results and errors, and the topics it notifies. */
+  readonly results: JobOutcomeTargets;
+  /**
+   * The job queue's maxReceiveCount: a job failing on this attempt gets `errors/<jobId>.json`
+   * and an error notification before the queue dead-letters it.
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
   /** The bucket holding `models/{name}/{version}/model.tar.gz`. */
   readonly modelBucket: s3.IBucket;
   /** The EFS model cache. */
@@ -126,6 +147,7 @@ export class InferenceRuntime extends Construct {
     const drainSeconds = (props.drainTimeout ?? props.maxJobDuration.plus(Duration.minutes(1))).toSeconds();
     const retrySeconds = (props.retryDelay ?? Duration.seconds(30)).toSeconds();
     const invocationPath = props.invocationPath ?? '/invocations';
+    const maxReceiveCount = props.maxReceiveCount ?? 3;
     throwIfProblems(
       checkSegment('model.name', props.model.name),
       checkSegment('model.version', props.model.version),
@@ -139,6 +161,7 @@ export class InferenceRuntime extends Construct {
       checkPositive('drainTimeout (seconds)', drainSeconds),
       checkInRange('jobVisibilityTimeout (seconds)', visibilitySeconds, 3, SQS_MAX_VISIBILITY_SECONDS),
       checkInRange('retryDelay (seconds)', retrySeconds, 0, SQS_MAX_VISIBILITY_SECONDS),
+      checkWholeNumberAtLeast('maxReceiveCount', maxReceiveCount, 1),
       invocationPath.startsWith('/') ? undefined : `invocationPath ("${invocationPath}") must start with "/"`,
     );
 
@@ -171,6 +194,10 @@ export class InferenceRuntime extends Construct {
       protectionReleaseDelaySeconds: 10,
       lifecycleRetryIntervalSeconds: 10,
       terminationLifecycleHookName: props.terminationLifecycleHookName,
+      resultsBucketName: props.results.bucket.bucketName,
+      successTopicArn: props.results.successTopic.topicArn,
+      errorTopicArn: props.results.errorTopic.topicArn,
+      maxAttempts: maxReceiveCount,
     };
     const bootEnv = bootEnvFile({
       modelBucketName: props.modelBucket.bucketName,

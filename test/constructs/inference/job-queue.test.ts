@@ -74,6 +74,10 @@ describe('JobQueue', () => {
     expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 0 })).toThrow(/maxJobDurationSeconds \(0\) must be a whole number >= 1/);
   });
 
+  test('exposes maxReceiveCount, the attempt the agent records as the last', () => {
+    expect(new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 60, maxReceiveCount: 5 }).maxReceiveCount).toBe(5);
+  });
+
   test('maxReceiveCount below 1 is rejected', () => {
     expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 60, maxReceiveCount: 0 })).toThrow(/maxReceiveCount \(0\) must be a whole number >= 1/);
   });
