@@ -45,7 +45,7 @@ export async function loadJobsContext(clients: JobsClients, environment: string)
     return { clients, queueUrl: outputs.QueueUrl, deadLetterQueueUrl: outputs.DeadLetterQueueUrl, resultsBucket: outputs.ResultsBucketName };
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {
-      throw new Error(`stack ${stackName} is not deployed in this account and region: deploy it (npx cdk deploy ${environment}/AiInference) or pick another --env or --region`);
+      throw new Error(`stack ${stackName} is not deployed in this account and region: deploy it (npx cdk deploy ${environment}/AiInference) or pick another --env or --region`, { cause: error });
     }
     throw error;
   }
