@@ -65,14 +65,15 @@ export async function runJobs(argv: readonly string[], io: JobsIo, clientsFor: (
     const timeoutSeconds = Number(values.timeout);
     if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout (${values.timeout}) must be a number of seconds > 0`);
     if ((command === 'get' || command === 'wait') && rest.length !== 1) throw new UsageError(`${command} takes one job id`);
-    const context = await loadJobsContext(clientsFor(region), values.env);
+    const clients = clientsFor(region);
+    const context = await loadJobsContext(clients, values.env);
     switch (command) {
       case 'submit': return await submit(context, rest[0], values, io);
       case 'get': return await report(context, await getJobStatus(context, rest[0], io.now()), values, io);
       case 'wait': return await waitAndReport(context, rest[0], values, io);
       case 'redrive': return await redrive(context, values, io);
       default: {
-        io.print(JSON.stringify(await jobStats(context, io.now())));
+        io.print(JSON.stringify(await jobStats(context, clients.cloudWatch, io.now())));
         return EXIT_OK;
       }
     }

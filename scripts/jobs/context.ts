@@ -31,7 +31,7 @@ export const JOBS_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'ResultsBucketNam
 
 /** One environment's job queue and results bucket, and the clients to reach them. */
 export interface JobsContext {
-  readonly clients: JobsClients;
+  readonly clients: Pick<JobsClients, 'sqs' | 's3'>;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly resultsBucket: string;

@@ -1,4 +1,4 @@
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, QueueAttributeName, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { JobsContext } from './context';
 
@@ -20,13 +20,13 @@ async function attributes(context: JobsContext, queueUrl: string, names: QueueAt
 }
 
 /** Depth, jobs in flight, oldest age and dead letters. */
-export async function jobStats(context: JobsContext, now: Date = new Date()): Promise<JobStats> {
+export async function jobStats(context: JobsContext, cloudWatch: CloudWatchClient, now: Date = new Date()): Promise<JobStats> {
   const [queue, deadLetters] = await Promise.all([
     attributes(context, context.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
     attributes(context, context.deadLetterQueueUrl, ['ApproximateNumberOfMessages']),
   ]);
   const queueName = context.queueUrl.split('/').pop() ?? '';
-  const { MetricDataResults: results = [] } = await context.clients.cloudWatch.send(new GetMetricDataCommand({
+  const { MetricDataResults: results = [] } = await cloudWatch.send(new GetMetricDataCommand({
     StartTime: new Date(now.getTime() - 5 * 60_000),
     EndTime: now,
     MetricDataQueries: [{

@@ -1,0 +1,31 @@
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { JobsContext } from '../jobs/context';
+import { WaitOptions, waitForJob } from '../jobs/status';
+import { submitJob } from '../jobs/submit';
+import { Outcome, fail, pass } from './check-result';
+
+/** The job the smoke check sends: tiny, and named so it is easy to find in the results bucket. */
+export const SMOKE_JOB_BODY = '{"smokeCheck":true}';
+
+/**
+ * A job goes through end to end: when the fleet has a healthy instance, one tiny job is
+ * submitted and its result must appear within the timeout. A fleet asleep (no healthy
+ * target, checked by the fleet check) is not woken just for this.
+ */
+export async function checkJobRoundTrip(
+  elbv2: ElasticLoadBalancingV2Client,
+  context: JobsContext,
+  targetGroupArn: string,
+  wait: WaitOptions,
+): Promise<Outcome> {
+  const { TargetHealthDescriptions: targets = [] } = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  if (!targets.some((t) => t.TargetHealth?.State === 'healthy')) {
+    return pass('skipped: no healthy instance to run a job now (the fleet is asleep)');
+  }
+  const jobId = `smoke-check-${wait.now().getTime()}`;
+  await submitJob(context, { body: Buffer.from(SMOKE_JOB_BODY), source: 'the smoke check', contentType: 'application/json', jobId });
+  const status = await waitForJob(context, jobId, wait);
+  if (!status) return fail(`job ${jobId} had no result within ${wait.timeoutMs / 1000} s: npm run jobs -- get ${jobId} shows where it is`);
+  if (status.status === 'failed') return fail(`job ${jobId} failed: ${JSON.stringify(status.error.problems ?? status.error)}`);
+  return pass(`job ${jobId} done: ${status.status === 'done' ? status.location : ''}`);
+}
