@@ -13,10 +13,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
 
   test('outputs exactly what the smoke check and users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      [
-        'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'ModelBucketName', 'QueueUrl',
-        'ResultsBucketName', 'SuccessTopicArn', 'TargetGroupArn',
-      ].sort(),
+      ['AutoScalingGroupName', 'DeadLetterQueueUrl', 'FileSystemId', 'LoadBalancerDnsName', 'ModelBucketName', 'QueueUrl', 'TargetGroupArn'].sort(),
     );
   });
 
@@ -25,14 +22,13 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     ['JobsDeadLetterQueue8CC426EE', 'AWS::SQS::Queue'],
     ['ModelsBucket970C6ADA', 'AWS::S3::Bucket'],
     ['ModelCacheFileSystemC75099E4', 'AWS::EFS::FileSystem'],
-    ['JobResultsBucketA00B3772', 'AWS::S3::Bucket'],
   ])('stateful resource %s keeps its logical id', (logicalId, type) => {
     expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
   });
 
   test('stateful resources follow the configured removal policy', () => {
     const policy = config.removalPolicy === RemovalPolicy.RETAIN ? 'Retain' : 'Delete';
-    for (const id of ['JobsQueue24944186', 'JobsDeadLetterQueue8CC426EE', 'ModelsBucket970C6ADA', 'ModelCacheFileSystemC75099E4', 'JobResultsBucketA00B3772']) {
+    for (const id of ['JobsQueue24944186', 'JobsDeadLetterQueue8CC426EE', 'ModelsBucket970C6ADA', 'ModelCacheFileSystemC75099E4']) {
       expect(template.toJSON().Resources[id].DeletionPolicy).toBe(policy);
     }
   });
@@ -112,15 +108,6 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     expect(userData).toContain(`MODEL_VERSION='${config.inference.model.version}'`);
     expect(userData).toContain("LAUNCH_HOOK_NAME='model-warm'");
     expect(userData).toMatch(/terminationLifecycleHookName\W+drain\W/);
-    expect(userData).toMatch(/resultsBucketName\W+Ref\W+JobResultsBucketA00B3772\W/);
-    expect(userData).toMatch(/"maxAttempts\\":3/);
-  });
-
-  test('results are kept 30 days unless the config says otherwise', () => {
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      LoggingConfiguration: { LogFilePrefix: 'job-results/', DestinationBucketName: Match.anyValue() },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: config.inference.resultRetentionDays ?? 30 })]) },
-    });
   });
 
   test('the instance role can do exactly what the runtime needs', () => {
@@ -141,10 +128,6 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
         'logs:PutLogEvents',
         's3:GetObject', // the models/ prefix
         's3:GetObject', // the runtime's two assets
-        's3:GetObject', // inputs/ of the results bucket
-        's3:ListBucket', // results/ and errors/ of the results bucket
-        's3:PutObject', // results/ and errors/
-        'sns:Publish', // the success and error topics
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',

@@ -1,11 +1,12 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { resourceFinding } from '../training/nag-findings';
 
 /** Props of {@link JobResults}. */
 export interface JobResultsProps {
@@ -81,12 +82,15 @@ export class JobResults extends Construct {
       conditions: { StringLike: { 's3:prefix': [`${RESULTS_PREFIX}*`, `${ERRORS_PREFIX}*`] } },
     });
     const publish = iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.successTopic.topicArn, this.errorTopic.topicArn] });
+    acknowledgePrefixes(grantee, [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)]);
     return write.combine(list).combine(publish);
   }
 
   /** Lets `grantee` (the fleet) read the inputs submitters uploaded under `inputs/`. */
   public grantReadInputs(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${INPUTS_PREFIX}*`)] });
+    const arn = this.bucket.arnForObjects(`${INPUTS_PREFIX}*`);
+    acknowledgePrefixes(grantee, [arn]);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [arn] });
   }
 
   /** Lets `grantee` (a submitter) upload inputs too large for a message under `inputs/`. */
@@ -105,5 +109,17 @@ export class JobResults extends Construct {
       resourceArns: [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
     });
     return read.combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
+  }
+}
+
+/** The fleet's object grants end in `<prefix>/*`: one key per job, under the prefix only. */
+function acknowledgePrefixes(grantee: iam.IGrantable, arns: readonly string[]): void {
+  const principal = grantee.grantPrincipal as Partial<IConstruct>;
+  if (!principal.node) return;
+  for (const arn of arns) {
+    Validations.of(principal as IConstruct).acknowledge({
+      id: `AwsSolutions-IAM5[${resourceFinding(principal as IConstruct, arn)}]`,
+      reason: 'Each job has its own key (results/<jobId>, errors/<jobId>.json, inputs/<jobId>); the fleet writes results and errors and reads inputs only under their prefix.',
+    });
   }
 }

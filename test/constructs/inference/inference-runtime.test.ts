@@ -7,7 +7,6 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
@@ -19,7 +18,6 @@ function fleetParts(stack: Stack): Omit<InferenceRuntimeProps, 'model'> {
   return {
     queue: new sqs.Queue(stack, 'Jobs'),
     modelBucket: new s3.Bucket(stack, 'Models'),
-    results: { bucket: new s3.Bucket(stack, 'Results'), successTopic: new sns.Topic(stack, 'Succeeded'), errorTopic: new sns.Topic(stack, 'Failed') },
     fileSystem,
     accessPoint: fileSystem.addAccessPoint('Models', { path: '/models' }),
     logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
@@ -86,14 +84,6 @@ describe('InferenceRuntime', () => {
     expect(config).toContain('"jobTimeoutSeconds":900');
   });
 
-  test('writes the results bucket, the two topics and the attempts into the agent config', () => {
-    const config = writtenFile(userData, '/etc/ai-inference/agent.json');
-    const ref = (value: string) => JSON.stringify(stack.resolve(value));
-    expect(config).toContain(`"resultsBucketName":"${ref(parts.results.bucket.bucketName)}"`);
-    expect(config).toContain(`"successTopicArn":"${ref(parts.results.successTopic.topicArn)}","errorTopicArn":"${ref(parts.results.errorTopic.topicArn)}"`);
-    expect(config).toContain('"maxAttempts":3');
-  });
-
   test('the agent config carries the documented defaults', () => {
     const config = writtenFile(userData, '/etc/ai-inference/agent.json');
     expect(config).toContain('"inferenceUrl":"http://127.0.0.1:8080/invocations"');
@@ -147,7 +137,6 @@ describe('InferenceRuntime props validation', () => {
     ['a zero drain timeout', { drainTimeout: Duration.seconds(0) }, {}, /drainTimeout \(seconds\) \(0\) must be > 0/],
     ['a job visibility under 3 s', { jobVisibilityTimeout: Duration.seconds(2) }, {}, /jobVisibilityTimeout \(seconds\) \(2\) must be between 3 and 43200/],
     ['a retry delay over 12 h', { retryDelay: Duration.hours(13) }, {}, /retryDelay \(seconds\) \(46800\) must be between 0 and 43200/],
-    ['a maxReceiveCount of 0', { maxReceiveCount: 0 }, {}, /maxReceiveCount \(0\) must be a whole number >= 1/],
     ['an invocation path without a slash', { invocationPath: 'infer' }, {}, /invocationPath \("infer"\) must start with "\/"/],
   ])('rejects %s', (_name, override, model, message) => {
     expect(build(override, model)).toThrow(message);
