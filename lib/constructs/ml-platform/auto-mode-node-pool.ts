@@ -1,4 +1,3 @@
-import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -64,6 +63,36 @@ export interface AutoModeNodePoolProps {
   readonly consolidateAfter?: Duration;
 }
 
+/** A requirement of a NodePool on a node label. */
+export interface NodePoolRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  readonly values?: string[];
+}
+
+/**
+ * The fields of a `karpenter.sh/v1` NodePool this library writes and its cost rules read (the
+ * tests check whole objects against the CRD's schema).
+ */
+export interface NodePoolManifest {
+  readonly apiVersion: 'karpenter.sh/v1';
+  readonly kind: 'NodePool';
+  readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };
+  readonly spec: {
+    readonly template: {
+      readonly spec: {
+        readonly nodeClassRef: { readonly group: string; readonly kind: string; readonly name: string };
+        readonly requirements: NodePoolRequirement[];
+        readonly taints?: { readonly key: string; readonly value?: string; readonly effect: string }[];
+      };
+    };
+    readonly limits?: Record<string, number | string>;
+    readonly disruption?: { readonly consolidationPolicy?: NodeConsolidationPolicy; readonly consolidateAfter: string };
+    /** Set only on a static NodePool, which keeps this many nodes whatever runs. */
+    readonly replicas?: number;
+  };
+}
+
 /** The built-in NodeClass of EKS Auto Mode, which every pool here uses (private subnets, cluster security group). */
 const AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' } as const;
 
@@ -100,7 +129,7 @@ function checkName(name: string): Problem {
  */
 export class AutoModeNodePool extends Construct {
   /** The NodePool object as applied, including the prune label the kubectl provider adds. */
-  public readonly manifest: INodePool;
+  public readonly manifest: NodePoolManifest;
   /** The custom resource that applies it. */
   public readonly resource: eks.KubernetesManifest;
 
@@ -131,7 +160,7 @@ export class AutoModeNodePool extends Construct {
               { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...capacityTypes] },
               { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
             ],
-            taints: props.gpu ? [{ key: NVIDIA_GPU_RESOURCE, effect: 'NoSchedule' }] : undefined,
+            ...(props.gpu ? { taints: [{ key: NVIDIA_GPU_RESOURCE, effect: 'NoSchedule' }] } : {}),
           },
         },
         limits: {

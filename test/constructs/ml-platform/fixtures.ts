@@ -56,3 +56,13 @@ export function mlPlatformApp(overrides: Partial<MlPlatformStackProps> = {}): { 
   const stack = new MlPlatformStack(app, 'MlPlatform', devLikeProps(vpc, { mlflowRunLoggers: [trainingRole], ...overrides }));
   return { app, stack, trainingRole };
 }
+
+/** A stack with an imported cluster and kubectl provider: enough to apply manifests, fast to synthesize. */
+export function importedClusterStack(): { stack: Stack; cluster: eks.ICluster } {
+  const stack = new Stack(new App(), 'Test');
+  const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+    serviceToken: 'arn:aws:lambda:eu-central-1:123456789012:function:kubectl',
+  });
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'ml', kubectlProvider });
+  return { stack, cluster };
+}
