@@ -39,7 +39,7 @@ const MODELS: Record<string, new (data: never) => Model> = Object.fromEntries(
 );
 
 /** The NodePool CRD's schema (see schemas/SOURCE.md), compiled once. */
-const validateNodePool = new Ajv({ strict: false, allErrors: true }).compile(
+const validateNodePool = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
   JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas', 'karpenter.sh-v1-nodepool.json'), 'utf8')) as object,
 );
 
