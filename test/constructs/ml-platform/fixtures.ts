@@ -59,11 +59,12 @@ export function mlPlatformApp(overrides: Partial<MlPlatformStackProps> = {}): { 
 }
 
 /** A stack with an imported cluster and kubectl provider: enough to apply manifests, fast to synthesize. */
-export function importedClusterStack(): { stack: Stack; cluster: eks.ICluster } {
-  const stack = new Stack(new App(), 'Test');
+export function importedClusterStack(): { app: App; stack: Stack; cluster: eks.ICluster } {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
   const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
     serviceToken: 'arn:aws:lambda:eu-central-1:123456789012:function:kubectl',
   });
   const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'ml', kubectlProvider });
-  return { stack, cluster };
+  return { app, stack, cluster };
 }
