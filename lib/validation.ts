@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { GPU_INSTANCE_TYPES, gpuInstanceType } from './gpu/gpu-instance-types';
+import { acceleratedInstanceType, nvidiaGpuInstanceTypes } from './gpu/accelerated-instance-types';
 
 /**
  * Checks shared by the environment config and the constructs' props. Each returns the
@@ -50,8 +50,8 @@ export function checkNotEmpty(field: string, value: string): Problem {
 }
 
 export function checkGpuInstanceType(field: string, instanceType: string): Problem {
-  if (isToken(instanceType) || gpuInstanceType(instanceType)) return undefined;
-  return `${field} ("${instanceType}") is not a supported GPU instance type: use one of ${Object.keys(GPU_INSTANCE_TYPES).join(', ')}`;
+  if (isToken(instanceType) || acceleratedInstanceType(instanceType)?.accelerator === 'nvidia-gpu') return undefined;
+  return `${field} ("${instanceType}") is not a supported NVIDIA GPU instance type: use one of ${nvidiaGpuInstanceTypes().join(', ')}`;
 }
 
 export function checkNonEmptyList(field: string, values: readonly unknown[]): Problem {
@@ -65,11 +65,11 @@ export function checkSpotMaxPrice(field: string, price: number | undefined, inst
     return `${field} (${price}) must be > 0 USD per hour: leave it unset to pay the spot price, capped at on-demand`;
   }
   const cheaper = instanceTypes.filter((type) => {
-    const info = gpuInstanceType(type);
+    const info = acceleratedInstanceType(type);
     return info !== undefined && price >= info.onDemandUsdPerHour;
   });
   if (cheaper.length === 0) return undefined;
-  const prices = cheaper.map((type) => `${type} costs ${gpuInstanceType(type)?.onDemandUsdPerHour} USD/hour`).join(', ');
+  const prices = cheaper.map((type) => `${type} costs ${acceleratedInstanceType(type)?.onDemandUsdPerHour} USD/hour`).join(', ');
   return `${field} (${price}) must be below the on-demand price of every instance type (${prices}): lower it or leave it unset`;
 }
 
@@ -97,7 +97,7 @@ export function checkFraction(field: string, value: number): Problem {
 
 /** EFA needs an instance type that supports it (per the GPU catalog). */
 export function checkEfaSupported(efaField: string, efa: boolean, typeField: string, instanceType: string): Problem {
-  if (!efa || isToken(instanceType) || gpuInstanceType(instanceType)?.efa !== false) return undefined;
+  if (!efa || isToken(instanceType) || acceleratedInstanceType(instanceType)?.efa !== false) return undefined;
   return `${efaField} (true) needs an instance type with EFA, and ${typeField} ("${instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`;
 }
 

@@ -60,6 +60,7 @@ export const dev: EnvironmentConfig = {
   guardrails: {
     maxGpuInstancesPerFleet: 4,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.m5.large'],
+    requireScaleToZero: true,
   },
   budget: { monthlyLimitUsd: 1500, notificationEmails: [] },
 };

@@ -161,6 +161,8 @@ export interface GuardrailsConfig {
   readonly maxGpuInstancesPerFleet: number;
   /** GPU and SageMaker instance types this environment may use. */
   readonly allowedInstanceTypes: string[];
+  /** Whether every GPU fleet must be able to reach 0 instances (a night schedule or idle shutdown). */
+  readonly requireScaleToZero: boolean;
 }
 
 /** The environment's monthly AWS Budget. */

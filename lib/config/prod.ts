@@ -65,6 +65,7 @@ export const prod: EnvironmentConfig = {
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
       'p3.8xlarge', 'p3.16xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',
     ],
+    requireScaleToZero: false,
   },
   budget: { monthlyLimitUsd: 40000, notificationEmails: [] },
 };

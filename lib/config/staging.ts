@@ -61,6 +61,7 @@ export const staging: EnvironmentConfig = {
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'p3.8xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge',
     ],
+    requireScaleToZero: true,
   },
   budget: { monthlyLimitUsd: 5000, notificationEmails: [] },
 };

@@ -1,6 +1,7 @@
-import { Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
+import { applyCostTags } from '../cost-tags';
 import { AiInferenceStack } from './ai-inference-stack';
 import { CostStack } from './cost-stack';
 import { TrainingStack } from './training-stack';
@@ -10,9 +11,6 @@ export interface AiInfraStageProps extends StageProps {
   /** The environment this stage deploys, already validated. */
   readonly config: EnvironmentConfig;
 }
-
-/** The cost allocation tag keys every resource carries. */
-export const COST_TAG_KEYS = ['environment', 'team', 'cost_center', 'project'] as const;
 
 /** One environment: its stacks and its cost allocation tags. */
 export class AiInfraStage extends Stage {
@@ -34,14 +32,6 @@ export class AiInfraStage extends Stage {
     this.training = new TrainingStack(this, 'Training', { config });
     this.cost = new CostStack(this, 'Cost', { config });
 
-    const tags: Record<(typeof COST_TAG_KEYS)[number], string> = {
-      environment: config.name,
-      team: config.tags.team,
-      cost_center: config.tags.costCenter,
-      project: config.tags.project,
-    };
-    for (const [key, value] of Object.entries(tags)) {
-      Tags.of(this).add(key, value);
-    }
+    applyCostTags(this, { environment: config.name, team: config.tags.team, cost_center: config.tags.costCenter, project: config.tags.project });
   }
 }

@@ -15,10 +15,9 @@ import {
   checkWholeNumberAtLeast,
   throwIfProblems,
 } from '../../validation';
+import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 import { GpuLaunchTemplate } from './gpu-launch-template';
 
-/** CloudWatch namespace of the metrics the instances publish (`GPUUtilization`, ...). */
-export const INSTANCE_METRICS_NAMESPACE = 'AI/Custom';
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
 export const LAUNCH_LIFECYCLE_HOOK_NAME = 'model-warm';

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
-import { INSTANCE_METRICS_NAMESPACE } from './gpu-fleet';
+import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 
 /** Props of {@link GpuUtilizationScaleIn}. */
 export interface GpuUtilizationScaleInProps {

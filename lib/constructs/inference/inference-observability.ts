@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INSTANCE_METRICS_NAMESPACE } from './gpu-fleet';
+import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 
 /** Name of the fleet's log group. */
 export const INFERENCE_LOG_GROUP_NAME = '/ai/inference';

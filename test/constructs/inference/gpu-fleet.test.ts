@@ -157,7 +157,7 @@ describe('GpuFleet', () => {
     });
 
     test('a non-GPU instance type', () => {
-      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'm5.large'] })).toThrow(/instanceTypes\[1\] \("m5.large"\) is not a supported GPU instance type/);
+      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'm5.large'] })).toThrow(/instanceTypes\[1\] \("m5.large"\) is not a supported NVIDIA GPU instance type/);
     });
 
     test('no instance type', () => {
