@@ -1,8 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { KubernetesManifest } from 'aws-cdk-lib/aws-eks-v2';
 import type { NodePoolManifest } from '../constructs/ml-platform/auto-mode-node-pool';
-import { gpuInstanceType } from '../gpu/gpu-instance-types';
-import { isGpuInstanceType } from './resource-lookup';
+import { acceleratedInstanceType, isAcceleratedInstanceType } from '../gpu/accelerated-instance-types';
 
 /**
  * Reading Karpenter / EKS Auto Mode NodePools out of the custom resources that apply Kubernetes
@@ -55,7 +54,7 @@ export function isGpuNodePool(pool: NodePoolManifest): boolean {
   const { requirements, taints } = pool.spec.template.spec;
   return requirements.some((r) =>
     GPU_REQUIREMENT_LABELS.includes(r.key)
-    || (r.key === INSTANCE_TYPE_LABEL && (r.values ?? []).some(isGpuInstanceType))
+    || (r.key === INSTANCE_TYPE_LABEL && (r.values ?? []).some(isAcceleratedInstanceType))
     || (CATEGORY_LABELS.includes(r.key) && r.operator === 'In' && (r.values ?? []).some((v) => /^[gp]/.test(v))))
     || pool.spec.limits?.[GPU_RESOURCE] !== undefined
     || (taints ?? []).some((t) => t.key === GPU_RESOURCE);
@@ -74,7 +73,7 @@ export function nodePoolGpuLimit(pool: NodePoolManifest): number | undefined {
 export function maxGpuNodesOf(pool: NodePoolManifest): number | undefined {
   const limit = nodePoolGpuLimit(pool);
   if (limit === undefined) return undefined;
-  const gpusPerNode = (nodePoolInstanceTypes(pool) ?? []).map((t) => gpuInstanceType(t)?.gpus ?? 1);
+  const gpusPerNode = (nodePoolInstanceTypes(pool) ?? []).map((t) => acceleratedInstanceType(t)?.accelerators ?? 1);
   const fewest = gpusPerNode.length > 0 ? Math.min(...gpusPerNode) : 1;
   return Math.floor(limit / fewest);
 }

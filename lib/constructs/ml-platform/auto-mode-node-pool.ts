@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { isGpuInstanceType } from '../../nag/resource-lookup';
+import { isAcceleratedInstanceType } from '../../gpu/accelerated-instance-types';
 import { Problem, checkNonEmptyList, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** The Kubernetes resource name of the GPUs a node offers, and the key of the taint that keeps other pods off them. */
@@ -98,10 +98,10 @@ const AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', na
 
 function checkInstanceTypes(props: AutoModeNodePoolProps): Problem {
   const gpu = props.gpu ?? false;
-  const wrong = props.instanceTypes.filter((t) => isGpuInstanceType(t) !== gpu);
+  const wrong = props.instanceTypes.filter((t) => isAcceleratedInstanceType(t) !== gpu);
   if (wrong.length === 0) return checkNonEmptyList('instanceTypes', props.instanceTypes);
   return gpu
-    ? `instanceTypes (${wrong.join(', ')}) of a GPU pool must all be GPU (g*, p*) types: remove them or use a separate CPU pool`
+    ? `instanceTypes (${wrong.join(', ')}) of a GPU pool must all be accelerated (GPU) types: remove them or use a separate CPU pool`
     : `instanceTypes (${wrong.join(', ')}) are GPU types in a CPU pool: set gpu: true or remove them`;
 }
 

@@ -80,7 +80,7 @@ test('the schema check catches a malformed NodePool (a consolidateAfter Karpente
 
 describe('validation', () => {
   test('a CPU type in a GPU pool', () => {
-    expect(build({ ...GPU, instanceTypes: ['g5.xlarge', 'm6i.large'] })).toThrow(/instanceTypes \(m6i.large\) of a GPU pool must all be GPU/);
+    expect(build({ ...GPU, instanceTypes: ['g5.xlarge', 'm6i.large'] })).toThrow(/instanceTypes \(m6i.large\) of a GPU pool must all be accelerated/);
   });
 
   test('a GPU type in a CPU pool', () => {
