@@ -50,7 +50,8 @@ export class TrainingStack extends Stack {
       maxAzs: config.network.maxAzs,
       natGateways: config.network.natGateways,
       subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+        // Public subnets hold only the NAT gateways, which have their own Elastic IPs (CT.EC2.PR.11).
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       ],
       // Restricting the default security group needs a custom resource; nothing uses that group.

@@ -66,7 +66,8 @@ export class InferenceNetwork extends Construct {
       maxAzs: props.maxAzs,
       natGateways: props.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Public subnets hold only the NAT gateways, which have their own Elastic IPs (CT.EC2.PR.11).
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
       // Restricting the default security group needs a custom resource (a Lambda); nothing here uses that group.
