@@ -62,7 +62,8 @@ export class TrainingLaunchTemplate extends Construct {
       securityGroup: props.securityGroup,
       userData: props.userData,
       requireImdsv2: true,
-      httpPutResponseHopLimit: 2,
+      // The training scripts run on the host; a container cannot reach IMDS and its role (CT.EC2.PR.2).
+      httpPutResponseHopLimit: 1,
       instanceMetadataTags: true,
       placementGroup: props.placementGroup,
       blockDevices: [encryptedGp3RootVolume(rootVolumeSizeGiB)],
