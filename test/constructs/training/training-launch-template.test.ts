@@ -34,6 +34,10 @@ describe('TrainingLaunchTemplate', () => {
     });
   });
 
+  test('turns on detailed monitoring', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { Monitoring: { Enabled: true } } });
+  });
+
   test('keeps IMDS one hop away: containers cannot reach the instance role', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: { MetadataOptions: { HttpPutResponseHopLimit: 1 } },
