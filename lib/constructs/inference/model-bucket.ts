@@ -1,8 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problem, checkNotEmpty, throwIfProblems } from '../../validation';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 
 /** Prefix under which every model lives. */
 export const MODELS_PREFIX = 'models/';
@@ -34,7 +35,8 @@ function checkKeySegment(field: string, value: string): Problem {
 
 /**
  * The versioned bucket holding the models (`models/{name}/{version}/model.tar.gz`): no public
- * access, TLS only, SSE-S3, retained by default so a deploy never deletes a model.
+ * access, TLS only, SSE-KMS with the aws/s3 key, incomplete uploads aborted after 7 days, object
+ * events sent to EventBridge, retained by default so a deploy never deletes a model.
  */
 export class ModelBucket extends Construct {
   /** The bucket. */
@@ -46,16 +48,23 @@ export class ModelBucket extends Construct {
     super(scope, id);
     throwIfProblems(checkKeySegment('modelName', props.modelName), checkKeySegment('modelVersion', props.modelVersion));
     this.modelKey = `${MODELS_PREFIX}${props.modelName}/${props.modelVersion}/model.tar.gz`;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, bucket keys cut the KMS requests (CT.S3.PR.10).
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'model-bucket/' : undefined,
+      // Multi-GB model uploads that never complete are billed until aborted (CT.S3.PR.3, CT.S3.PR.6).
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Object events reach EventBridge, where a rule can react to a new model (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(bucket);
+    this.bucket = bucket;
   }
 
   /** Lets `grantee` download models: s3:GetObject on `models/*`, nothing else. */
