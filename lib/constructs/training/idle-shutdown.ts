@@ -78,6 +78,8 @@ export class IdleShutdown extends Construct {
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // Declares it a dead-letter queue (the Lambda's), so it needs none of its own (CT.SQS.PR.1).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
