@@ -16,6 +16,7 @@ import { JobQueue } from '../constructs/inference/job-queue';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { QueueScaling } from '../constructs/inference/queue-scaling';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** Props of {@link AiInferenceStack}. */
 export interface AiInferenceStackProps extends StackProps {
@@ -31,10 +32,13 @@ export class AiInferenceStack extends Stack {
     const inference = config.inference;
     const removalPolicy = config.removalPolicy;
 
+    // One key for the stack's log groups: 1 USD a month, where a key per log group would cost one each.
+    const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy }).key;
     const network = new InferenceNetwork(this, 'Network', {
       maxAzs: config.network.maxAzs,
       natGateways: config.network.natGateways,
       flowLogRetention: config.logRetention,
+      logEncryptionKey,
       removalPolicy,
     });
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: config.logRetention, removalPolicy });
@@ -111,6 +115,7 @@ export class AiInferenceStack extends Stack {
       autoScalingGroup: fleet.autoScalingGroup,
       backlogPerInstance: scaling.metricBacklogPerInstance(),
       logRetention: config.logRetention,
+      logEncryptionKey,
       alarmAction: new cwActions.SnsAction(fleet.notificationTopic),
       removalPolicy,
     });

@@ -9,6 +9,7 @@ import { SageMakerExecutionRole } from '../constructs/training/sagemaker-executi
 import { SpotTrainingFleet } from '../constructs/training/spot-training-fleet';
 import { TrainingBuckets } from '../constructs/training/training-buckets';
 import { TrainingCluster } from '../constructs/training/training-cluster';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** Props of {@link TrainingStack}. */
 export interface TrainingStackProps extends StackProps {
@@ -94,12 +95,15 @@ export class TrainingStack extends Stack {
       gpuMetricGroupName: this.cluster.autoScalingGroup.autoScalingGroupName,
     });
 
+    // The stack's one log group gets a key; more log groups here would share it.
+    const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: config.removalPolicy }).key;
     this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {
       autoScalingGroup: this.cluster.autoScalingGroup,
       fleet: this.spotFleet.fleet,
       gpuUtilizationThresholdPercent: training.idleShutdown.gpuUtilizationThresholdPercent,
       idleMinutes: training.idleShutdown.idleMinutes,
       logRetention: config.logRetention,
+      logEncryptionKey,
       removalPolicy: config.removalPolicy,
       notificationEmails: config.budget.notificationEmails,
     });

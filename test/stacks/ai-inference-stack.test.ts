@@ -52,6 +52,11 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference', RetentionInDays: config.logRetention });
   });
 
+  test('both log groups (flow logs, /ai/inference) are encrypted with the stack\'s one logs key', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } }, 2);
+  });
+
   test('access logs expire with the configured log retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: config.logRetention })] },

@@ -20,6 +20,10 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
     expect(buckets).toEqual([...PINNED_BUCKETS].sort());
   });
 
+  test('the idle-shutdown log group is encrypted with the stack\'s logs key', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+  });
+
   test('buckets follow the config removal policy', () => {
     const expected = config.removalPolicy === 'retain' ? 'Retain' : 'Delete';
     expect(PINNED_BUCKETS.map((id) => resources[id].DeletionPolicy)).toEqual(PINNED_BUCKETS.map(() => expected));
@@ -138,8 +142,13 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
     });
   });
 
-  test('a customer managed key exists only where the config asks', () => {
-    template.resourceCountIs('AWS::KMS::Key', config.sageMaker.customerManagedKey ? 1 : 0);
+  test('a SageMaker storage key exists only where the config asks, beside the logs key', () => {
+    template.resourceCountIs('AWS::KMS::Key', config.sageMaker.customerManagedKey ? 2 : 1);
+  });
+
+  test('no subnet, public ones included, gives instances a public IP', () => {
+    const subnets = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::Subnet');
+    expect(subnets.map((r) => r.Properties.MapPublicIpOnLaunch)).toEqual(subnets.map(() => false));
   });
 
   test('no role carries a managed policy', () => {

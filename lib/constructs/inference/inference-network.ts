@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { checkInRange, throwIfProblems } from '../../validation';
 
@@ -12,6 +13,11 @@ export interface InferenceNetworkProps {
   readonly natGateways: number;
   /** Retention of the VPC flow log group. */
   readonly flowLogRetention: logs.RetentionDays;
+  /**
+   * Customer managed key the log group is encrypted with (CT.CLOUDWATCH.PR.3); share one per stack.
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * What happens to the flow log group when it leaves the app.
    * @default RemovalPolicy.RETAIN
@@ -58,6 +64,7 @@ export class InferenceNetwork extends Construct {
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,
+      encryptionKey: props.logEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     const cidr = props.cidr ?? '10.0.0.0/16';

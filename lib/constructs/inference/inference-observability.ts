@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { INSTANCE_METRICS_NAMESPACE } from './gpu-fleet';
 
@@ -21,6 +22,11 @@ export interface InferenceObservabilityProps {
   readonly backlogPerInstance: cloudwatch.IMetric;
   /** Retention of the `/ai/inference` log group. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Customer managed key the log group is encrypted with (CT.CLOUDWATCH.PR.3); share one per stack.
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * Age of the oldest job above which the queue is falling behind.
    * @default Duration.minutes(15)
@@ -60,6 +66,7 @@ export class InferenceObservability extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: INFERENCE_LOG_GROUP_NAME,
       retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestJobAge', {

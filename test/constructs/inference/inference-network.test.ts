@@ -13,7 +13,12 @@ describe('InferenceNetwork', () => {
 
   test('private subnets with egress for the fleet, one NAT gateway', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
-    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 2);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Private' }]) }, 2);
+  });
+
+  test('no subnet, public ones included, gives instances a public IP', () => {
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 4);
   });
 
   test('flow logs of all traffic to a log group with the configured retention', () => {

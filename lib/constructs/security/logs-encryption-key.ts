@@ -1,0 +1,47 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { denyGrantsToNonAwsServices } from './deny-grants-to-non-aws-services';
+
+/** Props of {@link LogsEncryptionKey}. */
+export interface LogsEncryptionKeyProps {
+  /**
+   * What happens to the key when it leaves the app. A destroyed key is deleted after a 7-day
+   * waiting period, and the logs encrypted with it become unreadable.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One customer managed KMS key for the CloudWatch Logs log groups of a stack: rotated yearly,
+ * usable by CloudWatch Logs for log groups of this account and region only, no grants except
+ * for AWS resources. One key serves many log groups: a key costs 1 USD a month, a key per log
+ * group would multiply that for no gain in isolation between logs of one stack.
+ */
+export class LogsEncryptionKey extends Construct {
+  /** The key; pass it as a log group's `encryptionKey`. */
+  public readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: LogsEncryptionKeyProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.key = new kms.Key(this, 'Key', {
+      description: `CloudWatch Logs of ${stack.stackName}`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(7),
+    });
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccountAndRegion',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    denyGrantsToNonAwsServices(this.key);
+  }
+}
