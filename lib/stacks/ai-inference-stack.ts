@@ -1,4 +1,4 @@
-import { CfnElement, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -99,6 +99,8 @@ export class AiInferenceStack extends Stack {
       securityGroup: network.loadBalancerSecurityGroup,
       fleet: fleet.autoScalingGroup,
       accessLogsBucket: accessLogs.bucket,
+      // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     });
     // The topic's policy (TLS only) replaces SNS's default one, so alarms need an explicit grant.
     fleet.notificationTopic.addToResourcePolicy(

@@ -48,6 +48,12 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
+  test('the ALB is protected from deletion exactly where the config retains resources', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: String(config.removalPolicy === 'retain') }]),
+    });
+  });
+
   test('the log group /ai/inference keeps logs as configured', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference', RetentionInDays: config.logRetention });
   });

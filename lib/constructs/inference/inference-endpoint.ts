@@ -29,6 +29,11 @@ export interface InferenceEndpointProps {
    * @default '/health'
    */
   readonly healthCheckPath?: string;
+  /**
+   * Whether the load balancer refuses to be deleted until this is turned off (CT.ELASTICLOADBALANCING.PR.5).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export class InferenceEndpoint extends Construct {
       securityGroup: props.securityGroup,
       internetFacing: false,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
     this.logAccessLogs(loadBalancer, props.accessLogsBucket, 'alb');
 

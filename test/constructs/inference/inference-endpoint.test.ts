@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceEndpoint } from '../../../lib/constructs/inference/inference-endpoint';
 
-function endpoint(stack: Stack): Template {
+function endpoint(stack: Stack, deletionProtection?: boolean): Template {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
   const autoScalingGroup = new autoscaling.AutoScalingGroup(stack, 'Group', {
     vpc,
@@ -18,6 +18,7 @@ function endpoint(stack: Stack): Template {
     securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
     fleet: autoScalingGroup,
     accessLogsBucket: new s3.Bucket(stack, 'Logs'),
+    deletionProtection,
   });
   return Template.fromStack(stack);
 }
@@ -27,6 +28,18 @@ describe('InferenceEndpoint, environment-agnostic', () => {
 
   test('is an internal ALB', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'application' });
+  });
+
+  test('has deletion protection off by default', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+    });
+  });
+
+  test('deletionProtection turns it on', () => {
+    endpoint(new Stack(new App(), 'Protected'), true).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
   });
 
   test('forwards HTTP 80 to the fleet on 8080 with a /health check', () => {
