@@ -11,7 +11,8 @@ export const dev: EnvironmentConfig = {
   backupRetentionDays: 7,
   removalPolicy: RemovalPolicy.DESTROY,
   inference: {
-    instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
+    // Types Control Tower's Nitro controls accept (CT.AUTOSCALING.PR.10/11): their list predates g6.
+    instanceTypes: ['g4dn.xlarge', 'g5.xlarge'],
     minCapacity: 0,
     maxCapacity: 2,
     onDemandBaseCapacity: 0,
@@ -37,7 +38,8 @@ export const dev: EnvironmentConfig = {
     efa: false,
     rootVolumeSizeGiB: 100,
     spotFleet: {
-      instanceTypes: ['g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge'],
+      // Nitro types on Control Tower's list (CT.EC2.PR.18/20), which predates g6.
+      instanceTypes: ['g4dn.12xlarge', 'g5.12xlarge'],
       targetCapacity: 0,
       allocationStrategy: 'price-capacity-optimized',
       jobName: 'default',

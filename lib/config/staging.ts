@@ -11,7 +11,8 @@ export const staging: EnvironmentConfig = {
   backupRetentionDays: 14,
   removalPolicy: RemovalPolicy.DESTROY,
   inference: {
-    instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g4dn.xlarge'],
+    // Types Control Tower's Nitro controls accept (CT.AUTOSCALING.PR.10/11): their list predates g6.
+    instanceTypes: ['g5.xlarge', 'g4dn.xlarge'],
     minCapacity: 1,
     maxCapacity: 4,
     onDemandBaseCapacity: 0,
@@ -31,12 +32,13 @@ export const staging: EnvironmentConfig = {
     schedule: { enabled: true, timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
   },
   training: {
-    instanceType: 'p3.8xlarge',
+    // 4 x A10G on Nitro, as prod; p3.8xlarge (the seed's) is not Nitro (CT.EC2.PR.15).
+    instanceType: 'g5.12xlarge',
     maxNodes: 2,
     efa: false,
     rootVolumeSizeGiB: 100,
     spotFleet: {
-      instanceTypes: ['p3.8xlarge', 'g5.12xlarge', 'g6.12xlarge'],
+      instanceTypes: ['g5.12xlarge', 'g4dn.12xlarge'],
       targetCapacity: 0,
       allocationStrategy: 'price-capacity-optimized',
       jobName: 'default',
@@ -59,7 +61,7 @@ export const staging: EnvironmentConfig = {
   guardrails: {
     maxGpuInstancesPerFleet: 8,
     allowedInstanceTypes: [
-      'g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'p3.8xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge',
+      'g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'p3.8xlarge', 'g5.12xlarge', 'g4dn.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge',
     ],
   },
   budget: { monthlyLimitUsd: 5000, notificationEmails: [] },
