@@ -61,9 +61,10 @@ export interface QueueScalingProps {
 }
 
 /**
- * Scales the fleet with its queue. In the default mode a target tracking policy keeps
- * visible messages per InService instance at acceptableLatencySeconds / secondsPerJob through
- * metric math (an L1 policy: the L2 only tracks single metrics). That ratio is undefined at
+ * Scales the fleet with its queue. In the default mode a target tracking policy scales out to
+ * keep visible messages per InService instance at acceptableLatencySeconds / secondsPerJob through
+ * metric math (an L1 policy: the L2 only tracks single metrics); it never scales in, since the
+ * backlog of a fleet that keeps up is near 0 whatever its size. That ratio is undefined at
  * zero instances, so a step policy adds one instance when jobs wait and none is in service,
  * and another sets the group to 0 once the queue has been empty for scaleToZeroAfterIdleMinutes
  * (the group's MinSize still applies).
@@ -132,6 +133,11 @@ export class QueueScaling extends Construct {
       policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
         targetValue: this.backlogTargetPerInstance,
+        // Scale out only: a fleet that keeps up has a backlog near 0, and target tracking's
+        // proportional scale-in would take it to MinSize under steady load (npm run simulate shows
+        // it flapping 0 -> 1 -> 2 -> 0). Idle GPUs scale in through GpuUtilizationScaleIn and
+        // QueueIdle instead.
+        disableScaleIn: true,
         customizedMetricSpecification: {
           metrics: [
             {

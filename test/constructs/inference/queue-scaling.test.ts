@@ -100,6 +100,13 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
     });
   });
 
+  test('target tracking only scales out: a backlog near 0 says nothing about how many instances keep it there', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: Match.objectLike({ DisableScaleIn: true }),
+    });
+  });
+
   test('metricBacklogPerInstance() divides visible messages by InService instances', () => {
     const metric = construct.metricBacklogPerInstance();
     const config = metric.toMetricConfig().mathExpression;
