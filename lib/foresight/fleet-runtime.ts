@@ -1,6 +1,6 @@
 import { FleetModel } from './fleet-model';
 import { Random } from './random';
-import { SPOT_INTERRUPTION_NOTICE_SECONDS, interruptionProbabilityPerMinute, nextLaunchIsOnDemand } from './spot';
+import { SPOT_INTERRUPTION_NOTICE_SECONDS, interruptionProbabilityPerMinute, nextLaunchIsOnDemand, wantedOnDemand } from './spot';
 import { Workload } from './workloads';
 
 const enum State { Pending, InService, Terminating, Gone }
@@ -90,19 +90,22 @@ export class FleetRuntime {
   }
 
   /**
-   * Terminates up to `count` instances that are not protected (idle or pending), newest first,
-   * keeping the on-demand/spot split: busy instances are protected from scale-in and stay until
+   * Terminates up to `count` instances that are not protected (idle or pending), from the market
+   * above its share, newest first: busy instances are protected from scale-in and stay until
    * a later reconciliation finds them idle. Returns how many were terminated.
    */
   terminate(count: number, now: number): number {
-    const candidates = this.live().filter((i) => i.state === State.Pending || i.freeAt <= now);
-    candidates.sort((a, b) => b.launchedAt - a.launchedAt);
     let done = 0;
-    for (const instance of candidates) {
-      if (done === count) break;
-      this.finishJob(instance, now);
-      this.retire(instance, now);
-      done++;
+    for (; done < count; done++) {
+      const live = this.live();
+      const candidates = live.filter((i) => i.state === State.Pending || i.freeAt <= now);
+      if (candidates.length === 0) break;
+      // Terminate from the market above its share of the smaller group (AWS_DOCS.mixedInstances).
+      const liveOnDemand = live.filter((i) => i.onDemand).length;
+      const preferOnDemand = liveOnDemand > wantedOnDemand(live.length - 1, this.fleet);
+      candidates.sort((a, b) => Number(b.onDemand === preferOnDemand) - Number(a.onDemand === preferOnDemand) || b.launchedAt - a.launchedAt);
+      this.finishJob(candidates[0], now);
+      this.retire(candidates[0], now);
     }
     if (done > 0) this.lastActivityCompleted = Math.max(this.lastActivityCompleted, now);
     return done;

@@ -19,7 +19,10 @@ export function interruptionProbabilityPerMinute(interruptionsPerInstanceHour: n
  * rest (assumed rounded up, in favour of on-demand).
  */
 export function nextLaunchIsOnDemand(liveOnDemand: number, liveTotal: number, base: number, percentAboveBase: number): boolean {
-  const total = liveTotal + 1;
-  const wanted = Math.min(total, base) + Math.ceil((Math.max(0, total - base) * percentAboveBase) / 100);
-  return liveOnDemand < wanted;
+  return liveOnDemand < wantedOnDemand(liveTotal + 1, { onDemandBaseCapacity: base, onDemandPercentageAboveBaseCapacity: percentAboveBase });
+}
+
+/** On-demand instances a group of `total` keeps: the base, then the percentage of the rest, rounded up. */
+export function wantedOnDemand(total: number, fleet: { readonly onDemandBaseCapacity: number; readonly onDemandPercentageAboveBaseCapacity: number }): number {
+  return Math.min(total, fleet.onDemandBaseCapacity) + Math.ceil((Math.max(0, total - fleet.onDemandBaseCapacity) * fleet.onDemandPercentageAboveBaseCapacity) / 100);
 }

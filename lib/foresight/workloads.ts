@@ -42,7 +42,7 @@ const SHAPES: Record<string, RateShape> = {
 };
 
 /** Names of the built-in workloads. */
-export const WORKLOAD_NAMES = ['steady', 'office-hours', 'bursty', 'overnight-batch'] as const;
+export const WORKLOAD_NAMES = ['steady', 'office-hours', 'bursty', 'overnight-batch', 'idle'] as const;
 
 function finish(name: string, arrivals: number[], ctx: WorkloadContext, random: Random): Workload {
   arrivals.sort((a, b) => a - b);
@@ -87,6 +87,9 @@ export function builtInWorkload(name: string, ctx: WorkloadContext): Workload {
       return finish(name, bursty(ctx, random), ctx, random);
     case 'overnight-batch':
       return finish(name, shaped(overnightBatch, ctx, random), ctx, random);
+    case 'idle':
+      // No jobs: what the fleet costs from its minimum and schedules alone.
+      return finish(name, [], ctx, random);
     default:
       throw new Error(`unknown workload "${name}": use one of ${WORKLOAD_NAMES.join(', ')}, or --csv <file>`);
   }
