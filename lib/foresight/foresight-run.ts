@@ -64,7 +64,7 @@ export function runForesight(
   try {
     fleet = fleetFromTemplates(assembly.stacks);
   } catch (error) {
-    throw new Error(`${assembly.environment}: ${(error as Error).message}`);
+    throw new Error(`${assembly.environment}: ${(error as Error).message}`, { cause: error });
   }
   const secondsPerJob = assumptions.secondsPerJob ?? config.inference.secondsPerJob;
   const ctx = {

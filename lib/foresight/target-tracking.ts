@@ -45,7 +45,7 @@ export function targetTrackingDesired(
   metric: number,
   view: CapacityView,
 ): number | undefined {
-  const proportional = Math.ceil((view.inService * metric) / policy.targetValue - 1e-9);
+  const proportional = Math.max(0, Math.ceil((view.inService * metric) / policy.targetValue - 1e-9));
   if (direction === 'out') return Math.max(view.desired, proportional);
   if (policy.disableScaleIn || view.warming > 0) return undefined;
   return Math.min(view.desired, proportional);

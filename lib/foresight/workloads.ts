@@ -97,13 +97,13 @@ export function builtInWorkload(name: string, ctx: WorkloadContext): Workload {
 
 /**
  * A workload from CSV: one job a line, `arrival[,jobSeconds]`. The arrival is seconds from the
- * start, or an ISO-8601 time (then relative to the first line). A header line is skipped; a
+ * start, or an ISO-8601 time (then relative to the earliest). A header line is skipped; a
  * missing jobSeconds is drawn like the built-in workloads'.
  */
 export function csvWorkload(name: string, text: string, ctx: WorkloadContext): Workload {
   const random = new Random(ctx.seed);
   const rows: { arrival: number; seconds?: number }[] = [];
-  let origin: number | undefined;
+  let iso = 0;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || (index === 0 && /[a-df-z]/i.test(line.split(',')[0]) && !/^\d{4}-/.test(line))) return;
@@ -114,8 +114,8 @@ export function csvWorkload(name: string, text: string, ctx: WorkloadContext): W
     if (first === '' || !Number.isFinite(arrival)) {
       const ms = Date.parse(first);
       if (!/^\d{4}-\d{2}-\d{2}/.test(first) || Number.isNaN(ms)) throw new Error(`${where}: arrival "${first}" is neither seconds nor an ISO-8601 time`);
-      origin ??= ms / 1000;
-      arrival = ms / 1000 - origin;
+      arrival = ms / 1000;
+      iso++;
     }
     const seconds = second === undefined || second === '' ? undefined : Number(second);
     if (arrival < 0 || (seconds !== undefined && !(seconds > 0))) {
@@ -124,10 +124,12 @@ export function csvWorkload(name: string, text: string, ctx: WorkloadContext): W
     rows.push({ arrival, seconds });
   });
   if (rows.length === 0) throw new Error(`${name} has no jobs: one line per job, arrival[,jobSeconds]`);
+  if (iso > 0 && iso < rows.length) throw new Error(`${name} mixes seconds and ISO-8601 arrivals: use one or the other`);
   rows.sort((a, b) => a.arrival - b.arrival);
+  const origin = iso > 0 ? rows[0].arrival : 0;
   return {
     name,
-    arrivalSeconds: Float64Array.from(rows, (r) => r.arrival),
+    arrivalSeconds: Float64Array.from(rows, (r) => r.arrival - origin),
     jobSeconds: Float64Array.from(rows, (r) => r.seconds ?? Math.max(0.1, random.logNormal(ctx.secondsPerJob, ctx.jobSecondsCv))),
   };
 }
