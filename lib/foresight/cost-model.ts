@@ -1,4 +1,4 @@
-import { gpuInstanceType } from '../gpu/gpu-instance-types';
+import { acceleratedInstanceType } from '../gpu/accelerated-instance-types';
 import { RegionPrices, sageMakerUsdPerHour, spotDiscount } from '../pricing/price-table';
 import { CfnResource, EnvironmentAssembly } from './cloud-assembly';
 import { PolicyFigures } from './figures';
@@ -43,8 +43,8 @@ function resourcesOf(assembly: EnvironmentAssembly): [string, CfnResource][] {
 }
 
 function onDemandUsd(instanceType: string): number {
-  const entry = gpuInstanceType(instanceType);
-  if (!entry) throw new Error(`${instanceType} is not in the GPU instance catalog (lib/gpu): no on-demand price`);
+  const entry = acceleratedInstanceType(instanceType);
+  if (!entry) throw new Error(`${instanceType} is not in the accelerated instance catalog (lib/gpu): no on-demand price`);
   return entry.onDemandUsdPerHour;
 }
 
@@ -112,7 +112,7 @@ function trainingLines(resources: [string, CfnResource][], fleetSource: string, 
     if (r.Type === 'AWS::EC2::EC2Fleet') {
       const spec = (p.TargetCapacitySpecification as Props | undefined) ?? {};
       const overrides = ((p.LaunchTemplateConfigs as Props[] | undefined) ?? []).flatMap((c) => (c.Overrides as Props[] | undefined) ?? []);
-      const type = overrides.map((o) => String(o.InstanceType)).find((t) => gpuInstanceType(t));
+      const type = overrides.map((o) => String(o.InstanceType)).find((t) => acceleratedInstanceType(t));
       if (!type) continue;
       const n = Number(spec.TotalTargetCapacity ?? 0);
       const usd = n * onDemandUsd(type) * (1 - (usage.spotDiscount ?? spotDiscount(prices, type))) * HOURS_PER_MONTH;

@@ -1,4 +1,4 @@
-import { gpuInstanceType } from '../gpu/gpu-instance-types';
+import { acceleratedInstanceType } from '../gpu/accelerated-instance-types';
 import { RegionPrices, spotDiscount } from '../pricing/price-table';
 import { FleetModel } from './fleet-model';
 
@@ -10,13 +10,13 @@ export interface FleetPrices {
   /** The spot type: the cheapest after the assumed discount, which price-capacity-optimized favours. */
   readonly spotInstanceType: string;
   readonly spotUsdPerHour: number;
-  /** GPUs of one instance (both types are assumed to have as many as the on-demand one). */
+  /** Accelerators (GPUs) of one instance (both types are assumed to have as many as the on-demand one). */
   readonly gpusPerInstance: number;
 }
 
 function catalogEntry(instanceType: string) {
-  const entry = gpuInstanceType(instanceType);
-  if (!entry) throw new Error(`${instanceType} is not in the GPU instance catalog (lib/gpu): no on-demand price`);
+  const entry = acceleratedInstanceType(instanceType);
+  if (!entry) throw new Error(`${instanceType} is not in the accelerated instance catalog (lib/gpu): no on-demand price`);
   return entry;
 }
 
@@ -35,6 +35,6 @@ export function fleetPrices(fleet: FleetModel, prices: RegionPrices, spotDiscoun
     onDemandUsdPerHour: onDemand.onDemandUsdPerHour,
     spotInstanceType: spot.type,
     spotUsdPerHour: spot.usd,
-    gpusPerInstance: onDemand.gpus,
+    gpusPerInstance: onDemand.accelerators,
   };
 }

@@ -18,7 +18,7 @@ export interface ForesightAssumptions {
   /** Mean seconds per job; default: the environment's secondsPerJob. */
   readonly secondsPerJob?: number;
   readonly jobSecondsCv: number;
-  /** Boot to InService; default: the launch hook's heartbeat timeout (the model's warmupSeconds). */
+  /** Launch to InService (boot, model download, launch hook completed); default DEFAULT_BOOT_SECONDS. */
   readonly bootSeconds?: number;
   readonly spotInterruptionsPerInstanceHour: number;
   /** Replaces the price table's per-family spot discount. */
@@ -45,6 +45,12 @@ export interface ForesightRun {
   readonly policies: Readonly<Record<string, PolicyRun>>;
 }
 
+/**
+ * Default launch-to-InService time: 300 s, the model warm-up the environments assumed before the
+ * fleet took a boot budget; pass --boot-seconds with a measured value.
+ */
+export const DEFAULT_BOOT_SECONDS = 300;
+
 /** Monday 2026-01-05 00:00 UTC: a whole week, starting the night before the first office day. */
 export const SIMULATION_START_EPOCH_SECONDS = Date.UTC(2026, 0, 5) / 1000;
 
@@ -66,11 +72,11 @@ export function runForesight(
   } catch (error) {
     throw new Error(`${assembly.environment}: ${(error as Error).message}`, { cause: error });
   }
-  const secondsPerJob = assumptions.secondsPerJob ?? config.inference.secondsPerJob;
+  const secondsPerJob = assumptions.secondsPerJob ?? config.inference.scaling.timePerJob.toSeconds();
   const ctx = {
     startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
     days: assumptions.days,
-    clock: new LocalClock(fleet.schedules[0]?.timeZone ?? config.inference.schedule.timeZone),
+    clock: new LocalClock(fleet.schedules[0]?.timeZone ?? config.inference.schedule?.timeZone ?? 'Etc/UTC'),
     capacityJobsPerMinute: (fleet.maxSize * 60) / secondsPerJob,
     secondsPerJob,
     jobSecondsCv: assumptions.jobSecondsCv,
@@ -83,7 +89,7 @@ export function runForesight(
     const trace = simulate(f, workload, {
       startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
       minutes: assumptions.days * 1440,
-      bootSeconds: assumptions.bootSeconds ?? f.launchHookTimeoutSeconds ?? config.inference.model.warmupSeconds,
+      bootSeconds: assumptions.bootSeconds ?? DEFAULT_BOOT_SECONDS,
       spotInterruptionsPerInstanceHour: assumptions.spotInterruptionsPerInstanceHour,
       metricDelayMinutes: assumptions.metricDelayMinutes,
       divisionByZero: assumptions.divisionByZero,
@@ -91,5 +97,5 @@ export function runForesight(
     });
     policies[name] = { fleet: f, trace, figures: figuresOf(trace, fleetPrices(f, prices, assumptions.spotDiscount)) };
   }
-  return { env: assembly.environment, workload: workload.name, acceptableLatencySeconds: config.inference.acceptableLatencySeconds, policies };
+  return { env: assembly.environment, workload: workload.name, acceptableLatencySeconds: config.inference.scaling.acceptableLatency.toSeconds(), policies };
 }

@@ -96,9 +96,6 @@ function decider(policy: PolicyModel, options: SimulationOptions): Decide {
  * desired capacity within [MinSize, MaxSize].
  */
 export function simulate(fleet: FleetModel, workload: Workload, options: SimulationOptions): SimulationTrace {
-  if (fleet.launchHookTimeoutSeconds !== undefined && options.bootSeconds > fleet.launchHookTimeoutSeconds) {
-    throw new Error(`boot time (${options.bootSeconds} s) exceeds the launch lifecycle hook's heartbeat timeout (${fleet.launchHookTimeoutSeconds} s): every launch would be abandoned; raise the model's warmupSeconds or pass a shorter --boot-seconds`);
-  }
   const minutes = options.minutes;
   const store = new MetricStore(minutes);
   const runtime = new FleetRuntime(fleet, workload, options);

@@ -1,4 +1,4 @@
-import { INSTANCE_METRICS_NAMESPACE } from '../constructs/inference/gpu-fleet';
+import { INSTANCE_METRICS_NAMESPACE } from '../gpu/gpu-metrics';
 import { CfnResource, StackTemplate } from './cloud-assembly';
 import {
   AdjustmentType,

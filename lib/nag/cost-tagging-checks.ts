@@ -1,7 +1,7 @@
 import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { COST_TAG_KEYS } from '../stacks/ai-infra-stage';
+import { COST_TAG_KEYS } from '../cost-tags';
 import { NagRule } from './nag-rule';
 import { isWithin } from './resource-lookup';
 import { costAllocationTags } from './rules/cost-allocation-tags';

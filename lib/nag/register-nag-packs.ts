@@ -10,7 +10,7 @@ export function gpuCostLimitsOf(config: EnvironmentConfig): GpuCostLimits {
   return {
     maxGpuInstancesPerFleet: config.guardrails.maxGpuInstancesPerFleet,
     allowedInstanceTypes: config.guardrails.allowedInstanceTypes,
-    requireScaleToZero: config.name !== 'prod',
+    requireScaleToZero: config.guardrails.requireScaleToZero,
   };
 }
 

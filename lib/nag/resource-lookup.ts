@@ -4,6 +4,7 @@ import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnEC2Fleet, CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { isAcceleratedInstanceType } from '../gpu/accelerated-instance-types';
 
 /**
  * Helpers the rules share to read a resource's properties and follow its references to the
@@ -63,11 +64,6 @@ export function referencedResource<T extends CfnResource>(node: CfnResource, val
   return resourcesInStackOf(node, type).find((r) => ids.has(logicalIdOf(r)));
 }
 
-/** Whether an EC2 or SageMaker instance type is of an NVIDIA GPU family (g*, p*). */
-export function isGpuInstanceType(instanceType: string): boolean {
-  return /^(ml\.)?[gp]\d[a-z0-9-]*\./.test(instanceType);
-}
-
 function literalStrings(values: unknown[]): string[] {
   return values.filter((v): v is string => typeof v === 'string');
 }
@@ -104,10 +100,10 @@ export function instanceTypesOfFleet(fleet: CfnEC2Fleet): string[] {
   });
 }
 
-/** The GPU Auto Scaling group or GPU EC2 Fleet `node` is, if it is one. */
+/** The accelerated (GPU, Inferentia, Trainium, Gaudi) Auto Scaling group or EC2 Fleet `node` is, if it is one. */
 export function gpuFleetOf(node: CfnResource): CfnAutoScalingGroup | CfnEC2Fleet | undefined {
-  if (node instanceof CfnAutoScalingGroup && instanceTypesOfGroup(node).some(isGpuInstanceType)) return node;
-  if (node instanceof CfnEC2Fleet && instanceTypesOfFleet(node).some(isGpuInstanceType)) return node;
+  if (node instanceof CfnAutoScalingGroup && instanceTypesOfGroup(node).some(isAcceleratedInstanceType)) return node;
+  if (node instanceof CfnEC2Fleet && instanceTypesOfFleet(node).some(isAcceleratedInstanceType)) return node;
   return undefined;
 }
 

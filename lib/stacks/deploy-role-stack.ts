@@ -1,7 +1,8 @@
-import { CfnOutput, Duration, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitOpsConfig, validateGitOpsConfig } from '../config/gitops';
+import { applyCostTags } from '../cost-tags';
 
 /** Props of {@link DeployRoleStack}. */
 export interface DeployRoleStackProps extends StackProps {
@@ -57,10 +58,7 @@ export class DeployRoleStack extends Stack {
     this.grantDiff();
     this.grantDeploy();
 
-    const tags = { environment: 'shared', team: props.config.tags.team, cost_center: props.config.tags.costCenter, project: props.config.tags.project };
-    for (const [key, value] of Object.entries(tags)) {
-      Tags.of(this).add(key, value);
-    }
+    applyCostTags(this, { environment: 'shared', team: props.config.tags.team, cost_center: props.config.tags.costCenter, project: props.config.tags.project });
 
     new CfnOutput(this, 'DiffRoleArn', { value: this.diffRole.roleArn, description: 'Repository variable AWS_DIFF_ROLE_ARN' });
     new CfnOutput(this, 'DeployRoleArn', { value: this.deployRole.roleArn, description: 'Repository variable AWS_DEPLOY_ROLE_ARN' });

@@ -42,7 +42,7 @@ export const COMMON_HELP = `  --env <names>        dev, staging, prod, comma-sep
   --seed <n>           random seed of the workload, job times and interruptions (default: 1)
   --seconds-per-job <s>            mean job time (default: the environment's secondsPerJob)
   --job-seconds-cv <x>             coefficient of variation of job times, log-normal (default: 0.5)
-  --boot-seconds <s>               launch to InService (default: the launch hook timeout, i.e. the model's warmupSeconds)
+  --boot-seconds <s>               launch to InService (default: 300)
   --spot-interruptions-per-instance-hour <x>  (default: 5 % a month, the Spot Advisor's lowest bucket)
   --spot-discount <0-1>            spot discount off on-demand (default: per family, lib/pricing/price-table.ts)
   --metric-delay-minutes <n>       minutes before a datapoint reaches alarms (default: 1; undocumented by AWS)

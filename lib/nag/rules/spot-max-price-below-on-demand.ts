@@ -2,13 +2,13 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnEC2Fleet } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
-import { gpuInstanceType } from '../../gpu/gpu-instance-types';
+import { acceleratedInstanceType } from '../../gpu/accelerated-instance-types';
 import { instanceTypesOfGroup, resolved } from '../resource-lookup';
 
 /** The instance types whose on-demand price is not above `maxPrice`, or is unknown. */
 function notCheaperOnSpot(maxPrice: number, instanceTypes: readonly string[]): string[] {
   return instanceTypes.filter((type) => {
-    const info = gpuInstanceType(type);
+    const info = acceleratedInstanceType(type);
     return info === undefined || maxPrice >= info.onDemandUsdPerHour;
   });
 }
@@ -19,7 +19,7 @@ function isSet(price: unknown): boolean {
 
 /**
  * A spot max price, where one is set, is below the on-demand price of every instance type it
- * may buy (prices from `lib/gpu/gpu-instance-types.ts`): an Auto Scaling group's
+ * may buy (prices from `lib/gpu/accelerated-instance-types.ts`): an Auto Scaling group's
  * `InstancesDistribution.SpotMaxPrice` against every type of its policy, an EC2 Fleet
  * override's `MaxPrice` against that override's type. One finding per instance type priced at
  * or below the max price, or missing from the catalog, e.g.

@@ -133,7 +133,7 @@ describe('SpotTrainingFleet', () => {
 
   test.each([
     [{ instanceTypes: [] }, /instanceTypes is empty: list at least one value/],
-    [{ instanceTypes: ['m5.large'] }, /instanceTypes\[0\] \("m5\.large"\) is not a supported GPU instance type/],
+    [{ instanceTypes: ['m5.large'] }, /instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
     [{ targetCapacity: -1 }, /targetCapacity \(-1\) must be a whole number >= 0/],
     [{ jobName: 'My Job' }, /jobName \("My Job"\) must be lower-case letters, digits and hyphens/],
     [{ trainingCommand: ' ' }, /trainingCommand is empty/],

@@ -69,7 +69,7 @@ describe('TrainingLaunchTemplate', () => {
 
   test.each([
     [{ efa: true }, /efa \(true\) needs an instance type with EFA, and instanceType \("p3\.8xlarge"\) has none/],
-    [{ instanceType: 'm5.large' }, /instanceType \("m5\.large"\) is not a supported GPU instance type/],
+    [{ instanceType: 'm5.large' }, /instanceType \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
     [{ rootVolumeSizeGiB: 10 }, /rootVolumeSizeGiB \(10\) must be between 30 and 16384/],
   ])('rejects %o', (props, message) => {
     expect(() => synth(props)).toThrow(message);
