@@ -7,7 +7,7 @@ import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENVIRONMENTS, EnvironmentName } from '../../lib/config';
+import { ENVIRONMENTS } from '../../lib/config';
 import { markAsCheckpointBucket } from '../../lib/nag/checkpoint-bucket';
 import { registerNagPacks } from '../../lib/nag/register-nag-packs';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
@@ -15,12 +15,12 @@ import { gpuGroup, scaleDownAtNight } from '../helpers/gpu-fixtures';
 import { NagSynthResult, errorFindings, findingsOf, ruleFindingsAt, synthWithNag } from '../helpers/nag';
 
 /** The app as `cdk synth` builds it: cdk.json's context, every stage, every pack. */
-function buildApp(): { app: App; stages: Record<EnvironmentName, AiInfraStage> } {
+function buildApp(): { app: App; stages: Record<'dev' | 'staging' | 'prod', AiInfraStage> } {
   const { context } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const app = new App({ context });
   const stages = ENVIRONMENTS.map((config) => new AiInfraStage(app, config.name, { config }));
   registerNagPacks(app, stages);
-  return { app, stages: Object.fromEntries(stages.map((s) => [s.config.name, s])) as Record<EnvironmentName, AiInfraStage> };
+  return { app, stages: Object.fromEntries(stages.map((s) => [s.config.name, s])) as Record<'dev' | 'staging' | 'prod', AiInfraStage> };
 }
 
 describe('all stages with all packs', () => {
@@ -49,7 +49,7 @@ interface BreakCase {
   /** What is broken, for the test name. */
   readonly what: string;
   /** Breaks one thing in one stage and returns the L1 resource that breaks the rule. */
-  readonly breakIt: (stages: Record<EnvironmentName, AiInfraStage>) => IConstruct;
+  readonly breakIt: (stages: Record<'dev' | 'staging' | 'prod', AiInfraStage>) => IConstruct;
 }
 
 /**
@@ -61,7 +61,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'CostTagging-CostAllocationTags[cost_center]', severity: 'error', what: 'the cost_center tag dropped from the real dev job queue',
     breakIt: (s) => {
-      const queue = s.dev.inference.node.findChild('Jobs').node.findChild('Queue');
+      const queue = s.dev.inference.service.jobs.queue;
       Tags.of(queue).remove('cost_center');
       return queue.node.defaultChild as CfnResource;
     },
@@ -69,7 +69,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetMaxSize', severity: 'error', what: 'the real prod inference fleet raised above the prod cap',
     breakIt: (s) => {
-      const group = s.prod.inference.node.findChild('Fleet').node.findChild('Group').node.defaultChild as CfnAutoScalingGroup;
+      const group = s.prod.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
       group.maxSize = String(s.prod.config.guardrails.maxGpuInstancesPerFleet + 1);
       return group;
     },
@@ -88,8 +88,8 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real dev inference fleet without its night schedule and GPU idle alarm',
     breakIt: (s) => {
-      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.node.tryRemoveChild(id);
-      return s.dev.inference.node.findChild('Fleet').node.findChild('Group').node.defaultChild as CfnAutoScalingGroup;
+      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.service.node.tryRemoveChild(id);
+      return s.dev.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
     },
   },
   {
