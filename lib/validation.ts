@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { acceleratedInstanceType, nvidiaGpuInstanceTypes } from './gpu/accelerated-instance-types';
 
 /**
@@ -10,7 +10,21 @@ import { acceleratedInstanceType, nvidiaGpuInstanceTypes } from './gpu/accelerat
 export type Problem = string | undefined;
 
 /** SQS caps a message's visibility timeout, and so a job's duration, at 12 hours. */
-export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+export const SQS_MAX_VISIBILITY = Duration.hours(12);
+
+/** The problems found, without the passing checks. */
+export function problemsOf(problems: readonly Problem[]): string[] {
+  return problems.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * Problems found in a nested value, renamed to its path: `maxCapacity (2) ...` under `fleet`
+ * becomes `fleet.maxCapacity (2) ...`. Every check names its field first, so a construct's
+ * rules read the same from its props and from an environment config that holds them.
+ */
+export function withPath(path: string, problems: readonly Problem[]): string[] {
+  return problemsOf(problems).map((problem) => `${path}.${problem}`);
+}
 
 /** Throws one error listing every problem, for constructs validating their props. */
 export function throwIfProblems(...problems: Problem[]): void {
@@ -22,6 +36,20 @@ export function throwIfProblems(...problems: Problem[]): void {
 
 function isToken(value: unknown): boolean {
   return (typeof value === 'string' || typeof value === 'number') && Token.isUnresolved(value);
+}
+
+/** A duration between two bounds, inclusive; tokens pass. */
+export function checkDurationBetween(field: string, value: Duration, min: Duration, max: Duration): Problem {
+  const seconds = value.toSeconds();
+  if (isToken(seconds) || (seconds >= min.toSeconds() && seconds <= max.toSeconds())) return undefined;
+  return `${field} (${value.toHumanString()}) must be between ${min.toHumanString()} and ${max.toHumanString()}`;
+}
+
+/** A duration of whole `unit`s: Auto Scaling and SQS take whole seconds, CloudWatch periods whole minutes. */
+export function checkWholeDuration(field: string, value: Duration, unit: 'seconds' | 'minutes'): Problem {
+  const amount = unit === 'seconds' ? value.toSeconds() : value.toSeconds() / 60;
+  if (isToken(value.toSeconds()) || Number.isInteger(amount)) return undefined;
+  return `${field} (${value.toHumanString()}) must be a whole number of ${unit}`;
 }
 
 export function checkMinMax(maxField: string, max: number, minField: string, min: number): Problem {
@@ -58,6 +86,24 @@ export function checkNonEmptyList(field: string, values: readonly unknown[]): Pr
   return values.length > 0 ? undefined : `${field} is empty: list at least one value`;
 }
 
+/** Values that must appear once in a list, e.g. the instance types of a mixed instances policy. */
+export function checkNoDuplicates(field: string, values: readonly string[]): Problem {
+  const duplicate = values.find((value, n) => values.indexOf(value) !== n);
+  return duplicate === undefined ? undefined : `${field} lists "${duplicate}" twice: list each value once`;
+}
+
+/** One segment of an S3 key (a model name or version): no slash, no `.`/`..`, nothing that needs encoding. */
+export function checkS3KeySegment(field: string, value: string): Problem {
+  if (isToken(value) || (/^[A-Za-z0-9._-]{1,128}$/.test(value) && value !== '.' && value !== '..')) return undefined;
+  return `${field} ("${value}") must be 1-128 letters, digits, ".", "_" or "-" (not "." or ".."): it is one segment of an S3 key and a cache directory`;
+}
+
+/** AWS tag values: up to 256 Unicode letters, digits, spaces and `_ . : / = + - @`. */
+export function checkTagValue(field: string, value: string): Problem {
+  if (isToken(value) || (/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value) && value.length <= 256)) return undefined;
+  return `${field} ("${value}") must be at most 256 letters, digits, spaces and _ . : / = + - @: AWS rejects other tag values`;
+}
+
 /** A spot max price must be positive and below the on-demand price of every type it may buy. */
 export function checkSpotMaxPrice(field: string, price: number | undefined, instanceTypes: readonly string[]): Problem {
   if (price === undefined || isToken(price)) return undefined;
@@ -73,10 +119,39 @@ export function checkSpotMaxPrice(field: string, price: number | undefined, inst
   return `${field} (${price}) must be below the on-demand price of every instance type (${prices}): lower it or leave it unset`;
 }
 
-/** Auto Scaling recurrences are standard 5-field cron expressions. */
+const CRON_FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day-of-week', min: 0, max: 6 },
+] as const;
+
+/** Whether one cron field (`*`, `n`, `a-b`, lists, `/step`) stays within its range. */
+function cronFieldValid(value: string, min: number, max: number): boolean {
+  return value.split(',').every((part) => {
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return false;
+    const [, , from, to, step] = match;
+    const numbers = [from, to].filter((n): n is string => n !== undefined).map(Number);
+    return numbers.every((n) => n >= min && n <= max) && (numbers.length < 2 || numbers[0] <= numbers[1]) && (step === undefined || Number(step) >= 1);
+  });
+}
+
+/**
+ * Auto Scaling recurrences are standard 5-field cron expressions (minute hour day-of-month
+ * month day-of-week), each field `*`, a number, a range, a list or a step within its range.
+ */
 export function checkCron(field: string, expression: string): Problem {
-  if (isToken(expression) || /^\S+( \S+){4}$/.test(expression.trim())) return undefined;
-  return `${field} ("${expression}") must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), e.g. "0 22 * * *"`;
+  if (isToken(expression)) return undefined;
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `${field} ("${expression}") must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), e.g. "0 22 * * *"`;
+  }
+  const wrong = CRON_FIELDS.find((f, n) => !cronFieldValid(fields[n], f.min, f.max));
+  return wrong === undefined
+    ? undefined
+    : `${field} ("${expression}") has an invalid ${wrong.name} field "${fields[CRON_FIELDS.indexOf(wrong)]}": use *, a number from ${wrong.min} to ${wrong.max}, a range, a list or a /step`;
 }
 
 export function checkTimeZone(field: string, timeZone: string): Problem {

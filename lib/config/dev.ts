@@ -1,66 +1,37 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { EnvironmentConfig } from './environment-config';
+import { baseConfig } from './base';
+import { defineEnvironment } from './define-environment';
 
-/** Dev: one small GPU type, mostly spot, off at night, nothing kept on teardown. */
-export const dev: EnvironmentConfig = {
-  name: 'dev',
-  tags: { team: 'ml-platform', costCenter: 'ml-dev-1001', project: 'ai-infra' },
-  network: { maxAzs: 2, natGateways: 1 },
+/** Dev: small and cheap, all spot, off at night, nothing kept on teardown. */
+export const dev = defineEnvironment(baseConfig, 'dev', {
+  tags: { costCenter: 'ml-dev-1001' },
   logRetention: RetentionDays.ONE_WEEK,
   backupRetentionDays: 7,
-  removalPolicy: RemovalPolicy.DESTROY,
   inference: {
-    instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
-    minCapacity: 0,
-    maxCapacity: 2,
-    onDemandBaseCapacity: 0,
-    onDemandPercentageAboveBaseCapacity: 0,
-    spotMaxPriceUsdPerHour: 0.5,
-    rootVolumeSizeGiB: 100,
-    model: {
-      name: 'sentiment',
-      version: '1.0.0',
-      containerImage: 'public.ecr.aws/docker/library/python:3.12-slim',
-      gpuMemoryFraction: 0.8,
-      warmupSeconds: 300,
+    fleet: {
+      instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
+      minCapacity: 0,
+      maxCapacity: 2,
+      onDemandPercentageAboveBaseCapacity: 0,
+      spotMaxPriceUsdPerHour: 0.5,
     },
-    maxJobDurationSeconds: 600,
-    secondsPerJob: 10,
-    acceptableLatencySeconds: 120,
-    scaleToZeroAfterIdleMinutes: 15,
-    schedule: { enabled: true, timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
+    scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
   },
   training: {
-    instanceType: 'g4dn.12xlarge',
-    maxNodes: 2,
-    efa: false,
-    rootVolumeSizeGiB: 100,
-    spotFleet: {
-      instanceTypes: ['g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge'],
-      targetCapacity: 0,
-      allocationStrategy: 'price-capacity-optimized',
-      jobName: 'default',
-      trainingCommand: 'exec python3 /opt/train/train.py',
-    },
-    idleShutdown: { gpuUtilizationThresholdPercent: 10, idleMinutes: 30 },
+    cluster: { instanceType: 'g4dn.12xlarge' },
+    spotFleet: { instanceTypes: ['g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge'] },
     checkpointNoncurrentVersionDays: 7,
   },
   sageMaker: {
-    imageRepositoryName: 'ai-infra/serving',
-    imageTag: '1.0.0',
-    modelDataKey: 'models/sentiment/1.0.0/model.tar.gz',
-    variants: [{ name: 'primary', instanceType: 'ml.m5.large', initialInstanceCount: 1, initialVariantWeight: 1 }],
-    minCapacity: 1,
-    maxCapacity: 2,
-    maxRequestsPerSecond: 10,
-    safetyFactor: 0.5,
-    customerManagedKey: false,
+    endpoint: {
+      variants: [{ name: 'primary', instanceType: 'ml.m5.large', initialInstanceCount: 1, initialVariantWeight: 1 }],
+      maxRequestsPerSecond: 10,
+    },
   },
   guardrails: {
     maxGpuInstancesPerFleet: 4,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.m5.large'],
-    requireScaleToZero: true,
   },
-  budget: { monthlyLimitUsd: 1500, notificationEmails: [] },
-};
+  budget: { monthlyLimitUsd: 1500 },
+});

@@ -1,8 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-
-/** The environments this app deploys. */
-export type EnvironmentName = 'dev' | 'staging' | 'prod';
+import { InferenceServiceSettings } from '../constructs/inference/inference-service';
+import { NetworkSettings } from '../constructs/network/environment-network';
+import { IdleShutdownSettings } from '../constructs/training/idle-shutdown';
+import { SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
+import { SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
+import { TrainingClusterSettings } from '../constructs/training/training-cluster';
 
 /** Cost allocation tag values; the `environment` tag is the environment's name. */
 export interface CostTagValues {
@@ -14,145 +17,24 @@ export interface CostTagValues {
   readonly project: string;
 }
 
-/** Shape of the environment's VPC. */
-export interface NetworkConfig {
-  /** Availability Zones the VPC spans. */
-  readonly maxAzs: number;
-  /** NAT gateways: 1 is cheapest, one per AZ survives an AZ outage. */
-  readonly natGateways: number;
-}
-
-/** Night-time scale-down of a fleet, in the environment's time zone. */
-export interface FleetScheduleConfig {
-  /** Whether the scheduled actions exist at all. */
-  readonly enabled: boolean;
-  /** IANA time zone of the cron expressions, e.g. `Europe/Berlin`. */
-  readonly timeZone: string;
-  /** 5-field cron at which the fleet scales to 0, e.g. `0 22 * * *`. */
-  readonly scaleDownCron: string;
-  /** 5-field cron at which the fleet's minimum is restored, e.g. `0 8 * * 1-5`. */
-  readonly scaleUpCron: string;
-}
-
-/** The model the inference fleet serves. */
-export interface ModelConfig {
-  /** Model name: the S3 key is `models/{name}/{version}/model.tar.gz`. */
-  readonly name: string;
-  /** Model version; changing it rolls the fleet. */
-  readonly version: string;
-  /** Inference container image serving the model on port 8080. */
-  readonly containerImage: string;
-  /** Fraction of GPU memory the inference server may take (0-1]. */
-  readonly gpuMemoryFraction: number;
-  /** Seconds from boot until the model is loaded and `/health` answers. */
-  readonly warmupSeconds: number;
-}
-
-/** The queue-fed GPU inference fleet. */
-export interface InferenceConfig {
-  /** GPU instance types of the mixed instances policy, most preferred first. */
-  readonly instanceTypes: string[];
-  /** Minimum fleet size outside the night schedule (0 allowed). */
-  readonly minCapacity: number;
-  /** Maximum fleet size. */
-  readonly maxCapacity: number;
-  /** On-demand instances kept before any spot capacity. */
-  readonly onDemandBaseCapacity: number;
-  /** Percentage of capacity above the base that is on-demand; the rest is spot. */
-  readonly onDemandPercentageAboveBaseCapacity: number;
-  /**
-   * Highest spot price to pay, USD per hour.
-   * @default - the spot price, capped at on-demand
-   */
-  readonly spotMaxPriceUsdPerHour?: number;
-  /** Root volume size. */
-  readonly rootVolumeSizeGiB: number;
-  /** The model served. */
-  readonly model: ModelConfig;
-  /** Longest a single job may run; becomes the queue's visibility timeout. */
-  readonly maxJobDurationSeconds: number;
-  /** Average seconds one instance spends on one job. */
-  readonly secondsPerJob: number;
-  /** Longest a job should wait in the queue; with secondsPerJob it sets the backlog target. */
-  readonly acceptableLatencySeconds: number;
-  /** Minutes the queue must stay empty before the fleet scales in to 0. */
-  readonly scaleToZeroAfterIdleMinutes: number;
-  /** Night-time scale-down. */
-  readonly schedule: FleetScheduleConfig;
-}
-
-/** The spot EC2 Fleet of the training stack. */
-export interface SpotFleetConfig {
-  /** GPU instance types the fleet may launch (launch template overrides). */
-  readonly instanceTypes: string[];
-  /** Instances the fleet maintains while training; 0 when idle. */
-  readonly targetCapacity: number;
-  /** Spot allocation strategy. */
-  readonly allocationStrategy: 'price-capacity-optimized' | 'capacity-optimized';
-  /** Training job the fleet runs; its checkpoints live under `checkpoints/{jobName}/`. Lower-case letters, digits, hyphens. */
-  readonly jobName: string;
-  /** Command that starts the job on each fleet instance, e.g. `exec python /opt/train/train.py`; see README "checkpoint contract". */
-  readonly trainingCommand: string;
-}
-
-/** Shutdown of a training cluster whose GPUs sit idle. */
-export interface IdleShutdownConfig {
-  /** GPU utilization (percent) below which the cluster counts as idle. */
-  readonly gpuUtilizationThresholdPercent: number;
-  /** Whole minutes (5-1440) of idleness before the cluster is shut down. */
-  readonly idleMinutes: number;
-}
-
-/** The training stack's EC2 capacity and buckets. */
+/** The training stack's capacity and buckets. */
 export interface TrainingConfig {
-  /** Instance type of the on-demand placement-group cluster. */
-  readonly instanceType: string;
-  /** Maximum nodes of the on-demand cluster (it sits at 0 when not training). */
-  readonly maxNodes: number;
-  /** Attach an Elastic Fabric Adapter; the instance type must support it. */
-  readonly efa: boolean;
-  /** Root volume size. */
-  readonly rootVolumeSizeGiB: number;
+  /** The on-demand placement-group cluster. */
+  readonly cluster: TrainingClusterSettings;
   /** The spot EC2 Fleet. */
-  readonly spotFleet: SpotFleetConfig;
+  readonly spotFleet: SpotTrainingFleetSettings;
   /** Idle shutdown of the cluster and the fleet. */
-  readonly idleShutdown: IdleShutdownConfig;
+  readonly idleShutdown: IdleShutdownSettings;
   /** Days a replaced checkpoint version is kept. */
   readonly checkpointNoncurrentVersionDays: number;
 }
 
-/** One production variant of the SageMaker endpoint. */
-export interface EndpointVariantConfig {
-  /** Variant name, unique within the endpoint. */
-  readonly name: string;
-  /** SageMaker instance type, `ml.` prefixed. */
-  readonly instanceType: string;
-  /** Instances the variant starts with. */
-  readonly initialInstanceCount: number;
-  /** Share of traffic relative to the other variants' weights. */
-  readonly initialVariantWeight: number;
-}
-
-/** The SageMaker real-time endpoint. */
-export interface SageMakerEndpointConfig {
-  /** ECR repository name of the serving image. */
-  readonly imageRepositoryName: string;
-  /** Tag of the serving image. */
-  readonly imageTag: string;
-  /** Key of the model artifact in the artifact bucket, under `models/`. */
-  readonly modelDataKey: string;
-  /** Production variants; several split traffic for A/B tests. */
-  readonly variants: EndpointVariantConfig[];
-  /** Minimum instances per variant. */
-  readonly minCapacity: number;
-  /** Maximum instances per variant. */
-  readonly maxCapacity: number;
-  /** Requests per second one instance sustains at peak (from a load test). */
-  readonly maxRequestsPerSecond: number;
-  /** Share of maxRequestsPerSecond to target, (0-1]. */
-  readonly safetyFactor: number;
-  /** Encrypt the endpoint's storage volume with a customer managed KMS key. */
-  readonly customerManagedKey: boolean;
+/** The SageMaker real-time endpoint; it serves `inference.model`, the fleet's image and archive. */
+export interface SageMakerConfig {
+  /** The endpoint's variants, capacity and key. */
+  readonly endpoint: SageMakerEndpointSettings;
+  /** ECR repository name of the training images SageMaker training jobs may pull. */
+  readonly trainingImageRepositoryName: string;
 }
 
 /** Limits the GPU cost guardrails enforce at synth. */
@@ -169,14 +51,14 @@ export interface GuardrailsConfig {
 export interface BudgetConfig {
   /** Monthly limit in USD for resources tagged with this environment. */
   readonly monthlyLimitUsd: number;
-  /** Email addresses notified at 80 % actual and 100 % forecasted spend. */
+  /** Email addresses notified at 80 % actual and 100 % forecasted spend (at most 10). */
   readonly notificationEmails: string[];
 }
 
-/** Everything that differs between dev, staging and prod. */
+/** Everything that differs between environments. Start from `baseConfig` and override (see `defineEnvironment`). */
 export interface EnvironmentConfig {
-  /** Environment name; also the `environment` tag value. */
-  readonly name: EnvironmentName;
+  /** Environment name: the Stage id, stack name prefix and `environment` tag value (lower-case letters, digits, hyphens). */
+  readonly name: string;
   /**
    * Account to deploy to.
    * @default - environment-agnostic stacks: the CLI's credentials pick the account
@@ -189,20 +71,27 @@ export interface EnvironmentConfig {
   readonly region?: string;
   /** Cost allocation tag values. */
   readonly tags: CostTagValues;
-  /** VPC shape. */
-  readonly network: NetworkConfig;
+  /** The environment's one VPC, shared by every stack. */
+  readonly network: NetworkSettings;
   /** Retention of every log group. */
   readonly logRetention: RetentionDays;
   /** Days AWS Backup keeps recovery points of stateful resources. */
   readonly backupRetentionDays: number;
-  /** What happens to stateful resources (buckets, file systems) when removed from the app. */
+  /** What happens to stateful resources (buckets, file systems, queues) when removed from the app. */
   readonly removalPolicy: RemovalPolicy;
-  /** The inference fleet. */
-  readonly inference: InferenceConfig;
-  /** The training cluster and spot fleet. */
+  /**
+   * Whether `models/{name}/{version}/model.tar.gz` of `inference.model` is in the model bucket.
+   * Leave false on a new environment's first deploy: the SageMaker endpoint is not created (it
+   * could not start, and CloudFormation would roll back) and the fleet's MinSize stays 0.
+   * Upload the model, set true, deploy again (README "First deploy of a new environment").
+   */
+  readonly modelPublished: boolean;
+  /** The inference service: model, fleet, queue scaling, schedule. */
+  readonly inference: InferenceServiceSettings;
+  /** The training cluster, spot fleet and idle shutdown. */
   readonly training: TrainingConfig;
   /** The SageMaker endpoint. */
-  readonly sageMaker: SageMakerEndpointConfig;
+  readonly sageMaker: SageMakerConfig;
   /** GPU cost limits. */
   readonly guardrails: GuardrailsConfig;
   /** Monthly budget. */

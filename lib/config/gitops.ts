@@ -1,11 +1,11 @@
 import { Problem, checkNonEmptyList, checkNotEmpty } from '../validation';
-import { CostTagValues, EnvironmentName } from './environment-config';
+import { CostTagValues } from './environment-config';
 import { ENVIRONMENTS } from './index';
 
 /** One environment the deploy workflow rolls out to, and the GitHub environment that gates it. */
 export interface GitHubDeployEnvironment {
   /** The app's environment (its Stage and `-c env=` value). */
-  readonly name: EnvironmentName;
+  readonly name: string;
   /** The GitHub environment of its deploy job; it appears in the OIDC `sub` claim. */
   readonly gitHubEnvironment: string;
 }

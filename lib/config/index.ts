@@ -5,9 +5,11 @@ import { staging } from './staging';
 import { validateEnvironmentConfig } from './validate-config';
 
 export * from './environment-config';
-export { validateEnvironmentConfig } from './validate-config';
+export * from './define-environment';
+export { baseConfig } from './base';
+export { environmentProblems, validateEnvironmentConfig } from './validate-config';
 
-/** Every environment, in deployment order. */
+/** Every environment, in deployment order. Add a new one here (README "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];
 
 /**
@@ -26,4 +28,3 @@ export function selectEnvironments(selection: unknown, all: readonly Environment
   selected.forEach(validateEnvironmentConfig);
   return selected;
 }
-

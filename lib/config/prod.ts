@@ -1,71 +1,50 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { EnvironmentConfig } from './environment-config';
+import { baseConfig } from './base';
+import { defineEnvironment } from './define-environment';
 
 /** Prod: three AZs, an on-demand base, always on, every stateful resource retained. */
-export const prod: EnvironmentConfig = {
-  name: 'prod',
-  tags: { team: 'ml-platform', costCenter: 'ml-prod-1003', project: 'ai-infra' },
+export const prod = defineEnvironment(baseConfig, 'prod', {
+  tags: { costCenter: 'ml-prod-1003' },
   network: { maxAzs: 3, natGateways: 3 },
   logRetention: RetentionDays.THREE_MONTHS,
   backupRetentionDays: 35,
   removalPolicy: RemovalPolicy.RETAIN,
   inference: {
-    instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
-    minCapacity: 2,
-    maxCapacity: 10,
-    onDemandBaseCapacity: 2,
-    onDemandPercentageAboveBaseCapacity: 25,
-    rootVolumeSizeGiB: 100,
-    model: {
-      name: 'sentiment',
-      version: '1.0.0',
-      containerImage: 'public.ecr.aws/docker/library/python:3.12-slim',
-      gpuMemoryFraction: 0.8,
-      warmupSeconds: 300,
+    fleet: {
+      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
+      minCapacity: 2,
+      maxCapacity: 10,
+      onDemandBaseCapacity: 2,
+      onDemandPercentageAboveBaseCapacity: 25,
     },
-    maxJobDurationSeconds: 600,
-    secondsPerJob: 10,
-    acceptableLatencySeconds: 30,
-    scaleToZeroAfterIdleMinutes: 60,
-    schedule: { enabled: false, timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
+    scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
+    schedule: undefined,
   },
   training: {
-    instanceType: 'p3.8xlarge',
-    maxNodes: 4,
-    efa: false,
-    rootVolumeSizeGiB: 100,
-    spotFleet: {
-      instanceTypes: ['p3.8xlarge', 'p3.16xlarge', 'g5.48xlarge', 'p4d.24xlarge'],
-      targetCapacity: 0,
-      allocationStrategy: 'price-capacity-optimized',
-      jobName: 'default',
-      trainingCommand: 'exec python3 /opt/train/train.py',
-    },
-    idleShutdown: { gpuUtilizationThresholdPercent: 10, idleMinutes: 60 },
+    // The seed's p3.8xlarge stays available: set it here (and in the allow-list) where V100s are wanted.
+    cluster: { instanceType: 'g5.12xlarge', maxNodes: 4 },
+    spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },
+    idleShutdown: { idleDuration: Duration.minutes(60) },
     checkpointNoncurrentVersionDays: 30,
   },
   sageMaker: {
-    imageRepositoryName: 'ai-infra/serving',
-    imageTag: '1.0.0',
-    modelDataKey: 'models/sentiment/1.0.0/model.tar.gz',
-    variants: [
-      { name: 'primary', instanceType: 'ml.g5.xlarge', initialInstanceCount: 2, initialVariantWeight: 9 },
-      { name: 'candidate', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 },
-    ],
-    minCapacity: 1,
-    maxCapacity: 6,
-    maxRequestsPerSecond: 20,
-    safetyFactor: 0.5,
-    customerManagedKey: true,
+    endpoint: {
+      variants: [
+        { name: 'primary', instanceType: 'ml.g5.xlarge', initialInstanceCount: 2, initialVariantWeight: 9 },
+        { name: 'candidate', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 },
+      ],
+      maxCapacity: 6,
+      customerManagedKey: true,
+    },
   },
   guardrails: {
     maxGpuInstancesPerFleet: 10,
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
-      'p3.8xlarge', 'p3.16xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',
+      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'p3.8xlarge', 'ml.g5.xlarge',
     ],
     requireScaleToZero: false,
   },
-  budget: { monthlyLimitUsd: 40000, notificationEmails: [] },
-};
+  budget: { monthlyLimitUsd: 40000 },
+});

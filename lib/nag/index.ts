@@ -2,7 +2,6 @@ export * from './checkpoint-bucket';
 export * from './cost-tagging-checks';
 export * from './gpu-cost-checks';
 export * from './nag-rule';
-export * from './register-nag-packs';
 export * from './rules/checkpoint-bucket-noncurrent-expiry';
 export * from './rules/cost-allocation-tags';
 export * from './rules/ebs-volume-gp3';

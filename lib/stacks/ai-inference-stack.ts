@@ -1,150 +1,97 @@
-import { CfnElement, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig } from '../config/environment-config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
-import { FleetSchedule } from '../constructs/inference/fleet-schedule';
-import { GpuFleet } from '../constructs/inference/gpu-fleet';
-import { GpuUtilizationScaleIn } from '../constructs/inference/gpu-utilization-scale-in';
-import { InferenceEndpoint } from '../constructs/inference/inference-endpoint';
-import { InferenceNetwork } from '../constructs/inference/inference-network';
-import { InferenceObservability } from '../constructs/inference/inference-observability';
-import { InferenceRuntime } from '../constructs/inference/inference-runtime';
-import { JobQueue } from '../constructs/inference/job-queue';
+import { INFERENCE_LOG_GROUP_PREFIX } from '../constructs/inference/inference-observability';
+import { InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
-import { QueueScaling } from '../constructs/inference/queue-scaling';
+import { EnvironmentNetwork } from '../constructs/network/environment-network';
 
-/** Props of {@link AiInferenceStack}. */
-export interface AiInferenceStackProps extends StackProps {
-  /** The environment the stack belongs to. */
-  readonly config: EnvironmentConfig;
+/** What {@link AiInferenceStack} takes from the environment's config. */
+export interface AiInferenceSettings {
+  /** The inference service of the environment's model. */
+  readonly service: InferenceServiceSettings;
+  /** Prefix of the services' log groups, unique per environment (`/ai/inference/<env>`). */
+  readonly logGroupPrefix: string;
+  /** Retention of log groups and access logs. */
+  readonly logRetention: logs.RetentionDays;
+  /** Days AWS Backup keeps the model cache's recovery points. */
+  readonly backupRetentionDays: number;
+  /** What happens to the buckets, the file system and the queues when they leave the app. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
-/** The queue-fed GPU inference fleet of one environment. */
+/** Props of {@link AiInferenceStack}. */
+export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
+  /** The environment's network. */
+  readonly network: EnvironmentNetwork;
+}
+
+/**
+ * The config's inference settings: the fleet keeps MinSize 0 until the model is published, so a
+ * new environment starts no instance that could only fail to load it.
+ */
+export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
+  const { inference } = config;
+  return {
+    service: config.modelPublished ? inference : { ...inference, fleet: { ...inference.fleet, minCapacity: 0 } },
+    logGroupPrefix: `${INFERENCE_LOG_GROUP_PREFIX}/${config.name}`,
+    logRetention: config.logRetention,
+    backupRetentionDays: config.backupRetentionDays,
+    removalPolicy: config.removalPolicy,
+  };
+}
+
+/**
+ * Logical ids the job queues had before the service construct owned them: kept, so a refactor
+ * never replaces a queue (and drops its jobs). New services get ids from their path.
+ */
+const KEPT_LOGICAL_IDS: Readonly<Record<string, string>> = {
+  ServiceJobsQueueD9F9A685: 'JobsQueue24944186',
+  ServiceJobsDeadLetterQueue90469DEA: 'JobsDeadLetterQueue8CC426EE',
+};
+
+/** The queue-fed GPU inference of one environment: the shared model bucket and cache, and its service. */
 export class AiInferenceStack extends Stack {
+  /** The versioned model bucket. */
+  public readonly models: ModelBucket;
+  /** The EFS model cache. */
+  public readonly modelCache: ModelCache;
+  /** The environment's inference service. */
+  public readonly service: InferenceService;
+
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    const inference = config.inference;
-    const removalPolicy = config.removalPolicy;
+    for (const [generated, kept] of Object.entries(KEPT_LOGICAL_IDS)) this.renameLogicalId(generated, kept);
+    const { removalPolicy, network } = props;
 
-    const network = new InferenceNetwork(this, 'Network', {
-      maxAzs: config.network.maxAzs,
-      natGateways: config.network.natGateways,
-      flowLogRetention: config.logRetention,
-      removalPolicy,
-    });
-    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: config.logRetention, removalPolicy });
-    const models = new ModelBucket(this, 'Models', {
-      modelName: inference.model.name,
-      modelVersion: inference.model.version,
-      removalPolicy,
-      serverAccessLogsBucket: accessLogs.bucket,
-    });
-    const jobs = new JobQueue(this, 'Jobs', { maxJobDurationSeconds: inference.maxJobDurationSeconds, removalPolicy });
-    const cache = new ModelCache(this, 'ModelCache', {
+    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: props.logRetention, removalPolicy });
+    this.models = new ModelBucket(this, 'Models', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket });
+    this.modelCache = new ModelCache(this, 'ModelCache', {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
-      securityGroup: network.fileSystemSecurityGroup,
-      backupRetentionDays: config.backupRetentionDays,
+      backupRetentionDays: props.backupRetentionDays,
       removalPolicy,
     });
-
-    // Filled by the InferenceRuntime below, once the log group it ships logs to exists.
-    const userData = ec2.UserData.forLinux();
-    const fleet = new GpuFleet(this, 'Fleet', {
+    this.service = new InferenceService(this, 'Service', {
+      ...props.service,
       vpc: network.vpc,
-      vpcSubnets: network.privateSubnets,
-      securityGroup: network.fleetSecurityGroup,
-      userData,
-      instanceTypes: inference.instanceTypes,
-      // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
-      minCapacity: inference.schedule.enabled ? 0 : inference.minCapacity,
-      maxCapacity: inference.maxCapacity,
-      onDemandBaseCapacity: inference.onDemandBaseCapacity,
-      onDemandPercentageAboveBaseCapacity: inference.onDemandPercentageAboveBaseCapacity,
-      spotMaxPriceUsdPerHour: inference.spotMaxPriceUsdPerHour,
-      rootVolumeSizeGiB: inference.rootVolumeSizeGiB,
-      modelVersion: inference.model.version,
-      modelWarmupSeconds: inference.model.warmupSeconds,
-      maxJobDurationSeconds: inference.maxJobDurationSeconds,
-    });
-    const scaling = new QueueScaling(this, 'QueueScaling', {
-      autoScalingGroup: fleet.autoScalingGroup,
-      queue: jobs.queue,
-      acceptableLatencySeconds: inference.acceptableLatencySeconds,
-      secondsPerJob: inference.secondsPerJob,
-      scaleToZeroAfterIdleMinutes: inference.scaleToZeroAfterIdleMinutes,
-    });
-    new GpuUtilizationScaleIn(this, 'GpuUtilization', { autoScalingGroup: fleet.autoScalingGroup });
-    if (inference.schedule.enabled) {
-      new FleetSchedule(this, 'Schedule', {
-        autoScalingGroup: fleet.autoScalingGroup,
-        minCapacity: inference.minCapacity,
-        timeZone: inference.schedule.timeZone,
-        scaleDownCron: inference.schedule.scaleDownCron,
-        scaleUpCron: inference.schedule.scaleUpCron,
-      });
-    }
-    const endpoint = new InferenceEndpoint(this, 'Endpoint', {
-      vpc: network.vpc,
-      vpcSubnets: network.privateSubnets,
-      securityGroup: network.loadBalancerSecurityGroup,
-      fleet: fleet.autoScalingGroup,
+      clientCidr: network.cidr,
+      modelBucket: this.models,
+      modelCache: this.modelCache,
       accessLogsBucket: accessLogs.bucket,
-    });
-    // The topic's policy (TLS only) replaces SNS's default one, so alarms need an explicit grant.
-    fleet.notificationTopic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        actions: ['sns:Publish'],
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        resources: [fleet.notificationTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    const observability = new InferenceObservability(this, 'Observability', {
-      queue: jobs.queue,
-      deadLetterQueue: jobs.deadLetterQueue,
-      autoScalingGroup: fleet.autoScalingGroup,
-      backlogPerInstance: scaling.metricBacklogPerInstance(),
-      logRetention: config.logRetention,
-      alarmAction: new cwActions.SnsAction(fleet.notificationTopic),
+      logGroupPrefix: props.logGroupPrefix,
+      logRetention: props.logRetention,
       removalPolicy,
     });
 
-    const runtime = new InferenceRuntime(this, 'Runtime', {
-      userData,
-      queue: jobs.queue,
-      modelBucket: models.bucket,
-      fileSystem: cache.fileSystem,
-      accessPoint: cache.accessPoint,
-      logGroup: observability.logGroup,
-      model: inference.model,
-      launchLifecycleHookName: fleet.launchLifecycleHookName,
-      terminationLifecycleHookName: fleet.terminationLifecycleHookName,
-      maxJobDuration: Duration.seconds(inference.maxJobDurationSeconds),
-      healthCheckTimeout: Duration.seconds(inference.model.warmupSeconds),
+    this.service.addOutputs();
+    new CfnOutput(this, 'ModelBucketName', {
+      value: this.models.bucket.bucketName,
+      description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${this.service.modelKey}`,
     });
-
-    runtime.grantRead(fleet.role);
-    jobs.grantConsumeJobs(fleet.role);
-    models.grantReadModels(fleet.role);
-    cache.grantMount(fleet.role);
-    observability.logGroup.grantWrite(fleet.role);
-    Validations.of(fleet.role.node.findChild('DefaultPolicy')).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(models.bucket.node.defaultChild as CfnElement)}.Arn>/models/*]`,
-      reason: 'The instances download models by name and version (models/{name}/{version}/model.tar.gz); s3:GetObject is limited to the models/ prefix.',
-    });
-
-    new CfnOutput(this, 'QueueUrl', { value: jobs.queue.queueUrl, description: 'Send inference jobs here' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl, description: 'Jobs that failed repeatedly' });
-    new CfnOutput(this, 'LoadBalancerDnsName', { value: endpoint.loadBalancer.loadBalancerDnsName, description: 'Internal ALB of the fleet' });
-    new CfnOutput(this, 'TargetGroupArn', { value: endpoint.targetGroup.targetGroupArn, description: 'Target group of the fleet' });
-    new CfnOutput(this, 'AutoScalingGroupName', { value: fleet.autoScalingGroup.autoScalingGroupName, description: 'The GPU fleet' });
-    new CfnOutput(this, 'ModelBucketName', { value: models.bucket.bucketName, description: `Upload models to models/{name}/{version}/model.tar.gz; this fleet serves ${models.modelKey}` });
-    new CfnOutput(this, 'FileSystemId', { value: cache.fileSystem.fileSystemId, description: 'EFS model cache' });
+    new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
   }
 }

@@ -1,10 +1,11 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig } from '../config/environment-config';
 import { applyCostTags } from '../cost-tags';
-import { AiInferenceStack } from './ai-inference-stack';
-import { CostStack } from './cost-stack';
-import { TrainingStack } from './training-stack';
+import { AiInferenceStack, aiInferenceSettingsOf } from './ai-inference-stack';
+import { CostStack, costSettingsOf } from './cost-stack';
+import { NetworkStack } from './network-stack';
+import { TrainingStack, trainingSettingsOf } from './training-stack';
 
 /** Props of {@link AiInfraStage}. */
 export interface AiInfraStageProps extends StageProps {
@@ -12,10 +13,12 @@ export interface AiInfraStageProps extends StageProps {
   readonly config: EnvironmentConfig;
 }
 
-/** One environment: its stacks and its cost allocation tags. */
+/** One environment: its network, its stacks on that network, and its cost allocation tags. */
 export class AiInfraStage extends Stage {
   /** The environment this stage deploys. */
   public readonly config: EnvironmentConfig;
+  /** The environment's one VPC. */
+  public readonly network: NetworkStack;
   /** The GPU inference fleet. */
   public readonly inference: AiInferenceStack;
   /** Training capacity and the SageMaker endpoint. */
@@ -26,11 +29,17 @@ export class AiInfraStage extends Stage {
   constructor(scope: Construct, id: string, props: AiInfraStageProps) {
     const { config } = props;
     super(scope, id, { env: { account: config.account, region: config.region }, ...props });
-
     this.config = config;
-    this.inference = new AiInferenceStack(this, 'AiInference', { config });
-    this.training = new TrainingStack(this, 'Training', { config });
-    this.cost = new CostStack(this, 'Cost', { config });
+
+    this.network = new NetworkStack(this, 'Network', {
+      network: config.network,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const network = this.network.network;
+    this.inference = new AiInferenceStack(this, 'AiInference', { ...aiInferenceSettingsOf(config), network });
+    this.training = new TrainingStack(this, 'Training', { ...trainingSettingsOf(config), network, modelBucket: this.inference.models.bucket });
+    this.cost = new CostStack(this, 'Cost', costSettingsOf(config));
 
     applyCostTags(this, { environment: config.name, team: config.tags.team, cost_center: config.tags.costCenter, project: config.tags.project });
   }

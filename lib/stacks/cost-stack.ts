@@ -1,12 +1,26 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig } from '../config/environment-config';
 import { EnvironmentBudget } from '../constructs/cost/environment-budget';
 
+/** What {@link CostStack} takes from the environment's config. */
+export interface CostSettings {
+  /** The environment's name: the budget counts the cost tagged `environment=<name>`. */
+  readonly environmentName: string;
+  /** Monthly limit in USD. */
+  readonly monthlyLimitUsd: number;
+  /** Addresses notified next to the topic. */
+  readonly notificationEmails: readonly string[];
+  /** What happens to the topic's key when it leaves the app. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
 /** Props of {@link CostStack}. */
-export interface CostStackProps extends StackProps {
-  /** The environment the stack belongs to. */
-  readonly config: EnvironmentConfig;
+export interface CostStackProps extends StackProps, CostSettings {}
+
+/** The config's budget settings. */
+export function costSettingsOf(config: EnvironmentConfig): CostSettings {
+  return { environmentName: config.name, ...config.budget, removalPolicy: config.removalPolicy };
 }
 
 /** The environment's monthly budget on the spend tagged `environment=<name>`. */
@@ -16,12 +30,11 @@ export class CostStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CostStackProps) {
     super(scope, id, props);
-    const { config } = props;
     this.budget = new EnvironmentBudget(this, 'Budget', {
-      monthlyLimitUsd: config.budget.monthlyLimitUsd,
-      costAllocationTag: { key: 'environment', value: config.name },
-      notificationEmails: config.budget.notificationEmails,
-      removalPolicy: config.removalPolicy,
+      monthlyLimitUsd: props.monthlyLimitUsd,
+      costAllocationTag: { key: 'environment', value: props.environmentName },
+      notificationEmails: props.notificationEmails,
+      removalPolicy: props.removalPolicy,
     });
     new CfnOutput(this, 'BudgetTopicArn', {
       value: this.budget.topic.topicArn,

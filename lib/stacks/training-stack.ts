@@ -1,29 +1,73 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
-import { IdleShutdown } from '../constructs/training/idle-shutdown';
-import { SageMakerEndpoint } from '../constructs/training/sagemaker-endpoint';
+import { EnvironmentConfig } from '../config/environment-config';
+import { InferenceModel } from '../constructs/inference/inference-runtime';
+import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { IdleShutdown, IdleShutdownSettings } from '../constructs/training/idle-shutdown';
+import { SageMakerEndpoint, SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
 import { SageMakerExecutionRole } from '../constructs/training/sagemaker-execution-role';
-import { SpotTrainingFleet } from '../constructs/training/spot-training-fleet';
+import { SpotTrainingFleet, SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
 import { TrainingBuckets } from '../constructs/training/training-buckets';
-import { TrainingCluster } from '../constructs/training/training-cluster';
+import { TrainingCluster, TrainingClusterSettings } from '../constructs/training/training-cluster';
+
+/** What {@link TrainingStack} takes from the environment's config. */
+export interface TrainingSettings {
+  /** The on-demand placement-group cluster. */
+  readonly cluster: TrainingClusterSettings;
+  /** The spot EC2 Fleet. */
+  readonly spotFleet: SpotTrainingFleetSettings;
+  /** Idle shutdown of the cluster and the fleet. */
+  readonly idleShutdown: IdleShutdownSettings;
+  /** Days a replaced checkpoint version is kept. */
+  readonly checkpointNoncurrentVersionDays: number;
+  /**
+   * The SageMaker endpoint serving `model`.
+   * @default - no endpoint (the model is not published yet)
+   */
+  readonly sageMakerEndpoint?: SageMakerEndpointSettings;
+  /** The model the endpoint serves: the inference fleet's image and archive. */
+  readonly model: InferenceModel;
+  /** ECR repository of the training images SageMaker training jobs pull. */
+  readonly trainingImageRepositoryName: string;
+  /** Retention of log groups and access logs. */
+  readonly logRetention: logs.RetentionDays;
+  /** What happens to buckets, keys and queues when they leave the app. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Addresses notified of idle shutdowns. */
+  readonly notificationEmails: readonly string[];
+}
 
 /** Props of {@link TrainingStack}. */
-export interface TrainingStackProps extends StackProps {
-  /** The environment the stack belongs to. */
-  readonly config: EnvironmentConfig;
+export interface TrainingStackProps extends StackProps, TrainingSettings {
+  /** The environment's network: the cluster and the fleet use its placement subnet. */
+  readonly network: EnvironmentNetwork;
+  /** The inference stack's model bucket, whose `models/` the endpoint serves. */
+  readonly modelBucket: s3.IBucket;
+}
+
+/** The config's training settings: the endpoint only once the model is published. */
+export function trainingSettingsOf(config: EnvironmentConfig): TrainingSettings {
+  return {
+    ...config.training,
+    sageMakerEndpoint: config.modelPublished ? config.sageMaker.endpoint : undefined,
+    model: config.inference.model,
+    trainingImageRepositoryName: config.sageMaker.trainingImageRepositoryName,
+    logRetention: config.logRetention,
+    removalPolicy: config.removalPolicy,
+    notificationEmails: config.budget.notificationEmails,
+  };
 }
 
 /**
- * GPU training capacity and the SageMaker endpoint of one environment: its own VPC, the
- * checkpoint, dataset and artifact buckets, an on-demand placement-group cluster and a spot
- * EC2 Fleet in one private subnet, idle shutdown of both, and an autoscaled SageMaker endpoint.
+ * GPU training capacity and the SageMaker endpoint of one environment, in the environment's
+ * network: the checkpoint, dataset and artifact buckets, an on-demand placement-group cluster and
+ * a spot EC2 Fleet in the placement subnet, idle shutdown of both, and an autoscaled endpoint.
  */
 export class TrainingStack extends Stack {
-  /** The stack's VPC: public and private subnets, an S3 gateway endpoint, rejected-traffic flow logs. */
-  public readonly vpc: ec2.Vpc;
   /** Checkpoint, dataset, artifact and access-log buckets. */
   public readonly buckets: TrainingBuckets;
   /** The on-demand placement-group cluster. */
@@ -32,105 +76,71 @@ export class TrainingStack extends Stack {
   public readonly spotFleet: SpotTrainingFleet;
   /** The idle alarm and the Lambda that scales the cluster and the fleet to 0. */
   public readonly idleShutdown: IdleShutdown;
-  /** The autoscaled SageMaker endpoint. */
-  public readonly sageMakerEndpoint: SageMakerEndpoint;
+  /** The autoscaled SageMaker endpoint, once the model is published. */
+  public readonly sageMakerEndpoint?: SageMakerEndpoint;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    const { training, sageMaker } = config;
+    const { network } = props;
 
     this.buckets = new TrainingBuckets(this, 'Buckets', {
-      removalPolicy: config.removalPolicy,
-      checkpointNoncurrentVersionDays: training.checkpointNoncurrentVersionDays,
-      accessLogRetentionDays: config.logRetention,
+      removalPolicy: props.removalPolicy,
+      checkpointNoncurrentVersionDays: props.checkpointNoncurrentVersionDays,
+      accessLogRetentionDays: props.logRetention,
     });
-
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: config.network.maxAzs,
-      natGateways: config.network.natGateways,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      ],
-      // Restricting the default security group needs a custom resource; nothing uses that group.
-      restrictDefaultSecurityGroup: false,
-      // Checkpoints and datasets reach S3 without NAT gateway data charges.
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-      flowLogs: {
-        RejectedTraffic: {
-          destination: ec2.FlowLogDestination.toS3(this.buckets.accessLogsBucket, 'vpc-flow-logs/'),
-          trafficType: ec2.FlowLogTrafficType.REJECT,
-        },
-      },
-    });
-    const placementSubnet: ec2.SubnetSelection = { subnets: [this.vpc.privateSubnets[0]] };
+    const placementSubnet: ec2.SubnetSelection = { subnets: [network.placementSubnet] };
 
     this.cluster = new TrainingCluster(this, 'Cluster', {
-      vpc: this.vpc,
+      ...props.cluster,
+      vpc: network.vpc,
       vpcSubnets: placementSubnet,
-      instanceType: training.instanceType,
-      maxNodes: training.maxNodes,
-      efa: training.efa,
-      rootVolumeSizeGiB: training.rootVolumeSizeGiB,
       checkpointBucket: this.buckets.checkpointBucket,
       datasetBucket: this.buckets.datasetBucket,
     });
 
     this.spotFleet = new SpotTrainingFleet(this, 'SpotFleet', {
-      vpc: this.vpc,
+      ...props.spotFleet,
+      vpc: network.vpc,
       vpcSubnets: placementSubnet,
       placementGroup: this.cluster.placementGroup,
-      instanceTypes: training.spotFleet.instanceTypes,
-      targetCapacity: training.spotFleet.targetCapacity,
-      allocationStrategy: training.spotFleet.allocationStrategy,
       role: this.cluster.role,
       securityGroup: this.cluster.securityGroup,
       checkpointBucket: this.buckets.checkpointBucket,
-      jobName: training.spotFleet.jobName,
-      trainingCommand: training.spotFleet.trainingCommand,
-      rootVolumeSizeGiB: training.rootVolumeSizeGiB,
       gpuMetricGroupName: this.cluster.autoScalingGroup.autoScalingGroupName,
     });
 
     this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {
       autoScalingGroup: this.cluster.autoScalingGroup,
       fleet: this.spotFleet.fleet,
-      gpuUtilizationThresholdPercent: training.idleShutdown.gpuUtilizationThresholdPercent,
-      idleMinutes: training.idleShutdown.idleMinutes,
-      logRetention: config.logRetention,
-      removalPolicy: config.removalPolicy,
-      notificationEmails: config.budget.notificationEmails,
+      ...props.idleShutdown,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      notificationEmails: props.notificationEmails,
     });
 
-    const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', sageMaker.imageRepositoryName);
+    const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', props.trainingImageRepositoryName);
     const executionRole = new SageMakerExecutionRole(this, 'SageMakerExecutionRole', {
       artifactBucket: this.buckets.artifactBucket,
       datasetBucket: this.buckets.datasetBucket,
       checkpointBucket: this.buckets.checkpointBucket,
       repository,
     });
-    this.sageMakerEndpoint = new SageMakerEndpoint(this, 'SageMaker', {
-      role: executionRole.role,
-      artifactBucket: this.buckets.artifactBucket,
-      modelDataKey: sageMaker.modelDataKey,
-      repository,
-      imageTag: sageMaker.imageTag,
-      variants: sageMaker.variants,
-      minCapacity: sageMaker.minCapacity,
-      maxCapacity: sageMaker.maxCapacity,
-      maxRequestsPerSecond: sageMaker.maxRequestsPerSecond,
-      safetyFactor: sageMaker.safetyFactor,
-      customerManagedKey: sageMaker.customerManagedKey,
-      removalPolicy: config.removalPolicy,
-    });
+    if (props.sageMakerEndpoint) {
+      this.sageMakerEndpoint = new SageMakerEndpoint(this, 'SageMaker', {
+        ...props.sageMakerEndpoint,
+        role: executionRole.role,
+        modelBucket: props.modelBucket,
+        model: props.model,
+        removalPolicy: props.removalPolicy,
+      });
+      new CfnOutput(this, 'EndpointName', { value: this.sageMakerEndpoint.endpoint.endpointName, description: 'SageMaker endpoint to invoke' });
+    }
 
     const outputs: Record<string, [string, string]> = {
-      EndpointName: [this.sageMakerEndpoint.endpoint.endpointName, 'SageMaker endpoint to invoke'],
       ExecutionRoleArn: [executionRole.role.roleArn, 'Role for SageMaker models and training jobs'],
       CheckpointBucketName: [this.buckets.checkpointBucket.bucketName, 'Checkpoints: s3://<bucket>/checkpoints/<job>/'],
       DatasetBucketName: [this.buckets.datasetBucket.bucketName, 'Training data: s3://<bucket>/datasets/'],
-      ArtifactBucketName: [this.buckets.artifactBucket.bucketName, 'Model data under models/, training output under training-output/'],
+      ArtifactBucketName: [this.buckets.artifactBucket.bucketName, 'SageMaker training output under training-output/'],
       ClusterAutoScalingGroupName: [this.cluster.autoScalingGroup.autoScalingGroupName, 'On-demand training cluster; set its desired capacity to train'],
       SpotFleetId: [this.spotFleet.fleet.attrFleetId, 'Spot training fleet; modify its target capacity to train'],
       IdleShutdownTopicArn: [this.idleShutdown.topic.topicArn, 'Idle shutdown reports; subscribe to it'],

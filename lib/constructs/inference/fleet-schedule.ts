@@ -1,13 +1,9 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
-import { checkCron, checkTimeZone, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkCron, checkTimeZone, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
-/** Props of {@link FleetSchedule}. */
-export interface FleetScheduleProps {
-  /** The fleet. Deploy it with MinSize 0 (see the class comment). */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
-  /** MinSize the morning action restores. */
-  readonly minCapacity: number;
+/** When the fleet sleeps: plain values an environment config holds. */
+export interface FleetScheduleSettings {
   /** IANA time zone of both cron expressions, e.g. `Europe/Berlin`. */
   readonly timeZone: string;
   /**
@@ -20,6 +16,23 @@ export interface FleetScheduleProps {
    * @default '0 8 * * 1-5'
    */
   readonly scaleUpCron?: string;
+}
+
+/** Props of {@link FleetSchedule}. */
+export interface FleetScheduleProps extends FleetScheduleSettings {
+  /** The fleet. Deploy it with MinSize 0 (see the class comment). */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** MinSize the morning action restores. */
+  readonly minCapacity: number;
+}
+
+/** The rules of {@link FleetScheduleSettings}, each problem naming its field. */
+export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): Problem[] {
+  return [
+    checkTimeZone('timeZone', settings.timeZone),
+    checkCron('scaleDownCron', settings.scaleDownCron ?? '0 22 * * *'),
+    checkCron('scaleUpCron', settings.scaleUpCron ?? '0 8 * * 1-5'),
+  ];
 }
 
 /**
@@ -39,12 +52,7 @@ export class FleetSchedule extends Construct {
     super(scope, id);
     const scaleDownCron = props.scaleDownCron ?? '0 22 * * *';
     const scaleUpCron = props.scaleUpCron ?? '0 8 * * 1-5';
-    throwIfProblems(
-      checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0),
-      checkTimeZone('timeZone', props.timeZone),
-      checkCron('scaleDownCron', scaleDownCron),
-      checkCron('scaleUpCron', scaleUpCron),
-    );
+    throwIfProblems(checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0), ...fleetScheduleSettingsProblems(props));
     new autoscaling.ScheduledAction(this, 'ScaleDownEvening', {
       autoScalingGroup: props.autoScalingGroup,
       schedule: autoscaling.Schedule.expression(scaleDownCron),

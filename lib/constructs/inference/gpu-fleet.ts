@@ -1,23 +1,26 @@
 import { Annotations, Arn, ArnFormat, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
+  checkDurationBetween,
   checkGpuInstanceType,
   checkInRange,
   checkMinMax,
+  checkNoDuplicates,
   checkNonEmptyList,
-  checkNotEmpty,
   checkSpotMaxPrice,
+  checkWholeDuration,
   checkWholeNumberAtLeast,
   throwIfProblems,
 } from '../../validation';
-import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 import { GpuLaunchTemplate } from './gpu-launch-template';
-
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
 export const LAUNCH_LIFECYCLE_HOOK_NAME = 'model-warm';
@@ -27,23 +30,21 @@ export const TERMINATION_LIFECYCLE_HOOK_NAME = 'drain';
 /** Tag that identifies this fleet's group in the instance role's policy. */
 const FLEET_TAG_KEY = 'ai-infra:fleet';
 
-/** Lifecycle hook heartbeat timeouts must lie between these (seconds). */
-const HEARTBEAT_MIN_SECONDS = 30;
-const HEARTBEAT_MAX_SECONDS = 7200;
+/** Auto Scaling accepts lifecycle hook heartbeat timeouts from 30 s to 7200 s. */
+const HEARTBEAT_MIN = Duration.seconds(30);
+const HEARTBEAT_MAX = Duration.seconds(7200);
 
-/** Props of {@link GpuFleet}. */
-export interface GpuFleetProps {
-  /** VPC of the fleet. */
-  readonly vpc: ec2.IVpc;
-  /** Subnets the instances launch in. */
-  readonly vpcSubnets: ec2.SubnetSelection;
-  /** Security group of the instances. */
-  readonly securityGroup: ec2.ISecurityGroup;
-  /** Boot script: it must complete the launch lifecycle action once the model is warm. */
-  readonly userData: ec2.UserData;
-  /** GPU instance types of the mixed instances policy, most preferred first. */
+/**
+ * The launch hook's heartbeat timeout: the boot records a heartbeat at least this often while it
+ * makes progress, so a stuck boot is abandoned this soon while a slow one runs its whole budget.
+ */
+export const BOOT_HEARTBEAT_TIMEOUT = Duration.minutes(5);
+
+/** The fleet's sizing, purchasing and boot settings: plain values an environment config holds. */
+export interface GpuFleetSettings {
+  /** NVIDIA GPU instance types of the mixed instances policy, most preferred first, each once. */
   readonly instanceTypes: string[];
-  /** MinSize of the group as deployed (0 allowed; see FleetSchedule when a schedule owns it). */
+  /** MinSize of the group (0 allowed). */
   readonly minCapacity: number;
   /** MaxSize of the group. */
   readonly maxCapacity: number;
@@ -63,10 +64,39 @@ export interface GpuFleetProps {
    */
   readonly spotMaxPriceUsdPerHour?: number;
   /**
-   * Size of the encrypted gp3 root volume.
+   * Size of the encrypted gp3 root volume (30-16384).
    * @default 100
    */
   readonly rootVolumeSizeGiB?: number;
+  /**
+   * Longest a boot may take, from launch until the model is warm (packages, cache, model
+   * download, image pull, health): the boot abandons itself past it. At most 100 heartbeat
+   * timeouts (Auto Scaling's limit on extending a lifecycle action).
+   * @default Duration.minutes(30)
+   */
+  readonly bootBudget?: Duration;
+  /**
+   * Time after an instance goes InService before its metrics count for scaling. The instance
+   * is InService only once its model is warm, so this covers the first jobs, not the boot.
+   * @default Duration.minutes(2)
+   */
+  readonly instanceWarmup?: Duration;
+  /**
+   * Grace period before ELB health checks count; it starts once the launch hook completes.
+   * @default Duration.minutes(2)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/** Props of {@link GpuFleet}. */
+export interface GpuFleetProps extends GpuFleetSettings {
+  /** VPC of the fleet. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the instances launch in.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The AMI.
    * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate)
@@ -74,101 +104,112 @@ export interface GpuFleetProps {
   readonly machineImage?: ec2.IMachineImage;
   /** Version of the model served; a change rolls the fleet through an instance refresh. */
   readonly modelVersion: string;
-  /** Seconds from boot until the model is loaded: launch hook heartbeat and default instance warmup (30-7200). */
-  readonly modelWarmupSeconds: number;
   /** Longest job; the termination hook waits this long (capped at 7200 s) for a drain. */
-  readonly maxJobDurationSeconds: number;
-  /**
-   * Grace period before ELB health checks count; it starts once the launch hook completes.
-   * @default Duration.minutes(2)
-   */
-  readonly healthCheckGracePeriod?: Duration;
-  /**
-   * Not supported: AWS rejects warm pools on groups that launch spot or have a mixed instances
-   * policy, and this fleet always has one. It is a prop only so that passing one fails at synth
-   * with the reason.
-   * @default - none (the only accepted value)
-   */
-  readonly warmPool?: autoscaling.WarmPoolOptions;
-  /**
-   * Not supported: a placement group would pin this multi-AZ, multi-type spot fleet to one
-   * rack. It is a prop only so that passing one fails at synth with the reason.
-   * @default - none (the only accepted value)
-   */
-  readonly placementGroup?: ec2.IPlacementGroup;
+  readonly maxJobDuration: Duration;
 }
 
-function warmPoolProblem(warmPool: autoscaling.WarmPoolOptions | undefined, onDemandPercentageAboveBaseCapacity: number): Problem {
-  if (!warmPool) return undefined;
-  if (onDemandPercentageAboveBaseCapacity < 100) {
-    return `warmPool cannot be combined with spot (onDemandPercentageAboveBaseCapacity is ${onDemandPercentageAboveBaseCapacity}): AWS rejects warm pools on groups that launch spot; remove warmPool`;
-  }
-  return 'warmPool cannot be used on this fleet: AWS rejects warm pools on groups with a mixed instances policy, which this fleet always has; remove warmPool';
+/** The rules of {@link GpuFleetSettings}, each problem naming its field. */
+export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] {
+  const bootBudget = settings.bootBudget ?? Duration.minutes(30);
+  return [
+    checkNonEmptyList('instanceTypes', settings.instanceTypes),
+    ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    checkNoDuplicates('instanceTypes', settings.instanceTypes),
+    checkWholeNumberAtLeast('minCapacity', settings.minCapacity, 0),
+    checkWholeNumberAtLeast('maxCapacity', settings.maxCapacity, 1),
+    checkMinMax('maxCapacity', settings.maxCapacity, 'minCapacity', settings.minCapacity),
+    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0, 0),
+    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0),
+    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity ?? 0, 0, 100),
+    checkSpotMaxPrice('spotMaxPriceUsdPerHour', settings.spotMaxPriceUsdPerHour, settings.instanceTypes),
+    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
+    checkDurationBetween('bootBudget', bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
+    checkWholeDuration('bootBudget', bootBudget, 'seconds'),
+    checkDurationBetween('instanceWarmup', settings.instanceWarmup ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(1)),
+    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(2)),
+  ];
 }
 
 /**
  * The GPU Auto Scaling group: a mixed instances policy over the GPU types (price-capacity-
  * optimized spot, an on-demand base, capacity rebalancing), a launch hook `model-warm` (ABANDON
- * unless the instance completes it once its model is loaded) and a termination hook `drain`
- * (CONTINUE after the instance returned its jobs), ELB health checks, group metrics, scaling
- * notifications to SNS, and an instance refresh when the launch template or the model version
- * changes. It never sets DesiredCapacity: scaling policies and schedules own it.
+ * unless the instance completes it once its model is loaded; the boot keeps it alive with
+ * heartbeats for up to `bootBudget`) and a termination hook `drain` (CONTINUE after the instance
+ * returned its jobs), ELB health checks, group metrics, scaling notifications to SNS, and an
+ * instance refresh when the launch template or the model version changes. It never sets
+ * DesiredCapacity: scaling policies and schedules own it.
+ *
+ * Software binds to it (`InferenceRuntime.bind(fleet)`) through its user data, its role
+ * (`IGrantable`) and its security group (`IConnectable`).
  */
-export class GpuFleet extends Construct {
+export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnectable {
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
-  /** The instance role: the instance runtime grants itself reads of its assets through it. */
+  /** The instance role. */
   public readonly role: iam.IRole;
-  /** Topic receiving launch, terminate and failure notifications. */
+  /** The instance role, as a grantee. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The instances' security group: allow traffic to and from the fleet through it. */
+  public readonly connections: ec2.Connections;
+  /** The instances' boot script: software binding to the fleet appends its commands. */
+  public readonly userData: ec2.UserData;
+  /** Topic receiving launch, terminate and failure notifications, and the alarms of the fleet's service. */
   public readonly notificationTopic: sns.ITopic;
   /** Name of the launch lifecycle hook the instance completes when its model is warm. */
   public readonly launchLifecycleHookName = LAUNCH_LIFECYCLE_HOOK_NAME;
   /** Name of the termination lifecycle hook the instance completes when drained. */
   public readonly terminationLifecycleHookName = TERMINATION_LIFECYCLE_HOOK_NAME;
+  /** How long the boot may take in all. */
+  public readonly bootBudget: Duration;
+  /** Most time between two heartbeats of a boot before Auto Scaling abandons it. */
+  public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
 
   constructor(scope: Construct, id: string, props: GpuFleetProps) {
     super(scope, id);
-    const onDemandBaseCapacity = props.onDemandBaseCapacity ?? 0;
-    const onDemandPercentageAboveBaseCapacity = props.onDemandPercentageAboveBaseCapacity ?? 0;
     throwIfProblems(
-      checkNonEmptyList('instanceTypes', props.instanceTypes),
-      ...props.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
-      checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0),
-      checkWholeNumberAtLeast('maxCapacity', props.maxCapacity, 1),
-      checkMinMax('maxCapacity', props.maxCapacity, 'minCapacity', props.minCapacity),
-      checkWholeNumberAtLeast('onDemandBaseCapacity', onDemandBaseCapacity, 0),
-      checkInRange('onDemandPercentageAboveBaseCapacity', onDemandPercentageAboveBaseCapacity, 0, 100),
-      checkSpotMaxPrice('spotMaxPriceUsdPerHour', props.spotMaxPriceUsdPerHour, props.instanceTypes),
-      checkNotEmpty('modelVersion', props.modelVersion),
-      checkInRange('modelWarmupSeconds', props.modelWarmupSeconds, HEARTBEAT_MIN_SECONDS, HEARTBEAT_MAX_SECONDS),
-      checkWholeNumberAtLeast('maxJobDurationSeconds', props.maxJobDurationSeconds, 1),
-      warmPoolProblem(props.warmPool, onDemandPercentageAboveBaseCapacity),
-      props.placementGroup
-        ? 'placementGroup is not supported on the inference fleet: it spans AZs and instance types on spot, which a placement group would confine to one rack; remove placementGroup (the training cluster uses one)'
-        : undefined,
+      ...gpuFleetSettingsProblems(props),
+      checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
     );
-    const drainSeconds = Math.min(Math.max(props.maxJobDurationSeconds, HEARTBEAT_MIN_SECONDS), HEARTBEAT_MAX_SECONDS);
-    if (props.maxJobDurationSeconds > HEARTBEAT_MAX_SECONDS) {
+    this.bootBudget = props.bootBudget ?? Duration.minutes(30);
+    const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
+    if (props.maxJobDuration.toSeconds() > HEARTBEAT_MAX.toSeconds()) {
       Annotations.of(this).addWarningV2(
         'ai-infra:drainHeartbeatCapped',
-        `maxJobDurationSeconds (${props.maxJobDurationSeconds}) exceeds the ${HEARTBEAT_MAX_SECONDS} s lifecycle hook heartbeat limit: the instance agent must record lifecycle heartbeats while draining`,
+        `maxJobDuration (${props.maxJobDuration.toHumanString()}) exceeds the ${HEARTBEAT_MAX.toHumanString()} lifecycle hook heartbeat limit: the instance agent must record lifecycle heartbeats while draining`,
       );
     }
 
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'GPU inference instances: HTTPS out to AWS APIs and the image registry',
+      allowAllOutbound: true,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    this.userData = ec2.UserData.forLinux();
     const template = new GpuLaunchTemplate(this, 'LaunchTemplate', {
-      securityGroup: props.securityGroup,
-      userData: props.userData,
+      securityGroup,
+      userData: this.userData,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       machineImage: props.machineImage,
     });
     // A new tag value makes a new launch template version, which starts the instance refresh.
     Tags.of(template.launchTemplate).add('model-version', props.modelVersion);
     this.role = template.role;
+    this.grantPrincipal = template.role;
 
-    this.notificationTopic = new sns.Topic(this, 'Notifications', { enforceSSL: true });
+    const topic = new sns.Topic(this, 'Notifications', { enforceSSL: true });
+    // The topic's policy (TLS only) replaces SNS's default one, so the service's alarms need an explicit grant.
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    this.notificationTopic = topic;
+
     const asg = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
       mixedInstancesPolicy: {
@@ -176,20 +217,20 @@ export class GpuFleet extends Construct {
         launchTemplateOverrides: props.instanceTypes.map((type) => ({ instanceType: new ec2.InstanceType(type) })),
         instancesDistribution: {
           onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
-          onDemandBaseCapacity,
-          onDemandPercentageAboveBaseCapacity,
+          onDemandBaseCapacity: props.onDemandBaseCapacity ?? 0,
+          onDemandPercentageAboveBaseCapacity: props.onDemandPercentageAboveBaseCapacity ?? 0,
           spotAllocationStrategy: autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
           spotMaxPrice: props.spotMaxPriceUsdPerHour?.toString(),
         },
       },
       capacityRebalance: true,
-      defaultInstanceWarmup: Duration.seconds(props.modelWarmupSeconds),
+      defaultInstanceWarmup: props.instanceWarmup ?? Duration.minutes(2),
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(2),
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
-      notifications: [{ topic: this.notificationTopic }],
+      notifications: [{ topic }],
       updatePolicy: autoscaling.UpdatePolicy.instanceRefresh({
         strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
         minHealthyPercentage: 100,
@@ -206,7 +247,7 @@ export class GpuFleet extends Construct {
         lifecycleHookName: this.launchLifecycleHookName,
         lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
         defaultResult: 'ABANDON',
-        heartbeatTimeout: props.modelWarmupSeconds,
+        heartbeatTimeout: BOOT_HEARTBEAT_TIMEOUT.toSeconds(),
       },
       {
         lifecycleHookName: this.terminationLifecycleHookName,
@@ -228,8 +269,30 @@ export class GpuFleet extends Construct {
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData, autoscaling:DescribeAutoScalingInstances and ec2:DescribeTags have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
+      reason: 'cloudwatch:PutMetricData, autoscaling:DescribeAutoScalingInstances, ec2:DescribeTags and ecr:GetAuthorizationToken have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
     });
+  }
+
+  /** Average GPU utilization (percent) of the fleet's instances, as they publish it. */
+  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return gpuUtilizationMetric(this.autoScalingGroup.autoScalingGroupName, props);
+  }
+
+  /** Instances InService (the group metric; collected every minute). */
+  public metricInServiceInstances(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupInServiceInstances',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** An alarm action that notifies the fleet's topic. */
+  public notifyAction(): cloudwatch.IAlarmAction {
+    return new cwActions.SnsAction(this.notificationTopic);
   }
 
   /** What every instance needs on its own group and for its metrics, whatever it runs. */
@@ -257,11 +320,7 @@ export class GpuFleet extends Construct {
       new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] }),
     );
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': INSTANCE_METRICS_NAMESPACE } },
-      }),
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: PUT_INSTANCE_METRICS_CONDITION }),
     );
     // The CloudWatch agent reads the instance's group tag to add the AutoScalingGroupName
     // dimension the GPU alarms use.

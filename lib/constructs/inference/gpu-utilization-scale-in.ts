@@ -4,12 +4,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
-import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
+import { GpuFleet } from './gpu-fleet';
 
 /** Props of {@link GpuUtilizationScaleIn}. */
 export interface GpuUtilizationScaleInProps {
-  /** The fleet whose instances publish `GPUUtilization` with the AutoScalingGroupName dimension. */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The fleet: its GPU utilization is watched and its group scaled in. */
+  readonly fleet: GpuFleet;
   /**
    * Average GPU utilization (percent) below which the fleet is idle.
    * @default 20
@@ -51,19 +51,13 @@ export class GpuUtilizationScaleIn extends Construct {
       checkWholeNumberAtLeast('scaleInBy', scaleInBy, 1),
     );
     const action = new autoscaling.StepScalingAction(this, 'ScaleIn', {
-      autoScalingGroup: props.autoScalingGroup,
+      autoScalingGroup: props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     });
     action.addAdjustment({ adjustment: -scaleInBy, upperBound: 0 });
     const alarm = new cloudwatch.Alarm(this, 'LowUtilization', {
       alarmDescription: `GPU utilization of the fleet is below ${thresholdPercent} %: remove ${scaleInBy} instance(s)`,
-      metric: new cloudwatch.Metric({
-        namespace: INSTANCE_METRICS_NAMESPACE,
-        metricName: 'GPUUtilization',
-        dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName },
-        statistic: 'Average',
-        period: props.period ?? Duration.minutes(5),
-      }),
+      metric: props.fleet.metricGpuUtilization({ period: props.period ?? Duration.minutes(5) }),
       threshold: thresholdPercent,
       evaluationPeriods: props.evaluationPeriods ?? 3,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -6,17 +6,24 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { checkInRange, throwIfProblems } from '../../validation';
+import { GpuFleet } from './gpu-fleet';
 
 /** Props of {@link InferenceEndpoint}. */
 export interface InferenceEndpointProps {
   /** VPC of the fleet. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the internal load balancer. */
-  readonly vpcSubnets: ec2.SubnetSelection;
-  /** Security group of the load balancer; the fleet's group must allow it on the inference port. */
-  readonly securityGroup: ec2.ISecurityGroup;
-  /** The fleet (an AutoScalingGroup), registered as targets. */
-  readonly fleet: elbv2.IApplicationLoadBalancerTarget;
+  /**
+   * Subnets of the internal load balancer.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * IPv4 range allowed to call the load balancer on port 80.
+   * @default - the VPC's CIDR block
+   */
+  readonly clientCidr?: string;
+  /** The fleet: its group is registered as targets, and its security group admits the load balancer. */
+  readonly fleet: GpuFleet;
   /** Bucket receiving the access logs, under `alb/`; SSE-S3 encrypted. */
   readonly accessLogsBucket: s3.IBucket;
   /**
@@ -25,15 +32,15 @@ export interface InferenceEndpointProps {
    */
   readonly inferencePort?: number;
   /**
-   * Path of the inference server's health check.
-   * @default '/health'
+   * Path of the inference server's health check (the SageMaker inference contract's).
+   * @default '/ping'
    */
   readonly healthCheckPath?: string;
 }
 
 /**
  * The internal Application Load Balancer in front of the fleet: HTTP on 80 from inside the
- * VPC, forwarding to the instances on the inference port, health check on `/health`, access
+ * VPC, forwarding to the instances on the inference port, health check on `/ping`, access
  * logs to S3. In an environment-agnostic stack the log-delivery account comes from a
  * region mapping, which covers regions launched before August 2022; set the environment's
  * region to deploy to a newer one.
@@ -49,10 +56,17 @@ export class InferenceEndpoint extends Construct {
     const inferencePort = props.inferencePort ?? 8080;
     throwIfProblems(checkInRange('inferencePort', inferencePort, 1, 65_535));
 
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Internal ALB of the inference fleet',
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(ec2.Peer.ipv4(props.clientCidr ?? props.vpc.vpcCidrBlock), ec2.Port.tcp(80), 'HTTP from inside the VPC');
+    props.fleet.connections.allowFrom(securityGroup, ec2.Port.tcp(inferencePort), 'ALB to the inference server');
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroup: props.securityGroup,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup,
       internetFacing: false,
       dropInvalidHeaderFields: true,
     });
@@ -63,10 +77,10 @@ export class InferenceEndpoint extends Construct {
       port: inferencePort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.INSTANCE,
-      targets: [props.fleet],
+      targets: [props.fleet.autoScalingGroup],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
-        path: props.healthCheckPath ?? '/health',
+        path: props.healthCheckPath ?? '/ping',
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
         healthyThresholdCount: 2,

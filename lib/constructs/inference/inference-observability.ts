@@ -1,13 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
+import { GpuFleet } from './gpu-fleet';
 
-/** Name of the fleet's log group. */
-export const INFERENCE_LOG_GROUP_NAME = '/ai/inference';
+/** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
+export const INFERENCE_LOG_GROUP_PREFIX = '/ai/inference';
 
 /** Props of {@link InferenceObservability}. */
 export interface InferenceObservabilityProps {
@@ -15,11 +14,13 @@ export interface InferenceObservabilityProps {
   readonly queue: sqs.IQueue;
   /** Its dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** The fleet. */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The fleet, whose InService and GPU utilization metrics the dashboard shows. */
+  readonly fleet: GpuFleet;
   /** Visible messages per InService instance (QueueScaling.metricBacklogPerInstance()). */
   readonly backlogPerInstance: cloudwatch.IMetric;
-  /** Retention of the `/ai/inference` log group. */
+  /** Name of the log group of boot, agent and container logs; unique per environment and model. */
+  readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetention: logs.RetentionDays;
   /**
    * Age of the oldest job above which the queue is falling behind.
@@ -39,12 +40,12 @@ export interface InferenceObservabilityProps {
 }
 
 /**
- * The fleet's log group `/ai/inference`, alarms on the oldest job's age and on a non-empty
+ * The service's log group (`/ai/inference/<env>/<model>`), alarms on the oldest job's age and on a non-empty
  * dead-letter queue, and one dashboard: queue depth, backlog per instance, InService
  * instances and GPU utilization.
  */
 export class InferenceObservability extends Construct {
-  /** The `/ai/inference` log group. */
+  /** The service's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires when the oldest job waited longer than maxOldestMessageAge. */
   public readonly oldestMessageAgeAlarm: cloudwatch.Alarm;
@@ -58,7 +59,7 @@ export class InferenceObservability extends Construct {
     const period = Duration.minutes(1);
     const maxAge = props.maxOldestMessageAge ?? Duration.minutes(15);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: INFERENCE_LOG_GROUP_NAME,
+      logGroupName: props.logGroupName,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -85,7 +86,6 @@ export class InferenceObservability extends Construct {
       }
     }
 
-    const group = { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName };
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
@@ -102,11 +102,11 @@ export class InferenceObservability extends Construct {
         [
           new cloudwatch.GraphWidget({
             title: 'InService instances',
-            left: [new cloudwatch.Metric({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensionsMap: group, statistic: 'Average', period })],
+            left: [props.fleet.metricInServiceInstances({ period })],
           }),
           new cloudwatch.GraphWidget({
             title: 'GPU utilization (%)',
-            left: [new cloudwatch.Metric({ namespace: INSTANCE_METRICS_NAMESPACE, metricName: 'GPUUtilization', dimensionsMap: group, statistic: 'Average', period })],
+            left: [props.fleet.metricGpuUtilization({ period })],
             leftYAxis: { min: 0, max: 100 },
           }),
         ],

@@ -2,12 +2,12 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SQS_MAX_VISIBILITY_SECONDS, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link JobQueue}. */
 export interface JobQueueProps {
-  /** Longest a single job may run; becomes the visibility timeout (at most 12 h). */
-  readonly maxJobDurationSeconds: number;
+  /** Longest a single job may run; becomes the visibility timeout (whole seconds, at most 12 h, SQS's limit). */
+  readonly maxJobDuration: Duration;
   /**
    * Receives after which a job moves to the dead-letter queue.
    * @default 3
@@ -25,6 +25,15 @@ export interface JobQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The rules of {@link JobQueueProps}, each problem naming its field. */
+export function jobQueueProblems(props: Pick<JobQueueProps, 'maxJobDuration' | 'maxReceiveCount'>): Problem[] {
+  return [
+    checkDurationBetween('maxJobDuration', props.maxJobDuration, Duration.seconds(1), SQS_MAX_VISIBILITY),
+    checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
+    checkWholeNumberAtLeast('maxReceiveCount', props.maxReceiveCount ?? 3, 1),
+  ];
+}
+
 /**
  * The inference job queue and its dead-letter queue: SQS-managed encryption, TLS-only access,
  * a visibility timeout of the longest job so a job in progress is never handed out twice, and
@@ -39,13 +48,7 @@ export class JobQueue extends Construct {
   constructor(scope: Construct, id: string, props: JobQueueProps) {
     super(scope, id);
     const maxReceiveCount = props.maxReceiveCount ?? 3;
-    throwIfProblems(
-      checkWholeNumberAtLeast('maxJobDurationSeconds', props.maxJobDurationSeconds, 1),
-      props.maxJobDurationSeconds > SQS_MAX_VISIBILITY_SECONDS
-        ? `maxJobDurationSeconds (${props.maxJobDurationSeconds}) exceeds the SQS visibility timeout limit of ${SQS_MAX_VISIBILITY_SECONDS} s (12 h): split the job into shorter ones`
-        : undefined,
-      checkWholeNumberAtLeast('maxReceiveCount', maxReceiveCount, 1),
-    );
+    throwIfProblems(...jobQueueProblems(props));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -57,7 +60,7 @@ export class JobQueue extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(props.maxJobDurationSeconds),
+      visibilityTimeout: props.maxJobDuration,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
       removalPolicy,

@@ -11,10 +11,11 @@ import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 export interface ModelCacheProps {
   /** VPC of the fleet. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the mount targets: the fleet's subnets. */
-  readonly vpcSubnets: ec2.SubnetSelection;
-  /** Security group of the mount targets; it must allow NFS (2049) from the fleet. */
-  readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * Subnets of the mount targets: the fleet's subnets.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /** Days AWS Backup keeps a daily recovery point of the file system. */
   readonly backupRetentionDays: number;
   /**
@@ -35,11 +36,13 @@ export interface ModelCacheProps {
  * Encrypted, elastic throughput, moved to Infrequent Access after 30 days unused, backed up
  * daily by AWS Backup, reached only through the `/models` access point.
  */
-export class ModelCache extends Construct {
+export class ModelCache extends Construct implements ec2.IConnectable {
   /** The file system. */
   public readonly fileSystem: efs.IFileSystem;
   /** The `/models` access point clients mount. */
   public readonly accessPoint: efs.IAccessPoint;
+  /** The mount targets' security group: allow NFS from clients through it. */
+  public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: ModelCacheProps) {
     super(scope, id);
@@ -51,8 +54,7 @@ export class ModelCache extends Construct {
 
     const fileSystem = new efs.FileSystem(this, 'FileSystem', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroup: props.securityGroup,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       encrypted: true,
       throughputMode: efs.ThroughputMode.ELASTIC,
       lifecyclePolicy: efs.LifecyclePolicy.AFTER_30_DAYS,
@@ -63,6 +65,7 @@ export class ModelCache extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.fileSystem = fileSystem;
+    this.connections = fileSystem.connections;
     this.accessPoint = fileSystem.addAccessPoint('Models', {
       path: '/models',
       createAcl: { ownerUid: String(posixId), ownerGid: String(posixId), permissions: '755' },
@@ -85,10 +88,11 @@ export class ModelCache extends Construct {
     });
   }
 
-  /** Lets `grantee` mount and write the cache, through the `/models` access point only. */
-  public grantMount(grantee: iam.IGrantable): iam.Grant {
+  /** Lets `client` reach the mount targets (NFS) and mount and write the cache, through the `/models` access point only. */
+  public grantMount(client: iam.IGrantable & ec2.IConnectable): iam.Grant {
+    this.connections.allowDefaultPortFrom(client, 'NFS from the fleet');
     return iam.Grant.addToPrincipal({
-      grantee,
+      grantee: client,
       actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       resourceArns: [this.fileSystem.fileSystemArn],
       conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': this.accessPoint.accessPointArn } },

@@ -4,7 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkPositive, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { GpuFleet } from './gpu-fleet';
 
 /** The seed's step policy, with its thresholds. */
 export interface QueueStepScalingOptions {
@@ -35,24 +36,20 @@ export interface QueueStepScalingOptions {
   readonly cooldown?: Duration;
 }
 
-/** Props of {@link QueueScaling}. */
-export interface QueueScalingProps {
-  /** The fleet; it must collect group metrics (GroupInServiceInstances). */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
-  /** The job queue. */
-  readonly queue: sqs.IQueue;
+/** How the fleet follows its queue: plain values an environment config holds. */
+export interface QueueScalingSettings {
   /**
    * `backlogPerInstance`: target tracking on visible messages per InService instance (AWS's
    * recommendation). `step`: the seed's alarm on visible messages, +2 instances.
    * @default 'backlogPerInstance'
    */
   readonly mode?: 'backlogPerInstance' | 'step';
-  /** Longest a job should wait in the queue; the backlog target is this / secondsPerJob. */
-  readonly acceptableLatencySeconds: number;
-  /** Average seconds one instance spends on one job. */
-  readonly secondsPerJob: number;
-  /** Minutes the queue must stay empty (nothing visible, nothing in flight) before scaling in to 0. */
-  readonly scaleToZeroAfterIdleMinutes: number;
+  /** Longest a job should wait in the queue; the backlog target is this / timePerJob. */
+  readonly acceptableLatency: Duration;
+  /** Average time one instance spends on one job. */
+  readonly timePerJob: Duration;
+  /** How long the queue must stay empty (nothing visible, nothing in flight) before scaling in to 0; whole minutes. */
+  readonly scaleToZeroAfterIdle: Duration;
   /**
    * Thresholds of `mode: 'step'`.
    * @default - the seed's: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown
@@ -60,13 +57,41 @@ export interface QueueScalingProps {
   readonly step?: QueueStepScalingOptions;
 }
 
+/** Props of {@link QueueScaling}. */
+export interface QueueScalingProps extends QueueScalingSettings {
+  /** The fleet; it collects group metrics (GroupInServiceInstances). */
+  readonly fleet: GpuFleet;
+  /** The job queue. */
+  readonly queue: sqs.IQueue;
+}
+
+/** The rules of {@link QueueScalingSettings}, each problem naming its field. */
+export function queueScalingSettingsProblems(settings: QueueScalingSettings): Problem[] {
+  const step = settings.step ?? {};
+  const latency = settings.acceptableLatency.toSeconds();
+  const perJob = settings.timePerJob.toSeconds();
+  const unresolved = Token.isUnresolved(latency) || Token.isUnresolved(perJob);
+  return [
+    checkPositive('timePerJob (seconds)', perJob),
+    checkPositive('acceptableLatency (seconds)', latency),
+    unresolved || latency >= perJob
+      ? undefined
+      : `acceptableLatency (${settings.acceptableLatency.toHumanString()}) must be >= timePerJob (${settings.timePerJob.toHumanString()}): the backlog target per instance is their ratio and must be at least one job`,
+    checkDurationBetween('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, Duration.minutes(1), Duration.days(1)),
+    checkWholeDuration('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, 'minutes'),
+    checkPositive('step.threshold', step.threshold ?? 10),
+    checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods ?? 2, 1),
+    checkWholeNumberAtLeast('step.adjustment', step.adjustment ?? 2, 1),
+  ];
+}
+
 /**
  * Scales the fleet with its queue. In the default mode a target tracking policy keeps
- * visible messages per InService instance at acceptableLatencySeconds / secondsPerJob through
- * metric math (an L1 policy: the L2 only tracks single metrics). That ratio is undefined at
- * zero instances, so a step policy adds one instance when jobs wait and none is in service,
- * and another sets the group to 0 once the queue has been empty for scaleToZeroAfterIdleMinutes
- * (the group's MinSize still applies).
+ * visible messages per InService instance at acceptableLatency / timePerJob through metric
+ * math (an L1 policy: the L2 only tracks single metrics), rendered from
+ * `metricBacklogPerInstance()`. That ratio is undefined at zero instances, so a step policy adds
+ * one instance when jobs wait and none is in service, and another sets the group to 0 once the
+ * queue has been empty for scaleToZeroAfterIdle (the group's MinSize still applies).
  */
 export class QueueScaling extends Construct {
   /** The backlog target: visible messages one instance may have queued. */
@@ -76,22 +101,10 @@ export class QueueScaling extends Construct {
   constructor(scope: Construct, id: string, props: QueueScalingProps) {
     super(scope, id);
     this.props = props;
-    const step = props.step ?? {};
-    const target = props.acceptableLatencySeconds / props.secondsPerJob;
-    const unresolved = Token.isUnresolved(props.acceptableLatencySeconds) || Token.isUnresolved(props.secondsPerJob);
-    throwIfProblems(
-      checkPositive('secondsPerJob', props.secondsPerJob),
-      unresolved || (Number.isFinite(target) && target > 0)
-        ? undefined
-        : `acceptableLatencySeconds / secondsPerJob is the backlog target per instance and must be > 0, got ${props.acceptableLatencySeconds} / ${props.secondsPerJob}: give both a positive number of seconds`,
-      checkWholeNumberAtLeast('scaleToZeroAfterIdleMinutes', props.scaleToZeroAfterIdleMinutes, 1),
-      checkPositive('step.threshold', step.threshold ?? 10),
-      checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods ?? 2, 1),
-      checkWholeNumberAtLeast('step.adjustment', step.adjustment ?? 2, 1),
-    );
-    this.backlogTargetPerInstance = target;
+    throwIfProblems(...queueScalingSettingsProblems(props));
+    this.backlogTargetPerInstance = props.acceptableLatency.toSeconds() / props.timePerJob.toSeconds();
     if (props.mode === 'step') {
-      this.addSeedStepPolicy(step);
+      this.addSeedStepPolicy(props.step ?? {});
     } else {
       this.addBacklogTargetTracking();
     }
@@ -100,10 +113,10 @@ export class QueueScaling extends Construct {
   }
 
   /** Visible messages per InService instance, the metric the default mode tracks. */
-  public metricBacklogPerInstance(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+  public metricBacklogPerInstance(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
       expression: 'visible / inService',
-      usingMetrics: { visible: this.metricVisible('Sum'), inService: this.metricInService('Average') },
+      usingMetrics: { visible: this.metricVisible('Sum'), inService: this.props.fleet.metricInServiceInstances() },
       label: 'Backlog per instance',
       period: Duration.minutes(1),
       ...props,
@@ -114,53 +127,18 @@ export class QueueScaling extends Construct {
     return this.props.queue.metricApproximateNumberOfMessagesVisible({ statistic, period: Duration.minutes(1) });
   }
 
-  private metricInService(statistic: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/AutoScaling',
-      metricName: 'GroupInServiceInstances',
-      dimensionsMap: { AutoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName },
-      statistic,
-      period: Duration.minutes(1),
-    });
-  }
-
   private addBacklogTargetTracking(): void {
-    const dimension = (name: string, value: string) => [{ name, value }];
+    const backlog = this.metricBacklogPerInstance();
     // L1: the L2 target-tracking policy cannot take a metric math expression (Metrics).
     new autoscaling.CfnScalingPolicy(this, 'BacklogPerInstance', {
-      autoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName,
+      autoScalingGroupName: this.props.fleet.autoScalingGroup.autoScalingGroupName,
       policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
         targetValue: this.backlogTargetPerInstance,
         customizedMetricSpecification: {
           metrics: [
-            {
-              id: 'visible',
-              label: 'Visible messages',
-              returnData: false,
-              metricStat: {
-                metric: {
-                  namespace: 'AWS/SQS',
-                  metricName: 'ApproximateNumberOfMessagesVisible',
-                  dimensions: dimension('QueueName', this.props.queue.queueName),
-                },
-                stat: 'Sum',
-              },
-            },
-            {
-              id: 'inService',
-              label: 'InService instances',
-              returnData: false,
-              metricStat: {
-                metric: {
-                  namespace: 'AWS/AutoScaling',
-                  metricName: 'GroupInServiceInstances',
-                  dimensions: dimension('AutoScalingGroupName', this.props.autoScalingGroup.autoScalingGroupName),
-                },
-                stat: 'Average',
-              },
-            },
-            { id: 'backlogPerInstance', label: 'Backlog per instance', expression: 'visible / inService', returnData: true },
+            ...Object.entries(backlog.usingMetrics).map(([id, metric]) => targetTrackingMetricStat(id, metric)),
+            { id: 'backlogPerInstance', label: backlog.label, expression: backlog.expression, returnData: true },
           ],
         },
       },
@@ -170,7 +148,7 @@ export class QueueScaling extends Construct {
   private addSeedStepPolicy(step: QueueStepScalingOptions): void {
     // L1: the seed's policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
     const policy = new autoscaling.CfnScalingPolicy(this, 'QueueDepthStep', {
-      autoScalingGroupName: this.props.autoScalingGroup.autoScalingGroupName,
+      autoScalingGroupName: this.props.fleet.autoScalingGroup.autoScalingGroupName,
       policyType: 'SimpleScaling',
       adjustmentType: 'ChangeInCapacity',
       scalingAdjustment: step.adjustment ?? 2,
@@ -190,7 +168,7 @@ export class QueueScaling extends Construct {
 
   private addWakeUpFromZero(): void {
     const action = new autoscaling.StepScalingAction(this, 'WakeUp', {
-      autoScalingGroup: this.props.autoScalingGroup,
+      autoScalingGroup: this.props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     });
     action.addAdjustment({ adjustment: 1, lowerBound: 0 });
@@ -198,7 +176,7 @@ export class QueueScaling extends Construct {
       alarmDescription: 'Jobs wait and no instance is in service: start one',
       metric: new cloudwatch.MathExpression({
         expression: 'IF(visible > 0 AND FILL(inService, 0) == 0, 1, 0)',
-        usingMetrics: { visible: this.metricVisible('Maximum'), inService: this.metricInService('Maximum') },
+        usingMetrics: { visible: this.metricVisible('Maximum'), inService: this.props.fleet.metricInServiceInstances({ statistic: 'Maximum' }) },
         period: Duration.minutes(1),
       }),
       threshold: 1,
@@ -211,11 +189,11 @@ export class QueueScaling extends Construct {
 
   private addScaleToZero(): void {
     const action = new autoscaling.StepScalingAction(this, 'ScaleToZero', {
-      autoScalingGroup: this.props.autoScalingGroup,
+      autoScalingGroup: this.props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
     });
     action.addAdjustment({ adjustment: 0, upperBound: 0 });
-    const minutes = this.props.scaleToZeroAfterIdleMinutes;
+    const minutes = this.props.scaleToZeroAfterIdle.toMinutes();
     const alarm = new cloudwatch.Alarm(this, 'QueueIdle', {
       alarmDescription: `No job visible or in flight for ${minutes} minutes: scale in to 0`,
       metric: new cloudwatch.MathExpression({
@@ -234,4 +212,23 @@ export class QueueScaling extends Construct {
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
   }
+}
+
+/** One metric of a math expression, as a target tracking policy's metric data query. */
+function targetTrackingMetricStat(id: string, metric: cloudwatch.IMetric): autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty {
+  const stat = metric.toMetricConfig().metricStat;
+  if (!stat) throw new Error(`metric "${id}" of the backlog expression must be a plain metric, not an expression`);
+  return {
+    id,
+    label: metric instanceof cloudwatch.Metric ? metric.label : undefined,
+    returnData: false,
+    metricStat: {
+      metric: {
+        namespace: stat.namespace,
+        metricName: stat.metricName,
+        dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
+      },
+      stat: stat.statistic,
+    },
+  };
 }

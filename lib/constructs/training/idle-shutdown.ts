@@ -13,7 +13,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { gpuUtilizationMetric } from '../../gpu/gpu-metrics';
+import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from './nag-findings';
 
 /** Props of {@link IdleShutdown}. */
@@ -24,8 +25,8 @@ export interface IdleShutdownProps {
   readonly fleet: ec2.IEC2FleetRef;
   /** Average GPU utilization (percent) below which the cluster counts as idle. */
   readonly gpuUtilizationThresholdPercent: number;
-  /** Whole minutes (5-1440) the cluster must stay idle before it is shut down: one 1-minute alarm period each. */
-  readonly idleMinutes: number;
+  /** How long (whole minutes, 5 minutes to 1 day) the cluster must stay idle before it is shut down: one 1-minute alarm period per minute. */
+  readonly idleDuration: Duration;
   /** Retention of the Lambda's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -38,6 +39,18 @@ export interface IdleShutdownProps {
    * @default - no subscriptions
    */
   readonly notificationEmails?: readonly string[];
+}
+
+/** The idle shutdown's settings: plain values an environment config holds. */
+export type IdleShutdownSettings = Pick<IdleShutdownProps, 'gpuUtilizationThresholdPercent' | 'idleDuration'>;
+
+/** The rules of {@link IdleShutdownSettings}, each problem naming its field. */
+export function idleShutdownSettingsProblems(settings: IdleShutdownSettings): Problem[] {
+  return [
+    checkInRange('gpuUtilizationThresholdPercent', settings.gpuUtilizationThresholdPercent, 0, 100),
+    checkDurationBetween('idleDuration', settings.idleDuration, Duration.minutes(5), Duration.days(1)),
+    checkWholeDuration('idleDuration', settings.idleDuration, 'minutes'),
+  ];
 }
 
 /**
@@ -58,11 +71,7 @@ export class IdleShutdown extends Construct {
 
   constructor(scope: Construct, id: string, props: IdleShutdownProps) {
     super(scope, id);
-    throwIfProblems(
-      checkInRange('gpuUtilizationThresholdPercent', props.gpuUtilizationThresholdPercent, 0, 100),
-      checkWholeNumberAtLeast('idleMinutes', props.idleMinutes, 5),
-      checkInRange('idleMinutes', props.idleMinutes, 5, 1440),
-    );
+    throwIfProblems(...idleShutdownSettingsProblems(props));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const stack = Stack.of(this);
     const groupName = props.autoScalingGroup.autoScalingGroupName;
@@ -129,16 +138,10 @@ export class IdleShutdown extends Construct {
     // (grantPublish would add kms actions on every key of the account).
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
 
-    const periods = props.idleMinutes;
+    const periods = props.idleDuration.toMinutes();
     this.alarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
-      alarmDescription: `GPUs of ${groupName} below ${props.gpuUtilizationThresholdPercent}% for ${props.idleMinutes} minutes: shut the cluster and the spot fleet down`,
-      metric: new cloudwatch.Metric({
-        namespace: 'AI/Custom',
-        metricName: 'GPUUtilization',
-        dimensionsMap: { AutoScalingGroupName: groupName },
-        statistic: cloudwatch.Stats.AVERAGE,
-        period: Duration.minutes(1),
-      }),
+      alarmDescription: `GPUs of ${groupName} below ${props.gpuUtilizationThresholdPercent}% for ${props.idleDuration.toMinutes()} minutes: shut the cluster and the spot fleet down`,
+      metric: gpuUtilizationMetric(groupName),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: props.gpuUtilizationThresholdPercent,
       evaluationPeriods: periods,

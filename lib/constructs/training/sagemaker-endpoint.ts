@@ -2,17 +2,17 @@ import * as sagemaker from '@aws-cdk/aws-sagemaker-alpha';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  checkFraction, checkInRange, checkMinMax, checkNonEmptyList, checkNotEmpty, checkPositive, checkSageMakerInstanceType,
+  checkFraction, checkInRange, checkMinMax, checkNonEmptyList, checkPositive, checkSageMakerInstanceType,
   checkUniqueNames, checkWholeNumberAtLeast, Problem, throwIfProblems,
 } from '../../validation';
 import { acknowledgeWildcards } from './nag-findings';
-import { TrainingBuckets } from './training-buckets';
+import { InferenceModel } from '../inference/inference-runtime';
+import { modelArchiveKey } from '../inference/model-bucket';
 
 /** One production variant of the endpoint. */
 export interface SageMakerVariant {
@@ -28,16 +28,12 @@ export interface SageMakerVariant {
 
 /** Props of {@link SageMakerEndpoint}. */
 export interface SageMakerEndpointProps {
-  /** Execution role of the model; it must already read `modelDataKey` and pull from `repository`. */
+  /** Execution role of the model; it must already read the model's archive in `modelBucket`. */
   readonly role: iam.IRole;
-  /** Bucket of the model data. */
-  readonly artifactBucket: s3.IBucket;
-  /** Key of the model archive in `artifactBucket`, under `models/`. */
-  readonly modelDataKey: string;
-  /** ECR repository of the serving image. */
-  readonly repository: ecr.IRepository;
-  /** Tag of the serving image. */
-  readonly imageTag: string;
+  /** Bucket holding the model archive `models/{name}/{version}/model.tar.gz`. */
+  readonly modelBucket: s3.IBucket;
+  /** The model served: the same image and archive as the EC2 fleet's; the image must be in ECR (SageMaker pulls only from ECR). */
+  readonly model: InferenceModel;
   /** Production variants; several split traffic by weight (A/B). */
   readonly variants: readonly SageMakerVariant[];
   /** Fewest instances per variant. */
@@ -73,6 +69,9 @@ export interface SageMakerEndpointProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
+/** The endpoint's settings: plain values an environment config holds. */
+export type SageMakerEndpointSettings = Pick<SageMakerEndpointProps, 'variants' | 'minCapacity' | 'maxCapacity' | 'maxRequestsPerSecond' | 'safetyFactor' | 'customerManagedKey'>;
+
 /** Instance families Application Auto Scaling cannot scale on SageMaker. */
 const BURSTABLE_PREFIXES = ['ml.t2', 'ml.t3'];
 
@@ -94,7 +93,7 @@ export class SageMakerEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
     const safetyFactor = props.safetyFactor ?? 0.5;
-    throwIfProblems(...validate(props, safetyFactor));
+    throwIfProblems(...sageMakerEndpointSettingsProblems(props));
 
     if (props.vpc) {
       props.role.addToPrincipalPolicy(
@@ -115,6 +114,16 @@ export class SageMakerEndpoint extends Construct {
       );
     }
 
+    const image = props.model.image.bind(this, props.role);
+    if (!image.repository || !image.tag) {
+      throw new Error(`model.image (${props.model.image.description}) must be an ECR image for SageMaker: use InferenceImage.fromDeepLearningContainer, fromEcrRepository or a private ECR reference`);
+    }
+    const { repository, tag } = image;
+    // The exact archive, no prefix wildcard: a new model version updates the grant with the model.
+    props.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [props.modelBucket.arnForObjects(modelArchiveKey(props.model))],
+    }));
     // The role's own policy grants the model data prefix and the repository; the alpha module's
     // grants (read on the whole bucket) are dropped by handing it an immutable reference.
     const role = iam.Role.fromRoleArn(this, 'ExecutionRole', props.role.roleArn, { mutable: false });
@@ -122,8 +131,8 @@ export class SageMakerEndpoint extends Construct {
       role,
       containers: [
         {
-          image: sagemaker.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
-          modelData: sagemaker.ModelData.fromBucket(props.artifactBucket, props.modelDataKey),
+          image: sagemaker.ContainerImage.fromEcrRepository(repository, tag),
+          modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
         },
       ],
       vpc: props.vpc,
@@ -178,12 +187,10 @@ export class SageMakerEndpoint extends Construct {
   }
 }
 
-function validate(props: SageMakerEndpointProps, safetyFactor: number): Problem[] {
+/** The rules of {@link SageMakerEndpointSettings}, each problem naming its field. */
+export function sageMakerEndpointSettingsProblems(props: SageMakerEndpointSettings): Problem[] {
+  const safetyFactor = props.safetyFactor ?? 0.5;
   return [
-    checkNotEmpty('imageTag', props.imageTag),
-    props.modelDataKey.startsWith(TrainingBuckets.MODEL_PREFIX)
-      ? undefined
-      : `modelDataKey ("${props.modelDataKey}") must start with "${TrainingBuckets.MODEL_PREFIX}": the execution role reads only that prefix`,
     checkNonEmptyList('variants', props.variants),
     checkUniqueNames('variants', props.variants.map((v) => v.name)),
     checkWholeNumberAtLeast('minCapacity', props.minCapacity, 1),

@@ -8,13 +8,13 @@ import { TrainingBuckets } from './training-buckets';
 
 /** Props of {@link SageMakerExecutionRole}. */
 export interface SageMakerExecutionRoleProps {
-  /** Model data is read under `models/`, training output written under `training-output/`. */
+  /** Training output is written under `training-output/`. */
   readonly artifactBucket: s3.IBucket;
   /** Training data is read under `datasets/`. */
   readonly datasetBucket: s3.IBucket;
   /** Training checkpoints are read and written under `checkpoints/`. */
   readonly checkpointBucket: s3.IBucket;
-  /** The one ECR repository of the serving and training images. */
+  /** The ECR repository of the training images (the serving image's pull is granted by the endpoint). */
   readonly repository: ecr.IRepository;
 }
 
@@ -31,9 +31,8 @@ export class SageMakerExecutionRole extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      description: 'SageMaker models and training jobs: artifact, dataset and checkpoint prefixes, one ECR repository',
+      description: 'SageMaker models and training jobs: the served model archive, artifact, dataset and checkpoint prefixes, one ECR repository',
     });
-    props.artifactBucket.grantRead(this.role, `${TrainingBuckets.MODEL_PREFIX}*`);
     props.artifactBucket.grantReadWrite(this.role, `${TrainingBuckets.TRAINING_OUTPUT_PREFIX}*`);
     props.datasetBucket.grantRead(this.role, `${TrainingBuckets.DATASET_PREFIX}*`);
     props.checkpointBucket.grantReadWrite(this.role, `${TrainingBuckets.CHECKPOINT_PREFIX}*`);
@@ -61,12 +60,11 @@ export class SageMakerExecutionRole extends Construct {
     acknowledgeWildcards(
       this.role,
       [
-        resourceFinding(this.role, props.artifactBucket.arnForObjects(`${TrainingBuckets.MODEL_PREFIX}*`)),
         resourceFinding(this.role, props.artifactBucket.arnForObjects(`${TrainingBuckets.TRAINING_OUTPUT_PREFIX}*`)),
         resourceFinding(this.role, props.datasetBucket.arnForObjects(`${TrainingBuckets.DATASET_PREFIX}*`)),
         resourceFinding(this.role, props.checkpointBucket.arnForObjects(`${TrainingBuckets.CHECKPOINT_PREFIX}*`)),
       ],
-      'Scoped to the models/, training-output/, datasets/ and checkpoints/ key prefixes: model versions and job names are chosen after deploy.',
+      'Scoped to the training-output/, datasets/ and checkpoints/ key prefixes: model versions and job names are chosen after deploy.',
     );
     acknowledgeWildcards(
       this.role,

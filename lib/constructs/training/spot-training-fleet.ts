@@ -3,7 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkGpuInstanceType, checkJobName, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import {
+  Problem, checkGpuInstanceType, checkInRange, checkJobName, checkNoDuplicates, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems,
+} from '../../validation';
 import { runBootScript } from './boot-script';
 import { selectPlacementSubnet } from './placement-subnet';
 import { TrainingBuckets } from './training-buckets';
@@ -11,6 +13,22 @@ import { TrainingLaunchTemplate } from './training-launch-template';
 
 /** Spot allocation strategies of an EC2 Fleet that favour capacity over the lowest price. */
 export type SpotAllocationStrategy = 'price-capacity-optimized' | 'capacity-optimized';
+
+/** The fleet's settings: plain values an environment config holds. */
+export type SpotTrainingFleetSettings = Pick<SpotTrainingFleetProps, 'instanceTypes' | 'targetCapacity' | 'allocationStrategy' | 'jobName' | 'trainingCommand' | 'rootVolumeSizeGiB'>;
+
+/** The rules of {@link SpotTrainingFleetSettings}, each problem naming its field. */
+export function spotTrainingFleetSettingsProblems(settings: SpotTrainingFleetSettings): Problem[] {
+  return [
+    checkNonEmptyList('instanceTypes', settings.instanceTypes),
+    ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    checkNoDuplicates('instanceTypes', settings.instanceTypes),
+    checkWholeNumberAtLeast('targetCapacity', settings.targetCapacity, 0),
+    checkJobName('jobName', settings.jobName),
+    checkNotEmpty('trainingCommand', settings.trainingCommand),
+    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
+  ];
+}
 
 /** Props of {@link SpotTrainingFleet}. */
 export interface SpotTrainingFleetProps {
@@ -85,14 +103,7 @@ export class SpotTrainingFleet extends Construct implements ITaggable {
     super(scope, id);
     const selection = props.vpcSubnets ?? { subnets: [props.vpc.privateSubnets[0]] };
     const placement = props.placementGroup ? selectPlacementSubnet('vpcSubnets', props.vpc, selection) : undefined;
-    throwIfProblems(
-      checkNonEmptyList('instanceTypes', props.instanceTypes),
-      ...props.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
-      checkWholeNumberAtLeast('targetCapacity', props.targetCapacity, 0),
-      checkJobName('jobName', props.jobName),
-      checkNotEmpty('trainingCommand', props.trainingCommand),
-      placement?.problem,
-    );
+    throwIfProblems(...spotTrainingFleetSettingsProblems(props), placement?.problem);
     const subnets = placement?.subnet ? [placement.subnet] : props.vpc.selectSubnets(selection).subnets;
 
     this.checkpointUri = `s3://${props.checkpointBucket.bucketName}/${TrainingBuckets.CHECKPOINT_PREFIX}${props.jobName}/`;

@@ -4,12 +4,29 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { runBootScript } from './boot-script';
 import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
 import { selectPlacementSubnet } from './placement-subnet';
 import { TrainingBuckets } from './training-buckets';
 import { TrainingLaunchTemplate } from './training-launch-template';
+
+/** The cluster's settings: plain values an environment config holds. */
+export type TrainingClusterSettings = Pick<TrainingClusterProps, 'instanceType' | 'maxNodes' | 'efa' | 'rootVolumeSizeGiB'>;
+
+/** The rules of {@link TrainingClusterSettings}, each problem naming its field. */
+export function trainingClusterSettingsProblems(settings: TrainingClusterSettings): Problem[] {
+  const instanceType = settings.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
+  return [
+    checkGpuInstanceType('instanceType', instanceType),
+    checkWholeNumberAtLeast('maxNodes', settings.maxNodes, 1),
+    checkEfaSupported('efa', settings.efa ?? false, 'instanceType', instanceType),
+    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
+  ];
+}
+
+/** The cluster's instance type unless configured: 4 NVIDIA A10G GPUs on Nitro, supported by the current Deep Learning AMI. */
+export const DEFAULT_TRAINING_INSTANCE_TYPE = 'g5.12xlarge';
 
 /** Props of {@link TrainingCluster}. */
 export interface TrainingClusterProps {
@@ -22,7 +39,7 @@ export interface TrainingClusterProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * GPU instance type of the nodes.
-   * @default 'p3.8xlarge'
+   * @default 'g5.12xlarge' (DEFAULT_TRAINING_INSTANCE_TYPE)
    */
   readonly instanceType?: string;
   /** Most nodes the on-demand group may run; it sits at 0 when not training. */
@@ -75,7 +92,7 @@ export class TrainingCluster extends Construct {
       props.vpc,
       props.vpcSubnets ?? { subnets: [props.vpc.privateSubnets[0]] },
     );
-    throwIfProblems(problem, checkWholeNumberAtLeast('maxNodes', props.maxNodes, 1));
+    throwIfProblems(problem, ...trainingClusterSettingsProblems(props));
     this.subnet = subnet as ec2.ISubnet;
 
     this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
@@ -125,7 +142,7 @@ export class TrainingCluster extends Construct {
     runBootScript(userData, 'gpu-utilization-metric', {}, { restartAlways: true });
 
     this.launchTemplate = new TrainingLaunchTemplate(this, 'Template', {
-      instanceType: props.instanceType ?? 'p3.8xlarge',
+      instanceType: props.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE,
       role: this.role,
       securityGroup: this.securityGroup,
       userData,

@@ -1,0 +1,163 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Problem, throwIfProblems, withPath } from '../../validation';
+import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
+import { GpuFleet, GpuFleetSettings, gpuFleetSettingsProblems } from './gpu-fleet';
+import { GpuUtilizationScaleIn } from './gpu-utilization-scale-in';
+import { InferenceEndpoint } from './inference-endpoint';
+import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
+import { InferenceModel, InferenceRuntime, inferenceModelProblems } from './inference-runtime';
+import { JobQueue, jobQueueProblems } from './job-queue';
+import { ModelBucket, modelArchiveKey } from './model-bucket';
+import { ModelCache } from './model-cache';
+import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+
+/** One model's service: plain values an environment config holds. */
+export interface InferenceServiceSettings {
+  /** The model served. */
+  readonly model: InferenceModel;
+  /** The GPU fleet's sizing, purchasing and boot. */
+  readonly fleet: GpuFleetSettings;
+  /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
+  readonly maxJobDuration: Duration;
+  /** How the fleet follows the queue. */
+  readonly scaling: QueueScalingSettings;
+  /**
+   * Night-time scale-down; the fleet then deploys with MinSize 0 and the morning action sets
+   * `fleet.minCapacity`.
+   * @default - no schedule: the fleet's MinSize is `fleet.minCapacity` around the clock
+   */
+  readonly schedule?: FleetScheduleSettings;
+}
+
+/** Props of {@link InferenceService}. */
+export interface InferenceServiceProps extends InferenceServiceSettings {
+  /** The environment's VPC; the service uses its private subnets. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * IPv4 range allowed to call the service's load balancer.
+   * @default - the VPC's CIDR block
+   */
+  readonly clientCidr?: string;
+  /** The bucket holding `models/{name}/{version}/model.tar.gz`, shared by the stack's services. */
+  readonly modelBucket: ModelBucket;
+  /** The EFS model cache, shared by the stack's services. */
+  readonly modelCache: ModelCache;
+  /** Where the load balancer writes its access logs. */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * Prefix of the service's log group: the group is `<prefix>/<model name>`. Give each
+   * environment its own, so environments can share an account and region.
+   * @default '/ai/inference'
+   */
+  readonly logGroupPrefix?: string;
+  /** Retention of the service's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * What happens to the queues and the log group when they leave the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The rules of {@link InferenceServiceSettings}, each problem naming its path, e.g. `fleet.maxCapacity`. */
+export function inferenceServiceSettingsProblems(settings: InferenceServiceSettings): Problem[] {
+  return [
+    ...withPath('model', inferenceModelProblems(settings.model)),
+    ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
+    ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
+    ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
+    ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
+  ];
+}
+
+/**
+ * One model served from a job queue by a GPU fleet: the queue and its dead-letter queue, the
+ * fleet with the instance runtime bound to it, queue scaling with the wake-up from zero and the
+ * scale-in on idle GPUs, the optional night schedule, an internal ALB with the `/ping` health
+ * check, and the service's log group, alarms and dashboard. A stack holds one per model; the
+ * model bucket and the model cache are shared.
+ */
+export class InferenceService extends Construct {
+  /** The job queue and its dead-letter queue. */
+  public readonly jobs: JobQueue;
+  /** The GPU fleet. */
+  public readonly fleet: GpuFleet;
+  /** The queue scaling policies. */
+  public readonly scaling: QueueScaling;
+  /** The internal load balancer and target group. */
+  public readonly endpoint: InferenceEndpoint;
+  /** The log group, alarms and dashboard. */
+  public readonly observability: InferenceObservability;
+  /** Key of the model archive the service serves. */
+  public readonly modelKey: string;
+
+  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id);
+    throwIfProblems(...inferenceServiceSettingsProblems(props));
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.modelKey = modelArchiveKey(props.model);
+
+    this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });
+    this.fleet = new GpuFleet(this, 'Fleet', {
+      ...props.fleet,
+      vpc: props.vpc,
+      // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
+      minCapacity: props.schedule ? 0 : props.fleet.minCapacity,
+      modelVersion: props.model.version,
+      maxJobDuration: props.maxJobDuration,
+    });
+    this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
+    new GpuUtilizationScaleIn(this, 'GpuUtilization', { fleet: this.fleet });
+    if (props.schedule) {
+      new FleetSchedule(this, 'Schedule', {
+        ...props.schedule,
+        autoScalingGroup: this.fleet.autoScalingGroup,
+        minCapacity: props.fleet.minCapacity,
+      });
+    }
+    this.endpoint = new InferenceEndpoint(this, 'Endpoint', {
+      vpc: props.vpc,
+      fleet: this.fleet,
+      clientCidr: props.clientCidr,
+      accessLogsBucket: props.accessLogsBucket,
+    });
+    this.observability = new InferenceObservability(this, 'Observability', {
+      queue: this.jobs.queue,
+      deadLetterQueue: this.jobs.deadLetterQueue,
+      fleet: this.fleet,
+      backlogPerInstance: this.scaling.metricBacklogPerInstance(),
+      logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${props.model.name}`,
+      logRetention: props.logRetention,
+      alarmAction: this.fleet.notifyAction(),
+      removalPolicy,
+    });
+
+    new InferenceRuntime(this, 'Runtime', {
+      jobs: this.jobs,
+      modelBucket: props.modelBucket,
+      modelCache: props.modelCache,
+      logGroup: this.observability.logGroup,
+      model: props.model,
+      maxJobDuration: props.maxJobDuration,
+    }).bind(this.fleet);
+  }
+
+  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>`. */
+  public addOutputs(prefix = ''): void {
+    const outputs: Record<string, [string, string]> = {
+      QueueUrl: [this.jobs.queue.queueUrl, 'Send inference jobs here'],
+      DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
+      LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
+      TargetGroupArn: [this.endpoint.targetGroup.targetGroupArn, 'Target group of the fleet'],
+      AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, 'The GPU fleet'],
+      LogGroupName: [this.observability.logGroup.logGroupName, 'Boot, agent and container logs'],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EnvironmentNetwork, NetworkSettings } from '../constructs/network/environment-network';
+
+/** Props of {@link NetworkStack}. */
+export interface NetworkStackProps extends StackProps {
+  /** The VPC's shape. */
+  readonly network: NetworkSettings;
+  /** Retention of the flow log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** What happens to the flow log group when it leaves the app. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** The environment's one network, which every other stack of the environment uses. */
+export class NetworkStack extends Stack {
+  /** The VPC, its private subnets and the placement subnet. */
+  public readonly network: EnvironmentNetwork;
+  private readonly azCount: number;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    this.azCount = props.network.maxAzs;
+    this.network = new EnvironmentNetwork(this, 'Network', {
+      ...props.network,
+      flowLogRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+
+  /**
+   * The region's first `maxAzs` zones, resolved at deploy time: CDK's own list is 2 zones in an
+   * environment-agnostic stack and a credentials-bound lookup otherwise, and the synth must give
+   * every environment the zones its config asks for, offline.
+   */
+  get availabilityZones(): string[] {
+    return Array.from({ length: this.azCount ?? 2 }, (_, n) => Fn.select(n, Fn.getAzs()));
+  }
+}
