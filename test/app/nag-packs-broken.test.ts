@@ -29,7 +29,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'CostTagging-CostAllocationTags[cost_center]', severity: 'error', what: 'the cost_center tag dropped from the real dev job queue',
     breakIt: ({ stages: s }) => {
-      const queue = s.dev.inference.node.findChild('Jobs').node.findChild('Queue');
+      const queue = s.dev.inference.service.jobs.queue;
       Tags.of(queue).remove('cost_center');
       return queue.node.defaultChild as CfnResource;
     },
@@ -37,7 +37,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetMaxSize', severity: 'error', what: 'the real prod inference fleet raised above the prod cap',
     breakIt: ({ stages: s }) => {
-      const group = s.prod.inference.node.findChild('Fleet').node.findChild('Group').node.defaultChild as CfnAutoScalingGroup;
+      const group = s.prod.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
       group.maxSize = String(s.prod.config.guardrails.maxGpuInstancesPerFleet + 1);
       return group;
     },
@@ -72,8 +72,8 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real dev inference fleet without its night schedule and GPU idle alarm',
     breakIt: ({ stages: s }) => {
-      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.node.tryRemoveChild(id);
-      return s.dev.inference.node.findChild('Fleet').node.findChild('Group').node.defaultChild as CfnAutoScalingGroup;
+      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.service.node.tryRemoveChild(id);
+      return s.dev.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
     },
   },
   {
