@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootEnvFile, modelEnvFile } from '../../lib/constructs/inference/runtime-files';
+import { BootSettings, bootEnvFile, modelEnvFile } from '../../lib/constructs/inference/runtime-files';
 import { FakeImds } from './fakes/fake-imds';
 import { LoopbackServer, listenOnLoopback } from './fakes/http';
 
@@ -11,6 +11,11 @@ const BOOT_SCRIPT = join(__dirname, '../../lib/runtime/inference/boot.sh');
 const STUB = join(__dirname, 'sandbox/stub.sh');
 const STUBBED_COMMANDS = ['aws', 'docker', 'dnf', 'mount', 'systemctl', 'amazon-cloudwatch-agent-ctl'];
 export const MODEL_KEY = 'models/llm/7/model.tar.gz';
+/** The sandboxed instance's CONTINUE and ABANDON of the launch hook, and its heartbeat. */
+export const CONTINUE = /^aws autoscaling complete-lifecycle-action .*--lifecycle-hook-name launch-hook .*--lifecycle-action-result CONTINUE$/;
+export const ABANDON = /^aws autoscaling complete-lifecycle-action .*--lifecycle-action-result ABANDON$/;
+export const HEARTBEAT = 'aws autoscaling record-lifecycle-action-heartbeat --region eu-west-1 '
+  + '--auto-scaling-group-name inference-fleet --lifecycle-hook-name launch-hook --instance-id i-0123456789abcdef0';
 
 /** What a sandboxed instance's boot looks like to the test. */
 export interface BootOutcome {
@@ -21,8 +26,9 @@ export interface BootOutcome {
 /**
  * A temp root standing in for one instance's (and the shared EFS cache's) file system, with
  * recording stubs for the commands that would change the machine, a fake S3 directory, a fake
- * IMDS and a health endpoint on loopback. The health endpoint answers 503 `unhealthyAnswers`
- * times, then 200, recording `health 200` in the same log the stubs write.
+ * IMDS and the inference server on loopback. The server answers `GET /ping` with 503
+ * `unhealthyAnswers` times, then 200, recording `health GET /ping 200` in the same log the
+ * stubs write; any other request gets a 404.
  */
 export class BootSandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'boot-sandbox-'));
@@ -34,12 +40,13 @@ export class BootSandbox {
 
   private constructor(private readonly imds: FakeImds, private readonly health: LoopbackServer) {}
 
-  static async create(): Promise<BootSandbox> {
+  /** A sandbox whose boot.env holds short test settings, changed by `settings`. */
+  static async create(settings: Partial<BootSettings> = {}): Promise<BootSandbox> {
     const imds = await FakeImds.start({ 'instance-id': 'i-0123456789abcdef0', 'placement/region': 'eu-west-1' });
     const ready: { sandbox?: BootSandbox } = {};
-    const health = await listenOnLoopback((_req, res) => ready.sandbox?.answerHealth(res));
+    const health = await listenOnLoopback((req, res) => ready.sandbox?.answerHealth(req, res));
     const sandbox = new BootSandbox(imds, health);
-    sandbox.prepare();
+    sandbox.prepare(settings);
     ready.sandbox = sandbox;
     return sandbox;
   }
@@ -47,6 +54,15 @@ export class BootSandbox {
   /** The stub calls (and `health 200` answers) in order. */
   calls(): string[] {
     return existsSync(this.record) ? readFileSync(this.record, 'utf8').trim().split('\n') : [];
+  }
+
+  /** Heartbeats recorded after the first call starting with `from` and before the next one starting with `to`. */
+  heartbeatsBetween(from: string, to: string): number {
+    const calls = this.calls();
+    const start = calls.findIndex((call) => call.startsWith(from));
+    const end = calls.findIndex((call, index) => index > start && call.startsWith(to));
+    if (start < 0 || end < 0) throw new Error(`no call starting with "${from}" followed by one starting with "${to}" in:\n${calls.join('\n')}`);
+    return calls.slice(start, end).filter((call) => call === HEARTBEAT).length;
   }
 
   /** Puts a model archive at the model's key in the fake S3: a real tarball, or `corrupt` bytes. */
@@ -63,8 +79,13 @@ export class BootSandbox {
     spawnSync('tar', ['-czf', target, '-C', content, '.'], { stdio: 'ignore' });
   }
 
-  /** Runs boot.sh as an instance would, with short timeouts. */
+  /**
+   * Runs boot.sh as an instance would, with short timeouts and polls; `extraEnv` sets the
+   * stubs' FAKE_* knobs. The instance launches now: the fake launch hook's clock starts.
+   */
   boot(extraEnv: Record<string, string> = {}): Promise<BootOutcome> {
+    const hookState = join(this.root, 'launch-hook.ms');
+    writeFileSync(hookState, String(Date.now()));
     const child = spawn('bash', [BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')], {
       env: {
         PATH: `${join(this.root, 'bin')}:${process.env.PATH}`,
@@ -72,14 +93,15 @@ export class BootSandbox {
         TMPDIR: join(this.root, 'tmp'),
         ROOT: this.root,
         IMDS_ENDPOINT: this.imds.url,
-        HEALTH_URL: `${this.health.url}/health`,
+        SERVER_URL: this.health.url,
         HEALTH_POLL_SECONDS: '0.1',
-        LOCK_TIMEOUT_SECONDS: '10',
+        PROGRESS_POLL_SECONDS: '0.1',
         NODE_BIN: '/usr/bin/node-20',
         CWAGENT_CTL: join(this.root, 'bin/amazon-cloudwatch-agent-ctl'),
         STUB_RECORD: this.record,
         FAKE_ASG_NAME: 'inference-fleet',
         FAKE_S3_DIR: this.s3Dir,
+        FAKE_HOOK_STATE: hookState,
         ...extraEnv,
       },
     });
@@ -94,9 +116,13 @@ export class BootSandbox {
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  private answerHealth(res: ServerResponse): void {
+  private answerHealth(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' || req.url !== '/ping') {
+      res.writeHead(404).end();
+      return;
+    }
     if (this.healthy && this.unhealthyAnswers === 0) {
-      appendFileSync(this.record, 'health 200\n');
+      appendFileSync(this.record, 'health GET /ping 200\n');
       res.writeHead(200).end();
       return;
     }
@@ -104,7 +130,7 @@ export class BootSandbox {
     res.writeHead(503).end();
   }
 
-  private prepare(): void {
+  private prepare(settings: Partial<BootSettings>): void {
     for (const dir of ['bin', 'tmp', 'etc/ai-inference', 'fake-s3']) mkdirSync(join(this.root, dir), { recursive: true });
     for (const command of STUBBED_COMMANDS) symlinkSync(STUB, join(this.root, 'bin', command));
     const modelEnv = join(this.root, 'etc/ai-inference/model.env');
@@ -119,11 +145,16 @@ export class BootSandbox {
       fileSystemId: 'fs-0123',
       accessPointId: 'fsap-0456',
       logGroupName: '/ai/inference',
+      metricsNamespace: 'Sandbox/Metrics',
       launchLifecycleHookName: 'launch-hook',
+      bootBudgetSeconds: 60,
+      heartbeatIntervalSeconds: 1,
+      stallTimeoutSeconds: 5,
       healthCheckTimeoutSeconds: 2,
       agentBundle: '/opt/ai-inference/agent.js',
       agentConfig: '/etc/ai-inference/agent.json',
       agentStopTimeoutSeconds: 960,
+      ...settings,
     }));
   }
 }

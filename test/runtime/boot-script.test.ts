@@ -1,9 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BootOutcome, BootSandbox, MODEL_KEY } from './boot-sandbox';
-
-const CONTINUE = /^aws autoscaling complete-lifecycle-action .*--lifecycle-hook-name launch-hook .*--lifecycle-action-result CONTINUE$/;
-const ABANDON = /^aws autoscaling complete-lifecycle-action .*--lifecycle-action-result ABANDON$/;
+import { ABANDON, BootOutcome, BootSandbox, CONTINUE, HEARTBEAT, MODEL_KEY } from './boot-sandbox';
 
 describe('boot.sh on the first instance of a model version', () => {
   let sandbox: BootSandbox;
@@ -43,13 +40,13 @@ describe('boot.sh on the first instance of a model version', () => {
     ]);
   });
 
-  test('starts the inference container with the GPUs, MODEL_PATH, GPU_MEMORY_FRACTION and restart always', () => {
+  test('starts the inference container per the SageMaker contract: the model at /opt/ml/model, started with `serve`, with the GPUs and restart always', () => {
     const run = sandbox.calls().find((call) => call.startsWith('docker run'));
     expect(run).toContain('--restart always --gpus all -p 8080:8080');
-    expect(run).toContain(`-e MODEL_PATH=${sandbox.modelDir}`);
+    expect(run).toContain(`-v ${sandbox.modelDir}:/opt/ml/model:ro -e MODEL_PATH=/opt/ml/model`);
     expect(run).toContain('-e GPU_MEMORY_FRACTION=0.8');
     expect(run).toContain(`--env-file ${sandbox.root}/etc/ai-inference/model.env`);
-    expect(run).toMatch(/ public\.ecr\.aws\/acme\/llm-server:1\.2$/);
+    expect(run).toMatch(/ public\.ecr\.aws\/acme\/llm-server:1\.2 serve$/);
   });
 
   test('ships the container log to /ai/inference', () => {
@@ -57,9 +54,9 @@ describe('boot.sh on the first instance of a model version', () => {
     expect(run).toContain('--log-driver awslogs --log-opt awslogs-region=eu-west-1 --log-opt awslogs-group=/ai/inference');
   });
 
-  test('publishes GPUUtilization to AI/Custom with the AutoScalingGroupName dimension', () => {
+  test('publishes GPUUtilization to the namespace of its config file with the AutoScalingGroupName dimension', () => {
     const config = JSON.parse(readFileSync(join(sandbox.root, 'etc/ai-inference/cloudwatch-agent.json'), 'utf8'));
-    expect(config.metrics.namespace).toBe('AI/Custom');
+    expect(config.metrics.namespace).toBe('Sandbox/Metrics');
     expect(config.metrics.append_dimensions.AutoScalingGroupName).toBe('${aws:AutoScalingGroupName}');
     expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
     expect(config.metrics.metrics_collected.nvidia_gpu.measurement).toContainEqual(
@@ -86,9 +83,36 @@ describe('boot.sh on the first instance of a model version', () => {
     expect(sandbox.calls()).toContain('systemctl enable --now ai-inference-agent.service');
   });
 
-  test('CONTINUEs the launch lifecycle action only after /health answered 200', () => {
+  test('pulls the image as a step of its own before it runs it, without an ECR login for a public image', () => {
     const calls = sandbox.calls();
-    const healthy = calls.indexOf('health 200');
+    const pull = calls.indexOf('docker pull public.ecr.aws/acme/llm-server:1.2');
+    expect(pull).toBeGreaterThan(-1);
+    expect(pull).toBeLessThan(calls.findIndex((call) => call.startsWith('docker run')));
+    expect(calls.some((call) => call.startsWith('aws ecr') || call.startsWith('docker login'))).toBe(false);
+  });
+
+  test('makes only the group lookup, launch hook heartbeats, the download and the CONTINUE as aws calls', () => {
+    const awsCalls = new Set(sandbox.calls().filter((call) => call.startsWith('aws ')));
+    expect([...awsCalls].map((call) => call.replace(/ \/\S+\/model\.tar\.gz$/, ' DESTINATION'))).toEqual([
+      'aws autoscaling describe-auto-scaling-instances --region eu-west-1 --instance-ids i-0123456789abcdef0 '
+        + '--query AutoScalingInstances[0].AutoScalingGroupName --output text',
+      HEARTBEAT,
+      `aws s3 cp --only-show-errors --region eu-west-1 s3://model-bucket/${MODEL_KEY} DESTINATION`,
+      'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name inference-fleet '
+        + '--lifecycle-hook-name launch-hook --instance-id i-0123456789abcdef0 --lifecycle-action-result CONTINUE',
+    ]);
+  });
+
+  test('records a launch hook heartbeat as each step starts', () => {
+    expect(sandbox.heartbeatsBetween('aws autoscaling describe-auto-scaling-instances', 'dnf install')).toBeGreaterThanOrEqual(1);
+    expect(sandbox.heartbeatsBetween('dnf install', 'amazon-cloudwatch-agent-ctl')).toBeGreaterThanOrEqual(1);
+    expect(sandbox.heartbeatsBetween('mount ', 'aws s3 cp')).toBeGreaterThanOrEqual(1);
+    expect(sandbox.heartbeatsBetween('docker pull', 'docker run')).toBeGreaterThanOrEqual(1);
+  });
+
+  test('CONTINUEs the launch lifecycle action only after GET /ping answered 200', () => {
+    const calls = sandbox.calls();
+    const healthy = calls.indexOf('health GET /ping 200');
     const continued = calls.findIndex((call) => CONTINUE.test(call));
     expect(healthy).toBeGreaterThan(-1);
     expect(continued).toBeGreaterThan(healthy);
@@ -139,8 +163,8 @@ describe('boot.sh on two instances booting at once', () => {
 });
 
 describe.each([
-  ['a corrupt model archive', 'corrupt' as const, /model archive .* is corrupt.*FAILED while caching model llm\/7 /s],
-  ['a missing model archive', undefined, /could not download s3:\/\/model-bucket\/.*FAILED while caching model llm\/7 /s],
+  ['a corrupt model archive', 'corrupt' as const, /model archive .* is corrupt.*FAILED while extracting model llm\/7 /s],
+  ['a missing model archive', undefined, /could not download s3:\/\/model-bucket\/.*FAILED while downloading model llm\/7 /s],
 ])('boot.sh with %s', (_name, archive, reason) => {
   let sandbox: BootSandbox;
   let outcome: BootOutcome;
@@ -171,7 +195,7 @@ describe.each([
   });
 });
 
-describe('boot.sh when /health never answers 200', () => {
+describe('boot.sh when GET /ping never answers 200', () => {
   let sandbox: BootSandbox;
   let outcome: BootOutcome;
 
@@ -185,7 +209,7 @@ describe('boot.sh when /health never answers 200', () => {
 
   test('ABANDONs after the health check timeout, with the reason in the log', () => {
     expect(outcome.exitCode).not.toBe(0);
-    expect(outcome.output).toMatch(/did not answer 200 on .*\/health within 2s/);
+    expect(outcome.output).toMatch(/stuck: no progress for 2s while waiting for http:\/\/127\.0\.0\.1:\d+\/ping to answer 200/);
     expect(sandbox.calls().filter((call) => ABANDON.test(call))).toHaveLength(1);
   });
 

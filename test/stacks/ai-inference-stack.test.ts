@@ -1,11 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { ENVIRONMENTS } from '../../lib/config';
+import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
+import { prod } from '../../lib/config/prod';
+import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
 const inference = (env: string): Template => synthesized[env].templates.AiInference;
+const prodPublished = synthStage(mergeConfig(prod, { modelPublished: true })).templates.AiInference;
 
 describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => {
   const { config } = synthesized[env];
@@ -13,7 +16,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
 
   test('outputs exactly what the smoke check and users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      ['AutoScalingGroupName', 'DeadLetterQueueUrl', 'FileSystemId', 'LoadBalancerDnsName', 'ModelBucketName', 'QueueUrl', 'TargetGroupArn'].sort(),
+      ['AutoScalingGroupName', 'DeadLetterQueueUrl', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName', 'QueueUrl', 'TargetGroupArn'].sort(),
     );
   });
 
@@ -41,15 +44,15 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
 
   test('MaxSize and the instance types come from the config', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MaxSize: String(config.inference.maxCapacity),
+      MaxSize: String(config.inference.fleet.maxCapacity),
       MixedInstancesPolicy: Match.objectLike({
-        LaunchTemplate: Match.objectLike({ Overrides: config.inference.instanceTypes.map((t) => ({ InstanceType: t })) }),
+        LaunchTemplate: Match.objectLike({ Overrides: config.inference.fleet.instanceTypes.map((t) => ({ InstanceType: t })) }),
       }),
     });
   });
 
-  test('the log group /ai/inference keeps logs as configured', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference', RetentionInDays: config.logRetention });
+  test('the log group /ai/inference/<env>/<model> keeps logs as configured', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/ai/inference/${env}/${config.inference.model.name}`, RetentionInDays: config.logRetention });
   });
 
   test('access logs expire with the configured log retention', () => {
@@ -74,12 +77,13 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
   });
 
   test('the queue hides a job for the longest job duration', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDurationSeconds });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDuration.toSeconds() });
   });
 
-  test('the backlog target is acceptable latency / seconds per job', () => {
+  test('the backlog target is acceptable latency / time per job', () => {
+    const { acceptableLatency, timePerJob } = config.inference.scaling;
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      TargetTrackingConfiguration: Match.objectLike({ TargetValue: config.inference.acceptableLatencySeconds / config.inference.secondsPerJob }),
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: acceptableLatency.toSeconds() / timePerJob.toSeconds() }),
     });
   });
 
@@ -94,7 +98,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
   });
 
   test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {
-    const runtime = synthesized[env].stage.inference.node.findChild('Runtime');
+    const runtime = synthesized[env].stage.inference.service.node.findChild('Runtime');
     const [bootScript, agentBundle] = ['BootScript', 'AgentBundle'].map((id) => runtime.node.findChild(id) as Asset);
     const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
     expect(userData).toContain(`/${bootScript.s3ObjectKey}' '/opt/ai-inference/boot.sh'`);
@@ -122,6 +126,10 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
         'autoscaling:SetInstanceProtection',
         'cloudwatch:PutMetricData',
         'ec2:DescribeTags',
+        'ecr:BatchCheckLayerAvailability', // the serving image's repository
+        'ecr:BatchGetImage',
+        'ecr:GetAuthorizationToken',
+        'ecr:GetDownloadUrlForLayer',
         'elasticfilesystem:ClientMount',
         'elasticfilesystem:ClientWrite',
         'logs:CreateLogStream',
@@ -145,7 +153,8 @@ describe('night schedule', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 8 * * 1-5',
       TimeZone: 'Europe/Berlin',
-      MinSize: config.inference.minCapacity,
+      // The mapped minimum: the config's once the model is published, 0 before.
+      MinSize: aiInferenceSettingsOf(config).service.fleet.minCapacity,
     });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 22 * * *',
@@ -155,9 +164,15 @@ describe('night schedule', () => {
     });
   });
 
-  test('prod has no schedule and deploys with the config minimum', () => {
-    const template = inference('prod');
-    template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(synthesized.prod.config.inference.minCapacity) });
+  test('prod has no schedule', () => {
+    inference('prod').resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+
+  test('prod keeps MinSize 0 until its model is published: a new environment starts no instance that cannot load it', () => {
+    inference('prod').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+  });
+
+  test('prod deploys with the config minimum once the model is published', () => {
+    prodPublished.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(prod.inference.fleet.minCapacity) });
   });
 });

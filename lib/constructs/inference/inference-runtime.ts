@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 import { AgentConfig } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
@@ -68,6 +69,9 @@ export interface InferenceRuntimeProps {
    */
   readonly retryDelay?: Duration;
 }
+
+/** A boot step that shows no progress (output, bytes written, health) for this long is stuck and abandoned. */
+const BOOT_STALL_TIMEOUT = Duration.minutes(10);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = ['MODEL_PATH', 'GPU_MEMORY_FRACTION'];
@@ -185,7 +189,12 @@ export class InferenceRuntime extends Construct {
       accessPointId: modelCache.accessPoint.accessPointId,
       logGroupName: logGroup.logGroupName,
       launchLifecycleHookName: fleet.launchLifecycleHookName,
-      healthCheckTimeoutSeconds: fleet.bootBudget.toSeconds(),
+      metricsNamespace: INSTANCE_METRICS_NAMESPACE,
+      bootBudgetSeconds: fleet.bootBudget.toSeconds(),
+      // Five heartbeats per hook timeout: one lost call never lets a progressing boot lapse.
+      heartbeatIntervalSeconds: fleet.bootHeartbeatTimeout.toSeconds() / 5,
+      stallTimeoutSeconds: BOOT_STALL_TIMEOUT.toSeconds(),
+      healthCheckTimeoutSeconds: BOOT_STALL_TIMEOUT.toSeconds(),
       agentBundle: RUNTIME_PATHS.agentBundle,
       agentConfig: RUNTIME_PATHS.agentConfig,
       agentStopTimeoutSeconds: this.drainTimeout.toSeconds() + 30,

@@ -7,22 +7,34 @@
 # 3. mounts the EFS model cache over TLS through its access point;
 # 4. under a lock, downloads and extracts the model once per version (temp dir, rename,
 #    then the `ready` marker); an instance that finds the marker skips the download;
-# 5. starts the inference container on port 8080 with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
-# 6. waits for /health to answer 200, starts the queue agent, then CONTINUEs the launch
-#    lifecycle action. Any failure ABANDONs it, with the reason in the log.
+# 5. pulls the inference image (after `docker login` when it is an ECR image), then starts
+#    the container on port 8080 with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
+# 6. waits for GET /ping to answer 200 (the SageMaker inference container contract), starts
+#    the queue agent, then CONTINUEs the launch lifecycle action.
+#
+# The launch hook's heartbeat timeout only has to cover the gap between two heartbeats: boot
+# records one as each step starts and every HEARTBEAT_INTERVAL_SECONDS while a long step runs.
+# Boot ABANDONs the launch lifecycle action, with the step and the reason in the log, when a
+# step fails, when a long step shows no progress (output, or bytes written where it writes)
+# for STALL_TIMEOUT_SECONDS (HEALTH_TIMEOUT_SECONDS for the health wait; the cache lock wait
+# has only the budget, its holder being bounded by its own), or when the boot has run
+# BOOT_BUDGET_SECONDS. A heartbeat that fails is logged and boot goes on.
 #
 # The config file (written by user data) sets MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
 # CONTAINER_IMAGE, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
-# LOG_GROUP_NAME, LAUNCH_HOOK_NAME, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE, AGENT_CONFIG and
-# AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine; tests point them at a sandbox.
+# LOG_GROUP_NAME, METRICS_NAMESPACE, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
+# HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
+# AGENT_CONFIG and AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine and set
+# the polling pace; tests point them at a sandbox.
 set -euo pipefail
 
 CONFIG_FILE="${1:?usage: boot.sh CONFIG_FILE}"
 ROOT="${ROOT:-}"
 IMDS_ENDPOINT="${IMDS_ENDPOINT:-http://169.254.169.254}"
-HEALTH_URL="${HEALTH_URL:-http://127.0.0.1:8080/health}"
+SERVER_URL="${SERVER_URL:-http://127.0.0.1:8080}"
+HEALTH_URL="${SERVER_URL}/ping"
 HEALTH_POLL_SECONDS="${HEALTH_POLL_SECONDS:-5}"
-LOCK_TIMEOUT_SECONDS="${LOCK_TIMEOUT_SECONDS:-1800}"
+PROGRESS_POLL_SECONDS="${PROGRESS_POLL_SECONDS:-1}"
 NODE_BIN="${NODE_BIN:-/usr/bin/node-20}"
 CWAGENT_CTL="${CWAGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl}"
 
@@ -33,6 +45,9 @@ LOG_DIR="${ROOT}/var/log/ai-inference"
 ETC_DIR="${ROOT}/etc/ai-inference"
 mkdir -p "$LOG_DIR" "$ETC_DIR"
 exec > >(tee -a "${LOG_DIR}/boot.log") 2>&1
+# Job control: each watched command runs in its own process group, so a stuck one is killed
+# with everything it started.
+set -m
 
 log() { printf '%s boot: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 die() { log "$*"; exit 1; }
@@ -43,6 +58,9 @@ region=""
 asg_name=""
 scratch_dir=""
 work_dir=""
+running=""
+running_output=""
+heartbeat_at=$SECONDS
 
 complete_launch_action() {
   aws autoscaling complete-lifecycle-action --region "$region" \
@@ -50,8 +68,93 @@ complete_launch_action() {
     --instance-id "$instance_id" --lifecycle-action-result "$1"
 }
 
+heartbeat() {
+  heartbeat_at=$SECONDS
+  aws autoscaling record-lifecycle-action-heartbeat --region "$region" \
+    --auto-scaling-group-name "$asg_name" --lifecycle-hook-name "$LAUNCH_HOOK_NAME" \
+    --instance-id "$instance_id" \
+    || log "could not record a lifecycle heartbeat while ${step}; going on"
+}
+
+check_budget() {
+  if (( SECONDS >= BOOT_BUDGET_SECONDS )); then die "past the boot budget of ${BOOT_BUDGET_SECONDS}s while ${step}"; fi
+}
+
+# Starts a step: logs it, checks the budget and records a heartbeat.
+begin() {
+  step="$1"
+  log "${step}"
+  check_budget
+  heartbeat
+}
+
+# Disk usage of DIR (allocated and apparent bytes), one sign of a step's progress.
+usage() {
+  if [[ -n "$1" ]]; then
+    du -sk "$1" 2>/dev/null || true
+    du -sb "$1" 2>/dev/null || true
+  fi
+}
+
+# Prints what FILE gained since byte SHOWN; sets `shown` to its new size.
+show_output() {
+  local size
+  size="$(stat -c %s "$1")"
+  if (( size > shown )); then
+    tail -c "+$(( shown + 1 ))" "$1" | head -c "$(( size - shown ))" || true
+    shown=$size
+  fi
+}
+
+# watch STALL DIR COMMAND...: runs COMMAND (a program or a function) as the current step's work,
+# its output shown in the log. Progress is new output, or bytes written under DIR (none when
+# DIR is empty). Records a heartbeat every HEARTBEAT_INTERVAL_SECONDS while COMMAND runs; fails
+# the boot when it shows no progress for STALL seconds or the boot budget is spent. Returns
+# COMMAND's status.
+watch() {
+  local stall="$1" dir="$2" mark last_mark="" progress_at=$SECONDS shown=0 status=0
+  shift 2
+  running_output="$(mktemp)"
+  "$@" > "$running_output" 2>&1 &
+  running=$!
+  while kill -0 "$running" 2>/dev/null; do
+    sleep "$PROGRESS_POLL_SECONDS"
+    show_output "$running_output"
+    mark="${shown} $(usage "$dir")"
+    if [[ "$mark" != "$last_mark" ]]; then
+      last_mark="$mark"
+      progress_at=$SECONDS
+    fi
+    check_budget
+    if (( SECONDS - progress_at >= stall )); then die "stuck: no progress for ${stall}s while ${step}"; fi
+    if (( SECONDS - heartbeat_at >= HEARTBEAT_INTERVAL_SECONDS )); then heartbeat; fi
+  done
+  wait "$running" || status=$?
+  running=""
+  show_output "$running_output"
+  rm -f "$running_output"
+  running_output=""
+  return "$status"
+}
+
+# Logs docker in to the ECR registry REGISTRY of region REGION.
+ecr_login() {
+  aws ecr get-login-password --region "$2" | docker login --username AWS --password-stdin "$1"
+}
+
+wait_for_health() {
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$HEALTH_URL" || true)" == 200 ]]; do
+    sleep "$HEALTH_POLL_SECONDS"
+  done
+}
+
 on_exit() {
   local status=$?
+  if [[ -n "$running" ]]; then
+    kill -TERM -- "-${running}" 2>/dev/null || true
+    wait "$running" 2>/dev/null || true
+  fi
+  if [[ -n "$running_output" ]]; then rm -f "$running_output"; fi
   if [[ -n "$scratch_dir" ]]; then rm -rf "$scratch_dir"; fi
   if [[ -n "$work_dir" ]]; then rm -rf "$work_dir"; fi
   if (( status != 0 )); then
@@ -74,17 +177,18 @@ group="$(aws autoscaling describe-auto-scaling-instances --region "$region" --in
   --query 'AutoScalingInstances[0].AutoScalingGroupName' --output text)"
 if [[ -z "$group" || "$group" == "None" ]]; then die "instance ${instance_id} is not in an Auto Scaling group"; fi
 asg_name="$group"
-log "instance ${instance_id} of group ${asg_name} in ${region}"
+log "instance ${instance_id} of group ${asg_name} in ${region}, boot budget ${BOOT_BUDGET_SECONDS}s"
 
-step="installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs20"
-dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20
+begin "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs20"
+watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20 \
+  || die "dnf could not install the packages"
 
-step="starting the CloudWatch agent"
+begin "starting the CloudWatch agent"
 cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 {
   "agent": { "region": "${region}" },
   "metrics": {
-    "namespace": "AI/Custom",
+    "namespace": "${METRICS_NAMESPACE}",
     "append_dimensions": { "AutoScalingGroupName": "\${aws:AutoScalingGroupName}", "InstanceId": "\${aws:InstanceId}" },
     "aggregation_dimensions": [["AutoScalingGroupName"]],
     "metrics_collected": {
@@ -113,19 +217,24 @@ cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 EOF
 "$CWAGENT_CTL" -a fetch-config -m ec2 -s -c "file:${ETC_DIR}/cloudwatch-agent.json"
 
-step="mounting the EFS model cache ${FILE_SYSTEM_ID}"
+begin "mounting the EFS model cache ${FILE_SYSTEM_ID}"
 models="${ROOT}/models"
 mkdir -p "$models"
 fstab_line="${FILE_SYSTEM_ID}:/ ${models} efs _netdev,tls,iam,accesspoint=${ACCESS_POINT_ID} 0 0"
 grep -qxF "$fstab_line" "${ROOT}/etc/fstab" 2>/dev/null || echo "$fstab_line" >> "${ROOT}/etc/fstab"
-mountpoint -q "$models" || mount -t efs -o "tls,iam,accesspoint=${ACCESS_POINT_ID}" "${FILE_SYSTEM_ID}:/" "$models"
+if ! mountpoint -q "$models"; then
+  watch "$STALL_TIMEOUT_SECONDS" "" mount -t efs -o "tls,iam,accesspoint=${ACCESS_POINT_ID}" "${FILE_SYSTEM_ID}:/" "$models" \
+    || die "could not mount ${FILE_SYSTEM_ID} on ${models}"
+fi
 
-step="caching model ${MODEL_NAME}/${MODEL_VERSION}"
-model_dir="${models}/${MODEL_NAME}/${MODEL_VERSION}"
-archive_url="s3://${MODEL_BUCKET}/models/${MODEL_NAME}/${MODEL_VERSION}/model.tar.gz"
+model="${MODEL_NAME}/${MODEL_VERSION}"
+model_dir="${models}/${model}"
+archive_url="s3://${MODEL_BUCKET}/models/${model}/model.tar.gz"
 mkdir -p "${models}/${MODEL_NAME}"
+# An instance holding the lock is itself bounded by its budget, and its lock dies with it.
+begin "waiting for the lock on the cache of model ${model}"
 exec 9> "${model_dir}.lock"
-flock -w "$LOCK_TIMEOUT_SECONDS" 9 || die "waited ${LOCK_TIMEOUT_SECONDS}s for the lock on ${model_dir}"
+watch "$BOOT_BUDGET_SECONDS" "" flock 9 || die "could not lock ${model_dir}.lock"
 if [[ -f "${model_dir}/ready" ]]; then
   log "model cache hit: ${model_dir} is ready, skipping the download"
 else
@@ -133,9 +242,13 @@ else
   rm -rf "$model_dir" "${model_dir}".tmp.*
   scratch_dir="$(mktemp -d)"
   work_dir="$(mktemp -d "${model_dir}.tmp.XXXXXX")"
-  aws s3 cp --only-show-errors --region "$region" "$archive_url" "${scratch_dir}/model.tar.gz" \
+  begin "downloading model ${model} from ${archive_url}"
+  watch "$STALL_TIMEOUT_SECONDS" "$scratch_dir" \
+    aws s3 cp --only-show-errors --region "$region" "$archive_url" "${scratch_dir}/model.tar.gz" \
     || die "could not download ${archive_url}"
-  tar -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" || die "model archive ${archive_url} is corrupt: tar could not extract it"
+  begin "extracting model ${model} into the cache"
+  watch "$STALL_TIMEOUT_SECONDS" "$work_dir" tar -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" \
+    || die "model archive ${archive_url} is corrupt: tar could not extract it"
   mv "$work_dir" "$model_dir"
   work_dir=""
   touch "${model_dir}/ready"
@@ -143,25 +256,30 @@ else
 fi
 exec 9>&-
 
-step="starting the inference container ${CONTAINER_IMAGE}"
+begin "pulling the inference image ${CONTAINER_IMAGE}"
 systemctl enable --now docker
+ecr_image='^[0-9]{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/'
+if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
+  registry="${CONTAINER_IMAGE%%/*}"
+  watch "$STALL_TIMEOUT_SECONDS" "" ecr_login "$registry" "${BASH_REMATCH[2]}" \
+    || die "could not log docker in to the ECR registry ${registry}"
+fi
+watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could not pull ${CONTAINER_IMAGE}"
+
+begin "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
 docker run -d --name ai-inference --restart always --gpus all -p 8080:8080 \
-  -v "${model_dir}:${model_dir}:ro" \
-  -e "MODEL_PATH=${model_dir}" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
+  -v "${model_dir}:/opt/ml/model:ro" \
+  -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \
   --log-opt "awslogs-stream=${instance_id}/inference" \
-  "$CONTAINER_IMAGE"
+  "$CONTAINER_IMAGE" serve
 
-step="waiting for ${HEALTH_URL} to answer 200"
-deadline=$(( SECONDS + HEALTH_TIMEOUT_SECONDS ))
-until [[ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "$HEALTH_URL" || true)" == 200 ]]; do
-  (( SECONDS < deadline )) || die "the inference server did not answer 200 on ${HEALTH_URL} within ${HEALTH_TIMEOUT_SECONDS}s"
-  sleep "$HEALTH_POLL_SECONDS"
-done
+begin "waiting for ${HEALTH_URL} to answer 200"
+watch "$HEALTH_TIMEOUT_SECONDS" "" wait_for_health || die "could not poll ${HEALTH_URL}"
 log "inference server healthy"
 
-step="starting the queue agent"
+begin "starting the queue agent"
 cat > "${ETC_DIR}/instance.env" <<EOF
 INSTANCE_ID=${instance_id}
 AUTOSCALING_GROUP_NAME=${asg_name}

@@ -1,49 +1,73 @@
-import { App, Stack } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
+import { GpuFleet, GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
+import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
+import { InferenceModel } from '../../../lib/constructs/inference/inference-runtime';
+import { JobQueue } from '../../../lib/constructs/inference/job-queue';
+import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
+import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 
 /** A bare stack for one construct under test. */
 export function bareStack(): Stack {
   return new Stack(new App(), 'Test');
 }
 
-/** A bare stack with a VPC and a security group, what the fleet-side constructs need. */
-export function networkStack(): { stack: Stack; vpc: ec2.Vpc; securityGroup: ec2.SecurityGroup } {
+/** A bare stack with a VPC, what the fleet-side constructs need. */
+export function networkStack(): { stack: Stack; vpc: ec2.Vpc } {
   const stack = bareStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-  const securityGroup = new ec2.SecurityGroup(stack, 'Sg', { vpc });
-  return { stack, vpc, securityGroup };
+  return { stack, vpc };
 }
 
-/** Props of a valid GPU fleet in `stack`, to spread and override. */
-export function fleetProps(vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup): GpuFleetProps {
+/** Props of a valid GPU fleet in the VPC, to spread and override. */
+export function fleetProps(vpc: ec2.IVpc): GpuFleetProps {
   return {
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroup,
-    userData: ec2.UserData.forLinux(),
     instanceTypes: ['g5.xlarge', 'g4dn.xlarge'],
     minCapacity: 0,
     maxCapacity: 4,
     onDemandBaseCapacity: 1,
     onDemandPercentageAboveBaseCapacity: 20,
     modelVersion: '1.0.0',
-    modelWarmupSeconds: 300,
-    maxJobDurationSeconds: 600,
+    instanceWarmup: Duration.minutes(5),
+    maxJobDuration: Duration.minutes(10),
   };
 }
 
-/** A plain group and queue for the scaling constructs. */
-export function groupAndQueue(): { stack: Stack; group: autoscaling.AutoScalingGroup; queue: sqs.Queue } {
+/** A valid GPU fleet and a queue, for the scaling constructs. */
+export function fleetAndQueue(): { stack: Stack; fleet: GpuFleet; queue: sqs.Queue } {
   const { stack, vpc } = networkStack();
-  const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
-    vpc,
-    instanceType: new ec2.InstanceType('g5.xlarge'),
-    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-    maxCapacity: 4,
-  });
+  const fleet = new GpuFleet(stack, 'Fleet', fleetProps(vpc));
   const queue = new sqs.Queue(stack, 'Queue');
-  return { stack, group, queue };
+  return { stack, fleet, queue };
+}
+
+/** A valid model served from a public registry image. */
+export function model(overrides: Partial<InferenceModel> = {}): InferenceModel {
+  return { name: 'llama', version: '1.0.0', image: InferenceImage.fromRegistry('public.ecr.aws/my-org/serving:1.0.0'), ...overrides };
+}
+
+/** The shared resources an inference runtime or service uses. */
+export interface ServiceResources {
+  readonly stack: Stack;
+  readonly vpc: ec2.Vpc;
+  readonly modelBucket: ModelBucket;
+  readonly modelCache: ModelCache;
+  readonly logGroup: logs.LogGroup;
+  readonly jobs: JobQueue;
+}
+
+export function serviceResources(): ServiceResources {
+  const { stack, vpc } = networkStack();
+  return {
+    stack,
+    vpc,
+    modelBucket: new ModelBucket(stack, 'Models', {}),
+    modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7, removalPolicy: RemovalPolicy.DESTROY }),
+    logGroup: new logs.LogGroup(stack, 'Logs'),
+    jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(10) }),
+  };
 }

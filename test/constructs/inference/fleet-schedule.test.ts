@@ -1,10 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FleetSchedule, FleetScheduleProps } from '../../../lib/constructs/inference/fleet-schedule';
-import { groupAndQueue } from './fixtures';
+import { fleetAndQueue } from './fixtures';
 
 function schedule(overrides: Partial<FleetScheduleProps> = {}): Template {
-  const { stack, group } = groupAndQueue();
-  new FleetSchedule(stack, 'Schedule', { autoScalingGroup: group, minCapacity: 2, timeZone: 'Europe/Berlin', ...overrides });
+  const { stack, fleet } = fleetAndQueue();
+  new FleetSchedule(stack, 'Schedule', { autoScalingGroup: fleet.autoScalingGroup, minCapacity: 2, timeZone: 'Europe/Berlin', ...overrides });
   return Template.fromStack(stack);
 }
 
@@ -47,6 +47,14 @@ describe('FleetSchedule', () => {
 
   test('rejects a bad morning cron', () => {
     expect(() => schedule({ scaleUpCron: '8am' })).toThrow(/scaleUpCron \("8am"\) must be a cron expression of 5 fields/);
+  });
+
+  test('rejects an hour out of range', () => {
+    expect(() => schedule({ scaleDownCron: '0 24 * * *' })).toThrow(/scaleDownCron \("0 24 \* \* \*"\) has an invalid hour field "24": use \*, a number from 0 to 23/);
+  });
+
+  test('rejects a day of week out of range in the morning cron', () => {
+    expect(() => schedule({ scaleUpCron: '0 8 * * 1-7' })).toThrow(/scaleUpCron \("0 8 \* \* 1-7"\) has an invalid day-of-week field "1-7": use \*, a number from 0 to 6/);
   });
 
   test('rejects a negative minimum', () => {

@@ -1,11 +1,14 @@
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GpuFleet, GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BOOT_HEARTBEAT_TIMEOUT, GpuFleet, GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
 import { fleetProps, networkStack } from './fixtures';
 
 function newFleet(overrides: Partial<GpuFleetProps> = {}): GpuFleet {
-  const { stack, vpc, securityGroup } = networkStack();
-  return new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc, securityGroup), ...overrides });
+  const { stack, vpc } = networkStack();
+  return new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), ...overrides });
 }
 
 describe('GpuFleet', () => {
@@ -39,17 +42,25 @@ describe('GpuFleet', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { CapacityRebalance: true });
   });
 
-  test('default instance warmup is the model warm-up time', () => {
+  test('default instance warmup comes from instanceWarmup', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { DefaultInstanceWarmup: 300 });
   });
 
   test('the launch hook abandons an instance whose model is not warm in time', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       LifecycleHookSpecificationList: Match.arrayWith([
-        { LifecycleHookName: 'model-warm', LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', DefaultResult: 'ABANDON', HeartbeatTimeout: 300 },
+        { LifecycleHookName: 'model-warm', LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', DefaultResult: 'ABANDON', HeartbeatTimeout: BOOT_HEARTBEAT_TIMEOUT.toSeconds() },
       ]),
     });
     expect(fleet.launchLifecycleHookName).toBe('model-warm');
+  });
+
+  test('the launch hook times out after 5 minutes without a boot heartbeat, whatever the boot budget', () => {
+    const slow = Template.fromStack(newFleet({ bootBudget: Duration.hours(2) }).autoScalingGroup.stack);
+    slow.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      LifecycleHookSpecificationList: Match.arrayWith([Match.objectLike({ LifecycleHookName: 'model-warm', HeartbeatTimeout: 300 })]),
+    });
+    expect(fleet.bootHeartbeatTimeout.toSeconds()).toBe(300);
   });
 
   test('the termination hook waits for the longest job, then continues', () => {
@@ -74,7 +85,32 @@ describe('GpuFleet', () => {
       NotificationConfigurations: [Match.objectLike({ TopicARN: { Ref: Match.stringLikeRegexp('FleetNotifications') } })],
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('lets CloudWatch alarms of this account publish to the topic', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('notifyAction() sends an alarm to the fleet topic', () => {
+    const other = newFleet();
+    const stack = Stack.of(other);
+    const alarm = new cloudwatch.Alarm(stack, 'NotifiedAlarm', { metric: other.metricInServiceInstances(), threshold: 1, evaluationPeriods: 1 });
+    alarm.addAlarmAction(other.notifyAction());
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('FleetNotifications') }],
     });
   });
 
@@ -139,7 +175,7 @@ describe('GpuFleet', () => {
   });
 
   test('jobs longer than the hook limit cap the drain at 7200 s and warn', () => {
-    const long = newFleet({ maxJobDurationSeconds: 10_000 });
+    const long = newFleet({ maxJobDuration: Duration.seconds(10_000) });
     const longTemplate = Template.fromStack(long.autoScalingGroup.stack);
     longTemplate.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       LifecycleHookSpecificationList: Match.arrayWith([Match.objectLike({ LifecycleHookName: 'drain', HeartbeatTimeout: 7200 })]),
@@ -164,26 +200,36 @@ describe('GpuFleet', () => {
       expect(() => newFleet({ instanceTypes: [] })).toThrow(/instanceTypes is empty/);
     });
 
-    test('a warm pool together with spot', () => {
-      expect(() => newFleet({ warmPool: {} })).toThrow(/warmPool cannot be combined with spot \(onDemandPercentageAboveBaseCapacity is 20\)/);
+    test('a boot budget shorter than one heartbeat timeout', () => {
+      expect(() => newFleet({ bootBudget: Duration.minutes(4) })).toThrow(/bootBudget \(4 minutes\) must be between 5 minutes and 8 hours 20 minutes/);
     });
 
-    test('a warm pool on an all on-demand fleet, which still has a mixed instances policy', () => {
-      expect(() => newFleet({ onDemandPercentageAboveBaseCapacity: 100, warmPool: { minSize: 1 } })).toThrow(
-        /warmPool cannot be used on this fleet: AWS rejects warm pools on groups with a mixed instances policy/,
-      );
+    test('a boot budget longer than 100 heartbeat timeouts', () => {
+      expect(() => newFleet({ bootBudget: Duration.hours(9) })).toThrow(/bootBudget \(9 hours\) must be between 5 minutes and 8 hours 20 minutes/);
     });
 
-    test('a placement group', () => {
-      const { stack, vpc, securityGroup } = networkStack();
-      const placementGroup = new ec2.PlacementGroup(stack, 'Pg', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
-      expect(() => new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc, securityGroup), placementGroup })).toThrow(
-        /placementGroup is not supported on the inference fleet/,
-      );
+    test('an instance warmup above one hour', () => {
+      expect(() => newFleet({ instanceWarmup: Duration.minutes(61) })).toThrow(/instanceWarmup \(1 hour 1 minute\) must be between 0 seconds and 1 hour/);
     });
 
-    test('a warm-up outside the lifecycle hook heartbeat limits', () => {
-      expect(() => newFleet({ modelWarmupSeconds: 7201 })).toThrow(/modelWarmupSeconds \(7201\) must be between 30 and 7200/);
+    test('a health check grace period above two hours', () => {
+      expect(() => newFleet({ healthCheckGracePeriod: Duration.minutes(121) })).toThrow(/healthCheckGracePeriod \(2 hours 1 minute\) must be between 0 seconds and 2 hours/);
+    });
+
+    test('an instance type listed twice', () => {
+      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'g5.xlarge'] })).toThrow(/instanceTypes lists "g5.xlarge" twice: list each value once/);
+    });
+
+    test('an on-demand base above the maximum', () => {
+      expect(() => newFleet({ onDemandBaseCapacity: 5 })).toThrow(/maxCapacity \(4\) must be >= onDemandBaseCapacity \(5\)/);
+    });
+
+    test('a root volume below 30 GiB', () => {
+      expect(() => newFleet({ rootVolumeSizeGiB: 20 })).toThrow(/rootVolumeSizeGiB \(20\) must be between 30 and 16384/);
+    });
+
+    test('a non-positive spot max price', () => {
+      expect(() => newFleet({ spotMaxPriceUsdPerHour: 0 })).toThrow(/spotMaxPriceUsdPerHour \(0\) must be > 0 USD per hour/);
     });
 
     test('an on-demand percentage above 100', () => {
@@ -202,12 +248,62 @@ describe('GpuFleet', () => {
       expect(() => newFleet({ onDemandBaseCapacity: -1 })).toThrow(/onDemandBaseCapacity \(-1\) must be a whole number >= 0/);
     });
 
-    test('an empty model version', () => {
-      expect(() => newFleet({ modelVersion: ' ' })).toThrow(/modelVersion is empty/);
-    });
+  });
+});
 
-    test('a job duration below one second', () => {
-      expect(() => newFleet({ maxJobDurationSeconds: 0 })).toThrow(/maxJobDurationSeconds \(0\) must be a whole number >= 1/);
+describe('GpuFleet as a grantee, a connectable and a metric source', () => {
+  const fleet = newFleet();
+  const stack = Stack.of(fleet);
+  const peer = new ec2.SecurityGroup(stack, 'Peer', { vpc: stack.node.findChild('Vpc') as ec2.Vpc });
+  fleet.connections.allowTo(peer, ec2.Port.tcp(443), 'fleet to peer');
+  const bucket = new s3.Bucket(stack, 'Data');
+  bucket.grantRead(fleet);
+  const template = Template.fromStack(stack);
+
+  test('a rule through its connections is a rule of its own security group', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Peer'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetSecurityGroup'), 'GroupId'] },
     });
+  });
+
+  test('the launch template uses that security group', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetSecurityGroup'), 'GroupId'] }],
+      }),
+    });
+  });
+
+  test('a grant to the fleet lands in the instance role policy', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetLaunchTemplate.*Role') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']), Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Data'), 'Arn'] }]) }),
+        ]),
+      },
+    });
+    expect(fleet.grantPrincipal).toBe(fleet.role);
+  });
+
+  test('metricGpuUtilization() is the AI/Custom average by group name', () => {
+    const config = fleet.metricGpuUtilization().toMetricConfig().metricStat;
+    expect(config).toMatchObject({ namespace: 'AI/Custom', metricName: 'GPUUtilization', statistic: 'Average' });
+    expect(stack.resolve(config?.dimensions)).toEqual([
+      { name: 'AutoScalingGroupName', value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) },
+    ]);
+  });
+
+  test('metricInServiceInstances() is the group metric per minute', () => {
+    const config = fleet.metricInServiceInstances().toMetricConfig().metricStat;
+    expect(config).toMatchObject({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', statistic: 'Average' });
+    expect(config?.period.toSeconds()).toBe(60);
+    expect(stack.resolve(config?.dimensions)).toEqual([
+      { name: 'AutoScalingGroupName', value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) },
+    ]);
   });
 });

@@ -4,8 +4,14 @@ import { GpuLaunchTemplate } from '../../../lib/constructs/inference/gpu-launch-
 import { DEEP_LEARNING_AMI_PARAMETER } from '../../../lib/gpu/deep-learning-ami';
 import { networkStack } from './fixtures';
 
+/** A stack with a VPC and a security group for the launch template. */
+function withSecurityGroup(): { stack: ReturnType<typeof networkStack>['stack']; securityGroup: ec2.SecurityGroup } {
+  const { stack, vpc } = networkStack();
+  return { stack, securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }) };
+}
+
 describe('GpuLaunchTemplate', () => {
-  const { stack, securityGroup } = networkStack();
+  const { stack, securityGroup } = withSecurityGroup();
   new GpuLaunchTemplate(stack, 'Template', { securityGroup, userData: ec2.UserData.forLinux(), rootVolumeSizeGiB: 120 });
   const template = Template.fromStack(stack);
 
@@ -47,7 +53,7 @@ describe('GpuLaunchTemplate', () => {
   });
 
   test('the AMI and the root volume size have overridable defaults', () => {
-    const { stack: other, securityGroup: sg } = networkStack();
+    const { stack: other, securityGroup: sg } = withSecurityGroup();
     const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
     new GpuLaunchTemplate(other, 'Custom', { securityGroup: sg, userData: ec2.UserData.forLinux(), machineImage });
     new GpuLaunchTemplate(other, 'Stock', { securityGroup: sg, userData: ec2.UserData.forLinux() });
@@ -59,7 +65,7 @@ describe('GpuLaunchTemplate', () => {
   });
 
   test('rejects a root volume below 30 GiB', () => {
-    const { stack: other, securityGroup: sg } = networkStack();
+    const { stack: other, securityGroup: sg } = withSecurityGroup();
     expect(() => new GpuLaunchTemplate(other, 'Template', { securityGroup: sg, userData: ec2.UserData.forLinux(), rootVolumeSizeGiB: 8 })).toThrow(
       /rootVolumeSizeGiB \(8\) must be between 30 and 16384/,
     );

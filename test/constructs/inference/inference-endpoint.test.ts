@@ -1,23 +1,19 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { InferenceEndpoint } from '../../../lib/constructs/inference/inference-endpoint';
+import { GpuFleet } from '../../../lib/constructs/inference/gpu-fleet';
+import { InferenceEndpoint, InferenceEndpointProps } from '../../../lib/constructs/inference/inference-endpoint';
+import { fleetProps } from './fixtures';
 
-function endpoint(stack: Stack): Template {
+function endpoint(stack: Stack, overrides: Partial<InferenceEndpointProps> = {}): Template {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-  const autoScalingGroup = new autoscaling.AutoScalingGroup(stack, 'Group', {
-    vpc,
-    instanceType: new ec2.InstanceType('g5.xlarge'),
-    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-  });
   new InferenceEndpoint(stack, 'Endpoint', {
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
-    fleet: autoScalingGroup,
+    fleet: new GpuFleet(stack, 'Fleet', fleetProps(vpc)),
     accessLogsBucket: new s3.Bucket(stack, 'Logs'),
+    ...overrides,
   });
   return Template.fromStack(stack);
 }
@@ -29,19 +25,36 @@ describe('InferenceEndpoint, environment-agnostic', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'application' });
   });
 
-  test('forwards HTTP 80 to the fleet on 8080 with a /health check', () => {
+  test('forwards HTTP 80 to the fleet on 8080 with a /ping check', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 8080,
       Protocol: 'HTTP',
       TargetType: 'instance',
-      HealthCheckPath: '/health',
+      HealthCheckPath: '/ping',
       Matcher: { HttpCode: '200' },
     });
   });
 
   test('registers the fleet as targets', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { TargetGroupARNs: [{ Ref: Match.stringLikeRegexp('EndpointFleet') }] });
+  });
+
+  test('its own security group admits HTTP 80 from the VPC CIDR by default', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Internal ALB of the inference fleet',
+      SecurityGroupIngress: [Match.objectLike({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vpc'), 'CidrBlock'] } })],
+    });
+  });
+
+  test('the fleet admits the load balancer on the inference port', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointSecurityGroup'), 'GroupId'] },
+    });
   });
 
   test('writes access logs to the bucket under alb/', () => {
@@ -83,25 +96,18 @@ describe('InferenceEndpoint, in a known region', () => {
   });
 });
 
+describe('InferenceEndpoint with a client CIDR', () => {
+  test('admits HTTP 80 from that range only', () => {
+    const template = endpoint(new Stack(new App(), 'Test'), { clientCidr: '10.20.0.0/16' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Internal ALB of the inference fleet',
+      SecurityGroupIngress: [Match.objectLike({ FromPort: 80, CidrIp: '10.20.0.0/16' })],
+    });
+  });
+});
+
 describe('InferenceEndpoint rejects', () => {
   test('a port out of range', () => {
-    const stack = new Stack(new App(), 'Test');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false });
-    const autoScalingGroup = new autoscaling.AutoScalingGroup(stack, 'Group', {
-      vpc,
-      instanceType: new ec2.InstanceType('g5.xlarge'),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-    });
-    expect(
-      () =>
-        new InferenceEndpoint(stack, 'Endpoint', {
-          vpc,
-          vpcSubnets: {},
-          securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
-          fleet: autoScalingGroup,
-          accessLogsBucket: new s3.Bucket(stack, 'Logs'),
-          inferencePort: 0,
-        }),
-    ).toThrow(/inferencePort \(0\) must be between 1 and 65535/);
+    expect(() => endpoint(new Stack(new App(), 'Test'), { inferencePort: 0 })).toThrow(/inferencePort \(0\) must be between 1 and 65535/);
   });
 });

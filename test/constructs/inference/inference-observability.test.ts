@@ -5,25 +5,26 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { InferenceObservability } from '../../../lib/constructs/inference/inference-observability';
-import { groupAndQueue } from './fixtures';
+import { fleetAndQueue } from './fixtures';
 
 describe('InferenceObservability', () => {
-  const { stack, group, queue } = groupAndQueue();
+  const { stack, fleet, queue } = fleetAndQueue();
   const topic = new sns.Topic(stack, 'Alerts');
   new InferenceObservability(stack, 'Observability', {
     queue,
     deadLetterQueue: new sqs.Queue(stack, 'Dlq'),
-    autoScalingGroup: group,
+    fleet,
+    logGroupName: '/ai/inference/dev/llama',
     backlogPerInstance: new cloudwatch.MathExpression({ expression: 'm1', usingMetrics: { m1: queue.metricNumberOfMessagesSent() } }),
     logRetention: RetentionDays.ONE_WEEK,
     alarmAction: new cwActions.SnsAction(topic),
   });
   const template = Template.fromStack(stack);
 
-  test('log group /ai/inference with the configured retention, retained by default', () => {
+  test('log group of the given name with the configured retention, retained by default', () => {
     template.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Retain',
-      Properties: { LogGroupName: '/ai/inference', RetentionInDays: 7 },
+      Properties: { LogGroupName: '/ai/inference/dev/llama', RetentionInDays: 7 },
     });
   });
 

@@ -4,30 +4,32 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
+import { InferenceImage, InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
+import { AgentConfigFile } from '../../../lib/constructs/inference/inference-runtime';
+import { GpuFleet } from '../../../lib/constructs/inference/gpu-fleet';
+import { JobQueue } from '../../../lib/constructs/inference/job-queue';
+import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
+import { ModelCache } from '../../../lib/constructs/inference/model-cache';
+import { fleetProps } from './fixtures';
 
-/** A stack with everything the runtime needs from the fleet. */
-function fleetParts(stack: Stack): Omit<InferenceRuntimeProps, 'model'> {
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
-  const fileSystem = new efs.FileSystem(stack, 'ModelCache', { vpc });
+/** A stack with a fleet and everything the runtime needs beside the model. */
+function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 1, restrictDefaultSecurityGroup: false });
   return {
-    queue: new sqs.Queue(stack, 'Jobs'),
-    modelBucket: new s3.Bucket(stack, 'Models'),
-    fileSystem,
-    accessPoint: fileSystem.addAccessPoint('Models', { path: '/models' }),
-    logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
-    launchLifecycleHookName: 'launch-hook',
-    terminationLifecycleHookName: 'termination-hook',
-    maxJobDuration: Duration.minutes(15),
+    fleet: new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), bootBudget: Duration.minutes(15) }),
+    props: {
+      jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) }),
+      modelBucket: new ModelBucket(stack, 'Models', {}),
+      modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
+      logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
+      maxJobDuration: Duration.minutes(15),
+    },
   };
 }
 
-const MODEL = { name: 'llm', version: '7', containerImage: 'public.ecr.aws/acme/llm-server:1.2' };
+const MODEL = { name: 'llm', version: '7', image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server:1.2') };
 
 /** The rendered user data as text, with each CloudFormation token written as its JSON. */
 function flatten(value: unknown): string {
@@ -46,18 +48,23 @@ function writtenFile(userData: string, path: string): string {
 describe('InferenceRuntime', () => {
   const app = new App();
   const stack = new Stack(app, 'Fleet');
-  const parts = fleetParts(stack);
+  const { fleet, props } = fleetParts(stack);
   const runtime = new InferenceRuntime(stack, 'Runtime', {
-    ...parts,
+    ...props,
     model: { ...MODEL, environment: { MAX_BATCH_SIZE: '8' } },
   });
-  const role = new iam.Role(stack, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-  runtime.grantRead(role);
+  runtime.bind(fleet);
   const template = Template.fromStack(stack);
-  const userData = flatten(stack.resolve(runtime.userData.render()));
+  const userData = flatten(stack.resolve(fleet.userData.render()));
   const bootScript = runtime.node.findChild('BootScript') as Asset;
   const agentBundle = runtime.node.findChild('AgentBundle') as Asset;
-  const queueRef = JSON.stringify(stack.resolve(parts.queue.queueUrl));
+  const queueRef = JSON.stringify(stack.resolve(props.jobs.queue.queueUrl));
+  const fleetRole = { Ref: Match.stringLikeRegexp('^FleetLaunchTemplate.*Role') };
+  /** Asserts the fleet role's policy has a statement like `statement`. */
+  const fleetMay = (statement: Record<string, unknown>) => template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [fleetRole],
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+  });
 
   test('downloads the boot script asset and runs it with its config file', () => {
     expect(userData).toContain(`/${bootScript.s3ObjectKey}' '/opt/ai-inference/boot.sh'`);
@@ -80,7 +87,7 @@ describe('InferenceRuntime', () => {
     const config = writtenFile(userData, '/etc/ai-inference/agent.json');
     expect(config).toContain(`"queueUrl":"${queueRef}"`);
     expect(config).toContain('"model":{"name":"llm","version":"7","containerImage":"public.ecr.aws/acme/llm-server:1.2","gpuMemoryFraction":0.8}');
-    expect(config).toContain('"terminationLifecycleHookName":"termination-hook"');
+    expect(config).toContain('"terminationLifecycleHookName":"drain"');
     expect(config).toContain('"jobTimeoutSeconds":900');
   });
 
@@ -89,55 +96,113 @@ describe('InferenceRuntime', () => {
     expect(config).toContain('"inferenceUrl":"http://127.0.0.1:8080/invocations"');
     expect(config).toContain('"visibilityTimeoutSeconds":60,"heartbeatIntervalSeconds":20');
     expect(config).toContain('"retryDelaySeconds":30,"drainTimeoutSeconds":960');
-    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("HEALTH_TIMEOUT_SECONDS='900'");
+    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("AGENT_STOP_TIMEOUT_SECONDS='990'");
+  });
+
+  test('gives the boot the fleet boot budget', () => {
+    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("BOOT_BUDGET_SECONDS='900'");
   });
 
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
     const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
     expect(bootEnv).toContain("MODEL_NAME='llm'\nMODEL_VERSION='7'\nCONTAINER_IMAGE='public.ecr.aws/acme/llm-server:1.2'\nGPU_MEMORY_FRACTION='0.8'");
-    expect(bootEnv).toContain("LAUNCH_HOOK_NAME='launch-hook'");
-    expect(bootEnv).toContain(`MODEL_BUCKET='${JSON.stringify(stack.resolve(parts.modelBucket.bucketName))}'`);
-    expect(bootEnv).toContain(`ACCESS_POINT_ID='${JSON.stringify(stack.resolve(parts.accessPoint.accessPointId))}'`);
+    expect(bootEnv).toContain("LAUNCH_HOOK_NAME='model-warm'");
+    expect(bootEnv).toContain(`MODEL_BUCKET='${JSON.stringify(stack.resolve(props.modelBucket.bucket.bucketName))}'`);
+    expect(bootEnv).toContain(`ACCESS_POINT_ID='${JSON.stringify(stack.resolve(props.modelCache.accessPoint.accessPointId))}'`);
   });
 
   test('writes the container environment', () => {
     expect(writtenFile(userData, '/etc/ai-inference/model.env')).toBe('MAX_BATCH_SIZE=8');
   });
 
-  test('grantRead allows s3:GetObject on the two asset objects only', () => {
+  test('bind lets the fleet read the two asset objects only', () => {
     const objectArn = (asset: Asset) => stack.resolve(asset.bucket.arnForObjects(asset.s3ObjectKey));
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
+    fleetMay({ Action: 's3:GetObject', Effect: 'Allow', Resource: [objectArn(bootScript), objectArn(agentBundle)] });
+  });
+
+  test('bind lets the fleet consume jobs', () => {
+    fleetMay({
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobsQueue'), 'Arn'] },
+    });
+  });
+
+  test('bind lets the fleet read models/ of the model bucket', () => {
+    fleetMay({ Action: 's3:GetObject', Resource: stack.resolve(props.modelBucket.bucket.arnForObjects('models/*')) });
+  });
+
+  test('bind lets the fleet mount the cache through its access point', () => {
+    fleetMay({
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': stack.resolve(props.modelCache.accessPoint.accessPointArn) } },
+    });
+  });
+
+  test('bind opens NFS from the fleet to the cache', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 2049,
+      ToPort: 2049,
+      GroupId: stack.resolve((props.modelCache.fileSystem as efs.FileSystem).connections.securityGroups[0].securityGroupId),
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('bind lets the fleet write to the log group', () => {
+    fleetMay({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] } });
+  });
+
+  test('agentConfig() is the parser type, with the fleet termination hook', () => {
+    const config: AgentConfigFile = runtime.agentConfig(fleet);
+    expect(config).toMatchObject({ terminationLifecycleHookName: 'drain', jobTimeoutSeconds: 900, drainTimeoutSeconds: 960, waitTimeSeconds: 20 });
+    expect(config).not.toHaveProperty('instanceId');
+    expect(config).not.toHaveProperty('autoScalingGroupName');
+  });
+});
+
+describe('InferenceRuntime with a Deep Learning Container image', () => {
+  test('bind lets the fleet pull the image from the AWS registry of the region', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack);
+    new InferenceRuntime(stack, 'Runtime', {
+      ...props,
+      model: { ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') },
+    }).bind(fleet);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetLaunchTemplate.*Role') }],
       PolicyDocument: {
-        Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: [objectArn(bootScript), objectArn(agentBundle)] }],
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+            Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':repository/pytorch-inference$')])] }),
+          }),
+          Match.objectLike({ Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+        ]),
       },
     });
   });
+
 });
 
 describe('InferenceRuntime props validation', () => {
   const build = (override: Partial<InferenceRuntimeProps>, model: Partial<InferenceRuntimeProps['model']> = {}) => () => {
     const stack = new Stack(new App(), 'Fleet');
-    new InferenceRuntime(stack, 'Runtime', { ...fleetParts(stack), model: { ...MODEL, ...model }, ...override });
+    new InferenceRuntime(stack, 'Runtime', { ...fleetParts(stack).props, model: { ...MODEL, ...model }, ...override });
   };
 
   test.each([
-    ['a model name with a slash', {}, { name: 'a/b' }, /model.name \("a\/b"\) must be letters, digits/],
-    ['a model version of ".."', {}, { version: '..' }, /model.version \(".."\) must be letters, digits/],
-    ['an empty container image', {}, { containerImage: ' ' }, /model.containerImage is empty/],
+    ['a model name with a slash', {}, { name: 'a/b' }, /model.name \("a\/b"\) must be 1-128 letters, digits/],
+    ['a model version of ".."', {}, { version: '..' }, /model.version \(".."\) must be 1-128 letters, digits/],
+    ['an image without a tag', {}, { image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server') }, /model.image \("public.ecr.aws\/acme\/llm-server"\) must be an image reference with a tag or digest/],
     ['a GPU fraction of 0', {}, { gpuMemoryFraction: 0 }, /model.gpuMemoryFraction \(0\) must be > 0 and <= 1/],
     ['a GPU fraction above 1', {}, { gpuMemoryFraction: 1.5 }, /model.gpuMemoryFraction \(1.5\) must be > 0 and <= 1/],
     ['an invalid environment name', {}, { environment: { 'BAD-NAME': 'x' } }, /model.environment key "BAD-NAME" is not a valid variable name/],
     ['a reserved environment name', {}, { environment: { MODEL_PATH: '/x' } }, /model.environment key "MODEL_PATH" is set by the runtime/],
     ['a multi-line environment value', {}, { environment: { A: 'x\ny' } }, /model.environment.A contains a line break/],
-    ['an empty launch hook name', { launchLifecycleHookName: '' }, {}, /launchLifecycleHookName is empty/],
-    ['an empty termination hook name', { terminationLifecycleHookName: '' }, {}, /terminationLifecycleHookName is empty/],
-    ['a job longer than SQS allows', { maxJobDuration: Duration.hours(13) }, {}, /maxJobDuration \(seconds\) \(46800\) must be between 1 and 43200/],
-    ['a zero health check timeout', { healthCheckTimeout: Duration.seconds(0) }, {}, /healthCheckTimeout \(seconds\) \(0\) must be > 0/],
-    ['a zero drain timeout', { drainTimeout: Duration.seconds(0) }, {}, /drainTimeout \(seconds\) \(0\) must be > 0/],
-    ['a job visibility under 3 s', { jobVisibilityTimeout: Duration.seconds(2) }, {}, /jobVisibilityTimeout \(seconds\) \(2\) must be between 3 and 43200/],
-    ['a retry delay over 12 h', { retryDelay: Duration.hours(13) }, {}, /retryDelay \(seconds\) \(46800\) must be between 0 and 43200/],
-    ['an invocation path without a slash', { invocationPath: 'infer' }, {}, /invocationPath \("infer"\) must start with "\/"/],
+    ['a job longer than SQS allows', { maxJobDuration: Duration.hours(13) }, {}, /maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
+    ['a zero drain timeout', { drainTimeout: Duration.seconds(0) }, {}, /drainTimeout \(0 seconds\) must be between 1 second and 2 days/],
+    ['a job visibility under 3 s', { jobVisibilityTimeout: Duration.seconds(2) }, {}, /jobVisibilityTimeout \(2 seconds\) must be between 3 seconds and 12 hours/],
+    ['a retry delay over 12 h', { retryDelay: Duration.hours(13) }, {}, /retryDelay \(13 hours\) must be between 0 seconds and 12 hours/],
   ])('rejects %s', (_name, override, model, message) => {
     expect(build(override, model)).toThrow(message);
   });

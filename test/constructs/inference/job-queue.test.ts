@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
@@ -5,7 +6,7 @@ import { bareStack } from './fixtures';
 
 describe('JobQueue', () => {
   const stack = bareStack();
-  const jobs = new JobQueue(stack, 'Jobs', { maxJobDurationSeconds: 900 });
+  const jobs = new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) });
   const producer = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
   const worker = new iam.Role(stack, 'Worker', { assumedBy: new iam.AccountRootPrincipal() });
   jobs.grantSubmitJobs(producer);
@@ -65,16 +66,16 @@ describe('JobQueue', () => {
   });
 
   test('a job longer than the SQS visibility limit is rejected', () => {
-    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 43_201 })).toThrow(
-      /maxJobDurationSeconds \(43201\) exceeds the SQS visibility timeout limit of 43200 s/,
+    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.seconds(43_201) })).toThrow(
+      /maxJobDuration \(12 hours 1 second\) must be between 1 second and 12 hours/,
     );
   });
 
   test('a job duration below one second is rejected', () => {
-    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 0 })).toThrow(/maxJobDurationSeconds \(0\) must be a whole number >= 1/);
+    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.seconds(0) })).toThrow(/maxJobDuration \(0 seconds\) must be between 1 second and 12 hours/);
   });
 
   test('maxReceiveCount below 1 is rejected', () => {
-    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDurationSeconds: 60, maxReceiveCount: 0 })).toThrow(/maxReceiveCount \(0\) must be a whole number >= 1/);
+    expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.minutes(1), maxReceiveCount: 0 })).toThrow(/maxReceiveCount \(0\) must be a whole number >= 1/);
   });
 });

@@ -1,21 +1,21 @@
 import { CfnElement, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
+import { ModelBucket, modelArchiveKey } from '../../../lib/constructs/inference/model-bucket';
 import { AccessLogsBucket } from '../../../lib/constructs/inference/access-logs-bucket';
 import { bareStack } from './fixtures';
 
 describe('ModelBucket', () => {
   const stack = bareStack();
   const logs = new AccessLogsBucket(stack, 'Logs', { expirationDays: 30 });
-  const models = new ModelBucket(stack, 'Models', { modelName: 'sentiment', modelVersion: '1.2.0', serverAccessLogsBucket: logs.bucket });
+  const models = new ModelBucket(stack, 'Models', { serverAccessLogsBucket: logs.bucket });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
   models.grantReadModels(reader);
   const template = Template.fromStack(stack);
   const modelBucketId = stack.getLogicalId(models.bucket.node.defaultChild as CfnElement);
 
   test('the model key is models/{name}/{version}/model.tar.gz', () => {
-    expect(models.modelKey).toBe('models/sentiment/1.2.0/model.tar.gz');
+    expect(modelArchiveKey({ name: 'sentiment', version: '1.2.0' })).toBe('models/sentiment/1.2.0/model.tar.gz');
   });
 
   test('is versioned, blocks public access and is retained by default', () => {
@@ -46,27 +46,23 @@ describe('ModelBucket', () => {
     });
   });
 
+  test('without a logs bucket, no server access logging', () => {
+    const other = bareStack();
+    new ModelBucket(other, 'Models', {});
+    Template.fromStack(other).hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: Match.absent() });
+  });
+
   test('the removal policy is a prop', () => {
     const other = bareStack();
-    new ModelBucket(other, 'Models', { modelName: 'm', modelVersion: '1', removalPolicy: RemovalPolicy.DESTROY });
+    new ModelBucket(other, 'Models', { removalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(other).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
-  });
-
-  test('rejects a model name with a slash', () => {
-    expect(() => new ModelBucket(bareStack(), 'Models', { modelName: 'a/b', modelVersion: '1' })).toThrow(
-      /modelName \("a\/b"\) must use only letters, digits, ".", "_" and "-"/,
-    );
-  });
-
-  test('rejects an empty version', () => {
-    expect(() => new ModelBucket(bareStack(), 'Models', { modelName: 'a', modelVersion: '' })).toThrow(/modelVersion is empty/);
   });
 });
 
 describe('AccessLogsBucket', () => {
   const stack = bareStack();
   const logs = new AccessLogsBucket(stack, 'Logs', { expirationDays: 30 });
-  new ModelBucket(stack, 'Models', { modelName: 'm', modelVersion: '1', serverAccessLogsBucket: logs.bucket });
+  new ModelBucket(stack, 'Models', { serverAccessLogsBucket: logs.bucket });
   const template = Template.fromStack(stack);
 
   test('is SSE-S3 encrypted, private and expires logs', () => {

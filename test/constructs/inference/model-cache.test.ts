@@ -1,16 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelCache, ModelCacheProps } from '../../../lib/constructs/inference/model-cache';
 import { networkStack } from './fixtures';
 
 function cache(overrides: Partial<ModelCacheProps> = {}) {
-  const { stack, vpc, securityGroup } = networkStack();
+  const { stack, vpc } = networkStack();
   const construct = new ModelCache(stack, 'Cache', {
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroup,
     backupRetentionDays: 14,
     ...overrides,
   });
@@ -19,7 +17,13 @@ function cache(overrides: Partial<ModelCacheProps> = {}) {
 
 describe('ModelCache', () => {
   const { stack, construct } = cache();
-  construct.grantMount(new iam.Role(stack, 'Client', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+  const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
+  const client = new ec2.Instance(stack, 'Client', {
+    vpc,
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+  });
+  construct.grantMount(client);
   const template = Template.fromStack(stack);
 
   test('is encrypted, moves cold files to IA and is retained by default', () => {
@@ -52,8 +56,25 @@ describe('ModelCache', () => {
     });
   });
 
+  test('has its own security group, which the mount targets use', () => {
+    template.hasResourceProperties('AWS::EFS::MountTarget', {
+      SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheFileSystemEfsSecurityGroup'), 'GroupId'] }],
+    });
+  });
+
+  test('grantMount opens NFS from the client', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 2049,
+      ToPort: 2049,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheFileSystemEfsSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClientInstanceSecurityGroup'), 'GroupId'] },
+    });
+  });
+
   test('grantMount allows mount and write through the access point only', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ClientInstanceRole') }],
       PolicyDocument: {
         Statement: [
           {

@@ -1,16 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { QueueScaling, QueueScalingProps } from '../../../lib/constructs/inference/queue-scaling';
-import { groupAndQueue } from './fixtures';
+import { fleetAndQueue } from './fixtures';
 
 function scaling(overrides: Partial<QueueScalingProps> = {}): { construct: QueueScaling; template: Template } {
-  const { stack, group, queue } = groupAndQueue();
+  const { stack, fleet, queue } = fleetAndQueue();
   const construct = new QueueScaling(stack, 'Scaling', {
-    autoScalingGroup: group,
+    fleet,
     queue,
-    acceptableLatencySeconds: 120,
-    secondsPerJob: 10,
-    scaleToZeroAfterIdleMinutes: 15,
+    acceptableLatency: Duration.minutes(2),
+    timePerJob: Duration.seconds(10),
+    scaleToZeroAfterIdle: Duration.minutes(15),
     ...overrides,
   });
   return { construct, template: Template.fromStack(stack) };
@@ -19,7 +19,7 @@ function scaling(overrides: Partial<QueueScalingProps> = {}): { construct: Queue
 describe('QueueScaling, backlogPerInstance mode (default)', () => {
   const { construct, template } = scaling();
 
-  test('target tracking keeps visible messages per InService instance at latency / seconds per job', () => {
+  test('target tracking keeps visible messages per InService instance at acceptable latency / time per job', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingConfiguration: {
@@ -28,7 +28,6 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
           Metrics: [
             {
               Id: 'visible',
-              Label: 'Visible messages',
               ReturnData: false,
               MetricStat: {
                 Metric: {
@@ -41,13 +40,12 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
             },
             {
               Id: 'inService',
-              Label: 'InService instances',
               ReturnData: false,
               MetricStat: {
                 Metric: {
                   Namespace: 'AWS/AutoScaling',
                   MetricName: 'GroupInServiceInstances',
-                  Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: Match.stringLikeRegexp('GroupASG') } }],
+                  Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: Match.stringLikeRegexp('FleetGroupASG') } }],
                 },
                 Stat: 'Average',
               },
@@ -98,6 +96,23 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(visible, 0) + FILL(inFlight, 0)' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('ScalingScaleToZero') }],
     });
+  });
+
+  test('the L1 target tracking metrics are the ones of metricBacklogPerInstance()', () => {
+    const backlog = construct.metricBacklogPerInstance().toMetricConfig().mathExpression;
+    const stack = Stack.of(construct);
+    const policy = Object.values(template.findResources('AWS::AutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }))[0];
+    const metrics = policy.Properties.TargetTrackingConfiguration.CustomizedMetricSpecification.Metrics as Array<Record<string, unknown>>;
+    expect(metrics.find((m) => m.ReturnData === true)?.Expression).toBe(backlog?.expression);
+    const rendered = metrics.filter((m) => m.ReturnData === false).map((m) => {
+      const stat = m.MetricStat as { Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> }; Stat: string };
+      return { id: m.Id, namespace: stat.Metric.Namespace, metricName: stat.Metric.MetricName, statistic: stat.Stat, dimensions: stat.Metric.Dimensions.map((d) => ({ name: d.Name, value: d.Value })) };
+    });
+    const expected = Object.entries(backlog?.usingMetrics ?? {}).map(([id, metric]) => {
+      const stat = metric.toMetricConfig().metricStat;
+      return { id, namespace: stat?.namespace, metricName: stat?.metricName, statistic: stat?.statistic, dimensions: stack.resolve(stat?.dimensions) };
+    });
+    expect(rendered).toEqual(expected);
   });
 
   test('metricBacklogPerInstance() divides visible messages by InService instances', () => {
@@ -154,20 +169,30 @@ describe('QueueScaling, step mode thresholds', () => {
 });
 
 describe('QueueScaling rejects', () => {
-  test('a backlog target of 0', () => {
-    expect(() => scaling({ acceptableLatencySeconds: 0 })).toThrow(/acceptableLatencySeconds \/ secondsPerJob is the backlog target per instance and must be > 0, got 0 \/ 10/);
+  test('an acceptable latency below the time per job', () => {
+    expect(() => scaling({ acceptableLatency: Duration.seconds(5) })).toThrow(
+      /acceptableLatency \(5 seconds\) must be >= timePerJob \(10 seconds\): the backlog target per instance is their ratio and must be at least one job/,
+    );
   });
 
-  test('a negative backlog target', () => {
-    expect(() => scaling({ acceptableLatencySeconds: -5 })).toThrow(/backlog target per instance and must be > 0, got -5 \/ 10/);
+  test('an acceptable latency of 0', () => {
+    expect(() => scaling({ acceptableLatency: Duration.seconds(0) })).toThrow(/acceptableLatency \(seconds\) \(0\) must be > 0/);
   });
 
-  test('seconds per job of 0', () => {
-    expect(() => scaling({ secondsPerJob: 0 })).toThrow(/secondsPerJob \(0\) must be > 0/);
+  test('a time per job of 0', () => {
+    expect(() => scaling({ timePerJob: Duration.seconds(0) })).toThrow(/timePerJob \(seconds\) \(0\) must be > 0/);
   });
 
   test('an idle time below one minute', () => {
-    expect(() => scaling({ scaleToZeroAfterIdleMinutes: 0 })).toThrow(/scaleToZeroAfterIdleMinutes \(0\) must be a whole number >= 1/);
+    expect(() => scaling({ scaleToZeroAfterIdle: Duration.seconds(30) })).toThrow(/scaleToZeroAfterIdle \(30 seconds\) must be between 1 minute and 1 day/);
+  });
+
+  test('an idle time above one day', () => {
+    expect(() => scaling({ scaleToZeroAfterIdle: Duration.hours(25) })).toThrow(/scaleToZeroAfterIdle \(1 day 1 hour\) must be between 1 minute and 1 day/);
+  });
+
+  test('an idle time that is not whole minutes', () => {
+    expect(() => scaling({ scaleToZeroAfterIdle: Duration.seconds(90) })).toThrow(/scaleToZeroAfterIdle \(1 minute 30 seconds\) must be a whole number of minutes/);
   });
 
   test('a step threshold of 0', () => {

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IdleShutdown, IdleShutdownProps } from '../../../lib/constructs/training/idle-shutdown';
@@ -22,7 +23,7 @@ function build(props: Partial<IdleShutdownProps> = {}) {
     autoScalingGroup: cluster.autoScalingGroup,
     fleet: fleet.fleet,
     gpuUtilizationThresholdPercent: 10,
-    idleMinutes: 30,
+    idleDuration: Duration.minutes(30),
     logRetention: RetentionDays.ONE_WEEK,
     ...props,
   });
@@ -40,7 +41,7 @@ describe('IdleShutdown', () => {
     Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }] },
   }))[0].Properties.PolicyDocument;
 
-  test('alarms when GPUUtilization of the cluster group stays below the threshold for idleMinutes', () => {
+  test('alarms when GPUUtilization of the cluster group stays below the threshold for idleDuration', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AI/Custom',
       MetricName: 'GPUUtilization',
@@ -142,10 +143,10 @@ describe('IdleShutdown', () => {
   test.each([
     [{ gpuUtilizationThresholdPercent: 120 }, /gpuUtilizationThresholdPercent \(120\) must be between 0 and 100/],
     [{ gpuUtilizationThresholdPercent: -1 }, /gpuUtilizationThresholdPercent \(-1\) must be between 0 and 100/],
-    [{ idleMinutes: 2 }, /idleMinutes \(2\) must be between 5 and 1440/],
-    [{ idleMinutes: 1441 }, /idleMinutes \(1441\) must be between 5 and 1440/],
-    [{ idleMinutes: 7.5 }, /idleMinutes \(7\.5\) must be a whole number >= 5/],
-  ])('rejects %o', (props, message) => {
+    [{ idleDuration: Duration.minutes(2) }, /idleDuration \(2 minutes\) must be between 5 minutes and 1 day/],
+    [{ idleDuration: Duration.minutes(1441) }, /idleDuration \(1 day 1 minute\) must be between 5 minutes and 1 day/],
+    [{ idleDuration: Duration.seconds(450) }, /idleDuration \(7 minutes 30 seconds\) must be a whole number of minutes/],
+  ] as Array<[Partial<IdleShutdownProps>, RegExp]>)('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });
 });

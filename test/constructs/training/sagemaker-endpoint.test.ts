@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
 import { SageMakerEndpoint, SageMakerEndpointProps } from '../../../lib/constructs/training/sagemaker-endpoint';
 import { SageMakerExecutionRole } from '../../../lib/constructs/training/sagemaker-execution-role';
 import { bareStack } from './fixtures';
@@ -20,10 +21,8 @@ function build(props: Partial<SageMakerEndpointProps> = {}, withVpc = false) {
   });
   new SageMakerEndpoint(stack, 'SageMaker', {
     role,
-    artifactBucket: buckets.artifactBucket,
-    modelDataKey: 'models/sentiment/1.0.0/model.tar.gz',
-    repository,
-    imageTag: '1.0.0',
+    modelBucket: buckets.artifactBucket,
+    model: { name: 'sentiment', version: '1.0.0', image: InferenceImage.fromEcrRepository(repository, '1.0.0') },
     variants: VARIANTS,
     minCapacity: 1,
     maxCapacity: 6,
@@ -122,12 +121,15 @@ describe('SageMakerEndpoint', () => {
     [{ variants: [{ ...VARIANTS[0], initialInstanceCount: 7 }] }, /variants\[0\]\.initialInstanceCount \(7\) must be between 1 and 6/],
     [{ safetyFactor: 1.5 }, /safetyFactor \(1\.5\) must be > 0 and <= 1/],
     [{ maxRequestsPerSecond: 0 }, /maxRequestsPerSecond \(0\) must be > 0/],
-    [{ modelDataKey: 'other/model.tar.gz' }, /modelDataKey \("other\/model\.tar\.gz"\) must start with "models\/"/],
-    [{ imageTag: '' }, /imageTag is empty/],
     [{ minCapacity: 0 }, /minCapacity \(0\) must be a whole number >= 1/],
     [{ variants: [{ ...VARIANTS[0], initialInstanceCount: 1.5 }] }, /variants\[0\]\.initialInstanceCount \(1\.5\) must be a whole number >= 1/],
-  ])('rejects %o', (props, message) => {
+  ] as Array<[Partial<SageMakerEndpointProps>, RegExp]>)('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('rejects an image outside ECR', () => {
+    const model = { name: 'sentiment', version: '1.0.0', image: InferenceImage.fromRegistry('docker.io/acme/serving:1.0.0') };
+    expect(() => build({ model })).toThrow(/model.image \(docker.io\/acme\/serving:1.0.0\) must be an ECR image for SageMaker/);
   });
 });
 
@@ -145,8 +147,13 @@ describe('SageMakerExecutionRole', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('AmazonSageMakerFullAccess');
   });
 
-  test('reads model data under models/ only', () => {
-    expect(statementOn('models/').map((s) => s.Action)).toEqual([['s3:GetObject*', 's3:GetBucket*', 's3:List*']]);
+  test('reads the served model archive only, by its exact key', () => {
+    expect(statementOn('models/')).toEqual([]);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^BucketsArtifacts/), 'Arn'] }, '/models/sentiment/1.0.0/model.tar.gz']] },
+    });
   });
 
   test('reads datasets/ and writes checkpoints/ and training-output/', () => {

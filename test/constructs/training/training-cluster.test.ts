@@ -24,9 +24,9 @@ describe('TrainingCluster', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
   });
 
-  test('launches p3.8xlarge by default into the placement group', () => {
+  test('launches g5.12xlarge by default into the placement group', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: { InstanceType: 'p3.8xlarge', Placement: { GroupName: { 'Fn::GetAtt': [Match.stringLikeRegexp('PlacementGroup'), 'GroupName'] } } },
+      LaunchTemplateData: { InstanceType: 'g5.12xlarge', Placement: { GroupName: { 'Fn::GetAtt': [Match.stringLikeRegexp('PlacementGroup'), 'GroupName'] } } },
     });
   });
 
@@ -98,7 +98,7 @@ describe('TrainingCluster', () => {
 
   test.each([
     [{ maxNodes: 0 }, /maxNodes \(0\) must be a whole number >= 1/],
-    [{ efa: true }, /efa \(true\) needs an instance type with EFA, and instanceType \("p3\.8xlarge"\) has none/],
+    [{ efa: true, instanceType: 'p3.8xlarge' }, /efa \(true\) needs an instance type with EFA, and instanceType \("p3\.8xlarge"\) has none/],
   ])('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

@@ -1,0 +1,166 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  InferenceService, InferenceServiceProps, InferenceServiceSettings, inferenceServiceSettingsProblems,
+} from '../../../lib/constructs/inference/inference-service';
+import { problemsOf } from '../../../lib/validation';
+import { ServiceResources, model, serviceResources } from './fixtures';
+
+function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceServiceSettings {
+  return {
+    model: model(),
+    fleet: { instanceTypes: ['g5.xlarge', 'g4dn.xlarge'], minCapacity: 1, maxCapacity: 4 },
+    maxJobDuration: Duration.minutes(10),
+    scaling: { acceptableLatency: Duration.minutes(2), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) },
+    ...overrides,
+  };
+}
+
+function service(resources: ServiceResources, id: string, overrides: Partial<InferenceServiceProps> = {}): InferenceService {
+  const { stack, vpc, modelBucket, modelCache } = resources;
+  const accessLogsBucket = (stack.node.tryFindChild('AccessLogs') as s3.Bucket | undefined) ?? new s3.Bucket(stack, 'AccessLogs');
+  return new InferenceService(stack, id, {
+    ...settings(),
+    vpc,
+    modelBucket,
+    modelCache,
+    accessLogsBucket,
+    logRetention: RetentionDays.ONE_WEEK,
+    ...overrides,
+  });
+}
+
+describe('InferenceService', () => {
+  const resources = serviceResources();
+  const svc = service(resources, 'Llama');
+  const template = Template.fromStack(resources.stack);
+
+  test.each([
+    ['AWS::AutoScaling::AutoScalingGroup', 1],
+    ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1],
+    ['AWS::ElasticLoadBalancingV2::TargetGroup', 1],
+    ['AWS::CloudWatch::Dashboard', 1],
+    ['AWS::SNS::Topic', 1],
+  ])('has one %s', (type, count) => {
+    template.resourceCountIs(type, count);
+  });
+
+  test('has a job queue and a dead-letter queue of its own (besides the fixture queue pair)', () => {
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { VisibilityTimeout: 600 }, 2);
+  });
+
+  test('the log group is named after the model', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', RetentionInDays: 7 });
+  });
+
+  test('without a schedule, MinSize is fleet.minCapacity and there is no scheduled action', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', MaxSize: '4' });
+    template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+
+  test('the fleet tracks the backlog of its own queue', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      AutoScalingGroupName: { Ref: Match.stringLikeRegexp('^LlamaFleetGroupASG') },
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: 12 }),
+    });
+  });
+
+  test('scales in on idle GPUs', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AI/Custom', MetricName: 'GPUUtilization', ComparisonOperator: 'LessThanThreshold' });
+  });
+
+  test('the runtime is bound to the fleet: the instances consume the service queue', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^LlamaFleetLaunchTemplate.*Role') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: Match.arrayWith(['sqs:ReceiveMessage']),
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LlamaJobsQueue'), 'Arn'] },
+        })]),
+      },
+    });
+  });
+
+  test('the alarms notify the fleet topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^LlamaFleetNotifications') }],
+    });
+  });
+
+  test('modelKey is the archive key of the model', () => {
+    expect(svc.modelKey).toBe('models/llama/1.0.0/model.tar.gz');
+  });
+
+  test('addOutputs names each output with the prefix', () => {
+    const other = serviceResources();
+    service(other, 'Llama').addOutputs('Llama');
+    const outputs = Template.fromStack(other.stack).findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LlamaQueueUrl', 'LlamaAutoScalingGroupName', 'LlamaLogGroupName']));
+  });
+});
+
+describe('InferenceService, two in one stack', () => {
+  const resources = serviceResources();
+  service(resources, 'Llama');
+  service(resources, 'Mistral', { model: model({ name: 'mistral', version: '0.3' }) });
+  const template = Template.fromStack(resources.stack);
+
+  test('have a fleet each', () => {
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2);
+  });
+
+  test('have a log group each', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/mistral' });
+  });
+
+  test('boot their own model', () => {
+    const userData = JSON.stringify(template.findResources('AWS::EC2::LaunchTemplate'));
+    expect(userData).toContain("MODEL_NAME='llama'");
+    expect(userData).toContain("MODEL_NAME='mistral'\\nMODEL_VERSION='0.3'");
+  });
+});
+
+describe('InferenceService with a schedule', () => {
+  const resources = serviceResources();
+  service(resources, 'Llama', { fleet: { ...settings().fleet, minCapacity: 2 }, schedule: { timeZone: 'Europe/Berlin' } });
+  const template = Template.fromStack(resources.stack);
+
+  test('deploys the fleet with MinSize 0', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+  });
+
+  test('the morning action restores fleet.minCapacity', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 8 * * 1-5', TimeZone: 'Europe/Berlin', MinSize: 2 });
+  });
+
+  test('the evening action scales to 0', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 22 * * *', MinSize: 0, DesiredCapacity: 0 });
+  });
+});
+
+describe('inferenceServiceSettingsProblems', () => {
+  test('valid settings have no problem', () => {
+    expect(problemsOf(inferenceServiceSettingsProblems(settings()))).toEqual([]);
+  });
+
+  test.each([
+    ['fleet', { fleet: { instanceTypes: ['g5.xlarge'], minCapacity: 0, maxCapacity: 0 } }, /^fleet\.maxCapacity \(0\) must be a whole number >= 1$/],
+    ['model', { model: model({ name: '..' }) }, /^model\.name \(".."\) must be 1-128 letters/],
+    ['scaling', { scaling: { ...settings().scaling, scaleToZeroAfterIdle: Duration.seconds(90) } }, /^scaling\.scaleToZeroAfterIdle \(1 minute 30 seconds\) must be a whole number of minutes$/],
+    ['schedule', { schedule: { timeZone: 'Mars/Olympus' } }, /^schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
+    ['the job duration', { maxJobDuration: Duration.hours(13) }, /^maxJobDuration \(13 hours\) must be between 1 second and 12 hours$/],
+  ] as Array<[string, Partial<InferenceServiceSettings>, RegExp]>)('prefixes problems of %s with their path', (_what, overrides, message) => {
+    const problems = problemsOf(inferenceServiceSettingsProblems(settings(overrides)));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  test('the construct throws with the same paths', () => {
+    expect(() => service(serviceResources(), 'Llama', { fleet: { ...settings().fleet, maxCapacity: 0 } })).toThrow(/fleet\.maxCapacity \(0\) must be a whole number >= 1/);
+  });
+});
