@@ -100,7 +100,7 @@ describe('InferenceRuntime', () => {
   });
 
   test('gives the boot the fleet boot budget', () => {
-    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("HEALTH_TIMEOUT_SECONDS='900'");
+    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("BOOT_BUDGET_SECONDS='900'");
   });
 
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
