@@ -40,15 +40,16 @@ function isToken(value: unknown): boolean {
 
 /** A duration between two bounds, inclusive; tokens pass. */
 export function checkDurationBetween(field: string, value: Duration, min: Duration, max: Duration): Problem {
-  const seconds = value.toSeconds();
+  // integral: false, so a fractional duration gets this message instead of CDK's conversion error.
+  const seconds = value.toSeconds({ integral: false });
   if (isToken(seconds) || (seconds >= min.toSeconds() && seconds <= max.toSeconds())) return undefined;
   return `${field} (${value.toHumanString()}) must be between ${min.toHumanString()} and ${max.toHumanString()}`;
 }
 
 /** A duration of whole `unit`s: Auto Scaling and SQS take whole seconds, CloudWatch periods whole minutes. */
 export function checkWholeDuration(field: string, value: Duration, unit: 'seconds' | 'minutes'): Problem {
-  const amount = unit === 'seconds' ? value.toSeconds() : value.toSeconds() / 60;
-  if (isToken(value.toSeconds()) || Number.isInteger(amount)) return undefined;
+  const seconds = value.toSeconds({ integral: false });
+  if (isToken(seconds) || Number.isInteger(unit === 'seconds' ? seconds : seconds / 60)) return undefined;
   return `${field} (${value.toHumanString()}) must be a whole number of ${unit}`;
 }
 

@@ -1,6 +1,5 @@
-import { Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnvironmentNetwork, NetworkSettings } from '../constructs/network/environment-network';
 
@@ -36,6 +35,6 @@ export class NetworkStack extends Stack {
    * every environment the zones its config asks for, offline.
    */
   get availabilityZones(): string[] {
-    return Array.from({ length: this.azCount ?? 2 }, (_, n) => Fn.select(n, Fn.getAzs()));
+    return Array.from({ length: this.azCount }, (_, n) => Fn.select(n, Fn.getAzs()));
   }
 }

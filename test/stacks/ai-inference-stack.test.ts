@@ -61,21 +61,6 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
-  test('CloudWatch alarms of this account may publish to the fleet topic', () => {
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
-      },
-    });
-  });
-
   test('the queue hides a job for the longest job duration', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDuration.toSeconds() });
   });

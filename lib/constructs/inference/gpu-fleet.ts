@@ -15,7 +15,9 @@ import {
   checkMinMax,
   checkNoDuplicates,
   checkNonEmptyList,
+  checkNotEmpty,
   checkSpotMaxPrice,
+  checkTagValue,
   checkWholeDuration,
   checkWholeNumberAtLeast,
   throwIfProblems,
@@ -169,6 +171,8 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     throwIfProblems(
       ...gpuFleetSettingsProblems(props),
       checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
+      checkTagValue('modelVersion', props.modelVersion),
+      checkNotEmpty('modelVersion', props.modelVersion),
     );
     this.bootBudget = props.bootBudget ?? Duration.minutes(30);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());

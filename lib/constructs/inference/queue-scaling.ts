@@ -68,8 +68,8 @@ export interface QueueScalingProps extends QueueScalingSettings {
 /** The rules of {@link QueueScalingSettings}, each problem naming its field. */
 export function queueScalingSettingsProblems(settings: QueueScalingSettings): Problem[] {
   const step = settings.step ?? {};
-  const latency = settings.acceptableLatency.toSeconds();
-  const perJob = settings.timePerJob.toSeconds();
+  const latency = settings.acceptableLatency.toSeconds({ integral: false });
+  const perJob = settings.timePerJob.toSeconds({ integral: false });
   const unresolved = Token.isUnresolved(latency) || Token.isUnresolved(perJob);
   return [
     checkPositive('timePerJob (seconds)', perJob),
@@ -102,7 +102,7 @@ export class QueueScaling extends Construct {
     super(scope, id);
     this.props = props;
     throwIfProblems(...queueScalingSettingsProblems(props));
-    this.backlogTargetPerInstance = props.acceptableLatency.toSeconds() / props.timePerJob.toSeconds();
+    this.backlogTargetPerInstance = props.acceptableLatency.toSeconds({ integral: false }) / props.timePerJob.toSeconds({ integral: false });
     if (props.mode === 'step') {
       this.addSeedStepPolicy(props.step ?? {});
     } else {

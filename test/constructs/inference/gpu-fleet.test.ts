@@ -208,6 +208,22 @@ describe('GpuFleet', () => {
       expect(() => newFleet({ bootBudget: Duration.hours(9) })).toThrow(/bootBudget \(9 hours\) must be between 5 minutes and 8 hours 20 minutes/);
     });
 
+    test('a boot budget of fractional seconds', () => {
+      expect(() => newFleet({ bootBudget: Duration.millis(600_500) })).toThrow(/bootBudget \(10 minutes 500 millis\) must be a whole number of seconds/);
+    });
+
+    test('a job duration of fractional seconds', () => {
+      expect(() => newFleet({ maxJobDuration: Duration.millis(1500) })).toThrow(/maxJobDuration \(1 second 500 millis\) must be a whole number of seconds/);
+    });
+
+    test('an empty model version', () => {
+      expect(() => newFleet({ modelVersion: '' })).toThrow(/modelVersion is empty/);
+    });
+
+    test('a model version AWS rejects as a tag value', () => {
+      expect(() => newFleet({ modelVersion: '1#0' })).toThrow(/modelVersion \("1#0"\) must be at most 256 letters/);
+    });
+
     test('an instance warmup above one hour', () => {
       expect(() => newFleet({ instanceWarmup: Duration.minutes(61) })).toThrow(/instanceWarmup \(1 hour 1 minute\) must be between 0 seconds and 1 hour/);
     });
