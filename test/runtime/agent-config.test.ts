@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
+import { AGENT_CONFIG_DEFAULTS, loadConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
 
 const IDENTITY = { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' };
 const FILE = {
@@ -24,8 +24,49 @@ const FILE = {
 };
 
 describe('agent config', () => {
-  test('merges the file with the instance identity from the environment', () => {
-    expect(parseConfig(FILE, IDENTITY)).toEqual({ ...FILE, instanceId: 'i-0123', autoScalingGroupName: 'fleet' });
+  test('merges the file with the defaults and the instance identity from the environment', () => {
+    expect(parseConfig(FILE, IDENTITY)).toEqual({ ...AGENT_CONFIG_DEFAULTS, ...FILE, instanceId: 'i-0123', autoScalingGroupName: 'fleet' });
+  });
+
+  test('defaults bound every AWS call and its retries', () => {
+    expect(AGENT_CONFIG_DEFAULTS).toEqual({
+      apiConnectTimeoutSeconds: 3,
+      apiTimeoutSeconds: 10,
+      imdsTimeoutSeconds: 2,
+      backoffBaseSeconds: 1,
+      backoffMaxSeconds: 20,
+      deleteRetryBudgetSeconds: 600,
+    });
+  });
+
+  test('keeps the deadlines and backoff the file sets', () => {
+    const config = parseConfig({ ...FILE, apiTimeoutSeconds: 4, backoffMaxSeconds: 60, deleteRetryBudgetSeconds: 0 }, IDENTITY);
+    expect(config).toMatchObject({ apiTimeoutSeconds: 4, backoffMaxSeconds: 60, deleteRetryBudgetSeconds: 0, apiConnectTimeoutSeconds: 3 });
+  });
+
+  test('rejects a deadline that is not positive', () => {
+    expect(() => parseConfig({ ...FILE, apiTimeoutSeconds: 0 }, IDENTITY)).toThrow(/apiTimeoutSeconds \(0\) must be a number > 0/);
+  });
+
+  test('rejects a lifecycle retry interval of 0', () => {
+    expect(() => parseConfig({ ...FILE, lifecycleRetryIntervalSeconds: 0 }, IDENTITY)).toThrow(/lifecycleRetryIntervalSeconds \(0\) must be a number > 0/);
+  });
+
+  test('rejects a deadline that is not a number', () => {
+    expect(() => parseConfig({ ...FILE, imdsTimeoutSeconds: '2' }, IDENTITY)).toThrow(/imdsTimeoutSeconds \("2"\) must be a number > 0/);
+  });
+
+  test('rejects a negative delete retry budget', () => {
+    expect(() => parseConfig({ ...FILE, deleteRetryBudgetSeconds: -1 }, IDENTITY)).toThrow(/deleteRetryBudgetSeconds \(-1\) must be a number >= 0/);
+  });
+
+  test('rejects a backoff cap below its base', () => {
+    expect(() => parseConfig({ ...FILE, backoffBaseSeconds: 5, backoffMaxSeconds: 2 }, IDENTITY))
+      .toThrow(/backoffMaxSeconds \(2\) must be >= backoffBaseSeconds \(5\)/);
+  });
+
+  test('accepts a heartbeat of a fraction of a second', () => {
+    expect(parseConfig({ ...FILE, heartbeatIntervalSeconds: 0.5 }, IDENTITY).heartbeatIntervalSeconds).toBe(0.5);
   });
 
   test('requires the model served', () => {

@@ -1,4 +1,4 @@
-import { AgentWorld } from './agent-world';
+import { AgentWorld, soundLedger } from './agent-world';
 
 /** Each drill runs one agent in this process against a fresh loopback world and ends in a drain. */
 describe('queue agent fault drills', () => {
@@ -18,10 +18,19 @@ describe('queue agent fault drills', () => {
     world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
     await agent.drained;
 
-    expect(world.aws.autoScaling.callsOf('SetInstanceProtection').map((p) => p.ProtectedFromScaleIn)).toEqual(['true', 'false']);
+    expect(world.aws.autoScaling.callsOf('SetInstanceProtection').map((p) => p.ProtectedFromScaleIn).slice(-2)).toEqual(['true', 'false']);
     expect(world.inference.completed.get(job.id)).toBe(1);
     expect(world.terminationCompletions()).toHaveLength(1);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  test('an idle agent clears the protection a previous agent may have left set', async () => {
+    const agent = world.startAgent();
+    await world.until(() => world.aws.autoScaling.calls.some((call) => call.answeredAt !== undefined), 'a protection call');
+    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
+    await agent.drained;
+
+    expect(world.aws.autoScaling.callsOf('SetInstanceProtection').map((p) => p.ProtectedFromScaleIn)).toEqual(['false']);
   });
 
   test('a job longer than the visibility timeout is kept hidden by heartbeats and received once', async () => {
@@ -34,7 +43,7 @@ describe('queue agent fault drills', () => {
 
     expect(job.receiveCount).toBe(1);
     expect(world.aws.queue.calls.filter((call) => call.action === 'ChangeMessageVisibility').length).toBeGreaterThanOrEqual(2);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
   });
 
   test('drill: a spot interruption notice mid-job returns the job to the queue at once', async () => {
@@ -52,7 +61,7 @@ describe('queue agent fault drills', () => {
     expect(world.aws.queue.isVisible(waiting)).toBe(true);
     expect(waiting.receiveCount).toBe(0);
     expect(world.terminationCompletions()).toHaveLength(1);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ queued: 2 }));
   });
 
   test('drill: a spot interruption notice mid-job lets a job that fits the notice finish', async () => {
@@ -66,7 +75,7 @@ describe('queue agent fault drills', () => {
     expect(job.deleted).toBe(true);
     expect(world.inference.completed.get(job.id)).toBe(1);
     expect(world.terminationCompletions()).toHaveLength(1);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
   });
 
   test('drill: an inference server answering 500 leaves the job in the queue for a later retry', async () => {
@@ -82,7 +91,20 @@ describe('queue agent fault drills', () => {
     expect(job.receiveCount).toBe(1);
     expect(world.aws.queue.calls.find((call) => call.action === 'ChangeMessageVisibility')?.input.VisibilityTimeout).toBe(30);
     expect(world.terminationCompletions()).toHaveLength(1);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ queued: 1 }));
+  });
+
+  test('drill: a job that keeps failing is dead-lettered by the redrive policy, never completed', async () => {
+    const job = world.aws.queue.send('{}');
+    world.aws.queue.maxReceiveCount = 2;
+    world.inference.behaviour = { status: 500, delayMs: 0 };
+    const agent = world.startAgent({ retryDelaySeconds: 0 });
+    await world.until(() => job.deadLettered, 'the job to be dead-lettered');
+    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
+    await agent.drained;
+
+    expect(world.logsOf('job_started').map((log) => log.receiveCount)).toEqual([1, 2]);
+    expect(world.ledger()).toEqual(soundLedger({ deadLettered: 1 }));
   });
 
   test('drill: an inference server hanging past the job timeout has its request aborted and the job retried', async () => {
@@ -94,10 +116,10 @@ describe('queue agent fault drills', () => {
     world.imds.metadata.set('events/recommendations/rebalance', JSON.stringify({ noticeTime: new Date().toISOString() }));
     await agent.drained;
 
-    expect(world.logs.find((log) => log.event === 'job_failed')?.error).toMatch(/timeout|aborted/i);
+    expect(world.logs.find((log) => log.event === 'job_failed')?.error).toMatch(/timed out|aborted/i);
     expect(job.deleted).toBe(false);
     expect(world.terminationCompletions()).toHaveLength(1);
-    expect(world.noJobLost()).toBe(true);
+    expect(world.ledger()).toEqual(soundLedger({ queued: 1 }));
   });
 
   test('an idle agent drains at once: its long poll is aborted', async () => {
@@ -119,6 +141,7 @@ describe('queue agent fault drills', () => {
 
     expect(world.aws.autoScaling.callsOf('CompleteLifecycleAction')).toHaveLength(3);
     expect(world.terminationCompletions()).toHaveLength(3);
-    expect(world.logs.filter((log) => log.event === 'lifecycle_action_not_completed')).toHaveLength(2);
+    expect(world.logsOf('lifecycle_completion_failing')).toHaveLength(1);
+    expect(world.logsOf('lifecycle_completion_recovered')).toEqual([expect.objectContaining({ failures: 2 })]);
   });
 });

@@ -1,7 +1,12 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleAgent } from '../../lib/constructs/inference/agent-bundling';
 import { Agent, startAgent } from '../../lib/runtime/inference/agent/agent';
-import { AgentConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
+import { createAwsClients } from '../../lib/runtime/inference/agent/aws-clients';
+import { AgentConfigFile, parseConfig } from '../../lib/runtime/inference/agent/config';
 import { FakeAws, startFakeAws } from './fakes/fake-aws';
 import { FakeImds } from './fakes/fake-imds';
 import { FakeInference } from './fakes/fake-inference';
@@ -11,12 +16,66 @@ export const GROUP = 'inference-fleet';
 export const TERMINATION_HOOK = 'termination-hook';
 export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
 
+/** One log line of the agent: its event, its fields and when it was written (epoch ms). */
+export interface AgentLog {
+  readonly event: string;
+  readonly at: number;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Where every job ended, from the queue's and the inference server's records: completed once
+ * and deleted, still queued, or dead-lettered. The lists name the violations: a job deleted
+ * without completing (lost), completed twice (duplicated), completed but left in the queue (it
+ * would run again), or run while the instance was not surely protected from scale-in.
+ */
+export interface Ledger {
+  readonly completed: number;
+  readonly queued: number;
+  readonly deadLettered: number;
+  readonly lost: string[];
+  readonly duplicated: string[];
+  readonly completedButQueued: string[];
+  readonly ranUnprotected: string[];
+}
+
+/** The ledger of a sound drill with these counts (the others 0) and no violation. */
+export function soundLedger(counts: Partial<Pick<Ledger, 'completed' | 'queued' | 'deadLettered'>>): Ledger {
+  return { completed: 0, queued: 0, deadLettered: 0, ...counts, lost: [], duplicated: [], completedButQueued: [], ranUnprotected: [] };
+}
+
+/** The agent as it ships: the esbuild bundle, built once per test file into a temp dir. */
+export class AgentBundle {
+  private constructor(readonly dir: string, readonly path: string) {}
+
+  static build(): AgentBundle {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-bundle-'));
+    const path = join(dir, 'agent.js');
+    bundleAgent(path);
+    return new AgentBundle(dir, path);
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The bundled agent running as a child process, as systemd runs it. */
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  /** Settles with the exit code once the process has exited and its stdout is drained. */
+  readonly exited: Promise<number | null>;
+}
+
 /**
  * Everything the queue agent talks to, on loopback: IMDS, the inference server, and SQS plus
  * Auto Scaling behind one fake AWS endpoint. Timeouts are short so each drill takes seconds.
  */
 export class AgentWorld {
-  readonly logs: { event: string; [field: string]: unknown }[] = [];
+  readonly logs: AgentLog[] = [];
+  /** The raw stdout of a child agent. */
+  output = '';
+  private readonly children: ChildProcess[] = [];
 
   private constructor(readonly imds: FakeImds, readonly inference: FakeInference, readonly aws: FakeAws) {}
 
@@ -26,7 +85,7 @@ export class AgentWorld {
   }
 
   /** The config file a drill's agent reads, before the identity variables are added. */
-  configFile(overrides: Partial<AgentConfig> = {}): Record<string, unknown> {
+  configFile(overrides: Partial<AgentConfigFile> = {}): AgentConfigFile {
     return {
       model: { name: 'llm', version: '7', containerImage: 'public.ecr.aws/acme/llm-server:1.2', gpuMemoryFraction: 0.8 },
       queueUrl: this.aws.queueUrl,
@@ -44,6 +103,12 @@ export class AgentWorld {
       protectionReleaseDelaySeconds: 0.1,
       lifecycleRetryIntervalSeconds: 0.1,
       terminationLifecycleHookName: TERMINATION_HOOK,
+      apiConnectTimeoutSeconds: 0.5,
+      apiTimeoutSeconds: 0.5,
+      imdsTimeoutSeconds: 0.5,
+      backoffBaseSeconds: 0.05,
+      backoffMaxSeconds: 0.4,
+      deleteRetryBudgetSeconds: 30,
       ...overrides,
     };
   }
@@ -60,24 +125,50 @@ export class AgentWorld {
     };
   }
 
-  /** Starts the agent in this process. */
-  startAgent(overrides: Partial<AgentConfig> = {}): Agent {
-    const config = parseConfig(this.configFile(overrides), this.agentEnv());
-    const clientConfig = { region: config.region, endpoint: this.aws.url, credentials: CREDENTIALS };
+  /** Starts the agent in this process, with the clients and deadlines it ships with. */
+  startAgent(overrides: Partial<AgentConfigFile> = {}): Agent {
+    const config = parseConfig({ ...this.configFile(overrides) }, this.agentEnv());
     return startAgent(config, {
-      sqs: new SQSClient(clientConfig),
-      autoScaling: new AutoScalingClient(clientConfig),
-      log: (event, fields) => this.logs.push({ event, ...fields }),
+      ...createAwsClients(config, { endpoint: this.aws.url, credentials: CREDENTIALS }),
+      log: (event, fields) => this.logs.push({ event, at: Date.now(), ...fields }),
     });
   }
 
-  /** Resolves once `condition` holds, polling every 10 ms; fails after `timeoutMs`. */
-  async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  /** Runs the bundled agent as a child process; its JSON log lines land in `logs`. */
+  runAgent(bundle: AgentBundle, overrides: Partial<AgentConfigFile> = {}): AgentProcess {
+    const configPath = join(bundle.dir, `agent-${randomUUID()}.json`);
+    writeFileSync(configPath, JSON.stringify(this.configFile(overrides)));
+    const child = spawn(process.execPath, [bundle.path, configPath], {
+      env: { PATH: process.env.PATH, ...this.agentEnv() },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.children.push(child);
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const { time, ...entry } = JSON.parse(line) as { time: string; event: string };
+        this.logs.push({ ...entry, at: Date.parse(time) });
+      }
+    });
+    // 'close' waits for stdout to drain too; 'exit' can come before the last log lines.
+    return { child, exited: new Promise((resolve) => child.on('close', resolve)) };
+  }
+
+  /** Resolves once `condition` holds, polling every 10 ms; fails after `timeoutMs` (generous: a child agent starts slowly on a busy machine). */
+  async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /** The log lines of one event. */
+  logsOf(event: string): AgentLog[] {
+    return this.logs.filter((log) => log.event === event);
   }
 
   /** CompleteLifecycleAction calls for this instance's termination hook, with CONTINUE. */
@@ -86,15 +177,36 @@ export class AgentWorld {
       && params.InstanceId === INSTANCE_ID && params.AutoScalingGroupName === GROUP && params.LifecycleActionResult === 'CONTINUE');
   }
 
-  /** Every job was either completed exactly once and deleted, or is still in the queue, never completed. */
-  noJobLost(): boolean {
-    return this.aws.queue.messages.every((message) => {
+  /** Where every job of the queue ended, and every violation of the agent's guarantees. */
+  ledger(): Ledger {
+    const ledger: Ledger = soundLedger({});
+    const counts = { completed: 0, queued: 0, deadLettered: 0 };
+    for (const message of this.aws.queue.messages) {
       const completions = this.inference.completed.get(message.id) ?? 0;
-      return message.deleted ? completions === 1 : completions === 0;
+      if (completions > 1) ledger.duplicated.push(message.id);
+      else if (message.deleted && completions === 1) counts.completed += 1;
+      else if (message.deleted) ledger.lost.push(message.id);
+      else if (completions === 1) ledger.completedButQueued.push(message.id);
+      else if (message.deadLettered) counts.deadLettered += 1;
+      else counts.queued += 1;
+    }
+    ledger.ranUnprotected.push(...this.jobsRunUnprotected());
+    return { ...ledger, ...counts };
+  }
+
+  /** Jobs whose run (job_started to its end) was not inside a span where the instance was surely protected. */
+  private jobsRunUnprotected(): string[] {
+    const spans = this.aws.autoScaling.protectedSpans();
+    return this.logsOf('job_started').flatMap((start) => {
+      const end = this.logs.find((log) => log.at >= start.at && log.messageId === start.messageId
+        && (log.event === 'job_completed' || log.event === 'job_failed'));
+      const runEnd = end?.at ?? Date.now();
+      return spans.some((span) => span.from <= start.at && runEnd <= span.to) ? [] : [String(start.messageId)];
     });
   }
 
   async close(): Promise<void> {
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await Promise.all([this.imds.close(), this.inference.close(), this.aws.close()]);
   }
 }

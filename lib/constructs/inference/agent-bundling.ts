@@ -6,7 +6,7 @@ import { ILocalBundling } from 'aws-cdk-lib';
 export const AGENT_ENTRY = join(__dirname, '../../runtime/inference/agent/main.ts');
 
 /**
- * Bundles the queue agent and its dependencies (sqs-consumer, the AWS SDK clients) into one
+ * Bundles the queue agent and its dependencies (the AWS SDK clients) into one
  * CommonJS file for Node.js 20 with the project's local esbuild. Throws when esbuild is
  * missing or fails, so synthesis never falls back to Docker.
  */

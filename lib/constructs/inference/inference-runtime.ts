@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
-import { AgentConfig } from '../../runtime/inference/agent/config';
+import { AgentConfigFile } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
@@ -96,8 +96,8 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
   ];
 }
 
-/** The agent's config file as the runtime writes it: the parser's type, less what the boot script adds. */
-export type AgentConfigFile = Omit<AgentConfig, 'instanceId' | 'autoScalingGroupName'>;
+/** The agent's config file as the runtime writes it, typed by the agent's own parser. */
+export type { AgentConfigFile };
 
 /**
  * The software of a GPU inference instance, shipped as two S3 assets (the boot script and

@@ -11,8 +11,14 @@ describe('bundleAgent', () => {
     const outfile = join(dir, 'agent.js');
     bundleAgent(outfile);
     const bundle = readFileSync(outfile, 'utf8');
-    expect(bundle).not.toMatch(/require\("sqs-consumer"\)|require\("@aws-sdk\/client-sqs"\)/);
+    expect(bundle).not.toMatch(/require\("@aws-sdk\/client-sqs"\)/);
     expect(bundle).toContain('ChangeMessageVisibility');
+  });
+
+  test('bundles AWS clients whose request timeout aborts the call instead of only logging', () => {
+    const outfile = join(dir, 'agent-timeouts.js');
+    bundleAgent(outfile);
+    expect(readFileSync(outfile, 'utf8')).toMatch(/throwOnRequestTimeout: true/);
   });
 
   test('throws with esbuild\'s reason when it cannot write the bundle', () => {

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { InferenceImage, InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
 import { AgentConfigFile } from '../../../lib/constructs/inference/inference-runtime';
+import { parseConfig } from '../../../lib/runtime/inference/agent/config';
 import { GpuFleet } from '../../../lib/constructs/inference/gpu-fleet';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
@@ -80,7 +81,7 @@ describe('InferenceRuntime', () => {
     const assembly = app.synth();
     const bundle = readFileSync(join(assembly.directory, agentBundle.assetPath), 'utf8');
     expect(bundle).toContain('SetInstanceProtectionCommand');
-    expect(bundle).not.toMatch(/require\("sqs-consumer"\)/);
+    expect(bundle).not.toMatch(/require\("@aws-sdk\/client-auto-scaling"\)/);
   });
 
   test('writes the agent config with the queue URL, the model and the termination hook', () => {
@@ -150,6 +151,14 @@ describe('InferenceRuntime', () => {
 
   test('bind lets the fleet write to the log group', () => {
     fleetMay({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Logs'), 'Arn'] } });
+  });
+
+  test('the agent.json the user data writes is accepted by the agent\'s own parser', () => {
+    const written = writtenFile(userData, '/etc/ai-inference/agent.json')
+      .replace(queueRef, 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs')
+      .replace(JSON.stringify(stack.resolve(Stack.of(stack).region)), 'us-east-1');
+    const parsed = parseConfig(JSON.parse(written), { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' });
+    expect(parsed).toMatchObject({ ...runtime.agentConfig(fleet), queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs', region: 'us-east-1', instanceId: 'i-0123' });
   });
 
   test('agentConfig() is the parser type, with the fleet termination hook', () => {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { Fault, Faults } from './faults';
 import { readBody } from './http';
 
 /** One message of the in-memory queue. */
@@ -10,43 +11,85 @@ export interface StoredMessage {
   visibleAt: number;
   receiveCount: number;
   deleted: boolean;
+  /** Moved to the dead-letter queue by the redrive policy. */
+  deadLettered: boolean;
 }
 
+/** One SQS call as the fake received it, and how it answered. */
+export interface SqsCall {
+  readonly action: string;
+  readonly input: Record<string, unknown>;
+  /** When the request arrived (epoch ms). */
+  readonly at: number;
+  /** The fault injected, if any. */
+  readonly fault?: Fault;
+}
+
+/** SQS error answers of the JSON protocol (awsQueryCompatible, as the real service sends them). */
+const ERRORS: Record<'internal-error' | 'unavailable' | 'throttled', { status: number; code: string; queryCode: string }> = {
+  'internal-error': { status: 500, code: 'InternalError', queryCode: 'InternalError;Receiver' },
+  unavailable: { status: 503, code: 'ServiceUnavailable', queryCode: 'ServiceUnavailable;Receiver' },
+  throttled: { status: 400, code: 'RequestThrottled', queryCode: 'RequestThrottled;Sender' },
+};
+
 /**
- * An SQS queue in memory with real visibility semantics, served over SQS's JSON protocol:
- * a received message is hidden until its visibility timeout passes or it is deleted; only
- * the latest receipt handle of a message in flight may delete it or change its visibility;
- * ReceiveMessage long-polls up to WaitTimeSeconds and hands nothing to a client that left.
+ * An SQS queue in memory with real visibility semantics, served over SQS's JSON protocol
+ * (X-Amz-Target AmazonSQS.*, the protocol of the bundled SDK): a received message is hidden
+ * until its visibility timeout passes or it is deleted; only the latest receipt handle of a
+ * message may delete it or change its visibility (deleting it again with that handle succeeds,
+ * as SQS does); ReceiveMessage long-polls up to WaitTimeSeconds, hands nothing to a client that
+ * left, answers ApproximateReceiveCount when asked, and dead-letters a message received
+ * maxReceiveCount times. `faults` makes calls fail, hang or lag.
  */
 export class FakeSqsQueue {
   readonly messages: StoredMessage[] = [];
-  readonly calls: { action: string; input: Record<string, unknown> }[] = [];
+  readonly calls: SqsCall[] = [];
+  readonly faults = new Faults();
+  /** The redrive policy's maxReceiveCount. */
+  maxReceiveCount = Infinity;
 
   constructor(private readonly defaultVisibilitySeconds = 30) {}
 
   send(body: string): StoredMessage {
-    const message: StoredMessage = { id: randomUUID(), body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false };
+    const message: StoredMessage = {
+      id: randomUUID(), body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false, deadLettered: false,
+    };
     this.messages.push(message);
     return message;
   }
 
   isVisible(message: StoredMessage, now = Date.now()): boolean {
-    return !message.deleted && message.visibleAt <= now;
+    return !message.deleted && !message.deadLettered && message.visibleAt <= now;
+  }
+
+  /** The calls of one action. */
+  callsOf(action: string): SqsCall[] {
+    return this.calls.filter((call) => call.action === action);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const action = String(req.headers['x-amz-target']).replace('AmazonSQS.', '');
     const input = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    this.calls.push({ action, input });
-    const reply = (status: number, body: unknown): void => {
-      if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+    const fault = this.faults.take(action);
+    this.calls.push({ action, input, at: Date.now(), fault });
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...headers }).end(JSON.stringify(body));
     };
-    const inFlight = this.messages.find((m) => !m.deleted && m.receiptHandle === input.ReceiptHandle && m.visibleAt > Date.now());
+    if (fault === 'hang') return;
+    if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    else if (fault) {
+      const error = ERRORS[fault];
+      reply(error.status, { __type: `com.amazonaws.sqs#${error.code}`, message: `injected ${fault}` }, { 'x-amzn-query-error': error.queryCode });
+      return;
+    }
+    const handled = this.messages.find((m) => m.receiptHandle !== undefined && m.receiptHandle === input.ReceiptHandle);
+    const inFlight = handled && !handled.deleted && handled.visibleAt > Date.now() ? handled : undefined;
     switch (action) {
       case 'ReceiveMessage':
         reply(200, await this.receive(res, input));
         return;
       case 'DeleteMessage':
+        if (handled?.deleted) return reply(200, {});
         if (!inFlight) return reply(400, { __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid', message: 'stale receipt handle' });
         inFlight.deleted = true;
         return reply(200, {});
@@ -66,16 +109,22 @@ export class FakeSqsQueue {
     for (;;) {
       const message = this.messages.find((m) => this.isVisible(m));
       if (gone) return {};
+      if (message && message.receiveCount >= this.maxReceiveCount) {
+        message.deadLettered = true;
+        continue;
+      }
       if (message) {
         message.receiptHandle = randomUUID();
         message.receiveCount += 1;
         message.visibleAt = Date.now() + Number(input.VisibilityTimeout ?? this.defaultVisibilitySeconds) * 1000;
+        const wantsCount = (input.MessageSystemAttributeNames as string[] | undefined)?.some((name) => name === 'ApproximateReceiveCount' || name === 'All');
         return {
           Messages: [{
             MessageId: message.id,
             ReceiptHandle: message.receiptHandle,
             Body: message.body,
             MD5OfBody: createHash('md5').update(message.body).digest('hex'),
+            ...(wantsCount ? { Attributes: { ApproximateReceiveCount: String(message.receiveCount) } } : {}),
           }],
         };
       }

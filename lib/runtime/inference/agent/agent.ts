@@ -1,20 +1,17 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { Consumer } from 'sqs-consumer';
-import { AgentConfig } from './config';
+import { AwsClients } from './aws-clients';
+import { ResolvedAgentConfig } from './config';
 import { drain } from './drain';
 import { ImdsClient } from './imds-client';
 import { DrainNotice, ImdsWatcher } from './imds-watcher';
 import { JobRunner } from './job-runner';
-import { Logger, errorMessage } from './log';
+import { LifecycleSettings } from './lifecycle';
+import { Logger } from './log';
 import { ScaleInProtection } from './protection';
+import { QueueClient } from './queue-client';
+import { QueueWorker } from './queue-worker';
 
-/** The AWS clients and the logger the agent uses. */
-export interface AgentDeps {
-  /** Client of the job queue. */
-  readonly sqs: SQSClient;
-  /** Client for scale-in protection and the termination lifecycle action. */
-  readonly autoScaling: AutoScalingClient;
+/** The AWS clients (built by createAwsClients, with their deadlines) and the logger the agent uses. */
+export interface AgentDeps extends AwsClients {
   /** JSON line logger. */
   readonly log: Logger;
 }
@@ -28,51 +25,64 @@ export interface Agent {
 }
 
 /**
- * Starts the queue agent: sqs-consumer long-polls the queue one job at a time, renews the
- * job's visibility every heartbeat and deletes it after a 2xx; a failed job is hidden for
- * the retry delay, a job returned by a drain is visible at once. The metadata watcher
- * starts a drain on an interruption notice or the group's termination.
+ * Starts the queue agent: the queue worker long-polls the queue one job at a time, under
+ * scale-in protection, renewing the job's visibility every heartbeat and deleting it after a
+ * 2xx; a failed job is hidden for the retry delay, a job returned by a drain is visible at
+ * once. The metadata watcher starts a drain on an interruption notice or the group's
+ * termination. Every AWS and metadata call has a deadline; failing calls back off.
  */
-export function startAgent(config: AgentConfig, deps: AgentDeps): Agent {
+export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent {
   const { log } = deps;
-  const protection = new ScaleInProtection(deps.autoScaling, config, config.protectionReleaseDelaySeconds * 1000, log);
-  const runner = new JobRunner(config.inferenceUrl, config.jobTimeoutSeconds * 1000, protection, log);
+  const apiTimeoutMs = config.apiTimeoutSeconds * 1000;
+  const backoff = { baseMs: config.backoffBaseSeconds * 1000, maxMs: config.backoffMaxSeconds * 1000 };
+  const protection = new ScaleInProtection(deps.autoScaling, {
+    autoScalingGroupName: config.autoScalingGroupName,
+    instanceId: config.instanceId,
+    releaseDelayMs: config.protectionReleaseDelaySeconds * 1000,
+    callTimeoutMs: apiTimeoutMs,
+    backoff,
+  }, log);
+  const worker = new QueueWorker(
+    new QueueClient(deps.sqs, config.queueUrl, apiTimeoutMs),
+    new JobRunner(config.inferenceUrl, log).handleMessage,
+    protection,
+    {
+      visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+      heartbeatIntervalMs: config.heartbeatIntervalSeconds * 1000,
+      waitTimeSeconds: config.waitTimeSeconds,
+      retryDelaySeconds: config.retryDelaySeconds,
+      jobTimeoutMs: config.jobTimeoutSeconds * 1000,
+      deleteRetryBudgetMs: config.deleteRetryBudgetSeconds * 1000,
+      backoff,
+    },
+    log,
+  );
+  const lifecycleMaxMs = Math.min(backoff.maxMs, config.lifecycleRetryIntervalSeconds * 1000);
+  const lifecycle: LifecycleSettings = {
+    autoScalingGroupName: config.autoScalingGroupName,
+    instanceId: config.instanceId,
+    terminationLifecycleHookName: config.terminationLifecycleHookName,
+    callTimeoutMs: apiTimeoutMs,
+    backoff: { baseMs: Math.min(backoff.baseMs, lifecycleMaxMs), maxMs: lifecycleMaxMs },
+  };
+  const imds = new ImdsClient(config.imdsEndpoint, config.imdsTimeoutSeconds * 1000);
+  const watcher = new ImdsWatcher(imds, config.imdsPollIntervalSeconds * 1000, log);
+
   let draining: Promise<void> | undefined;
-  let processing = false;
-
-  const consumer = Consumer.create({
-    queueUrl: config.queueUrl,
-    sqs: deps.sqs,
-    handleMessage: runner.handleMessage,
-    strictReturn: true,
-    visibilityTimeout: config.visibilityTimeoutSeconds,
-    heartbeatInterval: config.heartbeatIntervalSeconds,
-    waitTimeSeconds: config.waitTimeSeconds,
-    terminateVisibilityTimeout: () => (draining ? 0 : config.retryDelaySeconds),
-  });
-  consumer.on('message_received', () => { processing = true; });
-  consumer.on('response_processed', () => { processing = false; });
-  consumer.on('processing_error', (error, message) => log('job_failed', { messageId: message?.MessageId, error: errorMessage(error) }));
-  consumer.on('timeout_error', (error, message) => log('job_failed', { messageId: message?.MessageId, error: errorMessage(error) }));
-  consumer.on('error', (error) => {
-    if (!draining) log('queue_error', { error: errorMessage(error) });
-  });
-
-  const watcher = new ImdsWatcher(new ImdsClient(config.imdsEndpoint), config.imdsPollIntervalSeconds * 1000, log);
   let onDrained: () => void = () => undefined;
   const agent: Agent = {
     drained: new Promise<void>((resolve) => { onDrained = resolve; }),
     drain(notice) {
       draining ??= (() => {
         watcher.stop();
-        return drain({ consumer, isProcessing: () => processing, runner, protection, autoScaling: deps.autoScaling, config, log }, notice)
-          .then(onDrained);
+        return drain({ worker, protection, autoScaling: deps.autoScaling, imds, lifecycle, config, log }, notice).then(onDrained);
       })();
       return draining;
     },
   };
   watcher.start((notice) => void agent.drain(notice));
-  consumer.start();
+  protection.releaseWhenIdle();
+  worker.start();
   log('agent_started', { queueUrl: config.queueUrl, instanceId: config.instanceId, model: config.model });
   return agent;
 }

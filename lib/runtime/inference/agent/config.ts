@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * The agent's configuration: the JSON file written by the instance's user data at boot,
- * plus the instance's identity, which the boot script finds out and passes as environment
- * variables (INSTANCE_ID, AUTOSCALING_GROUP_NAME). Durations are seconds.
+ * The agent's config file: the JSON the instance's user data writes to
+ * `/etc/ai-inference/agent.json` (InferenceRuntime builds exactly this type). Durations are
+ * seconds. The fields that bound AWS calls and their retries are optional, with the defaults
+ * in AGENT_CONFIG_DEFAULTS.
  */
-export interface AgentConfig {
+export interface AgentConfigFile {
   /** The model the instance serves, logged with every start. */
   readonly model: { readonly name: string; readonly version: string; readonly containerImage: string; readonly gpuMemoryFraction: number };
   /** URL of the job queue. */
@@ -14,19 +15,22 @@ export interface AgentConfig {
   readonly region: string;
   /** URL the agent POSTs each job's body to. */
   readonly inferenceUrl: string;
-  /** Longest one job may run before its request is aborted and the job retried. */
+  /**
+   * Longest one job may take from its receipt, waiting for scale-in protection included, before
+   * it is aborted and retried (seconds).
+   */
   readonly jobTimeoutSeconds: number;
   /** Visibility timeout set on receive and renewed by each heartbeat (whole seconds). */
   readonly visibilityTimeoutSeconds: number;
-  /** Seconds between visibility heartbeats while a job runs (whole, < visibilityTimeoutSeconds). */
+  /** Seconds between visibility heartbeats while a job runs or its delete is retried (> 0, < visibilityTimeoutSeconds). */
   readonly heartbeatIntervalSeconds: number;
   /** Long-poll wait of each receive (whole seconds, 1-20). */
   readonly waitTimeSeconds: number;
   /** Seconds a failed job stays hidden before it is retried (whole). */
   readonly retryDelaySeconds: number;
-  /** Time a drain may take when the notice gives no deadline (SIGTERM, ASG termination, rebalance). */
+  /** Time a drain may take when the notice gives no deadline (SIGTERM, ASG termination, rebalance), in seconds. */
   readonly drainTimeoutSeconds: number;
-  /** Time kept before a drain deadline to return a job and complete the lifecycle action. */
+  /** Time kept before a drain deadline to return a job, clear protection and complete the lifecycle action (seconds). */
   readonly drainMarginSeconds: number;
   /** Base URL of the instance metadata service. */
   readonly imdsEndpoint: string;
@@ -34,29 +38,89 @@ export interface AgentConfig {
   readonly imdsPollIntervalSeconds: number;
   /** Idle seconds after a job before scale-in protection is cleared. */
   readonly protectionReleaseDelaySeconds: number;
-  /** Seconds between attempts to complete the termination lifecycle action. */
+  /**
+   * Longest wait between attempts to complete the termination lifecycle action (seconds, > 0):
+   * the cap of that call's backoff, below backoffMaxSeconds so a drain never idles long.
+   */
   readonly lifecycleRetryIntervalSeconds: number;
   /** Name of the fleet's termination lifecycle hook. */
   readonly terminationLifecycleHookName: string;
+  /**
+   * Longest wait for the TCP connection of one AWS API call (seconds).
+   * @default 3
+   */
+  readonly apiConnectTimeoutSeconds?: number;
+  /**
+   * Longest one AWS API call may take before it is aborted (seconds); a receive may take
+   * waitTimeSeconds more for its long poll.
+   * @default 10
+   */
+  readonly apiTimeoutSeconds?: number;
+  /**
+   * Longest one instance metadata request may take before it is aborted (seconds).
+   * @default 2
+   */
+  readonly imdsTimeoutSeconds?: number;
+  /**
+   * Delay before the first retry of a failed AWS call (seconds); it doubles with each
+   * consecutive failure, with jitter, up to backoffMaxSeconds.
+   * @default 1
+   */
+  readonly backoffBaseSeconds?: number;
+  /**
+   * Cap of the delay between retries of a failing AWS call (seconds).
+   * @default 20
+   */
+  readonly backoffMaxSeconds?: number;
+  /**
+   * How long the delete of a completed job is retried (heartbeats keeping it hidden meanwhile)
+   * before the agent gives up and lets it reappear (seconds).
+   * @default 600
+   */
+  readonly deleteRetryBudgetSeconds?: number;
+}
+
+/** The optional fields of the config file. */
+type OptionalField = 'apiConnectTimeoutSeconds' | 'apiTimeoutSeconds' | 'imdsTimeoutSeconds' | 'backoffBaseSeconds' | 'backoffMaxSeconds' | 'deleteRetryBudgetSeconds';
+
+/** Values of the optional config fields when the file leaves them out. */
+export const AGENT_CONFIG_DEFAULTS: Readonly<Required<Pick<AgentConfigFile, OptionalField>>> = {
+  apiConnectTimeoutSeconds: 3,
+  apiTimeoutSeconds: 10,
+  imdsTimeoutSeconds: 2,
+  backoffBaseSeconds: 1,
+  backoffMaxSeconds: 20,
+  deleteRetryBudgetSeconds: 600,
+};
+
+/**
+ * The agent's configuration: the config file plus the instance's identity, which the boot
+ * script finds out and passes as environment variables (INSTANCE_ID, AUTOSCALING_GROUP_NAME).
+ */
+export interface AgentConfig extends AgentConfigFile {
   /** The instance the agent runs on. */
   readonly instanceId: string;
   /** The Auto Scaling group of the instance. */
   readonly autoScalingGroupName: string;
 }
 
+/** The configuration the agent runs with: every optional field resolved to its value or default. */
+export type ResolvedAgentConfig = Required<AgentConfig>;
+
 const STRING_FIELDS = ['queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName'] as const;
-const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'heartbeatIntervalSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
+const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
 const SECOND_FIELDS = [
   'jobTimeoutSeconds',
+  'heartbeatIntervalSeconds',
   'drainTimeoutSeconds',
   'drainMarginSeconds',
   'imdsPollIntervalSeconds',
   'protectionReleaseDelaySeconds',
-  'lifecycleRetryIntervalSeconds',
 ] as const;
+const POSITIVE_FIELDS = ['lifecycleRetryIntervalSeconds', 'apiConnectTimeoutSeconds', 'apiTimeoutSeconds', 'imdsTimeoutSeconds', 'backoffBaseSeconds', 'backoffMaxSeconds'] as const;
 
 /** Checks a parsed config file and the identity variables; throws one error naming every problem. */
-export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEnv): AgentConfig {
+export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEnv): ResolvedAgentConfig {
   const problems: string[] = [];
   const model = file.model as Record<string, unknown> | undefined;
   if (typeof model?.name !== 'string' || typeof model.version !== 'string') {
@@ -77,6 +141,18 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
       problems.push(`${field} (${JSON.stringify(value)}) must be a whole number of seconds >= 0`);
     }
   }
+  const withDefaults = { ...AGENT_CONFIG_DEFAULTS, ...file } as unknown as Required<AgentConfigFile>;
+  for (const field of POSITIVE_FIELDS) {
+    const value: unknown = withDefaults[field];
+    if (typeof value !== 'number' || !(value > 0)) problems.push(`${field} (${JSON.stringify(value)}) must be a number > 0 (seconds)`);
+  }
+  const budget: unknown = withDefaults.deleteRetryBudgetSeconds;
+  if (typeof budget !== 'number' || !(budget >= 0)) {
+    problems.push(`deleteRetryBudgetSeconds (${JSON.stringify(budget)}) must be a number >= 0 (seconds; leave it out for the default)`);
+  }
+  if (withDefaults.backoffMaxSeconds < withDefaults.backoffBaseSeconds) {
+    problems.push(`backoffMaxSeconds (${withDefaults.backoffMaxSeconds}) must be >= backoffBaseSeconds (${withDefaults.backoffBaseSeconds})`);
+  }
   if (typeof file.heartbeatIntervalSeconds === 'number' && typeof file.visibilityTimeoutSeconds === 'number'
     && !(file.heartbeatIntervalSeconds > 0 && file.heartbeatIntervalSeconds < file.visibilityTimeoutSeconds)) {
     problems.push(`heartbeatIntervalSeconds (${file.heartbeatIntervalSeconds}) must be > 0 and < visibilityTimeoutSeconds (${file.visibilityTimeoutSeconds})`);
@@ -89,11 +165,11 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
   if (!instanceId) problems.push('INSTANCE_ID is not set: the boot script writes it to the agent\'s environment file');
   if (!autoScalingGroupName) problems.push('AUTOSCALING_GROUP_NAME is not set: the boot script writes it to the agent\'s environment file');
   if (problems.length > 0) throw new Error(`Invalid agent config:\n- ${problems.join('\n- ')}`);
-  return { ...(file as unknown as AgentConfig), instanceId, autoScalingGroupName };
+  return { ...withDefaults, instanceId, autoScalingGroupName };
 }
 
 /** Reads the config file named by argv[2] or AGENT_CONFIG. */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedAgentConfig {
   const path = argv[2] ?? env.AGENT_CONFIG;
   if (!path) throw new Error('No config file: pass its path as the first argument or in AGENT_CONFIG');
   return parseConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>, env);

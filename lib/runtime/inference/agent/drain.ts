@@ -1,64 +1,81 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { Consumer } from 'sqs-consumer';
-import { AgentConfig } from './config';
+import { ResolvedAgentConfig } from './config';
+import { sleep } from './deadline';
+import { ImdsClient } from './imds-client';
 import { DrainNotice } from './imds-watcher';
-import { JobRunner } from './job-runner';
-import { completeTerminationAction } from './lifecycle';
-import { Logger } from './log';
+import { LifecycleSettings, completeTerminationAction } from './lifecycle';
+import { Logger, errorMessage } from './log';
 import { ScaleInProtection } from './protection';
+import { QueueWorker } from './queue-worker';
 
 /** What a drain acts on. */
 export interface DrainParts {
-  /** The sqs-consumer polling the job queue. */
-  readonly consumer: Consumer;
-  /** True from a message's receipt until sqs-consumer has deleted or returned it. */
-  readonly isProcessing: () => boolean;
-  /** Runs the job in flight; a drain stops it accepting more and may abort the current one. */
-  readonly runner: JobRunner;
+  /** The queue loop: stopped, its job finished or returned. */
+  readonly worker: QueueWorker;
   /** The instance's scale-in protection, cleared before the lifecycle action completes. */
   readonly protection: ScaleInProtection;
   /** Completes the termination lifecycle action. */
   readonly autoScaling: AutoScalingClient;
-  /** The agent's config, which names the instance, its group and the termination hook. */
-  readonly config: AgentConfig;
+  /** Tells whether the group is terminating the instance, on SIGTERM. */
+  readonly imds: ImdsClient;
+  /** How the lifecycle completion is retried. */
+  readonly lifecycle: LifecycleSettings;
+  /** The agent's config: drain timeout and margin. */
+  readonly config: ResolvedAgentConfig;
   /** JSON line logger. */
   readonly log: Logger;
 }
 
 /**
- * Drains the instance so that no job is lost:
+ * Drains the instance so that no job is lost, and ends by the deadline (the notice's time, or
+ * drainTimeoutSeconds from now), whatever AWS does meanwhile; every await below is bounded:
  * 1. stop polling (an idle long poll is aborted; a message it still delivers goes back at once);
- * 2. finish the job in flight if its timeout ends before the deadline (minus the margin),
- *    otherwise abort it now; an aborted job is returned to the queue with visibility 0;
- * 3. clear scale-in protection;
- * 4. complete the termination lifecycle action.
+ * 2. finish the job in flight if its deadline is before the drain deadline minus the margin,
+ *    otherwise abort it now; an aborted job goes back to the queue with visibility 0; a
+ *    completed job's delete is retried until that same time, never made visible again;
+ * 3. at the same time, clear scale-in protection and complete the termination lifecycle
+ *    action, each retried until the deadline. On SIGTERM the agent only waits for an action
+ *    when instance metadata says the group is terminating the instance: otherwise (a restart,
+ *    a reboot) one attempt that Auto Scaling answers "No active Lifecycle Action" ends it.
  */
 export async function drain(parts: DrainParts, notice: DrainNotice): Promise<void> {
-  const { consumer, runner, config, log } = parts;
-  const now = Date.now();
-  const deadline = notice.deadline ?? now + config.drainTimeoutSeconds * 1000;
+  const { worker, config, log } = parts;
+  const deadline = notice.deadline ?? Date.now() + config.drainTimeoutSeconds * 1000;
   const returnBy = deadline - config.drainMarginSeconds * 1000;
   log('drain_started', { reason: notice.reason, deadline: new Date(deadline).toISOString() });
-  runner.stopAccepting();
-
-  if (parts.isProcessing()) {
-    const settled = new Promise<void>((resolve) => consumer.once('response_processed', () => resolve()));
-    consumer.stop();
-    const job = runner.current;
-    if (job && job.startedAt + config.jobTimeoutSeconds * 1000 <= returnBy) {
-      log('drain_finishing_job', { messageId: job.messageId });
-    } else if (job) {
-      runner.abortCurrent('draining: the job cannot finish before the deadline');
-      log('drain_returning_job', { messageId: job.messageId });
-    }
-    const guard = setTimeout(() => runner.abortCurrent('drain deadline reached'), Math.max(0, returnBy - Date.now()));
-    await settled;
-    clearTimeout(guard);
-  } else {
-    consumer.stop({ abort: true });
+  worker.stop();
+  const job = worker.current;
+  if (job && job.deadline <= returnBy) {
+    log('drain_finishing_job', { messageId: job.messageId });
+  } else if (job) {
+    worker.abortCurrent('draining: the job cannot finish before the deadline');
+    log('drain_returning_job', { messageId: job.messageId });
   }
+  const guard = setTimeout(() => worker.giveUp('drain deadline reached', deadline), Math.max(0, returnBy - Date.now()));
+  const stopWaiting = new AbortController();
+  await Promise.race([worker.finished, sleep(deadline - Date.now(), stopWaiting.signal)]);
+  stopWaiting.abort();
+  clearTimeout(guard);
 
-  await parts.protection.releaseNow();
-  await completeTerminationAction(parts.autoScaling, config, config.lifecycleRetryIntervalSeconds * 1000, log);
+  // Independent calls, so neither can eat the other's time: Auto Scaling terminates an instance
+  // in Terminating:Wait whether or not it is protected, and a restart only needs the release.
+  await Promise.all([
+    parts.protection.releaseNow(deadline).then((released) => {
+      if (!released) log('scale_in_protection_not_cleared', { reason: 'drain deadline reached' });
+    }),
+    (notice.reason === 'sigterm' ? isBeingTerminated(parts.imds, log) : Promise.resolve(true))
+      .then((waitForAction) => completeTerminationAction(parts.autoScaling, parts.lifecycle, deadline, waitForAction, log)),
+  ]);
   log('drain_finished', { reason: notice.reason });
+}
+
+/** True when instance metadata says the group is terminating the instance (its action is pending or coming). */
+async function isBeingTerminated(imds: ImdsClient, log: Logger): Promise<boolean> {
+  try {
+    const [state, spotAction] = await Promise.all([imds.get('autoscaling/target-lifecycle-state'), imds.get('spot/instance-action')]);
+    return state?.trim() === 'Terminated' || spotAction !== undefined;
+  } catch (error) {
+    log('imds_lifecycle_state_unknown', { error: errorMessage(error) });
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
+import { FailureStreak } from './backoff';
 import { ImdsClient } from './imds-client';
-import { Logger, errorMessage } from './log';
+import { Logger } from './log';
 
 /** EC2 gives a spot instance two minutes' notice; used when the notice's time is unreadable. */
 const SPOT_NOTICE_MS = 120_000;
@@ -19,23 +20,27 @@ export interface DrainNotice {
  * Polls instance metadata for the three notices that end an instance's life: a spot
  * interruption (`spot/instance-action`, with its time), a rebalance recommendation and the
  * Auto Scaling target lifecycle state `Terminated`. Reports the first one found, once.
+ * Failed polls are logged when they start failing and when they recover, with their count.
  */
 export class ImdsWatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly polls: FailureStreak;
 
   constructor(
     private readonly imds: ImdsClient,
     private readonly intervalMs: number,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.polls = new FailureStreak('imds_poll', log);
+  }
 
   start(onNotice: (notice: DrainNotice) => void): void {
     const tick = async (): Promise<void> => {
-      const notice = await this.check().catch((error: unknown) => {
-        this.log('imds_poll_failed', { error: errorMessage(error) });
-        return undefined;
-      });
+      const notice = await this.check().then(
+        (found) => { this.polls.succeeded(); return found; },
+        (error: unknown) => { this.polls.failed(error); return undefined; },
+      );
       if (this.stopped) return;
       if (notice) {
         this.stopped = true;
@@ -55,7 +60,8 @@ export class ImdsWatcher {
   private async check(): Promise<DrainNotice | undefined> {
     const action = await this.imds.get('spot/instance-action');
     if (action !== undefined) {
-      const time = Date.parse((JSON.parse(action) as { time?: string }).time ?? '');
+      // Read without JSON.parse: an unreadable notice must still start the drain.
+      const time = Date.parse(/"time"\s*:\s*"([^"]*)"/.exec(action)?.[1] ?? '');
       return { reason: 'spot-interruption', deadline: Number.isNaN(time) ? Date.now() + SPOT_NOTICE_MS : time };
     }
     if ((await this.imds.get('autoscaling/target-lifecycle-state'))?.trim() === 'Terminated') {

@@ -1,19 +1,17 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { startAgent } from './agent';
+import { Agent, startAgent } from './agent';
+import { createAwsClients } from './aws-clients';
 import { loadConfig } from './config';
 import { errorMessage, jsonLineLogger } from './log';
 
 // Entry point run by systemd: `node-20 agent.js /etc/ai-inference/agent.json`.
 const log = jsonLineLogger(process.stdout);
+// Listen for SIGTERM before anything else: a signal that came before the listener would kill
+// the agent without a drain. The handler only runs once this synchronous start is over.
+let agent: Agent | undefined;
+process.once('SIGTERM', () => void agent?.drain({ reason: 'sigterm' }));
 try {
   const config = loadConfig(process.argv, process.env);
-  const agent = startAgent(config, {
-    sqs: new SQSClient({ region: config.region }),
-    autoScaling: new AutoScalingClient({ region: config.region }),
-    log,
-  });
-  process.once('SIGTERM', () => void agent.drain({ reason: 'sigterm' }));
+  agent = startAgent(config, { ...createAwsClients(config), log });
   // A drained agent exits 0 (systemd's Restart=on-failure leaves it stopped), once its last log line is out.
   void agent.drained.then(() => process.stdout.write('', () => process.exit(0)));
 } catch (error) {

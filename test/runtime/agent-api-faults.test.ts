@@ -1,0 +1,196 @@
+import { AgentBundle, AgentWorld, soundLedger } from './agent-world';
+
+/**
+ * Drills of the bundled agent, run as systemd runs it, against AWS APIs that fail, hang,
+ * throttle or lag. Deadlines and backoff are short (0.5 s calls, 0.05-0.4 s backoff) so each
+ * drill takes a few seconds. Each ends with the ledger: every job completed once or still
+ * queued, none lost, none completed twice, none run unprotected.
+ */
+describe('queue agent bundle under AWS API faults', () => {
+  let built: AgentBundle | undefined;
+  /** Built on first use: concurrent drills can start before a beforeAll hook has run. */
+  const bundle = (): AgentBundle => (built ??= AgentBundle.build());
+  afterAll(() => built?.dispose());
+
+  /** Drills running now, and the ones waiting for a slot. */
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  /** At most this many agents at once: their start is CPU-bound, the rest of a drill waits on timers. */
+  const SLOTS = 3;
+
+  /**
+   * A drill in a fresh world of its own. The drills mostly wait on timers, so they run
+   * concurrently, a few at a time; their assertions on time are bounds that load can only make
+   * easier to meet.
+   */
+  function drill(name: string, body: (world: AgentWorld) => Promise<void>): void {
+    test.concurrent(`drill: ${name}`, async () => {
+      // A finished drill hands its slot straight to the next one waiting.
+      if (running < SLOTS) running += 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      const world = await AgentWorld.start();
+      try {
+        await body(world);
+      } finally {
+        await world.close();
+        const next = waiting.shift();
+        if (next) next();
+        else running -= 1;
+      }
+    }, 60_000);
+  }
+
+  /** Drains the agent through the group's termination and waits for it to exit. */
+  function terminate(world: AgentWorld, exited: Promise<number | null>): Promise<number | null> {
+    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
+    return exited;
+  }
+
+  drill('SQS 500, 503 and throttling on the delete for longer than the visibility timeout: the job is deleted once, never made visible', async (world) => {
+    const job = world.aws.queue.send('{}');
+    world.inference.behaviour = { status: 200, delayMs: 100 };
+    const agent = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.5 });
+    await world.until(() => world.inference.started.includes(job.id), 'the job to start');
+    world.aws.queue.faults.inject('DeleteMessage', ['internal-error', 'unavailable', 'throttled'], { forMs: 2500 });
+    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    expect(world.aws.queue.callsOf('DeleteMessage').filter((call) => call.fault !== undefined).length).toBeGreaterThan(3);
+    const heartbeats = world.aws.queue.callsOf('ChangeMessageVisibility');
+    expect(heartbeats.length).toBeGreaterThanOrEqual(2);
+    expect(heartbeats.every((call) => call.input.VisibilityTimeout === 2)).toBe(true);
+    expect(job.receiveCount).toBe(1);
+    expect(world.logsOf('sqs_delete_failing')).toHaveLength(1);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  drill('SQS 500, 503 and throttling while polling: the agent backs off, then takes every job once', async (world) => {
+    const jobs = [world.aws.queue.send('{}'), world.aws.queue.send('{}')];
+    world.aws.queue.faults.inject('ReceiveMessage', ['internal-error', 'unavailable', 'throttled'], { times: 6 });
+    const agent = world.runAgent(bundle());
+    await world.until(() => jobs.every((job) => job.deleted), 'both jobs to be deleted');
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    expect(world.logsOf('sqs_receive_failing')).toHaveLength(1);
+    expect(world.logsOf('sqs_receive_recovered')).toEqual([expect.objectContaining({ failures: 6 })]);
+    expect(jobs.map((job) => job.receiveCount)).toEqual([1, 1]);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 2 }));
+  });
+
+  drill('SQS requests that never answer (a receive, a heartbeat, a delete) are aborted at their deadline and retried', async (world) => {
+    const job = world.aws.queue.send('{}');
+    world.inference.behaviour = { status: 200, delayMs: 800 };
+    world.aws.queue.faults.inject('ReceiveMessage', 'hang', { times: 1 });
+    world.aws.queue.faults.inject('ChangeMessageVisibility', 'hang', { times: 1 });
+    world.aws.queue.faults.inject('DeleteMessage', 'hang', { times: 1 });
+    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1, visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.3 });
+    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    expect(world.logsOf('sqs_receive_failing')[0]?.error).toMatch(/ReceiveMessage timed out after 1500 ms/);
+    expect(world.logsOf('sqs_heartbeat_failing')[0]?.error).toMatch(/ChangeMessageVisibility timed out after 500 ms/);
+    expect(world.logsOf('sqs_delete_failing')[0]?.error).toMatch(/DeleteMessage timed out after 500 ms/);
+    expect(world.aws.queue.callsOf('DeleteMessage')).toHaveLength(2);
+    expect(job.receiveCount).toBe(1);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  drill('Auto Scaling calls that never answer: the job waits for protection, the lifecycle completion is retried', async (world) => {
+    const job = world.aws.queue.send('{}');
+    world.aws.autoScaling.faults.inject('SetInstanceProtection', 'hang', { times: 1 });
+    world.aws.autoScaling.faults.inject('CompleteLifecycleAction', 'hang', { times: 1 });
+    const agent = world.runAgent(bundle());
+    await world.until(() => job.deleted, 'the job to be deleted');
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    expect(world.logsOf('scale_in_protection_failing')[0]?.error).toMatch(/SetInstanceProtection timed out after 500 ms/);
+    expect(world.logsOf('lifecycle_completion_failing')[0]?.error).toMatch(/CompleteLifecycleAction timed out after 500 ms/);
+    expect(world.terminationCompletions()).toHaveLength(2);
+    expect(world.logsOf('lifecycle_action_completed')).toEqual([expect.objectContaining({ attempt: 2 })]);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  drill('protection calls slower than a job\'s start: a job that comes while the idle release is on the wire waits for protection', async (world) => {
+    const first = world.aws.queue.send('{}');
+    world.aws.autoScaling.faults.inject('SetInstanceProtection', { delayMs: 300 });
+    const agent = world.runAgent(bundle(), { protectionReleaseDelaySeconds: 0.05, jobTimeoutSeconds: 3, apiTimeoutSeconds: 1 });
+    await world.until(() => first.deleted, 'the first job to be deleted');
+    await world.until(() => world.aws.autoScaling.calls.at(-1)?.params.ProtectedFromScaleIn === 'false', 'the idle release to be on the wire');
+    const second = world.aws.queue.send('{}');
+    await world.until(() => second.deleted, 'the second job to be deleted');
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    const values = world.aws.autoScaling.callsOf('SetInstanceProtection').map((params) => params.ProtectedFromScaleIn);
+    expect(values.slice(-4)).toEqual(['true', 'false', 'true', 'false']);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 2 }));
+  });
+
+  drill('protection not confirmed by the job\'s deadline: the job is not run and goes back to the queue', async (world) => {
+    world.aws.queue.send('{}');
+    world.aws.autoScaling.faults.inject('SetInstanceProtection', 'unavailable');
+    const agent = world.runAgent(bundle(), { jobTimeoutSeconds: 0.5, retryDelaySeconds: 30 });
+    await world.until(() => world.logsOf('job_returned').length > 0, 'the job to be returned');
+    world.aws.autoScaling.faults.clear();
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    expect(world.logsOf('job_failed')[0]?.error).toMatch(/scale-in protection was not confirmed/);
+    expect(world.inference.started).toEqual([]);
+    expect(world.ledger()).toEqual(soundLedger({ queued: 1 }));
+  });
+
+  drill('a long SQS outage is called at most once per half backoff cap and logged twice in all, then the agent recovers', async (world) => {
+    world.aws.queue.faults.inject('*', 'unavailable');
+    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1 });
+    await world.until(() => world.aws.queue.calls.length > 0, 'the first receive');
+    const outageStart = world.aws.queue.calls[0].at;
+    await world.until(() => Date.now() >= outageStart + 2000, 'two seconds of outage', 3000);
+    world.aws.queue.faults.clear();
+    const job = world.aws.queue.send('{}');
+    await world.until(() => job.deleted, 'the job to be deleted');
+    expect(await terminate(world, agent.exited)).toBe(0);
+
+    const failed = world.aws.queue.callsOf('ReceiveMessage').filter((call) => call.fault !== undefined);
+    // Backoff 0.05 s doubling to a 0.4 s cap, with equal jitter: the waits are at least 25, 50,
+    // 100, then 200 ms, so 2 s allow at most 1 + 4 + 8 calls (without backoff: hundreds).
+    expect(failed.filter((call) => call.at < outageStart + 2000).length).toBeLessThanOrEqual(13);
+    expect(failed.length).toBeGreaterThanOrEqual(5);
+    const gapsAtCap = failed.slice(4).map((call, i) => call.at - failed[i + 3].at);
+    expect(Math.min(...gapsAtCap)).toBeGreaterThanOrEqual(200);
+    expect(world.logs.filter((log) => log.event.startsWith('sqs_'))).toEqual([
+      expect.objectContaining({ event: 'sqs_receive_failing' }),
+      expect.objectContaining({ event: 'sqs_receive_recovered', failures: failed.length }),
+    ]);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  drill('SIGTERM with no lifecycle action pending (a restart) makes one attempt and exits at once', async (world) => {
+    world.aws.autoScaling.actionPending = false;
+    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'InService');
+    const job = world.aws.queue.send('{}');
+    const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60 });
+    await world.until(() => job.deleted, 'the job to be deleted');
+    const sigtermAt = Date.now();
+    agent.child.kill('SIGTERM');
+
+    expect(await agent.exited).toBe(0);
+    // An agent that waited for an action would take the 60 s drain timeout.
+    expect(Date.now() - sigtermAt).toBeLessThan(5000);
+    expect(world.terminationCompletions()).toHaveLength(1);
+    expect(world.logsOf('lifecycle_action_not_pending')).toHaveLength(1);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+
+  drill('a spot notice while Auto Scaling never answers: the drain still ends by the notice\'s deadline', async (world) => {
+    const job = world.aws.queue.send('{}');
+    const agent = world.runAgent(bundle());
+    await world.until(() => job.deleted, 'the job to be deleted');
+    world.aws.autoScaling.faults.inject('*', 'hang');
+    const deadline = Date.now() + 1500;
+    world.imds.metadata.set('spot/instance-action', JSON.stringify({ action: 'terminate', time: new Date(deadline).toISOString() }));
+
+    expect(await agent.exited).toBe(0);
+    expect(world.logsOf('drain_finished')[0]?.at).toBeLessThan(deadline + 1000);
+    expect(world.logsOf('lifecycle_action_not_completed')).toEqual([expect.objectContaining({ reason: 'drain deadline reached' })]);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  });
+});
