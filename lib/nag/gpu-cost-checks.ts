@@ -97,7 +97,7 @@ export class GpuCostChecks extends NagPack {
       {
         rule: TrainingClusterIdleShutdown,
         level: NagMessageLevel.ERROR,
-        info: 'The training cluster has no idle-shutdown alarm: an enabled GPUUtilization alarm whose action reaches it (a dimension naming it, a scaling policy of it, or a Lambda function whose environment names it).',
+        info: 'The training cluster has no idle-shutdown alarm: an enabled GPUUtilization alarm that fires below its threshold and invokes a scaling policy of it that removes capacity, or a Lambda function whose environment names it and whose role may lower its capacity.',
         explanation: 'A training cluster left running after its job finishes bills for every idle GPU hour.',
       },
       {

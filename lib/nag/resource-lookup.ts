@@ -1,8 +1,6 @@
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
-import { CfnAutoScalingGroup, CfnLaunchConfiguration, CfnScalingPolicy } from 'aws-cdk-lib/aws-autoscaling';
-import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAutoScalingGroup, CfnLaunchConfiguration } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnEC2Fleet, CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2';
-import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { isAcceleratedInstanceType } from '../gpu/accelerated-instance-types';
 
@@ -100,42 +98,14 @@ export function instanceTypesOfFleet(fleet: CfnEC2Fleet): string[] {
   });
 }
 
-/** The accelerated (GPU, Inferentia, Trainium, Gaudi) Auto Scaling group or EC2 Fleet `node` is, if it is one. */
-export function gpuFleetOf(node: CfnResource): CfnAutoScalingGroup | CfnEC2Fleet | undefined {
+/** An accelerated (GPU, Inferentia, Trainium, Gaudi) Auto Scaling group or EC2 Fleet. */
+export type GpuFleetResource = CfnAutoScalingGroup | CfnEC2Fleet;
+
+/** The accelerated Auto Scaling group or EC2 Fleet `node` is, if it is one (see `isAcceleratedInstanceType`). */
+export function gpuFleetOf(node: CfnResource): GpuFleetResource | undefined {
   if (node instanceof CfnAutoScalingGroup && instanceTypesOfGroup(node).some(isAcceleratedInstanceType)) return node;
   if (node instanceof CfnEC2Fleet && instanceTypesOfFleet(node).some(isAcceleratedInstanceType)) return node;
   return undefined;
-}
-
-/** Whether an alarm watches the `GPUUtilization` metric, directly or inside metric math. */
-function watchesGpuUtilization(alarm: CfnAlarm): boolean {
-  if (resolved(alarm, alarm.metricName) === 'GPUUtilization') return true;
-  const queries = resolved<CfnAlarm.MetricDataQueryProperty[] | undefined>(alarm, alarm.metrics) ?? [];
-  return queries.some((q) => {
-    const stat = q.metricStat as CfnAlarm.MetricStatProperty | undefined;
-    return (stat?.metric as CfnAlarm.MetricProperty | undefined)?.metricName === 'GPUUtilization';
-  });
-}
-
-/**
- * The idle-shutdown alarms of a fleet: enabled alarms on `GPUUtilization` with at least one
- * alarm action, that reach the fleet by one of:
- * - a dimension (or any other property) referencing the fleet, e.g. `AutoScalingGroupName`;
- * - an alarm action that is a scaling policy of the group;
- * - an alarm action that is a Lambda function whose environment variables reference the fleet.
- */
-export function idleShutdownAlarmsOf(fleet: CfnAutoScalingGroup | CfnEC2Fleet): CfnAlarm[] {
-  const fleetId = logicalIdOf(fleet);
-  const policies = resourcesInStackOf(fleet, CfnScalingPolicy).filter((p) => references(p, p.autoScalingGroupName, fleet));
-  const functions = resourcesInStackOf(fleet, CfnFunction).filter((f) => references(f, f.environment, fleet));
-  const actionIds = new Set([...policies, ...functions].map(logicalIdOf));
-  return resourcesInStackOf(fleet, CfnAlarm).filter((alarm) => {
-    if (resolved(alarm, alarm.actionsEnabled) === false || !watchesGpuUtilization(alarm)) return false;
-    const actions = referencedLogicalIds(resolved(alarm, alarm.alarmActions));
-    const hasAction = (resolved<unknown[] | undefined>(alarm, alarm.alarmActions) ?? []).length > 0;
-    const watchesFleet = referencedLogicalIds(resolved(alarm, [alarm.dimensions, alarm.metrics])).has(fleetId);
-    return hasAction && (watchesFleet || [...actions].some((id) => actionIds.has(id)));
-  });
 }
 
 interface TagSpecification {

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -33,6 +34,8 @@ export interface NagSynthResult {
   readonly error?: Error;
   /** Every unacknowledged finding of every pack. */
   readonly findings: NagFinding[];
+  /** The cloud assembly, when the synth did not throw. */
+  readonly assembly?: CloudAssembly;
 }
 
 interface ValidationReportJson {
@@ -49,10 +52,11 @@ interface ValidationReportJson {
 /** Synthesizes `app` with its registered packs and collects their findings from the report. */
 export function synthWithNag(app: App): NagSynthResult {
   let error: Error | undefined;
+  let assembly: CloudAssembly | undefined;
   // The app prints the report it also writes to the file: keep the test output to failures.
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    app.synth();
+    assembly = app.synth();
   } catch (e) {
     error = e as Error;
   } finally {
@@ -61,7 +65,7 @@ export function synthWithNag(app: App): NagSynthResult {
   const reportFile = path.join(app.outdir, 'validation-report.json');
   if (!fs.existsSync(reportFile)) {
     if (error) throw error;
-    return { findings: [] };
+    return { findings: [], assembly };
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReportJson;
   const findings = report.pluginReports.flatMap((plugin) =>
@@ -74,7 +78,7 @@ export function synthWithNag(app: App): NagSynthResult {
       })),
     ),
   );
-  return { error, findings };
+  return { error, findings, assembly };
 }
 
 /** The error findings, as `ruleName at constructPath` lines: compare with `[]` for "no errors". */

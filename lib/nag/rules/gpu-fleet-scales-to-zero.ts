@@ -2,7 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup, CfnScheduledAction } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnEC2Fleet } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
-import { gpuFleetOf, idleShutdownAlarmsOf, references, resolved, resourcesInStackOf } from '../resource-lookup';
+import { idleShutdownAlarmsOf } from '../idle-shutdown/idle-shutdown-alarms';
+import { gpuFleetOf, references, resolved, resourcesInStackOf } from '../resource-lookup';
 
 function hasScheduledScaleDown(group: CfnAutoScalingGroup): boolean {
   return resourcesInStackOf(group, CfnScheduledAction).some(

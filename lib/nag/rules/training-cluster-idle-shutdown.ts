@@ -2,7 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnEC2Fleet, CfnLaunchTemplate, CfnPlacementGroup } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { gpuFleetOf, idleShutdownAlarmsOf, referencedResource, resolved } from '../resource-lookup';
+import { idleShutdownAlarmsOf } from '../idle-shutdown/idle-shutdown-alarms';
+import { gpuFleetOf, referencedResource, resolved } from '../resource-lookup';
 
 function isClusterPlacementGroup(node: CfnResource, reference: unknown): boolean {
   const group = referencedResource(node, reference, CfnPlacementGroup);
@@ -34,9 +35,9 @@ function isTrainingCluster(fleet: CfnAutoScalingGroup | CfnEC2Fleet): boolean {
 }
 
 /**
- * A training cluster has an idle-shutdown alarm wired to an action: an enabled alarm on
- * `GPUUtilization` whose action reaches the cluster (see `idleShutdownAlarmsOf`), so idle GPUs
- * are shut down instead of billed.
+ * A training cluster has an idle-shutdown alarm: an enabled alarm on `GPUUtilization` that
+ * fires below its threshold and invokes an action lowering the cluster's capacity (see
+ * `idleShutdownAlarmsOf`), so idle GPUs are shut down instead of billed.
  */
 export function TrainingClusterIdleShutdown(node: CfnResource): NagRuleResult {
   const fleet = gpuFleetOf(node);

@@ -21,6 +21,11 @@ describe('GpuFleetMaxSize, as a function', () => {
     expect(rule(gpuGroup(stack, 'Group', { maxSize: 5 }))).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
+  test.each(['trn1.32xlarge', 'inf2.xlarge', 'dl1.24xlarge'])('a %s group above the cap is non-compliant: every accelerated family is a GPU fleet', (type) => {
+    const { stack } = bareStack();
+    expect(rule(gpuGroup(stack, 'Group', { maxSize: 5, instanceTypes: [type] }))).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
   test('a group of non-GPU instance types is not applicable', () => {
     const { stack } = bareStack();
     expect(rule(gpuGroup(stack, 'Group', { maxSize: 50, instanceTypes: ['m5.large'] }))).toBe(NagRuleCompliance.NOT_APPLICABLE);

@@ -1,7 +1,7 @@
 import { NagRuleCompliance } from 'cdk-nag';
 import { GpuCostChecks } from '../../../lib/nag/gpu-cost-checks';
 import { GpuFleetScalesToZero } from '../../../lib/nag/rules/gpu-fleet-scales-to-zero';
-import { gpuFleet, gpuGroup, idleShutdownAlarm, scaleDownAtNight } from '../../helpers/gpu-fixtures';
+import { gpuFleet, gpuGroup, idleShutdownAlarm, lambdaIdleShutdown, scaleDownAtNight } from '../../helpers/gpu-fixtures';
 import { findingsOf } from '../../helpers/nag';
 import { bareStack, FIXTURE_LIMITS, synthWithPack } from '../../helpers/nag-rule';
 
@@ -20,6 +20,34 @@ describe('GpuFleetScalesToZero, as a function', () => {
     const group = gpuGroup(stack, 'Group', { minSize: 0 });
     idleShutdownAlarm(stack, 'Idle', group);
     expect(GpuFleetScalesToZero(group)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('a MinSize 0 group whose GPUUtilization alarm compares above its threshold is non-compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Group', { minSize: 0 });
+    idleShutdownAlarm(stack, 'Busy', group, { comparisonOperator: 'GreaterThanThreshold' });
+    expect(GpuFleetScalesToZero(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('a MinSize 0 group whose low-GPU alarm drives a step policy adding capacity is non-compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Group', { minSize: 0 });
+    idleShutdownAlarm(stack, 'Idle', group, { adjustmentType: 'ChangeInCapacity', adjustments: [2] });
+    expect(GpuFleetScalesToZero(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('an EC2 Fleet with a low-GPU alarm invoking a Lambda that may modify it is compliant', () => {
+    const { stack } = bareStack();
+    const fleet = gpuFleet(stack, 'Fleet', { totalTargetCapacity: 2 });
+    lambdaIdleShutdown(stack, 'Idle', fleet);
+    expect(GpuFleetScalesToZero(fleet)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('an EC2 Fleet with a low-GPU alarm invoking a Lambda without ec2:ModifyFleet is non-compliant', () => {
+    const { stack } = bareStack();
+    const fleet = gpuFleet(stack, 'Fleet', { totalTargetCapacity: 2 });
+    lambdaIdleShutdown(stack, 'Idle', fleet, { actions: ['ec2:DescribeFleets'] });
+    expect(GpuFleetScalesToZero(fleet)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
   test('a MinSize 1 group with only an idle-shutdown alarm is non-compliant', () => {

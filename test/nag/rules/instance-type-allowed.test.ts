@@ -47,6 +47,11 @@ describe('InstanceTypeAllowed, as a function', () => {
     expect(rule(endpointConfig(stack, 'ml.m5.large'))).toBe(NagRuleCompliance.COMPLIANT);
   });
 
+  test.each(['trn1.32xlarge', 'inf2.xlarge', 'dl1.24xlarge', 'g6e.xlarge'])('a %s group outside the list is a finding: every accelerated family is checked', (type) => {
+    const { stack } = bareStack();
+    expect(rule(gpuGroup(stack, 'Group', { instanceTypes: [type] }))).toEqual([type]);
+  });
+
   test('a non-GPU EC2 type is not checked', () => {
     const { stack } = bareStack();
     const instance = new ec2.CfnInstance(stack, 'Bastion', { instanceType: 't3.micro', imageId: 'ami-12345678' });

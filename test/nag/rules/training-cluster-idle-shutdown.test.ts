@@ -1,25 +1,9 @@
-import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagRuleCompliance } from 'cdk-nag';
 import { GpuCostChecks } from '../../../lib/nag/gpu-cost-checks';
 import { TrainingClusterIdleShutdown } from '../../../lib/nag/rules/training-cluster-idle-shutdown';
-import { gpuFleet, gpuGroup, idleShutdownAlarm } from '../../helpers/gpu-fixtures';
+import { gpuFleet, gpuGroup, idleShutdownAlarm, lambdaIdleShutdown } from '../../helpers/gpu-fixtures';
 import { findingsOf, ruleFindingsAt } from '../../helpers/nag';
 import { bareStack, FIXTURE_LIMITS, synthWithPack } from '../../helpers/nag-rule';
-
-/** An idle alarm whose action is a Lambda function told the fleet's id, as the training stack's shutdown does. */
-function lambdaShutdown(stack: import('aws-cdk-lib').Stack, fleetId: string): CfnAlarm {
-  const fn = new lambda.Function(stack, 'Shutdown', {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
-    environment: { FLEET_ID: fleetId },
-  });
-  return new CfnAlarm(stack, 'Idle', {
-    namespace: 'AI/Custom', metricName: 'GPUUtilization', statistic: 'Average', period: 300, evaluationPeriods: 6,
-    threshold: 10, comparisonOperator: 'LessThanThreshold', alarmActions: [fn.functionArn],
-  });
-}
 
 describe('TrainingClusterIdleShutdown, as a function', () => {
   test('a cluster-placed GPU group with an idle alarm on a policy of it is compliant', () => {
@@ -41,17 +25,45 @@ describe('TrainingClusterIdleShutdown, as a function', () => {
     expect(TrainingClusterIdleShutdown(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
-  test('a maintain EC2 Fleet with a Lambda shutdown that names it is compliant', () => {
+  test('a cluster whose GPUUtilization alarm compares above its threshold is non-compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Cluster', { clusterPlacement: true });
+    idleShutdownAlarm(stack, 'Busy', group, { comparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(TrainingClusterIdleShutdown(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('a cluster whose low-GPU alarm drives a step policy adding capacity is non-compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Cluster', { clusterPlacement: true });
+    idleShutdownAlarm(stack, 'Idle', group, { adjustmentType: 'ChangeInCapacity', adjustments: [1] });
+    expect(TrainingClusterIdleShutdown(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('a cluster whose low-GPU alarm invokes a Lambda that may set its desired capacity is compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Cluster', { clusterPlacement: true });
+    lambdaIdleShutdown(stack, 'Idle', group);
+    expect(TrainingClusterIdleShutdown(group)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('a cluster whose low-GPU alarm invokes a Lambda without permission to lower it is non-compliant', () => {
+    const { stack } = bareStack();
+    const group = gpuGroup(stack, 'Cluster', { clusterPlacement: true });
+    lambdaIdleShutdown(stack, 'Idle', group, { actions: ['autoscaling:DescribeAutoScalingGroups'] });
+    expect(TrainingClusterIdleShutdown(group)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('a maintain EC2 Fleet with a Lambda shutdown that names it and may modify it is compliant', () => {
     const { stack } = bareStack();
     const fleet = gpuFleet(stack, 'Fleet');
-    lambdaShutdown(stack, fleet.ref);
+    lambdaIdleShutdown(stack, 'Idle', fleet);
     expect(TrainingClusterIdleShutdown(fleet)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
   test('a maintain EC2 Fleet whose Lambda shutdown names something else is non-compliant', () => {
     const { stack } = bareStack();
     const fleet = gpuFleet(stack, 'Fleet');
-    lambdaShutdown(stack, 'fleet-0123');
+    lambdaIdleShutdown(stack, 'Idle', fleet, { environmentValue: 'fleet-0123' });
     expect(TrainingClusterIdleShutdown(fleet)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 

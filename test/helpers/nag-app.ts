@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { createAiInfraApp } from '../../lib/ai-infra-app';
+import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
+import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
+
+/** The real app, as `cdk synth` builds it, for a test to break and synthesize. */
+export interface RealApp {
+  readonly app: App;
+  /** Every environment's stage, by name. */
+  readonly stages: Record<string, AiInfraStage>;
+  /** The GitHub roles stack, outside the environments. */
+  readonly rolesStack: Stack;
+}
+
+/**
+ * `createAiInfraApp()` with cdk.json's context (every environment, the roles stack, every
+ * plugin, the feature flags), writing to a temporary directory removed after the test file, in
+ * the app mode that throws validation errors instead of exiting. Call it once per test file.
+ */
+export function realApp(): RealApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'ai-infra-app-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { app, stages } = createAiInfraApp({ context: cdkJsonContext(), outdir, appMode: 'inmemory' });
+  return {
+    app,
+    stages: Object.fromEntries(stages.map((stage) => [stage.stageName, stage])),
+    rolesStack: app.node.children.find((c): c is Stack => Stack.isStack(c)) as Stack,
+  };
+}
