@@ -5,6 +5,7 @@ import { gitops } from './config/gitops';
 import { registerNagPacks } from './nag/register-nag-packs';
 import { AiInfraStage } from './stacks/ai-infra-stage';
 import { DeployRoleStack } from './stacks/deploy-role-stack';
+import { GITHUB_ROLES_STACK_ID } from './stacks/stack-names';
 
 /** The app `cdk` runs, with the stages it built. */
 export interface AiInfraApp {
@@ -58,7 +59,7 @@ export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp 
   const stages = selectEnvironments(app.node.tryGetContext('env')).map((config) => new AiInfraStage(app, config.name, { config }));
 
   // The GitHub OIDC roles: one per account, outside the environments, whatever -c env= selects.
-  new DeployRoleStack(app, 'AiInfraGitHubRoles', { config: gitops });
+  new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
 
   registerNagPacks(app, stages);
   return { app, stages };

@@ -30,6 +30,11 @@ export interface GitOpsConfig {
   readonly tags: CostTagValues;
 }
 
+/** Each environment, in its order, deployed as the GitHub environment of the same name. */
+export function gitHubDeployEnvironmentsOf(environments: ReadonlyArray<{ readonly name: string }>): GitHubDeployEnvironment[] {
+  return environments.map(({ name }) => ({ name, gitHubEnvironment: name }));
+}
+
 /** The CDK bootstrap's default qualifier. */
 export const DEFAULT_BOOTSTRAP_QUALIFIER = 'hnb659fds';
 
@@ -38,7 +43,7 @@ export const gitops: GitOpsConfig = {
   repository: 'ml-platform/ai-infra',
   deployBranch: 'main',
   bootstrapQualifier: DEFAULT_BOOTSTRAP_QUALIFIER,
-  environments: ENVIRONMENTS.map((config) => ({ name: config.name, gitHubEnvironment: config.name })),
+  environments: gitHubDeployEnvironmentsOf(ENVIRONMENTS),
   tags: { team: 'ml-platform', costCenter: 'ml-platform-shared', project: 'ai-infra' },
 };
 

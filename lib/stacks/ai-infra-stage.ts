@@ -5,6 +5,7 @@ import { applyCostTags } from '../cost-tags';
 import { AiInferenceStack, aiInferenceSettingsOf } from './ai-inference-stack';
 import { CostStack, costSettingsOf } from './cost-stack';
 import { NetworkStack } from './network-stack';
+import { STACK_IDS } from './stack-names';
 import { TrainingStack, trainingSettingsOf } from './training-stack';
 
 /** Props of {@link AiInfraStage}. */
@@ -31,15 +32,15 @@ export class AiInfraStage extends Stage {
     super(scope, id, { env: { account: config.account, region: config.region }, ...props });
     this.config = config;
 
-    this.network = new NetworkStack(this, 'Network', {
+    this.network = new NetworkStack(this, STACK_IDS.network, {
       network: config.network,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
     const network = this.network.network;
-    this.inference = new AiInferenceStack(this, 'AiInference', { ...aiInferenceSettingsOf(config), network });
-    this.training = new TrainingStack(this, 'Training', { ...trainingSettingsOf(config), network, modelBucket: this.inference.models.bucket });
-    this.cost = new CostStack(this, 'Cost', costSettingsOf(config));
+    this.inference = new AiInferenceStack(this, STACK_IDS.inference, { ...aiInferenceSettingsOf(config), network });
+    this.training = new TrainingStack(this, STACK_IDS.training, { ...trainingSettingsOf(config), network, modelBucket: this.inference.models.bucket });
+    this.cost = new CostStack(this, STACK_IDS.cost, costSettingsOf(config));
 
     applyCostTags(this, { environment: config.name, team: config.tags.team, cost_center: config.tags.costCenter, project: config.tags.project });
   }

@@ -82,8 +82,10 @@ export class DeployRoleStack extends Stack {
    * `cdk diff --method=template` reads deployed templates through the bootstrap lookup role.
    * `cdk drift` does not assume a bootstrap role: it calls CloudFormation with the caller's own
    * credentials, and CloudFormation reads every resource with them too, so the diff role holds
-   * the drift actions on this app's stacks and AWS's ReadOnlyAccess (what the lookup role has),
-   * minus reading data: a resource it cannot read would report drift UNKNOWN, hiding drift.
+   * AWS's ReadOnlyAccess (what the lookup role has; it includes cloudformation:Detect* and
+   * Describe*, every call drift detection makes), minus reading data: a resource it cannot read
+   * would report drift UNKNOWN, hiding drift. The deploy workflow's drift gate runs as the lookup
+   * role instead: its jobs carry the GitHub environment's `sub`, which this role does not trust.
    */
   private grantDiff(): void {
     const policy = new iam.Policy(this, 'DiffRolePolicy', {
@@ -93,11 +95,6 @@ export class DeployRoleStack extends Stack {
           sid: 'AssumeCdkLookupRole',
           actions: ['sts:AssumeRole'],
           resources: [this.bootstrapRoleArn('lookup-role')],
-        }),
-        new iam.PolicyStatement({
-          sid: 'DetectDriftOfThisApp',
-          actions: ['cloudformation:DetectStackDrift', 'cloudformation:DetectStackResourceDrift'],
-          resources: this.appStackArns(),
         }),
         new iam.PolicyStatement({
           sid: 'NoDataReads',
@@ -114,15 +111,12 @@ export class DeployRoleStack extends Stack {
       reason: 'CloudFormation drift detection reads every resource with the caller\'s credentials and reports drift UNKNOWN for any it cannot read; AWS recommends ReadOnlyAccess for it, the bootstrap lookup role has the same, and DiffRolePolicy denies reading data (kms:Decrypt, objects, secrets, messages)',
     });
     this.acknowledgeBootstrapWildcard(policy, 'lookup-role');
-    for (const arn of this.appStackArnPatterns()) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${arn}]`,
-        reason: 'Drift detection on the stacks of one environment: stack ids end in a random suffix CloudFormation assigns on creation',
-      });
-    }
   }
 
-  /** The deploy role acts only through the bootstrap roles, which hold the deploy permissions. */
+  /**
+   * The deploy role acts only through the bootstrap roles, which hold the deploy permissions; it
+   * reads (the drift gate before a deploy, the smoke check after it) as the lookup role.
+   */
   private grantDeploy(): void {
     const roles: BootstrapRole[] = ['deploy-role', 'file-publishing-role', 'lookup-role'];
     const policy = new iam.Policy(this, 'DeployRolePolicy', {
@@ -154,19 +148,5 @@ export class DeployRoleStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::${finding}]`,
       reason: `The wildcard is the region: cdk bootstrap names the ${role} cdk-<qualifier>-${role}-<account>-<region>, one per bootstrapped region of this account`,
     });
-  }
-
-  /** Stack names of this app in this account: `<env>-<Stack>` per environment, and this stack. */
-  private appStackNames(): string[] {
-    return [...this.config.environments.map((e) => `${e.name}-*`), this.stackName];
-  }
-
-  private appStackArns(): string[] {
-    return this.appStackNames().map((name) => this.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${name}/*` }));
-  }
-
-  /** The appStackArns() as cdk-nag renders them in findings. */
-  private appStackArnPatterns(): string[] {
-    return this.appStackNames().map((name) => `arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:stack/${name}/*`);
   }
 }

@@ -1,9 +1,10 @@
 import { ENVIRONMENTS } from '../../lib/config';
+import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { EXIT_USAGE, exitCodeOf, formatResult } from './check-result';
 import { SmokeCheckClients, runSmokeCheck } from './smoke-check';
 
 export const USAGE = `usage: smoke-check --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--region <region>]
-  Checks the deployed <env>-AiInference and <env>-Training stacks.
+  Checks the deployed ${stackNameOf('<env>', STACK_IDS.inference)} and ${stackNameOf('<env>', STACK_IDS.training)} stacks.
   Exit 0: every check passed. 1: a check failed (one FAIL line each). 2: usage or config error.`;
 
 /** The parsed command line. */

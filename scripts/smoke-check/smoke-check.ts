@@ -3,6 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CheckResult, runCheck } from './check-result';
 import { checkEndpointInService } from './endpoint-check';
 import { checkFleet } from './fleet-check';
@@ -41,7 +42,10 @@ export function createClients(region: string): SmokeCheckClients {
 
 /** Every check of one environment's deployed stacks: one result per check. */
 export async function runSmokeCheck(clients: SmokeCheckClients, environment: string): Promise<CheckResult[]> {
-  return [...(await inferenceChecks(clients, `${environment}-AiInference`)), ...(await trainingChecks(clients, `${environment}-Training`))];
+  return [
+    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference))),
+    ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training))),
+  ];
 }
 
 async function inferenceChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {

