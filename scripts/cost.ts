@@ -26,7 +26,9 @@ function print(estimate: CostEstimate): void {
   }
   const t = estimate.total;
   console.log(`  ${'total'.padEnd(66)}${usd(t.minUsd)}${usd(t.expectedUsd)}${usd(t.maxUsd)}`);
-  console.log(`  budget ${estimate.budgetUsd === undefined ? 'none in the templates' : usd(estimate.budgetUsd).trim()}\n`);
+  console.log(`  budget ${estimate.budgetUsd === undefined ? 'none in the templates' : usd(estimate.budgetUsd).trim()}`);
+  if (estimate.unpriced.length > 0) console.log(`  not priced (add to lib/pricing/price-table.ts): ${estimate.unpriced.join('; ')}`);
+  console.log('');
 }
 
 runCli(() => {

@@ -32,9 +32,22 @@ describe('estimateCost', () => {
     expect(busy.overBudget).toBe(true);
   });
 
-  test('a SageMaker instance type without a price is an error naming it', () => {
+  test('a SageMaker instance type without a price is listed as unpriced, not an error', () => {
     const config = { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [{ VariantName: 'primary', InstanceType: 'ml.x9.huge', InitialInstanceCount: 1 }] } };
-    expect(() => estimateCost(assembly({ C: config }), fleet(), { idle: figures(0), expected: figures(0), days: 7 }, prices, usage)).toThrow(/no SageMaker price for ml.x9.huge/);
+    const estimate = estimateCost(assembly({ C: config }), fleet(), { idle: figures(0), expected: figures(0), days: 7 }, prices, usage);
+    expect(estimate.unpriced).toEqual(['SageMaker variant primary (ml.x9.huge): not in the price table']);
+    expect(estimate.fixed).toEqual([]);
+  });
+
+  test('resource types it does not price yet are listed with their count', () => {
+    const server = { Type: 'AWS::SageMaker::MlflowTrackingServer', Properties: {} };
+    const estimate = estimateCost(assembly({ A: server, B: server, Nat: nat }), fleet(), { idle: figures(0), expected: figures(0), days: 7 }, prices, usage);
+    expect(estimate.unpriced).toEqual(['2 x AWS::SageMaker::MlflowTrackingServer']);
+  });
+
+  test('resources without a standing charge are not listed as unpriced', () => {
+    const estimate = estimateCost(assembly({ Q: { Type: 'AWS::SQS::Queue' }, T: { Type: 'AWS::SNS::Topic' }, B: { Type: 'AWS::S3::Bucket' } }), fleet(), { idle: figures(0), expected: figures(0), days: 7 }, prices, usage);
+    expect(estimate.unpriced).toEqual([]);
   });
 
   test('a region without prices is an error listing the ones there are', () => {

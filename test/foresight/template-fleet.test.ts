@@ -30,7 +30,7 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 
   test('reads each step policy with the alarm that drives it', () => {
     const steps = fleet.policies.filter((p) => p.kind === 'step');
-    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 15, 3].sort());
+    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 10, 15].sort());
     expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')).toMatchObject({ alarm: { treatMissingData: 'breaching' } });
   });
 
