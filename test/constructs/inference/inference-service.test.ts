@@ -68,8 +68,13 @@ describe('InferenceService', () => {
     });
   });
 
-  test('scales in on idle GPUs', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AI/Custom', MetricName: 'GPUUtilization', ComparisonOperator: 'LessThanThreshold' });
+  test('scales in on idle GPUs, by default below 40 % for 10 one-minute periods', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 40,
+      EvaluationPeriods: 10,
+      ComparisonOperator: 'LessThanThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AI/Custom', MetricName: 'GPUUtilization' }), Period: 60 }) })]),
+    });
   });
 
   test('the runtime is bound to the fleet: the instances consume the service queue', () => {
