@@ -39,6 +39,7 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       scaleToZeroAfterIdle: Duration.minutes(30),
     },
     schedule: { timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
+    results: { retention: Duration.days(30) },
   },
   training: {
     cluster: { instanceType: 'g5.12xlarge', maxNodes: 2, efa: false, rootVolumeSizeGiB: 100 },
