@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { isAcceleratedInstanceType } from '../../gpu/accelerated-instance-types';
-import { Problem, checkNonEmptyList, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkNoDuplicates, checkNonEmptyList, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** The Kubernetes resource name of the GPUs a node offers, and the key of the taint that keeps other pods off them. */
 export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
@@ -93,26 +93,45 @@ export interface NodePoolManifest {
   };
 }
 
+const DEFAULT_CAPACITY_TYPES: readonly NodeCapacityType[] = ['spot', 'on-demand'];
+const DEFAULT_CONSOLIDATE_AFTER = Duration.minutes(5);
+
 /** The built-in NodeClass of EKS Auto Mode, which every pool here uses (private subnets, cluster security group). */
 const AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' } as const;
 
-function checkInstanceTypes(props: AutoModeNodePoolProps): Problem {
-  const gpu = props.gpu ?? false;
-  const wrong = props.instanceTypes.filter((t) => isAcceleratedInstanceType(t) !== gpu);
-  if (wrong.length === 0) return checkNonEmptyList('instanceTypes', props.instanceTypes);
+/** A NodePool's settings: plain values an environment config holds (the cluster and the name belong to the stack). */
+export type AutoModeNodePoolSettings = Pick<AutoModeNodePoolProps, 'instanceTypes' | 'limits' | 'gpu' | 'capacityTypes' | 'consolidationPolicy' | 'consolidateAfter'>;
+
+function checkInstanceTypes(settings: AutoModeNodePoolSettings): Problem {
+  const gpu = settings.gpu ?? false;
+  const wrong = settings.instanceTypes.filter((t) => isAcceleratedInstanceType(t) !== gpu);
+  if (wrong.length === 0) return checkNonEmptyList('instanceTypes', settings.instanceTypes) ?? checkNoDuplicates('instanceTypes', settings.instanceTypes);
   return gpu
     ? `instanceTypes (${wrong.join(', ')}) of a GPU pool must all be accelerated (GPU) types: remove them or use a separate CPU pool`
-    : `instanceTypes (${wrong.join(', ')}) are GPU types in a CPU pool: set gpu: true or remove them`;
+    : `instanceTypes (${wrong.join(', ')}) are GPU types in a CPU pool: remove them, or list them in a GPU pool`;
 }
 
-function checkGpuLimit(props: AutoModeNodePoolProps): Problem {
-  const { gpus } = props.limits;
-  if (!props.gpu) {
-    return gpus === undefined ? undefined : `limits.gpus (${gpus}) is set on a CPU pool: set gpu: true or remove limits.gpus`;
+function checkGpuLimit(settings: AutoModeNodePoolSettings): Problem {
+  const { gpus } = settings.limits;
+  if (!settings.gpu) {
+    return gpus === undefined ? undefined : `limits.gpus (${gpus}) is set on a CPU pool: remove it, or set it on a GPU pool`;
   }
   return gpus === undefined
     ? 'limits.gpus is missing on a GPU pool: set the most GPUs the pool may run at once'
     : checkWholeNumberAtLeast('limits.gpus', gpus, 1);
+}
+
+/** The rules of {@link AutoModeNodePoolSettings}, each problem naming its field. */
+export function autoModeNodePoolSettingsProblems(settings: AutoModeNodePoolSettings): Problem[] {
+  const { limits } = settings;
+  return [
+    checkInstanceTypes(settings),
+    checkNonEmptyList('capacityTypes', settings.capacityTypes ?? DEFAULT_CAPACITY_TYPES),
+    checkWholeNumberAtLeast('limits.cpu', limits.cpu, 1),
+    checkWholeNumberAtLeast('limits.memoryGiB', limits.memoryGiB, 1),
+    checkGpuLimit(settings),
+    checkWholeDuration('consolidateAfter', settings.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER, 'seconds'),
+  ];
 }
 
 function checkName(name: string): Problem {
@@ -135,17 +154,10 @@ export class AutoModeNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoModeNodePoolProps) {
     super(scope, id);
-    const capacityTypes = props.capacityTypes ?? ['spot', 'on-demand'];
-    const consolidateAfter = props.consolidateAfter ?? Duration.minutes(5);
+    const capacityTypes = props.capacityTypes ?? DEFAULT_CAPACITY_TYPES;
+    const consolidateAfter = props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER;
     const { limits } = props;
-    throwIfProblems(
-      checkName(props.nodePoolName),
-      checkInstanceTypes(props),
-      checkNonEmptyList('capacityTypes', capacityTypes),
-      checkWholeNumberAtLeast('limits.cpu', limits.cpu, 1),
-      checkWholeNumberAtLeast('limits.memoryGiB', limits.memoryGiB, 1),
-      checkGpuLimit(props),
-    );
+    throwIfProblems(checkName(props.nodePoolName), ...autoModeNodePoolSettingsProblems(props));
 
     this.manifest = {
       apiVersion: 'karpenter.sh/v1',

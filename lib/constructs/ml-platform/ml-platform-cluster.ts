@@ -28,8 +28,13 @@ export const DEFAULT_STORAGE_CLASS: IStorageClass = {
 
 /** Props of {@link MlPlatformCluster}. */
 export interface MlPlatformClusterProps {
-  /** The environment's network; the control plane's ENIs, the nodes and the kubectl Lambda use its private subnets. */
+  /** The environment's network. */
   readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the control plane's ENIs, the nodes and the kubectl Lambda.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /** The Kubernetes version, pinned: an upgrade is a reviewed change of this value. */
   readonly kubernetesVersion: eks.KubernetesVersion;
   /**
@@ -57,9 +62,20 @@ export interface MlPlatformClusterProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-function checkKubectlLayer(props: MlPlatformClusterProps): Problem {
-  const { version } = props.kubernetesVersion;
-  if (props.kubectlLayer !== undefined || version === BUNDLED_KUBECTL_VERSION.version) return undefined;
+/**
+ * The cluster's settings: plain values an environment config holds, and the kubectl layer that
+ * must match the version (a config leaves it out, and so gets the bundled layer).
+ */
+export type MlPlatformClusterSettings = Pick<MlPlatformClusterProps, 'kubernetesVersion' | 'kubectlLayer' | 'adminPrincipalArns'>;
+
+/** The rules of {@link MlPlatformClusterSettings}, each problem naming its field. */
+export function mlPlatformClusterSettingsProblems(settings: MlPlatformClusterSettings): Problem[] {
+  return [checkKubectlLayer(settings), checkAdminPrincipals(settings.adminPrincipalArns ?? [])];
+}
+
+function checkKubectlLayer(settings: MlPlatformClusterSettings): Problem {
+  const { version } = settings.kubernetesVersion;
+  if (settings.kubectlLayer !== undefined || version === BUNDLED_KUBECTL_VERSION.version) return undefined;
   return `kubernetesVersion (${version}) has no kubectl layer: the bundled layer is for ${BUNDLED_KUBECTL_VERSION.version}; `
     + `install @aws-cdk/lambda-layer-kubectl-v${version.split('.')[1]} and pass its layer as kubectlLayer, or use ${BUNDLED_KUBECTL_VERSION.version}`;
 }
@@ -87,7 +103,7 @@ export class MlPlatformCluster extends Construct {
   constructor(scope: Construct, id: string, props: MlPlatformClusterProps) {
     super(scope, id);
     const adminPrincipalArns = props.adminPrincipalArns ?? [];
-    throwIfProblems(checkKubectlLayer(props), checkAdminPrincipals(adminPrincipalArns));
+    throwIfProblems(...mlPlatformClusterSettingsProblems(props));
 
     const clusterName = Names.uniqueResourceName(this, { maxLength: 100 });
     const logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
@@ -101,7 +117,7 @@ export class MlPlatformCluster extends Construct {
       clusterName,
       version: props.kubernetesVersion,
       vpc: props.vpc,
-      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      vpcSubnets: [props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PRIVATE,
       defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
       compute: { nodePools: ['system'] },

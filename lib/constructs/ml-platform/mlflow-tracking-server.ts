@@ -44,6 +44,14 @@ function checkMlflowVersion(value: string | undefined): Problem {
   return `mlflowVersion ("${value}") must be a version number such as "3.0"`;
 }
 
+/** The server's settings: plain values an environment config holds. */
+export type MlflowTrackingServerSettings = Pick<MlflowTrackingServerProps, 'size' | 'weeklyMaintenanceWindowStart' | 'mlflowVersion'>;
+
+/** The rules of {@link MlflowTrackingServerSettings}, each problem naming its field. */
+export function mlflowTrackingServerSettingsProblems(settings: MlflowTrackingServerSettings): Problem[] {
+  return [checkMaintenanceWindow(settings.weeklyMaintenanceWindowStart), checkMlflowVersion(settings.mlflowVersion)];
+}
+
 /**
  * A SageMaker managed MLflow tracking server (L1 only: aws-cdk-lib has no L2 for it) with its
  * artifact store in S3, a role that SageMaker assumes to write artifacts and to register
@@ -62,7 +70,7 @@ export class MlflowTrackingServer extends Construct {
 
   constructor(scope: Construct, id: string, props: MlflowTrackingServerProps) {
     super(scope, id);
-    throwIfProblems(checkMaintenanceWindow(props.weeklyMaintenanceWindowStart), checkMlflowVersion(props.mlflowVersion));
+    throwIfProblems(...mlflowTrackingServerSettingsProblems(props));
     const bucket = props.artifactBucket;
     const artifacts = bucket.arnForObjects(`${MLFLOW_ARTIFACT_PREFIX}*`);
     const stack = Stack.of(this);

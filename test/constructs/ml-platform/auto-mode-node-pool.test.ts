@@ -111,6 +111,14 @@ describe('validation', () => {
     expect(build({ ...CPU, limits: { cpu: 8, memoryGiB: 0.5 } })).toThrow(/limits.memoryGiB \(0.5\) must be a whole number >= 1/);
   });
 
+  test('an instance type listed twice', () => {
+    expect(build({ ...GPU, instanceTypes: ['g5.xlarge', 'g5.xlarge'] })).toThrow(/instanceTypes lists "g5.xlarge" twice/);
+  });
+
+  test('a consolidation delay of a fraction of a second', () => {
+    expect(build({ ...CPU, consolidateAfter: Duration.millis(1500) })).toThrow(/consolidateAfter \(.*\) must be a whole number of seconds/);
+  });
+
   test('no capacity types', () => {
     expect(build({ ...CPU, capacityTypes: [] })).toThrow(/capacityTypes is empty/);
   });
