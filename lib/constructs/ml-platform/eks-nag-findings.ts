@@ -1,18 +1,14 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { IConstruct } from 'constructs';
+import { managedPolicyFinding, resourceFinding } from '../training/nag-findings';
 
 function acknowledgeManagedPolicies(scope: IConstruct, policyNames: readonly string[], reason: string): void {
   for (const name of policyNames) {
     Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`, reason });
   }
-}
-
-function policyFinding(scope: IConstruct, policy: iam.IManagedPolicy): string {
-  return `AwsSolutions-IAM4[Policy::${flattenCfnReference(Stack.of(scope).resolve(policy.managedPolicyArn))}]`;
 }
 
 /**
@@ -38,7 +34,7 @@ export function acknowledgeEksClusterFindings(cluster: eks.Cluster): void {
     'service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonEC2ContainerRegistryReadOnly',
   ], 'The kubectl provider Lambda that aws-eks-v2 builds: logs, ENIs in the VPC (the API endpoint is private) and image pulls for Helm charts; aws-cdk-lib attaches these managed policies itself.');
   Validations.of(handlerRole).acknowledge({
-    id: policyFinding(handlerRole, provider.node.findChild('ConditionalPolicyArn') as iam.IManagedPolicy),
+    id: `AwsSolutions-IAM4[${managedPolicyFinding(handlerRole, (provider.node.findChild('ConditionalPolicyArn') as iam.IManagedPolicy).managedPolicyArn)}]`,
     reason: 'aws-cdk-lib attaches AmazonElasticContainerRegistryPublicReadOnly to the kubectl provider Lambda in the aws partition only, for Helm charts from ECR Public.',
   });
   Validations.of(handler).acknowledge({
@@ -50,7 +46,7 @@ export function acknowledgeEksClusterFindings(cluster: eks.Cluster): void {
   acknowledgeManagedPolicies(onEvent.role as iam.Role, ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole'],
     'The custom resource framework Lambda of the kubectl provider, in the VPC: logs and ENIs; aws-cdk-lib attaches these managed policies itself.');
   Validations.of(onEvent.role as iam.Role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(onEvent).resolve(`${handler.functionArn}:*`))}]`,
+    id: `AwsSolutions-IAM5[${resourceFinding(onEvent, `${handler.functionArn}:*`)}]`,
     reason: 'The framework invokes the kubectl handler function, any version or alias of it: the wildcard is the qualifier of one function.',
   });
 }

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,6 +8,7 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import * as fs from 'fs';
 import * as path from 'path';
+import { acknowledgeWildcards, resourceFinding } from '../training/nag-findings';
 
 /** The upstream Kubeflow Pipelines release whose standalone manifests are vendored and applied. */
 export const KUBEFLOW_PIPELINES_VERSION = '2.17.0';
@@ -167,13 +168,8 @@ export class KubeflowPipelines extends Construct {
       resources: [bucket.arnForObjects(`${PIPELINES_ARTIFACT_PREFIX}*`)],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    const cfnBucket = bucket.node.defaultChild;
-    if (cfnBucket instanceof s3.CfnBucket) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnBucket)}.Arn>/pipelines/*]`,
-        reason: 'Kubeflow Pipelines names artifact, log and pipeline spec keys per run at run time, all below the pipelines/ prefix of the platform bucket.',
-      });
-    }
+    acknowledgeWildcards(role, [resourceFinding(role, bucket.arnForObjects(`${PIPELINES_ARTIFACT_PREFIX}*`))],
+      'Kubeflow Pipelines names artifact, log and pipeline spec keys per run at run time, all below the pipelines/ prefix of the platform bucket.');
     // L1: aws-eks-v2's ServiceAccount would create the service account, which the vendored manifests already define.
     new eks.CfnPodIdentityAssociation(this, `${serviceAccount}-PodIdentity`, {
       clusterName: cluster.clusterName,

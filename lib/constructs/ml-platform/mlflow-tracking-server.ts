@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnMlflowTrackingServer } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
 import { Problem, throwIfProblems } from '../../validation';
+import { acknowledgeWildcards, resourceFinding } from '../training/nag-findings';
 
 /** Prefix of the artifact bucket under which MLflow stores run artifacts and models. */
 export const MLFLOW_ARTIFACT_PREFIX = 'mlflow/';
@@ -138,10 +139,8 @@ export class MlflowTrackingServer extends Construct {
     this.runLoggerPolicy.attachToRole(role);
   }
 
-  /** Acknowledges the `mlflow/*` wildcard on `scope`, when the bucket is one of this app's (an imported bucket's finding names its ARN). */
+  /** Acknowledges the `mlflow/*` wildcard of the artifact bucket on `scope`. */
   private acknowledgeArtifactPrefix(scope: IConstruct, bucket: s3.IBucket, reason: string): void {
-    const cfnBucket = bucket.node.defaultChild;
-    if (!(cfnBucket instanceof s3.CfnBucket)) return;
-    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnBucket)}.Arn>/mlflow/*]`, reason });
+    acknowledgeWildcards(scope, [resourceFinding(scope, bucket.arnForObjects(`${MLFLOW_ARTIFACT_PREFIX}*`))], reason);
   }
 }
