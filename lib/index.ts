@@ -29,3 +29,8 @@ export * from './constructs/training/spot-training-fleet';
 export * from './constructs/training/training-buckets';
 export * from './constructs/training/training-cluster';
 export * from './constructs/training/training-launch-template';
+export * from './constructs/ml-platform/auto-mode-node-pool';
+export * from './constructs/ml-platform/kubeflow-pipelines';
+export * from './constructs/ml-platform/ml-artifact-bucket';
+export * from './constructs/ml-platform/ml-platform-cluster';
+export * from './constructs/ml-platform/mlflow-tracking-server';

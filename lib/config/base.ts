@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { KubernetesVersion } from 'aws-cdk-lib/aws-eks-v2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { InferenceImage } from '../constructs/inference/inference-image';
 import { EnvironmentConfig } from './environment-config';
@@ -67,6 +68,25 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       customerManagedKey: false,
     },
     trainingImageRepositoryName: 'ai-infra/training',
+  },
+  mlPlatform: {
+    // Off unless an environment switches it on: the cluster and the MLflow server cost money every hour they exist.
+    enabled: false,
+    cluster: { kubernetesVersion: KubernetesVersion.V1_35, adminPrincipalArns: [] },
+    gpuNodePool: {
+      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.12xlarge', 'g6.12xlarge'],
+      // 8 GPUs: at most 8 single-GPU or 2 four-GPU nodes, within guardrails.maxGpuInstancesPerFleet.
+      limits: { cpu: 96, memoryGiB: 384, gpus: 8 },
+      capacityTypes: ['spot', 'on-demand'],
+      // Only empty nodes go: consolidating underutilized ones would move (restart) running training pods.
+      consolidationPolicy: 'WhenEmpty',
+      consolidateAfter: Duration.minutes(5),
+    },
+    cpuNodePool: {
+      instanceTypes: ['m6i.large', 'm6i.xlarge', 'm7i.large', 'm7i.xlarge'],
+      limits: { cpu: 16, memoryGiB: 64 },
+    },
+    mlflow: { size: 'Small', weeklyMaintenanceWindowStart: 'Sun:03:00' },
   },
   guardrails: {
     maxGpuInstancesPerFleet: 8,

@@ -30,6 +30,8 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
       maxRequestsPerSecond: 10,
     },
   },
+  // Off (the base): switch on with enabled: true; the GPU pool already fits dev's guardrails.
+  mlPlatform: { gpuNodePool: { limits: { cpu: 48, memoryGiB: 192, gpus: 4 } } },
   guardrails: {
     maxGpuInstancesPerFleet: 4,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.m5.large'],

@@ -1,6 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { InferenceServiceSettings } from '../constructs/inference/inference-service';
+import { AutoModeNodePoolSettings } from '../constructs/ml-platform/auto-mode-node-pool';
+import { MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
+import { MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
 import { NetworkSettings } from '../constructs/network/environment-network';
 import { IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
@@ -35,6 +38,24 @@ export interface SageMakerConfig {
   readonly endpoint: SageMakerEndpointSettings;
   /** ECR repository name of the training images SageMaker training jobs may pull. */
   readonly trainingImageRepositoryName: string;
+}
+
+/**
+ * The ML platform (the `MlPlatform` stack): managed MLflow, EKS Auto Mode with a GPU and a CPU
+ * NodePool, Kubeflow Pipelines. A NodePool's fields are those of `AutoModeNodePoolSettings`
+ * without `gpu` (the stack makes `gpuNodePool` the GPU pool).
+ */
+export interface MlPlatformConfig {
+  /** Whether the environment deploys the `MlPlatform` stack. It has a fixed monthly cost while it exists (README "ML platform"). */
+  readonly enabled: boolean;
+  /** The EKS cluster: the pinned Kubernetes version (the app bundles the kubectl layer of 1.35) and cluster admins. */
+  readonly cluster: Omit<MlPlatformClusterSettings, 'kubectlLayer'>;
+  /** The `gpu` NodePool; its limits and instance types must also pass `guardrails`. */
+  readonly gpuNodePool: Omit<AutoModeNodePoolSettings, 'gpu'>;
+  /** The `cpu` NodePool, where Kubeflow Pipelines itself runs. */
+  readonly cpuNodePool: Omit<AutoModeNodePoolSettings, 'gpu'>;
+  /** The managed MLflow tracking server: size, maintenance window, version. */
+  readonly mlflow: MlflowTrackingServerSettings;
 }
 
 /** Limits the GPU cost guardrails enforce at synth. */
@@ -92,6 +113,8 @@ export interface EnvironmentConfig {
   readonly training: TrainingConfig;
   /** The SageMaker endpoint. */
   readonly sageMaker: SageMakerConfig;
+  /** The ML platform stack, and whether this environment has it. */
+  readonly mlPlatform: MlPlatformConfig;
   /** GPU cost limits. */
   readonly guardrails: GuardrailsConfig;
   /** Monthly budget. */

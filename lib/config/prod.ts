@@ -38,6 +38,8 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
       customerManagedKey: true,
     },
   },
+  // On: the teams' experiment tracking and pipelines.
+  mlPlatform: { enabled: true },
   guardrails: {
     maxGpuInstancesPerFleet: 10,
     allowedInstanceTypes: [

@@ -1,10 +1,14 @@
 import { inferenceServiceSettingsProblems } from '../constructs/inference/inference-service';
+import { autoModeNodePoolSettingsProblems } from '../constructs/ml-platform/auto-mode-node-pool';
+import { mlPlatformClusterSettingsProblems } from '../constructs/ml-platform/ml-platform-cluster';
+import { mlflowTrackingServerSettingsProblems } from '../constructs/ml-platform/mlflow-tracking-server';
 import { networkSettingsProblems } from '../constructs/network/environment-network';
 import { idleShutdownSettingsProblems } from '../constructs/training/idle-shutdown';
 import { sageMakerEndpointSettingsProblems } from '../constructs/training/sagemaker-endpoint';
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
 import { trainingClusterSettingsProblems } from '../constructs/training/training-cluster';
 import { aiInferenceSettingsOf } from '../stacks/ai-inference-stack';
+import { mlNodePoolsOf, mlPlatformSettingsOf } from '../stacks/ml-platform-stack';
 import { trainingSettingsOf } from '../stacks/training-stack';
 import {
   Problem, checkNoDuplicates, checkNonEmptyList, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
@@ -20,6 +24,9 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
   const at = (field: string) => `${c.name}.${field}`;
   const inference = aiInferenceSettingsOf(c).service;
   const training = trainingSettingsOf(c);
+  // Checked whether or not the environment has the stack, so switching it on never meets a broken config.
+  const mlPlatform = mlPlatformSettingsOf(c);
+  const nodePools = mlNodePoolsOf(mlPlatform);
   return [
     ...problemsOf(environmentOwnProblems(c, at)),
     ...withPath(at('network'), networkSettingsProblems(c.network)),
@@ -28,6 +35,10 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
     ...withPath(at('training.spotFleet'), spotTrainingFleetSettingsProblems(training.spotFleet)),
     ...withPath(at('training.idleShutdown'), idleShutdownSettingsProblems(training.idleShutdown)),
     ...withPath(at('sageMaker.endpoint'), sageMakerEndpointSettingsProblems(c.sageMaker.endpoint)),
+    ...withPath(at('mlPlatform.cluster'), mlPlatformClusterSettingsProblems(mlPlatform.cluster)),
+    ...withPath(at('mlPlatform.gpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.gpu)),
+    ...withPath(at('mlPlatform.cpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.cpu)),
+    ...withPath(at('mlPlatform.mlflow'), mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
   ];
 }
 

@@ -9,6 +9,9 @@ import { gpuFleetMaxSize } from './rules/gpu-fleet-max-size';
 import { GpuFleetScalesToZero } from './rules/gpu-fleet-scales-to-zero';
 import { instanceTypeAllowed } from './rules/instance-type-allowed';
 import { LogGroupRetention } from './rules/log-group-retention';
+import { nodePoolGpuLimit } from './rules/node-pool-gpu-limit';
+import { nodePoolInstanceTypesAllowed } from './rules/node-pool-instance-types-allowed';
+import { NodePoolScalesToZero } from './rules/node-pool-scales-to-zero';
 import { SageMakerEndpointScalableTarget } from './rules/sage-maker-endpoint-scalable-target';
 import { SpotMaxPriceBelowOnDemand } from './rules/spot-max-price-below-on-demand';
 import { TrainingClusterIdleShutdown } from './rules/training-cluster-idle-shutdown';
@@ -69,6 +72,24 @@ export class GpuCostChecks extends NagPack {
         level: NagMessageLevel.ERROR,
         info: `The instance type named in the finding is not in this environment's allow-list (${allowed.join(', ')}).`,
         explanation: 'Each environment may only run the GPU and SageMaker types its config allows. Pick an allowed type, or add it to guardrails.allowedInstanceTypes.',
+      },
+      {
+        rule: nodePoolGpuLimit(cap),
+        level: NagMessageLevel.ERROR,
+        info: `The GPU NodePool named in the finding has no nvidia.com/gpu limit, or its limit allows more than this environment's cap of ${cap} nodes.`,
+        explanation: 'A NodePool without a GPU limit can launch GPU nodes without bound. Set limits.gpus so that limit / GPUs per node stays within guardrails.maxGpuInstancesPerFleet.',
+      },
+      ...(props.requireScaleToZero ? [{
+        rule: NodePoolScalesToZero,
+        level: NagMessageLevel.ERROR,
+        info: 'The GPU NodePool named in the finding cannot reach 0 nodes: it is static (replicas) or never consolidates empty nodes.',
+        explanation: 'Idle GPU nodes outside prod are pure waste. Drop replicas and set disruption.consolidateAfter to a duration.',
+      }] : []),
+      {
+        rule: nodePoolInstanceTypesAllowed(allowed),
+        level: NagMessageLevel.ERROR,
+        info: `The instance type named in the finding, of a GPU NodePool, is not in this environment's allow-list (${allowed.join(', ')}); "any" means the pool names no instance types.`,
+        explanation: 'A GPU NodePool must list its instance types (node.kubernetes.io/instance-type In), each one allowed by guardrails.allowedInstanceTypes.',
       },
       {
         rule: SpotMaxPriceBelowOnDemand,

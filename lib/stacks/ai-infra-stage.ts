@@ -4,6 +4,7 @@ import { EnvironmentConfig } from '../config/environment-config';
 import { applyCostTags } from '../cost-tags';
 import { AiInferenceStack, aiInferenceSettingsOf } from './ai-inference-stack';
 import { CostStack, costSettingsOf } from './cost-stack';
+import { MlPlatformStack, mlPlatformSettingsOf } from './ml-platform-stack';
 import { NetworkStack } from './network-stack';
 import { STACK_IDS } from './stack-names';
 import { TrainingStack, trainingSettingsOf } from './training-stack';
@@ -26,6 +27,8 @@ export class AiInfraStage extends Stage {
   public readonly training: TrainingStack;
   /** The environment's budget. */
   public readonly cost: CostStack;
+  /** MLflow, EKS and Kubeflow Pipelines, where `mlPlatform.enabled`. */
+  public readonly mlPlatform?: MlPlatformStack;
 
   constructor(scope: Construct, id: string, props: AiInfraStageProps) {
     const { config } = props;
@@ -41,6 +44,14 @@ export class AiInfraStage extends Stage {
     this.inference = new AiInferenceStack(this, STACK_IDS.inference, { ...aiInferenceSettingsOf(config), network });
     this.training = new TrainingStack(this, STACK_IDS.training, { ...trainingSettingsOf(config), network, modelBucket: this.inference.models.bucket });
     this.cost = new CostStack(this, STACK_IDS.cost, costSettingsOf(config));
+    if (config.mlPlatform.enabled) {
+      this.mlPlatform = new MlPlatformStack(this, STACK_IDS.mlPlatform, {
+        ...mlPlatformSettingsOf(config),
+        network,
+        // The training cluster's instance role is also the spot fleet's.
+        mlflowRunLoggers: [this.training.cluster.role, this.training.executionRole.role],
+      });
+    }
 
     applyCostTags(this, { environment: config.name, team: config.tags.team, cost_center: config.tags.costCenter, project: config.tags.project });
   }

@@ -7,6 +7,7 @@ export const STACK_IDS = {
   inference: 'AiInference',
   training: 'Training',
   cost: 'Cost',
+  mlPlatform: 'MlPlatform',
 } as const;
 
 /** The construct id of one of an environment's stacks. */

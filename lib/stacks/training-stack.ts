@@ -76,6 +76,8 @@ export class TrainingStack extends Stack {
   public readonly spotFleet: SpotTrainingFleet;
   /** The idle alarm and the Lambda that scales the cluster and the fleet to 0. */
   public readonly idleShutdown: IdleShutdown;
+  /** The role of SageMaker models and training jobs. */
+  public readonly executionRole: SageMakerExecutionRole;
   /** The autoscaled SageMaker endpoint, once the model is published. */
   public readonly sageMakerEndpoint?: SageMakerEndpoint;
 
@@ -125,6 +127,7 @@ export class TrainingStack extends Stack {
       checkpointBucket: this.buckets.checkpointBucket,
       repository,
     });
+    this.executionRole = executionRole;
     if (props.sageMakerEndpoint) {
       this.sageMakerEndpoint = new SageMakerEndpoint(this, 'SageMaker', {
         ...props.sageMakerEndpoint,

@@ -41,8 +41,10 @@ describe('every environment in one account and region', () => {
     Template.fromStack(roles),
   ].map((template) => template.toJSON() as TemplateJson);
 
-  test('synthesizes every stack', () => {
-    expect(templates).toHaveLength(ENVIRONMENTS.length * 4 + 1);
+  test('synthesizes every stack, the ML platform where it is on', () => {
+    const mlPlatforms = ENVIRONMENTS.filter((config) => config.mlPlatform.enabled).length;
+    expect(mlPlatforms).toBeGreaterThan(0);
+    expect(templates).toHaveLength(ENVIRONMENTS.length * 4 + mlPlatforms + 1);
   });
 
   test('no two resources of one type share a physical name', () => {

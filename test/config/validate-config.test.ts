@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ConfigOverrides, EnvironmentConfig, ENVIRONMENTS, mergeConfig, selectEnvironments, validateEnvironmentConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { prod } from '../../lib/config/prod';
@@ -67,6 +68,20 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['a duplicated budget email', prodWith({ budget: { notificationEmails: ['a@b.io', 'a@b.io'] } }), /prod\.budget\.notificationEmails lists "a@b\.io" twice/],
   ['more budget emails than AWS Budgets takes', prodWith({ budget: { notificationEmails: Array.from({ length: 11 }, (_, n) => `p${n}@b.io`) } }),
     /prod\.budget\.notificationEmails has 11 addresses: AWS Budgets notifies at most 10/],
+  ['a Kubernetes version without the bundled kubectl layer', prodWith({ mlPlatform: { cluster: { kubernetesVersion: eks.KubernetesVersion.V1_34 } } }),
+    /prod\.mlPlatform\.cluster\.kubernetesVersion \(1\.34\) has no kubectl layer/],
+  ['a cluster admin that is not an IAM ARN', prodWith({ mlPlatform: { cluster: { adminPrincipalArns: ['PlatformAdmin'] } } }),
+    /prod\.mlPlatform\.cluster\.adminPrincipalArns \(PlatformAdmin\) must be IAM role or user ARNs/],
+  ['a CPU type in the GPU NodePool', prodWith({ mlPlatform: { gpuNodePool: { instanceTypes: ['g5.xlarge', 'm6i.large'] } } }),
+    /prod\.mlPlatform\.gpuNodePool\.instanceTypes \(m6i\.large\) of a GPU pool must all be accelerated/],
+  ['a GPU NodePool without a GPU limit', prodWith({ mlPlatform: { gpuNodePool: { limits: { cpu: 96, memoryGiB: 384, gpus: undefined } } } }),
+    /prod\.mlPlatform\.gpuNodePool\.limits\.gpus is missing on a GPU pool/],
+  ['a GPU type in the CPU NodePool', prodWith({ mlPlatform: { cpuNodePool: { instanceTypes: ['g5.xlarge'] } } }),
+    /prod\.mlPlatform\.cpuNodePool\.instanceTypes \(g5\.xlarge\) are GPU types in a CPU pool/],
+  ['a fractional NodePool consolidation delay', prodWith({ mlPlatform: { cpuNodePool: { consolidateAfter: Duration.millis(1500) } } }),
+    /prod\.mlPlatform\.cpuNodePool\.consolidateAfter \(1 second 500 millis\) must be a whole number of seconds/],
+  ['an MLflow maintenance window that is not Ddd:HH:MM', prodWith({ mlPlatform: { mlflow: { weeklyMaintenanceWindowStart: 'Sunday 3am' } } }),
+    /prod\.mlPlatform\.mlflow\.weeklyMaintenanceWindowStart \("Sunday 3am"\) must be Ddd:HH:MM in UTC/],
 ];
 
 describe('validateEnvironmentConfig', () => {
@@ -76,6 +91,11 @@ describe('validateEnvironmentConfig', () => {
 
   test.each(invalid)('rejects %s', (_what, config, message) => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
+  });
+
+  test('checks the ML platform of an environment that has it switched off, so switching it on meets a valid config', () => {
+    expect(() => validateEnvironmentConfig(mergeConfig(dev, { mlPlatform: { enabled: false, cpuNodePool: { limits: { cpu: 0, memoryGiB: 64 } } } })))
+      .toThrow(/dev\.mlPlatform\.cpuNodePool\.limits\.cpu \(0\) must be a whole number >= 1/);
   });
 
   test('names the environment and lists every problem at once', () => {

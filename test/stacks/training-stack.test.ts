@@ -44,8 +44,14 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     });
   });
 
-  test('has exactly the stack outputs other tools read', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([...OUTPUTS].sort());
+  test('has exactly the stack outputs other tools read, besides the exports of other stacks\' references', () => {
+    expect(Object.keys(template.toJSON().Outputs).filter((id) => !id.startsWith('ExportsOutput')).sort()).toEqual([...OUTPUTS].sort());
+  });
+
+  test('exports its instance and SageMaker execution roles only where the ML platform logs their MLflow runs', () => {
+    const exported = Object.keys(template.toJSON().Outputs).filter((id) => id.startsWith('ExportsOutput'));
+    expect(exported.map((id) => id.replace(/^ExportsOutputRef(\w+?Role)[0-9A-F]{8}[0-9A-F]{8}$/, '$1')).sort())
+      .toEqual(config.mlPlatform.enabled ? ['ClusterInstanceRole', 'SageMakerExecutionRole'] : []);
   });
 
   test('EndpointName is the SageMaker endpoint', () => {

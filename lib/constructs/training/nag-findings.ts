@@ -1,5 +1,5 @@
-import { Stack, Validations } from 'aws-cdk-lib';
-import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { rules } from 'cdk-nag';
 import { IConstruct, RootConstruct } from 'constructs';
 
@@ -37,6 +37,26 @@ export function resourceFinding(scope: IConstruct, arn: string): string {
     const finding = Array.isArray(result) ? result.find((f) => f.startsWith('Resource::')) : undefined;
     if (finding === undefined) {
       throw new Error(`resourceFinding: ${JSON.stringify(resource)} has no wildcard, so AwsSolutions-IAM5 reports nothing to acknowledge; drop the acknowledgement`);
+    }
+    return finding;
+  } finally {
+    probeScope().node.tryRemoveChild(PROBE_ID);
+  }
+}
+
+/**
+ * The AwsSolutions-IAM4 finding of a managed policy `policyArn` attached to a role in `scope`'s
+ * stack, exactly as cdk-nag names it (`Policy::<arn>`): cdk-nag's own rule
+ * (`rules.iam.IAMNoManagedPolicies`) runs on a probe role, outside the app, with only that policy.
+ */
+export function managedPolicyFinding(scope: IConstruct, policyArn: string): string {
+  const policy: unknown = Stack.of(scope).resolve(policyArn);
+  const probe = new CfnRole(probeScope(), PROBE_ID, { assumeRolePolicyDocument: {}, managedPolicyArns: [Token.asString(policy)] });
+  try {
+    const result = rules.iam.IAMNoManagedPolicies(probe);
+    const finding = Array.isArray(result) ? result.find((f) => f.startsWith('Policy::')) : undefined;
+    if (finding === undefined) {
+      throw new Error(`managedPolicyFinding: ${JSON.stringify(policy)} is not an AWS managed policy, so AwsSolutions-IAM4 reports nothing to acknowledge; drop the acknowledgement`);
     }
     return finding;
   } finally {

@@ -1,8 +1,8 @@
-import { ArnFormat } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnCondition, Fn, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { acknowledgeWildcards, resourceFinding } from '../../../lib/constructs/training/nag-findings';
+import { acknowledgeWildcards, managedPolicyFinding, resourceFinding } from '../../../lib/constructs/training/nag-findings';
 import { NagSynthResult } from '../../helpers/nag';
 import { bareStack, synthWithPack } from '../../helpers/nag-rule';
 
@@ -43,5 +43,23 @@ describe('resourceFinding', () => {
     const { stack } = bareStack();
     const bucket = new s3.Bucket(stack, 'Models');
     expect(() => resourceFinding(stack, bucket.arnForObjects('models/model.tar.gz'))).toThrow(/has no wildcard, so AwsSolutions-IAM5 reports nothing to acknowledge/);
+  });
+});
+
+describe('managedPolicyFinding', () => {
+  test('is the finding AwsSolutionsChecks reports for the same AWS managed policy, even a conditional one', () => {
+    const { app, stack } = bareStack();
+    const condition = new CfnCondition(stack, 'InAws', { expression: Fn.conditionEquals(Aws.PARTITION, 'aws') });
+    const arn = Token.asString(Fn.conditionIf(condition.logicalId, iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess').managedPolicyArn, Aws.NO_VALUE));
+    new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: {}, managedPolicyArns: [arn] });
+    const finding = managedPolicyFinding(stack, arn);
+    const iam4 = synthWithPack(app, new AwsSolutionsChecks(app)).findings.filter((f) => f.ruleName.startsWith('AwsSolutions-IAM4[')).map((f) => f.ruleName);
+    expect(iam4).toEqual([`AwsSolutions-IAM4[${finding}]`]);
+  });
+
+  test('throws on a customer managed policy: there is nothing to acknowledge', () => {
+    const { stack } = bareStack();
+    const policy = new iam.ManagedPolicy(stack, 'Policy', { statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })] });
+    expect(() => managedPolicyFinding(stack, policy.managedPolicyArn)).toThrow(/is not an AWS managed policy, so AwsSolutions-IAM4 reports nothing to acknowledge/);
   });
 });

@@ -1,0 +1,86 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { MlPlatformCluster, MlPlatformClusterProps } from '../../../lib/constructs/ml-platform/ml-platform-cluster';
+import { appliedObjects, validateAgainstSchema } from '../../helpers/kubernetes-manifests';
+import { appWithFeatureFlags, networkStack } from './fixtures';
+
+function clusterStack(overrides: Partial<MlPlatformClusterProps> = {}): { stack: Stack; cluster: MlPlatformCluster } {
+  const app = appWithFeatureFlags();
+  const { vpc } = networkStack(app);
+  const stack = new Stack(app, 'Ml');
+  const cluster = new MlPlatformCluster(stack, 'Cluster', {
+    vpc, kubernetesVersion: eks.KubernetesVersion.V1_35, logRetention: logs.RetentionDays.ONE_WEEK, ...overrides,
+  });
+  return { stack, cluster };
+}
+
+describe('MlPlatformCluster', () => {
+  const { stack } = clusterStack({ adminPrincipalArns: ['arn:aws:iam::123456789012:role/PlatformAdmin'] });
+  const template = Template.fromStack(stack);
+
+  test('pins the Kubernetes version and runs Auto Mode with only the built-in system pool', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.35',
+      ComputeConfig: { Enabled: true, NodePools: ['system'] },
+      AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+    });
+  });
+
+  test('has a private API endpoint only', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: { EndpointPrivateAccess: true, EndpointPublicAccess: false } });
+  });
+
+  test('logs every control-plane log type', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })) } },
+    });
+  });
+
+  test('creates the control-plane log group, with retention, before the cluster', () => {
+    const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/MlCluster.*/cluster$'), RetentionInDays: 7 },
+    }));
+    template.hasResource('AWS::EKS::Cluster', { DependsOn: Match.arrayWith([id]) });
+  });
+
+  test('gives the admin principals a cluster-admin access entry', () => {
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: 'arn:aws:iam::123456789012:role/PlatformAdmin',
+      AccessPolicies: [Match.objectLike({ PolicyArn: { 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']) ] } })],
+    });
+  });
+
+  test('runs the kubectl provider inside the VPC, to reach the private endpoint', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'onEvent handler for EKS kubectl resource provider',
+      VpcConfig: { SubnetIds: Match.anyValue() },
+    });
+  });
+
+  test('applies an encrypted gp3 default StorageClass that passes its schema', () => {
+    const classes = Object.values(appliedObjects(template)).flat().filter((o) => o.kind === 'StorageClass');
+    classes.forEach(validateAgainstSchema);
+    expect(classes).toEqual([expect.objectContaining({ provisioner: 'ebs.csi.eks.amazonaws.com', parameters: { type: 'gp3', encrypted: 'true' } })]);
+  });
+});
+
+describe('MlPlatformCluster validation', () => {
+  test('a Kubernetes version without a kubectl layer', () => {
+    expect(() => clusterStack({ kubernetesVersion: eks.KubernetesVersion.V1_34 })).toThrow(/kubernetesVersion \(1.34\) has no kubectl layer: .*install @aws-cdk\/lambda-layer-kubectl-v34/);
+  });
+
+  test('another version with its own kubectl layer is accepted', () => {
+    const { stack } = clusterStack({
+      kubernetesVersion: eks.KubernetesVersion.V1_34,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(new Stack(), 'Layer', 'arn:aws:lambda:eu-central-1:123456789012:layer:kubectl:1'),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', { Version: '1.34' });
+  });
+
+  test('an admin principal that is not an IAM role or user ARN', () => {
+    expect(() => clusterStack({ adminPrincipalArns: ['PlatformAdmin'] })).toThrow(/adminPrincipalArns \(PlatformAdmin\) must be IAM role or user ARNs/);
+  });
+});
