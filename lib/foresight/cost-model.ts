@@ -57,6 +57,8 @@ const ACCOUNTED_TYPES = new Set([
   'AWS::EFS::AccessPoint', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupPlan', 'AWS::Backup::BackupSelection',
   'AWS::SageMaker::Model', 'AWS::SageMaker::Endpoint', 'AWS::ECR::Repository', 'AWS::SSM::Parameter',
   'AWS::CDK::Metadata', 'Custom::S3AutoDeleteObjects', 'Custom::VpcRestrictDefaultSG',
+  'AWS::EKS::AccessEntry', 'AWS::EKS::PodIdentityAssociation', 'AWS::Lambda::LayerVersion',
+  'Custom::AWSCDK-EKS-KubernetesResource',
 ]);
 
 type Props = Record<string, unknown>;
