@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -100,6 +101,23 @@ describe('InferenceService', () => {
     service(other, 'Llama').addOutputs('Llama');
     const outputs = Template.fromStack(other.stack).findOutputs('*');
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LlamaQueueUrl', 'LlamaAutoScalingGroupName', 'LlamaLogGroupName']));
+  });
+});
+
+describe('InferenceService with a logs key and deletion protection', () => {
+  const resources = serviceResources();
+  const key = new kms.Key(resources.stack, 'LogsKey');
+  service(resources, 'Llama', { logEncryptionKey: key, deletionProtection: true });
+  const template = Template.fromStack(resources.stack);
+
+  test('encrypts the service\'s log group with the key', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+  });
+
+  test('protects the load balancer from deletion', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
   });
 });
 
