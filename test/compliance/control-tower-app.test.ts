@@ -52,8 +52,8 @@ describe('a fixed control broken again on the real stage', () => {
   modelBucket.notificationConfiguration = undefined;
   const result = synthWithNag(app);
 
-  test('fails the synth', () => {
-    expect(result.error?.message).toMatch(/ValidationFailed|Validation failed/);
+  test('fails the synth, naming the control', () => {
+    expect(result.error?.message).toContain('ERROR [CT.EC2.PR.2]');
   });
 
   test('reports exactly the broken resources, by rule', () => {
