@@ -18,6 +18,7 @@ export * from './constructs/inference/inference-observability';
 export * from './constructs/inference/inference-runtime';
 export * from './constructs/inference/inference-service';
 export * from './constructs/inference/job-queue';
+export * from './constructs/inference/job-results';
 export * from './constructs/inference/model-bucket';
 export * from './constructs/inference/model-cache';
 export * from './constructs/inference/queue-scaling';

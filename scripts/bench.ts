@@ -1,7 +1,9 @@
 /**
  * Benchmarks `cdk synth` of every environment against a one-queue baseline app, run in the
  * same process tree, alternating A/B so machine noise hits both alike. Prints the median of
- * each, their ratio (goal: <= 1.5), the synth's peak memory and the wall time of `npm test`.
+ * each, their ratio (goal: <= 1.5), the synth's peak memory, the time `npm run simulate` takes to
+ * simulate one week of every environment with both policies (goal: < 2 s) and the wall time of
+ * `npm test`.
  *
  *   npm run bench                 # 5 runs each, plus one `npm test`
  *   BENCH_RUNS=9 npm run bench
@@ -11,6 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENVIRONMENTS } from '../lib/config';
+import { environmentNamed, readCloudAssembly } from '../lib/foresight/cloud-assembly';
+import { runForesight } from '../lib/foresight/foresight-run';
+import { DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR } from '../lib/foresight/spot';
+import { regionPrices } from '../lib/pricing/price-table';
+import { synthEnvironments } from './foresight/synth-environments';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const GOAL_RATIO = 1.5;
@@ -67,6 +75,33 @@ console.log(`\ncdk synth, all environments: median ${appMedian.toFixed(2)} s ove
 console.log(`cdk synth, one-queue baseline: median ${baselineMedian.toFixed(2)} s over ${RUNS} runs`);
 console.log(`ratio: ${ratio.toFixed(2)}x (goal <= ${GOAL_RATIO}x) ${ratio <= GOAL_RATIO ? 'OK' : 'OVER GOAL'}`);
 console.log(`peak memory of the synth: ${Math.max(...app.map((m) => m.peakRssMiB)).toFixed(0)} MiB`);
+
+/** One simulated week at one-minute resolution with per-job events, every environment, both policies. */
+function foresightSeconds(assemblyDir: string): { wall: number; cpu: number } {
+  const assemblies = readCloudAssembly(assemblyDir);
+  const assumptions = {
+    days: 7, seed: 1, jobSecondsCv: 0.5, spotInterruptionsPerInstanceHour: DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR,
+    metricDelayMinutes: 1, divisionByZero: 'missing' as const,
+  };
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  for (const config of ENVIRONMENTS) {
+    runForesight(environmentNamed(assemblies, config.name), config, { builtIn: 'office-hours' }, assumptions, regionPrices('us-east-1'), true);
+  }
+  const used = process.cpuUsage(cpu);
+  return { wall: Number(process.hrtime.bigint() - started) / 1e9, cpu: (used.user + used.system) / 1e6 };
+}
+
+// The environments as `npm run simulate` synthesizes them (in-process, model published).
+const foresightOut = synthEnvironments(ENVIRONMENTS);
+try {
+  const runs = Array.from({ length: RUNS }, () => foresightSeconds(foresightOut));
+  const seconds = median(runs.map((r) => r.wall));
+  const cpuSeconds = median(runs.map((r) => r.cpu));
+  console.log(`simulate, one week x 3 environments x 2 policies (office-hours): median ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU over ${RUNS} runs (goal < 2 s) ${seconds < 2 ? 'OK' : 'OVER GOAL'}`);
+} finally {
+  rmSync(foresightOut, { recursive: true, force: true });
+}
 
 if (!process.env.BENCH_SKIP_TESTS) {
   const tests = measure('npm', ['test', '--silent']);

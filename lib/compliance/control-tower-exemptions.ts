@@ -17,7 +17,7 @@ const INFERENCE_FLEET = 'AiInference/Service/Fleet/Group';
 const SPOT_TRAINING_FLEET = 'Training/SpotFleet/Fleet';
 const TRAINING_CLUSTER = 'Training/Cluster/AutoScalingGroup';
 const ACCESS_LOG_BUCKETS = ['AiInference/AccessLogs/Bucket', 'Training/Buckets/AccessLogs'];
-const DATA_BUCKETS = ['AiInference/Models/Bucket', 'Training/Buckets/Checkpoints', 'Training/Buckets/Datasets', 'Training/Buckets/Artifacts'];
+const DATA_BUCKETS = ['AiInference/Models/Bucket', 'AiInference/Service/JobResults/Bucket', 'Training/Buckets/Checkpoints', 'Training/Buckets/Datasets', 'Training/Buckets/Artifacts'];
 const LOG_GROUPS = ['Network/Network/FlowLogs', 'AiInference/Service/Observability/Logs', 'Training/IdleShutdown/LogGroup'];
 
 const NITRO_LIST_REASON = 'The control checks a fixed list of Nitro types that predates g6; g6 is Nitro (lib/gpu catalog: nitro true) and encrypts traffic '
@@ -91,6 +91,6 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
   ...[...ACCESS_LOG_BUCKETS, ...DATA_BUCKETS].map((constructPath) => ({
     control: 'CT.S3.PR.9',
     constructPath,
-    reason: 'Object Lock is for records that must not change. These buckets hold logs, models, datasets and checkpoints whose lifecycle rules expire old objects and versions to bound storage cost; retention locks would block that expiry.',
+    reason: 'Object Lock is for records that must not change. These buckets hold logs, models, job results, datasets and checkpoints whose lifecycle rules expire old objects and versions to bound storage cost; retention locks would block that expiry.',
   })),
 ];

@@ -15,7 +15,7 @@ export const CONTROL_TOWER_FIXES: Readonly<Record<string, string>> = {
   'CT.S3.PR.3': 'The versioned model bucket has a lifecycle rule (incomplete uploads aborted after 7 days).',
   'CT.S3.PR.4': 'Every bucket sends its object events to EventBridge.',
   'CT.S3.PR.6': 'Every bucket has a lifecycle rule.',
-  'CT.S3.PR.10': 'Model, checkpoint, dataset and artifact buckets use SSE-KMS with the aws/s3 key and bucket keys.',
+  'CT.S3.PR.10': 'Model, job result, checkpoint, dataset and artifact buckets use SSE-KMS with the aws/s3 key and bucket keys.',
   'CT.S3.PR.11': 'The inference access-log bucket is versioned.',
   'CT.SQS.PR.1': 'Dead-letter queues declare themselves with a redrive allow policy.',
 };

@@ -38,7 +38,11 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       acceptableLatency: Duration.seconds(60),
       scaleToZeroAfterIdle: Duration.minutes(30),
     },
+    // Trim a fleet whose GPUs idle: a 1-minute alarm (the instances publish every minute) at 40 %,
+    // so n instances become n - 1 only while those would stay under 40 x n / (n - 1) % busy.
+    gpuScaleIn: { thresholdPercent: 40, evaluationPeriods: 10, period: Duration.minutes(1), scaleInBy: 1 },
     schedule: { timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
+    results: { retention: Duration.days(30) },
   },
   training: {
     cluster: { instanceType: 'g5.12xlarge', maxNodes: 2, efa: false, rootVolumeSizeGiB: 100 },

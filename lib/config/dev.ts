@@ -17,6 +17,7 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
       spotMaxPriceUsdPerHour: 0.5,
     },
     scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
+    results: { retention: Duration.days(7) },
   },
   training: {
     cluster: { instanceType: 'g4dn.12xlarge' },

@@ -1,12 +1,15 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CheckResult, runCheck } from './check-result';
+import { WaitOptions } from '../jobs/status';
 import { checkEndpointInService } from './endpoint-check';
 import { checkFleet } from './fleet-check';
+import { checkJobRoundTrip } from './job-check';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
 import { readStackOutputs } from './stack-outputs';
 
@@ -22,10 +25,21 @@ export interface SmokeCheckClients {
   readonly sqs: SQSClient;
   /** Reads the SageMaker endpoint's status. */
   readonly sageMaker: SageMakerClient;
+  /** Reads the smoke job's result (the job check only; see checkJobRoundTrip for the rights it needs). */
+  readonly s3: S3Client;
 }
 
 /** Outputs of `<env>-AiInference` the checks read. */
-export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroupArn', 'AutoScalingGroupName'] as const;
+export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroupArn', 'AutoScalingGroupName', 'ResultsBucketName'] as const;
+
+/** How long the smoke job may take, polled every 5 s. */
+export const JOB_WAIT: WaitOptions = {
+  timeoutMs: 300_000,
+  pollIntervalMs: 5000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => new Date(),
+};
+
 /** Outputs of `<env>-Training` the checks read. */
 export const TRAINING_OUTPUTS = ['EndpointName'] as const;
 
@@ -37,18 +51,19 @@ export function createClients(region: string): SmokeCheckClients {
     autoScaling: new AutoScalingClient({ region }),
     sqs: new SQSClient({ region }),
     sageMaker: new SageMakerClient({ region }),
+    s3: new S3Client({ region }),
   };
 }
 
 /** Every check of one environment's deployed stacks: one result per check. */
-export async function runSmokeCheck(clients: SmokeCheckClients, environment: string): Promise<CheckResult[]> {
+export async function runSmokeCheck(clients: SmokeCheckClients, environment: string, jobWait: WaitOptions = JOB_WAIT): Promise<CheckResult[]> {
   return [
-    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference))),
+    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), jobWait)),
     ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training))),
   ];
 }
 
-async function inferenceChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jobWait: WaitOptions): Promise<CheckResult[]> {
   let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
   const read = await runCheck(`${stackName} outputs`, async () => {
     outputs = await readStackOutputs(clients.cloudFormation, stackName, INFERENCE_OUTPUTS);
@@ -62,6 +77,12 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string): P
     runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
     runCheck(`${stackName} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
     runCheck(`${stackName} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
+    runCheck(`${stackName} job`, () => checkJobRoundTrip(clients.elbv2, {
+      clients: { sqs: clients.sqs, s3: clients.s3 },
+      queueUrl: o.QueueUrl,
+      deadLetterQueueUrl: o.DeadLetterQueueUrl,
+      resultsBucket: o.ResultsBucketName,
+    }, o.TargetGroupArn, jobWait)),
   ]);
 }
 

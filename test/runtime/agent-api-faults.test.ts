@@ -47,7 +47,7 @@ describe('queue agent bundle under AWS API faults', () => {
   }
 
   drill('SQS 500, 503 and throttling on the delete for longer than the visibility timeout: the job is deleted once, never made visible', async (world) => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 100 };
     const agent = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.5 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');
@@ -65,7 +65,7 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('SQS 500, 503 and throttling while polling: the agent backs off, then takes every job once', async (world) => {
-    const jobs = [world.aws.queue.send('{}'), world.aws.queue.send('{}')];
+    const jobs = [world.sendJob(), world.sendJob()];
     world.aws.queue.faults.inject('ReceiveMessage', ['internal-error', 'unavailable', 'throttled'], { times: 6 });
     const agent = world.runAgent(bundle());
     await world.until(() => jobs.every((job) => job.deleted), 'both jobs to be deleted');
@@ -78,7 +78,7 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('SQS requests that never answer (a receive, a heartbeat, a delete) are aborted at their deadline and retried', async (world) => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 800 };
     world.aws.queue.faults.inject('ReceiveMessage', 'hang', { times: 1 });
     world.aws.queue.faults.inject('ChangeMessageVisibility', 'hang', { times: 1 });
@@ -96,7 +96,7 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('Auto Scaling calls that never answer: the job waits for protection, the lifecycle completion is retried', async (world) => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.aws.autoScaling.faults.inject('SetInstanceProtection', 'hang', { times: 1 });
     world.aws.autoScaling.faults.inject('CompleteLifecycleAction', 'hang', { times: 1 });
     const agent = world.runAgent(bundle());
@@ -111,12 +111,12 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('protection calls slower than a job\'s start: a job that comes while the idle release is on the wire waits for protection', async (world) => {
-    const first = world.aws.queue.send('{}');
+    const first = world.sendJob();
     world.aws.autoScaling.faults.inject('SetInstanceProtection', { delayMs: 300 });
     const agent = world.runAgent(bundle(), { protectionReleaseDelaySeconds: 0.05, jobTimeoutSeconds: 3, apiTimeoutSeconds: 1 });
     await world.until(() => first.deleted, 'the first job to be deleted');
     await world.until(() => world.aws.autoScaling.calls.at(-1)?.params.ProtectedFromScaleIn === 'false', 'the idle release to be on the wire');
-    const second = world.aws.queue.send('{}');
+    const second = world.sendJob();
     await world.until(() => second.deleted, 'the second job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
@@ -126,7 +126,7 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('protection not confirmed by the job\'s deadline: the job is not run and goes back to the queue', async (world) => {
-    world.aws.queue.send('{}');
+    world.sendJob();
     world.aws.autoScaling.faults.inject('SetInstanceProtection', 'unavailable');
     const agent = world.runAgent(bundle(), { jobTimeoutSeconds: 0.5, retryDelaySeconds: 30 });
     await world.until(() => world.logsOf('job_returned').length > 0, 'the job to be returned');
@@ -145,7 +145,7 @@ describe('queue agent bundle under AWS API faults', () => {
     const outageStart = world.aws.queue.calls[0].at;
     await world.until(() => Date.now() >= outageStart + 2000, 'two seconds of outage', 3000);
     world.aws.queue.faults.clear();
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     await world.until(() => job.deleted, 'the job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
@@ -166,7 +166,7 @@ describe('queue agent bundle under AWS API faults', () => {
   drill('SIGTERM with no lifecycle action pending (a restart) makes one attempt and exits at once', async (world) => {
     world.aws.autoScaling.actionPending = false;
     world.imds.metadata.set('autoscaling/target-lifecycle-state', 'InService');
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60 });
     await world.until(() => job.deleted, 'the job to be deleted');
     const sigtermAt = Date.now();
@@ -181,7 +181,7 @@ describe('queue agent bundle under AWS API faults', () => {
   });
 
   drill('a spot notice while Auto Scaling never answers: the drain still ends by the notice\'s deadline', async (world) => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     const agent = world.runAgent(bundle());
     await world.until(() => job.deleted, 'the job to be deleted');
     world.aws.autoScaling.faults.inject('*', 'hang');

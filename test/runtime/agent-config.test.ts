@@ -21,6 +21,10 @@ const FILE = {
   protectionReleaseDelaySeconds: 10,
   lifecycleRetryIntervalSeconds: 10,
   terminationLifecycleHookName: 'drain',
+  resultsBucketName: 'jobs-results',
+  successTopicArn: 'arn:aws:sns:eu-west-1:123456789012:job-succeeded',
+  errorTopicArn: 'arn:aws:sns:eu-west-1:123456789012:job-failed',
+  maxAttempts: 3,
 };
 
 describe('agent config', () => {
@@ -75,6 +79,18 @@ describe('agent config', () => {
 
   test('rejects an empty string field', () => {
     expect(() => parseConfig({ ...FILE, queueUrl: '' }, IDENTITY)).toThrow(/queueUrl \(""\) must be a non-empty string/);
+  });
+
+  test('requires the results bucket', () => {
+    expect(() => parseConfig({ ...FILE, resultsBucketName: undefined }, IDENTITY)).toThrow(/resultsBucketName \(undefined\) must be a non-empty string/);
+  });
+
+  test('rejects a fractional maxAttempts', () => {
+    expect(() => parseConfig({ ...FILE, maxAttempts: 1.5 }, IDENTITY)).toThrow(/maxAttempts \(1.5\) must be a whole number >= 1: the job queue's maxReceiveCount/);
+  });
+
+  test('rejects maxAttempts 0', () => {
+    expect(() => parseConfig({ ...FILE, maxAttempts: 0 }, IDENTITY)).toThrow(/maxAttempts \(0\) must be a whole number >= 1/);
   });
 
   test('rejects a negative duration', () => {

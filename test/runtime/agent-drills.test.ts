@@ -10,7 +10,7 @@ describe('queue agent fault drills', () => {
   afterEach(() => world.close());
 
   test('a finished job is deleted once, under scale-in protection', async () => {
-    const job = world.aws.queue.send('{"prompt":"hi"}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 100 };
     const agent = world.startAgent();
     await world.until(() => job.deleted, 'the job to be deleted');
@@ -34,7 +34,7 @@ describe('queue agent fault drills', () => {
   });
 
   test('a job longer than the visibility timeout is kept hidden by heartbeats and received once', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 2500 };
     const agent = world.startAgent({ visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 4 });
     await world.until(() => job.deleted, 'the job to be deleted');
@@ -47,8 +47,8 @@ describe('queue agent fault drills', () => {
   });
 
   test('drill: a spot interruption notice mid-job returns the job to the queue at once', async () => {
-    const job = world.aws.queue.send('{}');
-    const waiting = world.aws.queue.send('{}');
+    const job = world.sendJob();
+    const waiting = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 10_000 };
     const agent = world.startAgent({ jobTimeoutSeconds: 30 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');
@@ -65,7 +65,7 @@ describe('queue agent fault drills', () => {
   });
 
   test('drill: a spot interruption notice mid-job lets a job that fits the notice finish', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 500 };
     const agent = world.startAgent({ jobTimeoutSeconds: 1 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');
@@ -79,7 +79,7 @@ describe('queue agent fault drills', () => {
   });
 
   test('drill: an inference server answering 500 leaves the job in the queue for a later retry', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 500, delayMs: 0 };
     const agent = world.startAgent({ retryDelaySeconds: 30 });
     await world.until(() => world.logs.some((log) => log.event === 'job_failed'), 'the job to fail');
@@ -95,7 +95,7 @@ describe('queue agent fault drills', () => {
   });
 
   test('drill: a job that keeps failing is dead-lettered by the redrive policy, never completed', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.aws.queue.maxReceiveCount = 2;
     world.inference.behaviour = { status: 500, delayMs: 0 };
     const agent = world.startAgent({ retryDelaySeconds: 0 });
@@ -108,7 +108,7 @@ describe('queue agent fault drills', () => {
   });
 
   test('drill: an inference server hanging past the job timeout has its request aborted and the job retried', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = 'hang';
     const agent = world.startAgent({ jobTimeoutSeconds: 0.3, retryDelaySeconds: 30 });
     await world.until(() => world.logs.some((log) => log.event === 'job_failed'), 'the job to time out');

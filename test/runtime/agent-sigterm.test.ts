@@ -11,8 +11,8 @@ describe('queue agent bundle under SIGTERM', () => {
   afterEach(() => world.close());
 
   test('drill: SIGTERM mid-job finishes the job, completes the lifecycle action and exits 0', async () => {
-    const job = world.aws.queue.send('{}');
-    const waiting = world.aws.queue.send('{}');
+    const job = world.sendJob();
+    const waiting = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 800 };
     const agent = world.runAgent(bundle, { jobTimeoutSeconds: 2, drainTimeoutSeconds: 5 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');
@@ -27,7 +27,7 @@ describe('queue agent bundle under SIGTERM', () => {
   });
 
   test('drill: SIGTERM mid-job without time to finish returns the job to the queue at once', async () => {
-    const job = world.aws.queue.send('{}');
+    const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 10_000 };
     const agent = world.runAgent(bundle, { jobTimeoutSeconds: 30, drainTimeoutSeconds: 5 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');

@@ -7,14 +7,22 @@ import { bundleAgent } from '../../lib/constructs/inference/agent-bundling';
 import { Agent, startAgent } from '../../lib/runtime/inference/agent/agent';
 import { createAwsClients } from '../../lib/runtime/inference/agent/aws-clients';
 import { AgentConfigFile, parseConfig } from '../../lib/runtime/inference/agent/config';
+import { NewJob, createJobEnvelope, parseJobEnvelope } from '../../lib/runtime/inference/job-envelope';
+import { errorKey, resultKey } from '../../lib/runtime/inference/job-keys';
 import { FakeAws, startFakeAws } from './fakes/fake-aws';
 import { FakeImds } from './fakes/fake-imds';
 import { FakeInference } from './fakes/fake-inference';
+import { FakeS3 } from './fakes/fake-s3';
+import { FakeSns } from './fakes/fake-sns';
+import { StoredMessage } from './fakes/fake-sqs';
 
 export const INSTANCE_ID = 'i-0123456789abcdef0';
 export const GROUP = 'inference-fleet';
 export const TERMINATION_HOOK = 'termination-hook';
 export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
+export const RESULTS_BUCKET = 'jobs-results';
+export const SUCCESS_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-succeeded';
+export const ERROR_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-failed';
 
 /** One log line of the agent: its event, its fields and when it was written (epoch ms). */
 export interface AgentLog {
@@ -24,13 +32,16 @@ export interface AgentLog {
 }
 
 /**
- * Where every job ended, from the queue's and the inference server's records: completed once
- * and deleted, still queued, or dead-lettered. The lists name the violations: a job deleted
- * without completing (lost), completed twice (duplicated), completed but left in the queue (it
- * would run again), or run while the instance was not surely protected from scale-in.
+ * Where every job ended, from the queue's, the inference server's and the results bucket's
+ * records: completed (deleted with its result in S3, the server answering it once at most),
+ * rejected (malformed: deleted with its error document, never run), still queued, or
+ * dead-lettered. The lists name the violations: a job deleted with neither a result nor an error
+ * document (lost), completed twice by the server (duplicated), completed but left in the queue
+ * (it would run again), or run while the instance was not surely protected from scale-in.
  */
 export interface Ledger {
   readonly completed: number;
+  readonly rejected: number;
   readonly queued: number;
   readonly deadLettered: number;
   readonly lost: string[];
@@ -40,8 +51,8 @@ export interface Ledger {
 }
 
 /** The ledger of a sound drill with these counts (the others 0) and no violation. */
-export function soundLedger(counts: Partial<Pick<Ledger, 'completed' | 'queued' | 'deadLettered'>>): Ledger {
-  return { completed: 0, queued: 0, deadLettered: 0, ...counts, lost: [], duplicated: [], completedButQueued: [], ranUnprotected: [] };
+export function soundLedger(counts: Partial<Pick<Ledger, 'completed' | 'rejected' | 'queued' | 'deadLettered'>>): Ledger {
+  return { completed: 0, rejected: 0, queued: 0, deadLettered: 0, ...counts, lost: [], duplicated: [], completedButQueued: [], ranUnprotected: [] };
 }
 
 /** The agent as it ships: the esbuild bundle, built once per test file into a temp dir. */
@@ -68,20 +79,36 @@ export interface AgentProcess {
 }
 
 /**
- * Everything the queue agent talks to, on loopback: IMDS, the inference server, and SQS plus
- * Auto Scaling behind one fake AWS endpoint. Timeouts are short so each drill takes seconds.
+ * Everything the queue agent talks to, on loopback: IMDS, the inference server, SQS plus
+ * Auto Scaling behind one fake AWS endpoint, and the results bucket (S3) and the job topics
+ * (SNS) on their own. Timeouts are short so each drill takes seconds.
  */
 export class AgentWorld {
   readonly logs: AgentLog[] = [];
   /** The raw stdout of a child agent. */
   output = '';
   private readonly children: ChildProcess[] = [];
+  /** When each child agent exited (epoch ms). */
+  private readonly childExits: number[] = [];
 
-  private constructor(readonly imds: FakeImds, readonly inference: FakeInference, readonly aws: FakeAws) {}
+  private constructor(
+    readonly imds: FakeImds,
+    readonly inference: FakeInference,
+    readonly aws: FakeAws,
+    readonly s3: FakeS3,
+    readonly sns: FakeSns,
+  ) {}
 
   static async start(): Promise<AgentWorld> {
-    const [imds, inference, aws] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws()]);
-    return new AgentWorld(imds, inference, aws);
+    const [imds, inference, aws, s3, sns] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws(), FakeS3.start(), FakeSns.start()]);
+    return new AgentWorld(imds, inference, aws, s3, sns);
+  }
+
+  /** Queues a job envelope (inline JSON input unless `job` says otherwise) whose job id is its message id. */
+  sendJob(job: Partial<NewJob> = {}): StoredMessage {
+    const jobId = job.jobId ?? randomUUID();
+    const envelope = createJobEnvelope({ contentType: 'application/json', input: { inline: '{"prompt":"hi"}' }, ...job, jobId });
+    return this.aws.queue.send(JSON.stringify(envelope), jobId);
   }
 
   /** The config file a drill's agent reads, before the identity variables are added. */
@@ -103,6 +130,10 @@ export class AgentWorld {
       protectionReleaseDelaySeconds: 0.1,
       lifecycleRetryIntervalSeconds: 0.1,
       terminationLifecycleHookName: TERMINATION_HOOK,
+      resultsBucketName: RESULTS_BUCKET,
+      successTopicArn: SUCCESS_TOPIC,
+      errorTopicArn: ERROR_TOPIC,
+      maxAttempts: 3,
       apiConnectTimeoutSeconds: 0.5,
       apiTimeoutSeconds: 0.5,
       imdsTimeoutSeconds: 0.5,
@@ -122,6 +153,8 @@ export class AgentWorld {
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SQS: this.aws.url,
       AWS_ENDPOINT_URL_AUTO_SCALING: this.aws.url,
+      AWS_ENDPOINT_URL_S3: this.s3.url,
+      AWS_ENDPOINT_URL_SNS: this.sns.url,
     };
   }
 
@@ -129,7 +162,10 @@ export class AgentWorld {
   startAgent(overrides: Partial<AgentConfigFile> = {}): Agent {
     const config = parseConfig({ ...this.configFile(overrides) }, this.agentEnv());
     return startAgent(config, {
-      ...createAwsClients(config, { endpoint: this.aws.url, credentials: CREDENTIALS }),
+      ...createAwsClients(config, {
+        endpoints: { sqs: this.aws.url, autoScaling: this.aws.url, s3: this.s3.url, sns: this.sns.url },
+        credentials: CREDENTIALS,
+      }),
       log: (event, fields) => this.logs.push({ event, at: Date.now(), ...fields }),
     });
   }
@@ -154,6 +190,7 @@ export class AgentWorld {
       }
     });
     // 'close' waits for stdout to drain too; 'exit' can come before the last log lines.
+    child.on('exit', () => this.childExits.push(Date.now()));
     return { child, exited: new Promise((resolve) => child.on('close', resolve)) };
   }
 
@@ -180,13 +217,18 @@ export class AgentWorld {
   /** Where every job of the queue ended, and every violation of the agent's guarantees. */
   ledger(): Ledger {
     const ledger: Ledger = soundLedger({});
-    const counts = { completed: 0, queued: 0, deadLettered: 0 };
+    const counts = { completed: 0, rejected: 0, queued: 0, deadLettered: 0 };
     for (const message of this.aws.queue.messages) {
-      const completions = this.inference.completed.get(message.id) ?? 0;
-      if (completions > 1) ledger.duplicated.push(message.id);
-      else if (message.deleted && completions === 1) counts.completed += 1;
-      else if (message.deleted) ledger.lost.push(message.id);
-      else if (completions === 1) ledger.completedButQueued.push(message.id);
+      const parsed = parseJobEnvelope(message.body);
+      const jobId = (parsed.ok ? parsed.envelope.jobId : parsed.jobId) ?? message.id;
+      const hasResult = this.s3.get(RESULTS_BUCKET, resultKey(jobId, parsed.ok ? parsed.envelope.outputPrefix : undefined)) !== undefined;
+      const hasError = this.s3.get(RESULTS_BUCKET, errorKey(jobId)) !== undefined;
+      const completions = this.inference.completed.get(jobId) ?? 0;
+      if (completions > 1) ledger.duplicated.push(jobId);
+      else if (message.deleted && hasResult) counts.completed += 1;
+      else if (message.deleted && hasError && completions === 0) counts.rejected += 1;
+      else if (message.deleted) ledger.lost.push(jobId);
+      else if (completions === 1) ledger.completedButQueued.push(jobId);
       else if (message.deadLettered) counts.deadLettered += 1;
       else counts.queued += 1;
     }
@@ -198,15 +240,18 @@ export class AgentWorld {
   private jobsRunUnprotected(): string[] {
     const spans = this.aws.autoScaling.protectedSpans();
     return this.logsOf('job_started').flatMap((start) => {
-      const end = this.logs.find((log) => log.at >= start.at && log.messageId === start.messageId
-        && (log.event === 'job_completed' || log.event === 'job_failed'));
-      const runEnd = end?.at ?? Date.now();
+      const next = this.logs.find((log) => log !== start && log.at >= start.at && log.messageId === start.messageId
+        && ['job_started', 'job_completed', 'job_failed'].includes(log.event));
+      // A run followed by another start of its message, or by nothing, was cut short by its
+      // process dying (a crash drill): it ended then.
+      const ended = next && next.event !== 'job_started' ? next.at : this.childExits.find((at) => at >= start.at);
+      const runEnd = ended ?? Date.now();
       return spans.some((span) => span.from <= start.at && runEnd <= span.to) ? [] : [String(start.messageId)];
     });
   }
 
   async close(): Promise<void> {
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all([this.imds.close(), this.inference.close(), this.aws.close()]);
+    await Promise.all([this.imds.close(), this.inference.close(), this.aws.close(), this.s3.close(), this.sns.close()]);
   }
 }

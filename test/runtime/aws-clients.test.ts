@@ -17,7 +17,7 @@ describe('agent AWS clients', () => {
 
   test('fail a request the server never answers after apiTimeoutSeconds, without an abort signal', async () => {
     const config = parseConfig({ ...world.configFile({ apiTimeoutSeconds: 0.3 }) }, world.agentEnv());
-    const { sqs } = createAwsClients(config, { endpoint: world.aws.url, credentials: CREDENTIALS });
+    const { sqs } = createAwsClients(config, { endpoints: { sqs: world.aws.url }, credentials: CREDENTIALS });
 
     await expect(deleteMessage(sqs)).rejects.toThrow(/exceeded the configured 300 ms requestTimeout/);
     expect(world.aws.queue.callsOf('DeleteMessage')).toHaveLength(1);

@@ -72,15 +72,16 @@ describe('boot.sh past its boot budget', () => {
   let outcome: BootOutcome;
 
   beforeAll(async () => {
-    sandbox = await BootSandbox.create({ bootBudgetSeconds: 2, stallTimeoutSeconds: 5 });
+    // A budget well past the steps before the download, so a loaded machine still reaches it.
+    sandbox = await BootSandbox.create({ bootBudgetSeconds: 8, stallTimeoutSeconds: 20 });
     sandbox.putModelArchive('valid');
-    outcome = await sandbox.boot({ FAKE_S3_SECONDS: '10' });
+    outcome = await sandbox.boot({ FAKE_S3_SECONDS: '40' });
   }, DRILL_TIMEOUT_MS);
   afterAll(() => sandbox.dispose());
 
   test('gives up on a download that still progresses, logging the budget and the step', () => {
     expect(outcome.exitCode).not.toBe(0);
-    expect(outcome.output).toMatch(/past the boot budget of 2s while downloading model llm\/7 /);
+    expect(outcome.output).toMatch(/past the boot budget of 8s while downloading model llm\/7 /);
     expect(outcome.output).not.toMatch(/stuck/);
   });
 

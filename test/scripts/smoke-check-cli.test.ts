@@ -2,7 +2,8 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, Output } from '@aws-sdk/client-cloudformation';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../../scripts/smoke-check/check-result';
 import { parseArgs, run } from '../../scripts/smoke-check/cli';
@@ -12,6 +13,7 @@ const cloudFormation = mockClient(CloudFormationClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const sqs = mockClient(SQSClient);
 const sageMaker = mockClient(SageMakerClient);
+const s3 = mockClient(S3Client);
 
 const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs';
 const DLQ = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs-dlq';
@@ -26,6 +28,7 @@ const clients = (): SmokeCheckClients => ({
   autoScaling: new AutoScalingClient({}),
   sqs: new SQSClient({}),
   sageMaker: new SageMakerClient({}),
+  s3: new S3Client({}),
 });
 
 /** Runs the CLI with AWS_REGION set, returning its exit code and printed lines. */
@@ -37,18 +40,22 @@ async function runCli(argv: string[], env: NodeJS.ProcessEnv = { AWS_REGION: 'eu
 }
 
 beforeEach(() => {
-  [cloudFormation, elbv2, sqs, sageMaker].forEach((mock) => mock.reset());
+  [cloudFormation, elbv2, sqs, sageMaker, s3].forEach((mock) => mock.reset());
   cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
     Stacks: [{
       StackName: 'dev-AiInference', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
-      Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', ModelBucketName: 'b', FileSystemId: 'fs-1' }),
+      Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', ModelBucketName: 'b', FileSystemId: 'fs-1', ResultsBucketName: 'results' }),
     }],
   });
   cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).resolves({
     Stacks: [{ StackName: 'dev-Training', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ EndpointName: 'dev-sentiment' }) }],
   });
   elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: 'i-1' }, TargetHealth: { State: 'healthy' } }] });
-  sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs' } });
+  sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs', MaximumMessageSize: '262144' } });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  s3.on(HeadObjectCommand).resolves({ ContentType: 'application/json' });
+  // No attempt marker: the result is found at results/<jobId>.
+  s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'NoSuchKey', message: 'NoSuchKey', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
   sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
   sageMaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
 });
@@ -61,6 +68,7 @@ describe('smoke-check exit codes', () => {
       'ok   dev-AiInference fleet: 1 of 1 targets healthy',
       'ok   dev-AiInference queue: exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)',
       'ok   dev-AiInference dead-letter queue: exists and is empty',
+      expect.stringMatching(/^ok {3}dev-AiInference job: job smoke-check-\d+ done: s3:\/\/results\/results\/smoke-check-\d+$/),
       'ok   dev-Training endpoint: dev-sentiment is InService',
     ]);
   });
@@ -88,7 +96,7 @@ describe('smoke-check exit codes', () => {
     const { code, lines } = await runCli(['--env', 'dev']);
     expect(code).toBe(EXIT_CHECK_FAILED);
     expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
-      'FAIL dev-AiInference outputs: Error: stack dev-AiInference has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName: deploy the current version of the app',
+      'FAIL dev-AiInference outputs: Error: stack dev-AiInference has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName, ResultsBucketName: deploy the current version of the app',
     ]);
   });
 

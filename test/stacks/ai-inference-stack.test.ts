@@ -16,7 +16,10 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
 
   test('outputs exactly what the smoke check and users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      ['AutoScalingGroupName', 'DeadLetterQueueUrl', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName', 'QueueUrl', 'TargetGroupArn'].sort(),
+      [
+        'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName', 'QueueUrl',
+        'ResultsBucketName', 'SuccessTopicArn', 'TargetGroupArn',
+      ].sort(),
     );
   });
 
@@ -25,6 +28,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     ['JobsDeadLetterQueue8CC426EE', 'AWS::SQS::Queue'],
     ['ModelsBucket970C6ADA', 'AWS::S3::Bucket'],
     ['ModelCacheFileSystemC75099E4', 'AWS::EFS::FileSystem'],
+    ['ServiceJobResultsBucketB43DFBDC', 'AWS::S3::Bucket'],
   ])('stateful resource %s keeps its logical id', (logicalId, type) => {
     expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
   });
@@ -34,6 +38,15 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     for (const id of ['JobsQueue24944186', 'JobsDeadLetterQueue8CC426EE', 'ModelsBucket970C6ADA', 'ModelCacheFileSystemC75099E4']) {
       expect(template.toJSON().Resources[id].DeletionPolicy).toBe(policy);
     }
+  });
+
+  test('the results bucket is retained whatever the configured removal policy: a stack update never deletes job results', () => {
+    expect(template.toJSON().Resources.ServiceJobResultsBucketB43DFBDC).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+  });
+
+  test('results expire after the configured retention', () => {
+    const days = config.inference.results?.retention?.toDays();
+    expect(template.toJSON().Resources.ServiceJobResultsBucketB43DFBDC.Properties.LifecycleConfiguration.Rules[0]).toEqual(expect.objectContaining({ ExpirationInDays: days }));
   });
 
   test('the fleet never carries a DesiredCapacity', () => {
@@ -132,6 +145,10 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
         'logs:PutLogEvents',
         's3:GetObject', // the models/ prefix
         's3:GetObject', // the runtime's two assets
+        's3:GetObject', // the results bucket's inputs/ prefix
+        's3:ListBucket', // results/ and errors/ only: finding an earlier attempt's result
+        's3:PutObject', // results/ and errors/
+        'sns:Publish', // the success and error topics
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ILocalBundling } from 'aws-cdk-lib';
+import { sourceEntry } from '../../source-entry';
 
 /** The queue agent's entry point. */
-export const AGENT_ENTRY = join(__dirname, '../../runtime/inference/agent/main.ts');
+export const AGENT_ENTRY = sourceEntry(join(__dirname, '../../runtime/inference/agent/main'));
 
 /**
  * Bundles the queue agent and its dependencies (the AWS SDK clients) into one

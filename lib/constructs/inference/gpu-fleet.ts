@@ -163,6 +163,8 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly terminationLifecycleHookName = TERMINATION_LIFECYCLE_HOOK_NAME;
   /** How long the boot may take in all. */
   public readonly bootBudget: Duration;
+  /** The group's MaxSize: the most instances any scaling policy can ask for. */
+  public readonly maxCapacity: number;
   /** Most time between two heartbeats of a boot before Auto Scaling abandons it. */
   public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
 
@@ -211,6 +213,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     }));
     this.notificationTopic = topic;
 
+    this.maxCapacity = props.maxCapacity;
     const asg = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

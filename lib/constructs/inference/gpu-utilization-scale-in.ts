@@ -3,39 +3,66 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
-import { checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
 
-/** Props of {@link GpuUtilizationScaleIn}. */
-export interface GpuUtilizationScaleInProps {
-  /** The fleet: its GPU utilization is watched and its group scaled in. */
-  readonly fleet: GpuFleet;
+/** When idle GPUs are removed: plain values an environment config holds. */
+export interface GpuUtilizationScaleInSettings {
   /**
-   * Average GPU utilization (percent) below which the fleet is idle.
-   * @default 20
+   * Average GPU utilization (percent) of the fleet below which it has more GPUs than its jobs
+   * need. At 40 %, a fleet of n instances is only trimmed while n - 1 would run at most
+   * 40 x n / (n - 1) %, e.g. 80 % for 2.
+   * @default 40
    */
   readonly thresholdPercent?: number;
   /**
-   * Consecutive periods below the threshold.
-   * @default 3
+   * Consecutive periods below the threshold before an instance goes.
+   * @default 10
    */
   readonly evaluationPeriods?: number;
   /**
-   * Length of one period.
-   * @default Duration.minutes(5)
+   * Length of one period; whole minutes (the instances publish GPUUtilization every minute).
+   * @default Duration.minutes(1)
    */
   readonly period?: Duration;
   /**
-   * Instances removed each time the alarm fires.
+   * Instances removed each minute the alarm stays in ALARM.
    * @default 1
    */
   readonly scaleInBy?: number;
 }
 
+/** Props of {@link GpuUtilizationScaleIn}. */
+export interface GpuUtilizationScaleInProps extends GpuUtilizationScaleInSettings {
+  /** The fleet: its GPU utilization is watched and its group scaled in. */
+  readonly fleet: GpuFleet;
+}
+
+/** The rules of {@link GpuUtilizationScaleInSettings}, each problem naming its field. */
+export function gpuUtilizationScaleInSettingsProblems(settings: GpuUtilizationScaleInSettings): Problem[] {
+  const period = settings.period ?? Duration.minutes(1);
+  const evaluationPeriods = settings.evaluationPeriods ?? 10;
+  return [
+    checkInRange('thresholdPercent', settings.thresholdPercent ?? 40, 0, 100),
+    checkWholeNumberAtLeast('evaluationPeriods', evaluationPeriods, 1),
+    checkWholeNumberAtLeast('scaleInBy', settings.scaleInBy ?? 1, 1),
+    checkDurationBetween('period', period, Duration.minutes(1), Duration.days(1)),
+    checkWholeDuration('period', period, 'minutes'),
+    // CloudWatch: evaluation periods x period may span at most one day.
+    Number.isInteger(evaluationPeriods) && evaluationPeriods * period.toSeconds({ integral: false }) > 86_400
+      ? `evaluationPeriods x period (${evaluationPeriods} x ${period.toHumanString()}) must be at most 1 day (CloudWatch's limit): use fewer or shorter periods`
+      : undefined,
+  ];
+}
+
 /**
  * Idle GPUs are expensive mistakes: when the fleet's average GPU utilization (namespace
- * AI/Custom, published by the instances) stays below the threshold, remove instances.
- * No data (no instances) never fires it. The group's MinSize still applies.
+ * AI/Custom, published by the instances every minute) stays below the threshold, remove
+ * instances. The queue's backlog cannot say this (a fleet that keeps up has a backlog near 0 at
+ * any size), so the backlog target tracking only scales out and this alarm trims the fleet.
+ * It never removes the last InService instance: the queue scaling's idle alarm takes the fleet
+ * to 0 once no job is visible or in flight, so a trickle of jobs keeps one warm GPU. No data
+ * (no instances) never fires it. The group's MinSize still applies.
  */
 export class GpuUtilizationScaleIn extends Construct {
   /** The low-utilization alarm. */
@@ -43,23 +70,29 @@ export class GpuUtilizationScaleIn extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuUtilizationScaleInProps) {
     super(scope, id);
-    const thresholdPercent = props.thresholdPercent ?? 20;
+    throwIfProblems(...gpuUtilizationScaleInSettingsProblems(props));
+    const thresholdPercent = props.thresholdPercent ?? 40;
     const scaleInBy = props.scaleInBy ?? 1;
-    throwIfProblems(
-      checkInRange('thresholdPercent', thresholdPercent, 0, 100),
-      checkWholeNumberAtLeast('evaluationPeriods', props.evaluationPeriods ?? 3, 1),
-      checkWholeNumberAtLeast('scaleInBy', scaleInBy, 1),
-    );
+    const period = props.period ?? Duration.minutes(1);
     const action = new autoscaling.StepScalingAction(this, 'ScaleIn', {
       autoScalingGroup: props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     });
     action.addAdjustment({ adjustment: -scaleInBy, upperBound: 0 });
     const alarm = new cloudwatch.Alarm(this, 'LowUtilization', {
-      alarmDescription: `GPU utilization of the fleet is below ${thresholdPercent} %: remove ${scaleInBy} instance(s)`,
-      metric: props.fleet.metricGpuUtilization({ period: props.period ?? Duration.minutes(5) }),
+      alarmDescription: `GPU utilization of a fleet of more than one instance is below ${thresholdPercent} %: remove ${scaleInBy} instance(s)`,
+      // A single instance reads as 100 %: the last one leaves with the queue's idle alarm.
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(FILL(inService, 0) > 1, utilization, 100)',
+        usingMetrics: {
+          utilization: props.fleet.metricGpuUtilization({ period }),
+          inService: props.fleet.metricInServiceInstances({ statistic: 'Minimum', period }),
+        },
+        label: 'GPU utilization of more than one instance',
+        period,
+      }),
       threshold: thresholdPercent,
-      evaluationPeriods: props.evaluationPeriods ?? 3,
+      evaluationPeriods: props.evaluationPeriods ?? 10,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

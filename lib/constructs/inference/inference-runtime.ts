@@ -13,6 +13,7 @@ import { LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
 import { InferenceImage } from './inference-image';
 import { JobQueue } from './job-queue';
+import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
@@ -41,6 +42,8 @@ export interface InferenceModel {
 export interface InferenceRuntimeProps {
   /** The job queue the agent consumes. */
   readonly jobs: JobQueue;
+  /** Where the agent writes each job's result or error, and the topics it notifies. */
+  readonly results: JobResults;
   /** The bucket holding `models/{name}/{version}/model.tar.gz`. */
   readonly modelBucket: ModelBucket;
   /** The EFS model cache. */
@@ -167,6 +170,10 @@ export class InferenceRuntime extends Construct {
       protectionReleaseDelaySeconds: 10,
       lifecycleRetryIntervalSeconds: 10,
       terminationLifecycleHookName: fleet.terminationLifecycleHookName,
+      resultsBucketName: this.props.results.bucket.bucketName,
+      successTopicArn: this.props.results.successTopic.topicArn,
+      errorTopicArn: this.props.results.errorTopic.topicArn,
+      maxAttempts: this.props.jobs.maxReceiveCount,
     };
   }
 
@@ -217,6 +224,8 @@ export class InferenceRuntime extends Construct {
 
     this.grantReadAssets(fleet);
     jobs.grantConsumeJobs(fleet);
+    this.props.results.grantWriteResults(fleet);
+    this.props.results.grantReadInputs(fleet);
     modelBucket.grantReadModels(fleet);
     modelCache.grantMount(fleet);
     logGroup.grantWrite(fleet);

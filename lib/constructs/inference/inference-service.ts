@@ -7,11 +7,12 @@ import { Construct } from 'constructs';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
 import { GpuFleet, GpuFleetSettings, gpuFleetSettingsProblems } from './gpu-fleet';
-import { GpuUtilizationScaleIn } from './gpu-utilization-scale-in';
+import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
 import { InferenceModel, InferenceRuntime, inferenceModelProblems } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
+import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
 import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
@@ -27,11 +28,21 @@ export interface InferenceServiceSettings {
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
+   * When idle GPUs are removed (the fleet's average GPU utilization).
+   * @default - below 40 % for 10 x 1 minute: one instance less, never the last one
+   */
+  readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
+  /**
    * Night-time scale-down; the fleet then deploys with MinSize 0 and the morning action sets
    * `fleet.minCapacity`.
    * @default - no schedule: the fleet's MinSize is `fleet.minCapacity` around the clock
    */
   readonly schedule?: FleetScheduleSettings;
+  /**
+   * The job results bucket's settings: how long results and errors are kept.
+   * @default - results kept 30 days
+   */
+  readonly results?: JobResultsSettings;
 }
 
 /** Props of {@link InferenceService}. */
@@ -68,7 +79,8 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    */
   readonly deletionProtection?: boolean;
   /**
-   * What happens to the queues and the log group when they leave the app.
+   * What happens to the queues and the log group when they leave the app. The results bucket
+   * is retained whatever this says: a stack update never deletes job results.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -81,13 +93,15 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
+    ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
+    ...withPath('results', jobResultsSettingsProblems(settings.results ?? {})),
   ];
 }
 
 /**
  * One model served from a job queue by a GPU fleet: the queue and its dead-letter queue, the
- * fleet with the instance runtime bound to it, queue scaling with the wake-up from zero and the
+ * results bucket and the success and error topics, the fleet with the instance runtime bound to it, queue scaling with the wake-up from zero and the
  * scale-in on idle GPUs, the optional night schedule, an internal ALB with the `/ping` health
  * check, and the service's log group, alarms and dashboard. A stack holds one per model; the
  * model bucket and the model cache are shared.
@@ -95,6 +109,8 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
 export class InferenceService extends Construct {
   /** The job queue and its dead-letter queue. */
   public readonly jobs: JobQueue;
+  /** The results bucket and the success and error topics. */
+  public readonly results: JobResults;
   /** The GPU fleet. */
   public readonly fleet: GpuFleet;
   /** The queue scaling policies. */
@@ -113,6 +129,8 @@ export class InferenceService extends Construct {
     this.modelKey = modelArchiveKey(props.model);
 
     this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });
+    // Retained whatever the removal policy: job results are the users' data.
+    this.results = new JobResults(this, 'JobResults', { ...props.results, serverAccessLogsBucket: props.accessLogsBucket });
     this.fleet = new GpuFleet(this, 'Fleet', {
       ...props.fleet,
       vpc: props.vpc,
@@ -122,7 +140,7 @@ export class InferenceService extends Construct {
       maxJobDuration: props.maxJobDuration,
     });
     this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
-    new GpuUtilizationScaleIn(this, 'GpuUtilization', { fleet: this.fleet });
+    new GpuUtilizationScaleIn(this, 'GpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
     if (props.schedule) {
       new FleetSchedule(this, 'Schedule', {
         ...props.schedule,
@@ -151,6 +169,7 @@ export class InferenceService extends Construct {
 
     new InferenceRuntime(this, 'Runtime', {
       jobs: this.jobs,
+      results: this.results,
       modelBucket: props.modelBucket,
       modelCache: props.modelCache,
       logGroup: this.observability.logGroup,
@@ -168,6 +187,9 @@ export class InferenceService extends Construct {
       TargetGroupArn: [this.endpoint.targetGroup.targetGroupArn, 'Target group of the fleet'],
       AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, 'The GPU fleet'],
       LogGroupName: [this.observability.logGroup.logGroupName, 'Boot, agent and container logs'],
+      ResultsBucketName: [this.results.bucket.bucketName, 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)'],
+      SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
+      ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });

@@ -44,10 +44,13 @@ export class JobQueue extends Construct {
   public readonly queue: sqs.IQueue;
   /** Jobs received `maxReceiveCount` times without being deleted. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** Receives after which a job moves to the dead-letter queue: the agent's last attempt. */
+  public readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: JobQueueProps) {
     super(scope, id);
     const maxReceiveCount = props.maxReceiveCount ?? 3;
+    this.maxReceiveCount = maxReceiveCount;
     throwIfProblems(...jobQueueProblems(props));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 

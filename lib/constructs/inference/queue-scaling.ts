@@ -7,6 +7,9 @@ import { Construct } from 'constructs';
 import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
 
+/** Step adjustments AWS allows in one step scaling policy (EC2 Auto Scaling quotas). */
+const MAX_STEP_ADJUSTMENTS = 20;
+
 /** The seed's step policy, with its thresholds. */
 export interface QueueStepScalingOptions {
   /**
@@ -86,11 +89,13 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
 }
 
 /**
- * Scales the fleet with its queue. In the default mode a target tracking policy keeps
- * visible messages per InService instance at acceptableLatency / timePerJob through metric
+ * Scales the fleet with its queue. In the default mode a target tracking policy scales out to
+ * keep visible messages per InService instance at acceptableLatency / timePerJob through metric
  * math (an L1 policy: the L2 only tracks single metrics), rendered from
- * `metricBacklogPerInstance()`. That ratio is undefined at zero instances, so a step policy adds
- * one instance when jobs wait and none is in service, and another sets the group to 0 once the
+ * `metricBacklogPerInstance()`; it never scales in, since the backlog of a fleet that keeps up is
+ * near 0 whatever its size (GpuUtilizationScaleIn trims idle GPUs). That ratio is undefined at
+ * zero instances, so a step policy wakes the fleet when jobs wait and none is in service, with
+ * one instance per backlog target of waiting jobs, and another sets the group to 0 once the
  * queue has been empty for scaleToZeroAfterIdle (the group's MinSize still applies).
  */
 export class QueueScaling extends Construct {
@@ -135,6 +140,11 @@ export class QueueScaling extends Construct {
       policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
         targetValue: this.backlogTargetPerInstance,
+        // Scale out only: a fleet that keeps up has a backlog near 0, and target tracking's
+        // proportional scale-in would take it to MinSize under steady load (npm run simulate shows
+        // it flapping 0 -> 1 -> 2 -> 0). Idle GPUs scale in through GpuUtilizationScaleIn and
+        // QueueIdle instead.
+        disableScaleIn: true,
         customizedMetricSpecification: {
           metrics: [
             ...Object.entries(backlog.usingMetrics).map(([id, metric]) => targetTrackingMetricStat(id, metric)),
@@ -166,17 +176,32 @@ export class QueueScaling extends Construct {
     alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
   }
 
+  /**
+   * The wake-up from zero, sized by the backlog: while no instance is in service, visible jobs
+   * ask for ceil(visible / backlog target) instances (one step per instance, up to the fleet's
+   * MaxSize, at most AWS's 20 step adjustments), so a batch that lands on a sleeping fleet starts
+   * the instances it needs at once instead of one, then the rest a boot later once target
+   * tracking has an InService instance to divide by. The alarm fires on its first breaching
+   * minute and the action repeats each minute it stays in ALARM, adding as the backlog grows
+   * (warming instances count as added capacity).
+   */
   private addWakeUpFromZero(): void {
     const action = new autoscaling.StepScalingAction(this, 'WakeUp', {
       autoScalingGroup: this.props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     });
-    action.addAdjustment({ adjustment: 1, lowerBound: 0 });
+    const target = this.backlogTargetPerInstance;
+    const steps = Math.max(1, Math.min(this.props.fleet.maxCapacity, MAX_STEP_ADJUSTMENTS));
+    // Bounds are relative to the threshold (1 job): k instances for (k-1) x target < visible <= k x target.
+    for (let k = 1; k <= steps; k++) {
+      action.addAdjustment({ adjustment: k, lowerBound: (k - 1) * target, upperBound: k < steps ? k * target : undefined });
+    }
     const alarm = new cloudwatch.Alarm(this, 'JobsWaitingAtZero', {
-      alarmDescription: 'Jobs wait and no instance is in service: start one',
+      alarmDescription: 'Jobs wait and no instance is in service: start one instance per backlog target of waiting jobs',
       metric: new cloudwatch.MathExpression({
-        expression: 'IF(visible > 0 AND FILL(inService, 0) == 0, 1, 0)',
+        expression: 'IF(FILL(inService, 0) == 0, FILL(visible, 0), 0)',
         usingMetrics: { visible: this.metricVisible('Maximum'), inService: this.props.fleet.metricInServiceInstances({ statistic: 'Maximum' }) },
+        label: 'Jobs waiting with no instance in service',
         period: Duration.minutes(1),
       }),
       threshold: 1,

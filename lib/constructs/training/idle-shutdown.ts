@@ -14,6 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { gpuUtilizationMetric } from '../../gpu/gpu-metrics';
+import { sourceEntry } from '../../source-entry';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from './nag-findings';
 
@@ -126,7 +127,7 @@ export class IdleShutdown extends Construct {
     );
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: join(__dirname, '..', '..', 'runtime', 'idle-shutdown', 'index.ts'),
+      entry: sourceEntry(join(__dirname, '..', '..', 'runtime', 'idle-shutdown', 'index')),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -38,9 +38,9 @@ export function fleetProps(vpc: ec2.IVpc): GpuFleetProps {
 }
 
 /** A valid GPU fleet and a queue, for the scaling constructs. */
-export function fleetAndQueue(): { stack: Stack; fleet: GpuFleet; queue: sqs.Queue } {
+export function fleetAndQueue(overrides: Partial<GpuFleetProps> = {}): { stack: Stack; fleet: GpuFleet; queue: sqs.Queue } {
   const { stack, vpc } = networkStack();
-  const fleet = new GpuFleet(stack, 'Fleet', fleetProps(vpc));
+  const fleet = new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), ...overrides });
   const queue = new sqs.Queue(stack, 'Queue');
   return { stack, fleet, queue };
 }

@@ -1,23 +1,47 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GpuUtilizationScaleIn } from '../../../lib/constructs/inference/gpu-utilization-scale-in';
+import { GpuUtilizationScaleIn, GpuUtilizationScaleInProps, gpuUtilizationScaleInSettingsProblems } from '../../../lib/constructs/inference/gpu-utilization-scale-in';
 import { fleetAndQueue } from './fixtures';
 
-describe('GpuUtilizationScaleIn', () => {
+function scaleIn(overrides: Partial<GpuUtilizationScaleInProps> = {}): Template {
   const { stack, fleet } = fleetAndQueue();
-  new GpuUtilizationScaleIn(stack, 'Gpu', { fleet });
-  const template = Template.fromStack(stack);
+  new GpuUtilizationScaleIn(stack, 'Gpu', { fleet, ...overrides });
+  return Template.fromStack(stack);
+}
 
-  test('alarms on the fleet GPU utilization below 20 % for 3 periods of 300 s', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+const utilization = (period: number) => Match.objectLike({
+  Id: 'utilization',
+  ReturnData: false,
+  MetricStat: {
+    Metric: {
       Namespace: 'AI/Custom',
       MetricName: 'GPUUtilization',
       Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: Match.stringLikeRegexp('FleetGroupASG') } }],
-      Statistic: 'Average',
-      Period: 300,
-      EvaluationPeriods: 3,
-      Threshold: 20,
+    },
+    Period: period,
+    Stat: 'Average',
+  },
+});
+
+describe('GpuUtilizationScaleIn', () => {
+  const template = scaleIn();
+
+  test('by default alarms on the fleet GPU utilization below 40 % for 10 one-minute periods', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([utilization(60)]),
+      EvaluationPeriods: 10,
+      Threshold: 40,
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('never removes the last InService instance: a single instance reads as 100 %', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(FILL(inService, 0) > 1, utilization, 100)', ReturnData: true }),
+        Match.objectLike({ Id: 'inService', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupInServiceInstances' }), Stat: 'Minimum', Period: 60 }) }),
+      ]),
     });
   });
 
@@ -27,25 +51,40 @@ describe('GpuUtilizationScaleIn', () => {
       AdjustmentType: 'ChangeInCapacity',
       StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GPUUtilization', AlarmActions: [{ Ref: Match.stringLikeRegexp('GpuScaleIn') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('GpuScaleIn') }] });
+  });
+
+  test('takes its threshold, periods, period and step from props', () => {
+    const custom = scaleIn({ thresholdPercent: 25, evaluationPeriods: 3, period: Duration.minutes(5), scaleInBy: 2 });
+    custom.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([utilization(300)]), EvaluationPeriods: 3, Threshold: 25 });
+    custom.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -2 }] });
   });
 
   test('rejects a threshold above 100 %', () => {
-    const other = fleetAndQueue();
-    expect(() => new GpuUtilizationScaleIn(other.stack, 'Gpu', { fleet: other.fleet, thresholdPercent: 120 })).toThrow(
-      /thresholdPercent \(120\) must be between 0 and 100/,
-    );
+    expect(() => scaleIn({ thresholdPercent: 120 })).toThrow(/thresholdPercent \(120\) must be between 0 and 100/);
   });
 
   test('rejects scaling in by 0', () => {
-    const other = fleetAndQueue();
-    expect(() => new GpuUtilizationScaleIn(other.stack, 'Gpu', { fleet: other.fleet, scaleInBy: 0 })).toThrow(/scaleInBy \(0\) must be a whole number >= 1/);
+    expect(() => scaleIn({ scaleInBy: 0 })).toThrow(/scaleInBy \(0\) must be a whole number >= 1/);
   });
 
   test('rejects zero evaluation periods', () => {
-    const other = fleetAndQueue();
-    expect(() => new GpuUtilizationScaleIn(other.stack, 'Gpu', { fleet: other.fleet, evaluationPeriods: 0 })).toThrow(
-      /evaluationPeriods \(0\) must be a whole number >= 1/,
-    );
+    expect(() => scaleIn({ evaluationPeriods: 0 })).toThrow(/evaluationPeriods \(0\) must be a whole number >= 1/);
+  });
+
+  test('rejects a period shorter than the instances publish', () => {
+    expect(() => scaleIn({ period: Duration.seconds(30) })).toThrow(/period \(30 seconds\) must be between 1 minute and 1 day/);
+  });
+
+  test('rejects a period of fractional minutes', () => {
+    expect(() => scaleIn({ period: Duration.seconds(90) })).toThrow(/period \(1 minute 30 seconds\) must be a whole number of minutes/);
+  });
+
+  test('rejects evaluation periods spanning more than a day', () => {
+    expect(() => scaleIn({ evaluationPeriods: 25, period: Duration.hours(1) })).toThrow(/evaluationPeriods x period \(25 x 1 hour\) must be at most 1 day/);
+  });
+
+  test('its settings rules accept the defaults', () => {
+    expect(gpuUtilizationScaleInSettingsProblems({}).filter(Boolean)).toEqual([]);
   });
 });

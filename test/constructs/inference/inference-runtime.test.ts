@@ -5,12 +5,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { InferenceImage, InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
 import { AgentConfigFile } from '../../../lib/constructs/inference/inference-runtime';
 import { parseConfig } from '../../../lib/runtime/inference/agent/config';
 import { GpuFleet } from '../../../lib/constructs/inference/gpu-fleet';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
+import { JobResults } from '../../../lib/constructs/inference/job-results';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
@@ -22,6 +24,7 @@ function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRunti
     fleet: new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), bootBudget: Duration.minutes(15) }),
     props: {
       jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) }),
+      results: new JobResults(stack, 'Results', { serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }),
       modelBucket: new ModelBucket(stack, 'Models', {}),
       modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
       logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
@@ -154,11 +157,23 @@ describe('InferenceRuntime', () => {
   });
 
   test('the agent.json the user data writes is accepted by the agent\'s own parser', () => {
-    const written = writtenFile(userData, '/etc/ai-inference/agent.json')
-      .replace(queueRef, 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs')
-      .replace(JSON.stringify(stack.resolve(Stack.of(stack).region)), 'us-east-1');
+    const deployed = {
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+      region: 'us-east-1',
+      resultsBucketName: 'jobs-results',
+      successTopicArn: 'arn:aws:sns:us-east-1:123456789012:job-succeeded',
+      errorTopicArn: 'arn:aws:sns:us-east-1:123456789012:job-failed',
+    };
+    const tokens: [unknown, string][] = [
+      [props.jobs.queue.queueUrl, deployed.queueUrl],
+      [Stack.of(stack).region, deployed.region],
+      [props.results.bucket.bucketName, deployed.resultsBucketName],
+      [props.results.successTopic.topicArn, deployed.successTopicArn],
+      [props.results.errorTopic.topicArn, deployed.errorTopicArn],
+    ];
+    const written = tokens.reduce((text, [token, value]) => text.replace(JSON.stringify(stack.resolve(token)), value), writtenFile(userData, '/etc/ai-inference/agent.json'));
     const parsed = parseConfig(JSON.parse(written), { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' });
-    expect(parsed).toMatchObject({ ...runtime.agentConfig(fleet), queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs', region: 'us-east-1', instanceId: 'i-0123' });
+    expect(parsed).toMatchObject({ ...runtime.agentConfig(fleet), ...deployed, maxAttempts: 3, instanceId: 'i-0123' });
   });
 
   test('agentConfig() is the parser type, with the fleet termination hook', () => {

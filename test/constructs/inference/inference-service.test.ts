@@ -1,8 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
 import {
   InferenceService, InferenceServiceProps, InferenceServiceSettings, inferenceServiceSettingsProblems,
 } from '../../../lib/constructs/inference/inference-service';
@@ -43,8 +44,8 @@ describe('InferenceService', () => {
     ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1],
     ['AWS::ElasticLoadBalancingV2::TargetGroup', 1],
     ['AWS::CloudWatch::Dashboard', 1],
-    ['AWS::SNS::Topic', 1],
-  ])('has one %s', (type, count) => {
+    ['AWS::SNS::Topic', 3],
+  ])('has %s x %i', (type, count) => {
     template.resourceCountIs(type, count);
   });
 
@@ -69,8 +70,13 @@ describe('InferenceService', () => {
     });
   });
 
-  test('scales in on idle GPUs', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AI/Custom', MetricName: 'GPUUtilization', ComparisonOperator: 'LessThanThreshold' });
+  test('scales in on idle GPUs, by default below 40 % for 10 one-minute periods', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 40,
+      EvaluationPeriods: 10,
+      ComparisonOperator: 'LessThanThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AI/Custom', MetricName: 'GPUUtilization' }), Period: 60 }) })]),
+    });
   });
 
   test('the runtime is bound to the fleet: the instances consume the service queue', () => {
@@ -101,6 +107,40 @@ describe('InferenceService', () => {
     service(other, 'Llama').addOutputs('Llama');
     const outputs = Template.fromStack(other.stack).findOutputs('*');
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LlamaQueueUrl', 'LlamaAutoScalingGroupName', 'LlamaLogGroupName']));
+  });
+
+  test('addOutputs names the results bucket and the success and error topics', () => {
+    const other = serviceResources();
+    const withOutputs = service(other, 'Llama');
+    withOutputs.addOutputs('Llama');
+    const outputs = Template.fromStack(other.stack).findOutputs('*');
+    const ref = (construct: IConstruct) => ({ Ref: other.stack.getLogicalId(construct.node.defaultChild as CfnElement) });
+    expect(outputs.LlamaResultsBucketName.Value).toEqual(ref(withOutputs.results.bucket));
+    expect(outputs.LlamaSuccessTopicArn.Value).toEqual(ref(withOutputs.results.successTopic));
+    expect(outputs.LlamaErrorTopicArn.Value).toEqual(ref(withOutputs.results.errorTopic));
+  });
+
+  test('the results bucket is retained even when the service\'s removal policy is DESTROY', () => {
+    const other = serviceResources();
+    const destroyed = service(other, 'Llama', { removalPolicy: RemovalPolicy.DESTROY });
+    const bucketId = other.stack.getLogicalId(destroyed.results.bucket.node.defaultChild as CfnElement);
+    expect(Template.fromStack(other.stack).toJSON().Resources[bucketId]).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+  });
+
+  test('keeps results for settings.results.retention', () => {
+    const other = serviceResources();
+    const kept = service(other, 'Llama', { results: { retention: Duration.days(9) } });
+    const bucketId = other.stack.getLogicalId(kept.results.bucket.node.defaultChild as CfnElement);
+    expect(Template.fromStack(other.stack).toJSON().Resources[bucketId].Properties.LifecycleConfiguration.Rules[0])
+      .toEqual(expect.objectContaining({ ExpirationInDays: 9, NoncurrentVersionExpiration: { NoncurrentDays: 9 } }));
+  });
+
+  test('the runtime is bound to the fleet: the instances write results and publish to the service topics', () => {
+    const topicArns = [svc.results.successTopic, svc.results.errorTopic].map((topic) => ({ Ref: resources.stack.getLogicalId(topic.node.defaultChild as CfnElement) }));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Resource: topicArns })]) },
+      Roles: [{ Ref: resources.stack.getLogicalId(svc.fleet.role.node.defaultChild as CfnElement) }],
+    });
   });
 });
 
@@ -172,6 +212,7 @@ describe('inferenceServiceSettingsProblems', () => {
     ['scaling', { scaling: { ...settings().scaling, scaleToZeroAfterIdle: Duration.seconds(90) } }, /^scaling\.scaleToZeroAfterIdle \(1 minute 30 seconds\) must be a whole number of minutes$/],
     ['schedule', { schedule: { timeZone: 'Mars/Olympus' } }, /^schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
     ['the job duration', { maxJobDuration: Duration.hours(13) }, /^maxJobDuration \(13 hours\) must be between 1 second and 12 hours$/],
+    ['results', { results: { retention: Duration.hours(12) } }, /^results\.retention \(days\) \(0\.5\) must be a whole number >= 1$/],
   ] as Array<[string, Partial<InferenceServiceSettings>, RegExp]>)('prefixes problems of %s with their path', (_what, overrides, message) => {
     const problems = problemsOf(inferenceServiceSettingsProblems(settings(overrides)));
     expect(problems).toHaveLength(1);

@@ -79,6 +79,10 @@ describe('JobQueue', () => {
     expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.seconds(0) })).toThrow(/maxJobDuration \(0 seconds\) must be between 1 second and 12 hours/);
   });
 
+  test('exposes maxReceiveCount, the attempt the agent records as the last', () => {
+    expect(new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.minutes(1), maxReceiveCount: 5 }).maxReceiveCount).toBe(5);
+  });
+
   test('maxReceiveCount below 1 is rejected', () => {
     expect(() => new JobQueue(bareStack(), 'Jobs', { maxJobDuration: Duration.minutes(1), maxReceiveCount: 0 })).toThrow(/maxReceiveCount \(0\) must be a whole number >= 1/);
   });

@@ -62,21 +62,30 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
     template.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'SimpleScaling' }, 0);
   });
 
-  test('adds one instance when jobs wait and nothing is in service (0 -> 1)', () => {
+  test('wakes from zero with one instance per backlog target of waiting jobs, up to MaxSize', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'StepScaling',
       AdjustmentType: 'ChangeInCapacity',
-      StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+      // Target 12 (120 s / 10 s), threshold 1 job: 1-12 waiting -> 1, 13-24 -> 2, 25-36 -> 3, more -> 4 (MaxSize).
+      StepAdjustments: [
+        { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 12, ScalingAdjustment: 1 },
+        { MetricIntervalLowerBound: 12, MetricIntervalUpperBound: 24, ScalingAdjustment: 2 },
+        { MetricIntervalLowerBound: 24, MetricIntervalUpperBound: 36, ScalingAdjustment: 3 },
+        { MetricIntervalLowerBound: 36, ScalingAdjustment: 4 },
+      ],
     });
+  });
+
+  test('the wake-up alarm reads the waiting jobs while nothing is in service, on its first minute', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(visible > 0 AND FILL(inService, 0) == 0, 1, 0)' }),
-        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }) }) }),
-        Match.objectLike({ Id: 'inService', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupInServiceInstances' }) }) }),
+        Match.objectLike({ Expression: 'IF(FILL(inService, 0) == 0, FILL(visible, 0), 0)' }),
+        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }), Stat: 'Maximum', Period: 60 }) }),
+        Match.objectLike({ Id: 'inService', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupInServiceInstances' }), Stat: 'Maximum', Period: 60 }) }),
       ]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('ScalingWakeUp') }],
     });
@@ -95,6 +104,13 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
       TreatMissingData: 'breaching',
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(visible, 0) + FILL(inFlight, 0)' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('ScalingScaleToZero') }],
+    });
+  });
+
+  test('target tracking only scales out: a backlog near 0 says nothing about how many instances keep it there', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: Match.objectLike({ DisableScaleIn: true }),
     });
   });
 
@@ -205,5 +221,16 @@ describe('QueueScaling rejects', () => {
 
   test('zero evaluation periods', () => {
     expect(() => scaling({ mode: 'step', step: { evaluationPeriods: 0 } })).toThrow(/step.evaluationPeriods \(0\) must be a whole number >= 1/);
+  });
+});
+
+describe('QueueScaling wake-up from zero on a large fleet', () => {
+  test('stops at the 20 step adjustments a policy may hold, the last asking for 20 instances', () => {
+    const { stack, fleet, queue } = fleetAndQueue({ maxCapacity: 30 });
+    new QueueScaling(stack, 'Scaling', { fleet, queue, acceptableLatency: Duration.minutes(1), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) });
+    const policies = Template.fromStack(stack).findResources('AWS::AutoScaling::ScalingPolicy', { Properties: { StepAdjustments: Match.arrayWith([Match.objectLike({ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 })]) } });
+    const steps = Object.values(policies)[0].Properties.StepAdjustments;
+    expect(steps).toHaveLength(20);
+    expect(steps[19]).toEqual({ MetricIntervalLowerBound: 114, ScalingAdjustment: 20 });
   });
 });

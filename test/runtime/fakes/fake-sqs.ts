@@ -50,9 +50,10 @@ export class FakeSqsQueue {
 
   constructor(private readonly defaultVisibilitySeconds = 30) {}
 
-  send(body: string): StoredMessage {
+  /** Queues `body` as a message with this id (a job's id, so the ledger can match them). */
+  send(body: string, id: string = randomUUID()): StoredMessage {
     const message: StoredMessage = {
-      id: randomUUID(), body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false, deadLettered: false,
+      id, body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false, deadLettered: false,
     };
     this.messages.push(message);
     return message;

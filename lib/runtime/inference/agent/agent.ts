@@ -26,9 +26,9 @@ export interface Agent {
 
 /**
  * Starts the queue agent: the queue worker long-polls the queue one job at a time, under
- * scale-in protection, renewing the job's visibility every heartbeat and deleting it after a
- * 2xx; a failed job is hidden for the retry delay, a job returned by a drain is visible at
- * once. The metadata watcher starts a drain on an interruption notice or the group's
+ * scale-in protection, renewing the job's visibility every heartbeat; the job runner writes
+ * each job's result to S3 and notifies its topic, and only then is the message deleted; a
+ * failed job is hidden for the retry delay, a job returned by a drain is visible at once. The metadata watcher starts a drain on an interruption notice or the group's
  * termination. Every AWS and metadata call has a deadline; failing calls back off.
  */
 export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent {
@@ -44,7 +44,7 @@ export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent 
   }, log);
   const worker = new QueueWorker(
     new QueueClient(deps.sqs, config.queueUrl, apiTimeoutMs),
-    new JobRunner(config.inferenceUrl, log).handleMessage,
+    new JobRunner(config, deps, log).handleMessage,
     protection,
     {
       visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,

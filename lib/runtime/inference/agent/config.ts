@@ -46,6 +46,21 @@ export interface AgentConfigFile {
   /** Name of the fleet's termination lifecycle hook. */
   readonly terminationLifecycleHookName: string;
   /**
+   * Bucket of job results (`results/<jobId>`), error documents (`errors/<jobId>.json`) and
+   * inputs too large for a message (`inputs/<jobId>`). The result is written here before the
+   * job's message is deleted.
+   */
+  readonly resultsBucketName: string;
+  /** ARN of the topic told of each job that succeeded (a repeat flagged as such). */
+  readonly successTopicArn: string;
+  /** ARN of the topic told of each job that was malformed or failed its last attempt. */
+  readonly errorTopicArn: string;
+  /**
+   * The job queue's maxReceiveCount (whole, >= 1): the attempt whose failure writes
+   * `errors/<jobId>.json` and notifies the error topic before SQS dead-letters the job.
+   */
+  readonly maxAttempts: number;
+  /**
    * Longest wait for the TCP connection of one AWS API call (seconds).
    * @default 3
    */
@@ -74,7 +89,8 @@ export interface AgentConfigFile {
   readonly backoffMaxSeconds?: number;
   /**
    * How long the delete of a completed job is retried (heartbeats keeping it hidden meanwhile)
-   * before the agent gives up and lets it reappear (seconds).
+   * before the agent gives up and lets it reappear (seconds). The error document of a last
+   * attempt that ran out of time gets the same budget, from the job's deadline.
    * @default 600
    */
   readonly deleteRetryBudgetSeconds?: number;
@@ -107,7 +123,9 @@ export interface AgentConfig extends AgentConfigFile {
 /** The configuration the agent runs with: every optional field resolved to its value or default. */
 export type ResolvedAgentConfig = Required<AgentConfig>;
 
-const STRING_FIELDS = ['queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName'] as const;
+const STRING_FIELDS = [
+  'queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName', 'resultsBucketName', 'successTopicArn', 'errorTopicArn',
+] as const;
 const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
 const SECOND_FIELDS = [
   'jobTimeoutSeconds',
@@ -156,6 +174,9 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
   if (typeof file.heartbeatIntervalSeconds === 'number' && typeof file.visibilityTimeoutSeconds === 'number'
     && !(file.heartbeatIntervalSeconds > 0 && file.heartbeatIntervalSeconds < file.visibilityTimeoutSeconds)) {
     problems.push(`heartbeatIntervalSeconds (${file.heartbeatIntervalSeconds}) must be > 0 and < visibilityTimeoutSeconds (${file.visibilityTimeoutSeconds})`);
+  }
+  if (typeof file.maxAttempts !== 'number' || !Number.isInteger(file.maxAttempts) || file.maxAttempts < 1) {
+    problems.push(`maxAttempts (${JSON.stringify(file.maxAttempts)}) must be a whole number >= 1: the job queue's maxReceiveCount`);
   }
   if (typeof file.waitTimeSeconds === 'number' && !(file.waitTimeSeconds >= 1 && file.waitTimeSeconds <= 20)) {
     problems.push(`waitTimeSeconds (${file.waitTimeSeconds}) must be between 1 and 20`);

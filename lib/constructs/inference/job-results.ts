@@ -1,0 +1,143 @@
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
+import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
+import { resourceFinding } from '../training/nag-findings';
+
+/** What an environment config sets of {@link JobResults}. */
+export interface JobResultsSettings {
+  /**
+   * How long results, errors, attempt markers and uploaded inputs are kept (whole days, at
+   * least 1). Older versions of an object go after the same time.
+   * @default Duration.days(30)
+   */
+  readonly retention?: Duration;
+}
+
+/** The rules of {@link JobResultsSettings}, each problem naming its field. */
+export function jobResultsSettingsProblems(settings: JobResultsSettings): Problem[] {
+  const retentionDays = (settings.retention ?? DEFAULT_RETENTION).toDays({ integral: false });
+  return [Token.isUnresolved(retentionDays) ? undefined : checkWholeNumberAtLeast('retention (days)', retentionDays, 1)];
+}
+
+const DEFAULT_RETENTION = Duration.days(30);
+
+/** Props of {@link JobResults}. */
+export interface JobResultsProps extends JobResultsSettings {
+  /** Bucket that receives the results bucket's server access logs, under `job-results/`. */
+  readonly serverAccessLogsBucket: s3.IBucket;
+  /**
+   * What happens to the bucket and its results when it leaves the app.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Where finished jobs go, the output side of SageMaker Asynchronous Inference: a bucket of
+ * results (`results/<jobId>`), errors (`errors/<jobId>.json`) and inputs too large for a
+ * message (`inputs/<jobId>`), and two topics told of each success and each failure. The
+ * bucket is versioned, TLS only, SSE-KMS with the aws/s3 key, logged, its object events sent to
+ * EventBridge, with every object expiring after `retention`; the topics are encrypted with the SNS managed key and refuse plain HTTP.
+ */
+export class JobResults extends Construct {
+  /** The results bucket. */
+  public readonly bucket: s3.IBucket;
+  /** One message per job that succeeded. */
+  public readonly successTopic: sns.ITopic;
+  /** One message per job that failed for good or was malformed. */
+  public readonly errorTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: JobResultsProps) {
+    super(scope, id);
+    throwIfProblems(...jobResultsSettingsProblems(props));
+    const retention = props.retention ?? DEFAULT_RETENTION;
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      versioned: true,
+      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, usable through S3 by every role of the
+      // account, bucket keys cut the KMS requests (CT.S3.PR.10).
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: 'job-results/',
+      lifecycleRules: [
+        { expiration: retention, noncurrentVersionExpiration: retention, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { expiredObjectDeleteMarker: true },
+      ],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // Object events reach EventBridge, where a rule can react to a result as it lands (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(bucket);
+    this.bucket = bucket;
+    const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
+    this.successTopic = new sns.Topic(this, 'SuccessTopic', { displayName: 'Inference jobs that succeeded', masterKey, enforceSSL: true });
+    this.errorTopic = new sns.Topic(this, 'ErrorTopic', { displayName: 'Inference jobs that failed', masterKey, enforceSSL: true });
+  }
+
+  /**
+   * Lets `grantee` (the fleet) record outcomes: write under `results/` and `errors/`, list
+   * those prefixes only (to find an earlier attempt's result) and publish to the two topics.
+   */
+  public grantWriteResults(grantee: iam.IGrantable): iam.Grant {
+    const write = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+    });
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${RESULTS_PREFIX}*`, `${ERRORS_PREFIX}*`] } },
+    });
+    const publish = iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.successTopic.topicArn, this.errorTopic.topicArn] });
+    acknowledgePrefixes(grantee, [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)]);
+    return write.combine(list).combine(publish);
+  }
+
+  /** Lets `grantee` (the fleet) read the inputs submitters uploaded under `inputs/`. */
+  public grantReadInputs(grantee: iam.IGrantable): iam.Grant {
+    const arn = this.bucket.arnForObjects(`${INPUTS_PREFIX}*`);
+    acknowledgePrefixes(grantee, [arn]);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [arn] });
+  }
+
+  /** Lets `grantee` (a submitter) upload inputs too large for a message under `inputs/`. */
+  public grantSubmitInputs(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects(`${INPUTS_PREFIX}*`)] });
+  }
+
+  /**
+   * Lets `grantee` (a caller) read results, errors and attempt markers, and list the bucket
+   * so that a missing result answers 404 rather than 403.
+   */
+  public grantReadResults(grantee: iam.IGrantable): iam.Grant {
+    const read = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+    });
+    return read.combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
+  }
+}
+
+/** The fleet's object grants end in `<prefix>/*`: one key per job, under the prefix only. */
+function acknowledgePrefixes(grantee: iam.IGrantable, arns: readonly string[]): void {
+  const principal = grantee.grantPrincipal as Partial<IConstruct>;
+  if (!principal.node) return;
+  for (const arn of arns) {
+    Validations.of(principal as IConstruct).acknowledge({
+      id: `AwsSolutions-IAM5[${resourceFinding(principal as IConstruct, arn)}]`,
+      reason: 'Each job has its own key (results/<jobId>, errors/<jobId>.json, inputs/<jobId>); the fleet writes results and errors and reads inputs only under their prefix.',
+    });
+  }
+}

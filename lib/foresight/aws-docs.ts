@@ -1,0 +1,44 @@
+/**
+ * The AWS documentation each modelled behaviour follows. Every number in lib/foresight cites
+ * one of these beside it; the README's "Foresight" section lists them with the behaviour.
+ */
+export const AWS_DOCS = {
+  /** SQS publishes its queue metrics to CloudWatch at one-minute intervals, only while the queue is active. */
+  sqsMetrics: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html',
+  /** A queue counts as active for up to six hours after its last API call. */
+  sqsMonitoring: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/monitoring-using-cloudwatch.html',
+  /** Period, evaluation periods and datapoints to alarm (M of N); alarm states. */
+  alarmEvaluation: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html',
+  /** breaching / notBreaching / ignore / missing. */
+  alarmMissingData: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html',
+  /** Auto Scaling actions are invoked once per minute while the alarm stays in ALARM. */
+  alarmActions: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html',
+  /** Metric math expressions, IF, FILL and the arithmetic operators. */
+  metricMath: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html',
+  /** Target tracking: AWS-managed alarms, proportional scale-out, conservative scale-in. */
+  targetTracking: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html',
+  /** Target tracking on metrics with a period below 60 s (10, 30 s). */
+  targetTrackingHighResolution: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy-creating-high-resolution-metrics.html',
+  /** Step scaling: adjustments, and warming capacity counted toward the next scale-out. */
+  stepScaling: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html',
+  /** Default instance warmup: warming instances are not in the metric, count as capacity, block scale-in. */
+  defaultInstanceWarmup: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html',
+  /** Simple scaling waits for the cooldown after any scaling activity. */
+  cooldown: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html',
+  /** Scheduled actions: 5-field cron in an IANA time zone (UTC by default). */
+  scheduledActions: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html',
+  /** Instance scale-in protection: desired capacity drops, protected instances stay until unprotected. */
+  scaleInProtection: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html',
+  /** Lifecycle hooks: the instance waits in Pending:Wait; the default result applies at the heartbeat timeout. */
+  lifecycleHooks: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html',
+  /** Spot interruption notice: two minutes before the instance is stopped or terminated. */
+  spotInterruptionNotice: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html',
+  /** Interruption frequency buckets (<5 %, 5-10 %, ...) per month, per instance type and Region. */
+  spotInstanceAdvisor: 'https://aws.amazon.com/ec2/spot/instance-advisor/',
+  /** Several policies at once: the one giving the largest capacity wins, for scale-out and scale-in. */
+  multiplePolicies: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html#multiple-scaling-policy-resolution',
+  /** Capacity rebalancing: a replacement launches when a spot instance is at elevated risk of interruption. */
+  capacityRebalancing: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html',
+  /** Mixed instances: on-demand base, percentage above base, allocation strategies. */
+  mixedInstances: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/allocation-strategies.html',
+} as const;

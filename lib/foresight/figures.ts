@@ -1,0 +1,73 @@
+import { FleetPrices } from './fleet-prices';
+import { SimulationTrace } from './simulator';
+
+/** The figures of one policy on one workload (the `--json` fields). */
+export interface PolicyFigures {
+  readonly p50WaitSeconds: number;
+  readonly p95WaitSeconds: number;
+  readonly p99WaitSeconds: number;
+  readonly maxWaitSeconds: number;
+  /** p95 wait of jobs that arrived while at least one instance was InService. */
+  readonly p95WaitAwakeSeconds: number;
+  readonly maxJobsWaiting: number;
+  readonly jobsSubmitted: number;
+  readonly jobsCompleted: number;
+  /** Jobs that expired or went to the dead-letter queue: must be 0. */
+  readonly jobsLost: number;
+  /** Jobs still queued or in flight when the simulation ends. */
+  readonly jobsPendingAtEnd: number;
+  readonly spotInstanceHours: number;
+  readonly onDemandInstanceHours: number;
+  /** GPU instance-hours, spot and on-demand. */
+  readonly instanceHours: number;
+  /** GPU-hours paid for while no job ran. */
+  readonly idleGpuHours: number;
+  readonly spotInterruptions: number;
+  readonly costUsd: number;
+}
+
+/** The nearest-rank percentile `p` (0-100) of sorted `values`; 0 when empty. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Summarizes a trace: waits of completed jobs, job counts, instance-hours and their cost. */
+export function figuresOf(trace: SimulationTrace, prices: FleetPrices): PolicyFigures {
+  const waits: number[] = [];
+  const awake: number[] = [];
+  let completed = 0;
+  let lost = 0;
+  trace.jobStatus.forEach((status, job) => {
+    if (status === 3) lost++;
+    if (status !== 2) return;
+    completed++;
+    waits.push(trace.waitSeconds[job]);
+    if (trace.arrivedAwake[job]) awake.push(trace.waitSeconds[job]);
+  });
+  const sorted = Float64Array.from(waits).sort();
+  const sortedAwake = Float64Array.from(awake).sort();
+  const spotHours = trace.spotInstanceSeconds / 3600;
+  const onDemandHours = trace.onDemandInstanceSeconds / 3600;
+  const instanceHours = spotHours + onDemandHours;
+  return {
+    p50WaitSeconds: round(percentile(sorted, 50), 1),
+    p95WaitSeconds: round(percentile(sorted, 95), 1),
+    p99WaitSeconds: round(percentile(sorted, 99), 1),
+    maxWaitSeconds: round(sorted.length ? sorted[sorted.length - 1] : 0, 1),
+    p95WaitAwakeSeconds: round(percentile(sortedAwake, 95), 1),
+    maxJobsWaiting: trace.visible.reduce((a, b) => Math.max(a, b), 0),
+    jobsSubmitted: trace.jobStatus.length,
+    jobsCompleted: completed,
+    jobsLost: lost,
+    jobsPendingAtEnd: trace.jobStatus.length - completed - lost,
+    spotInstanceHours: round(spotHours),
+    onDemandInstanceHours: round(onDemandHours),
+    instanceHours: round(instanceHours),
+    idleGpuHours: round(Math.max(0, instanceHours - trace.busySeconds / 3600) * prices.gpusPerInstance),
+    spotInterruptions: trace.spotInterruptions,
+    costUsd: round(spotHours * prices.spotUsdPerHour + onDemandHours * prices.onDemandUsdPerHour),
+  };
+}

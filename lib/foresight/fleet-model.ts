@@ -1,0 +1,137 @@
+/**
+ * What the simulator knows about one GPU fleet: read from a synthesized template
+ * (template-fleet.ts) or built in code (the seed's policy, unit tests).
+ */
+
+/** The CloudWatch series the simulator produces, by namespace and metric name. */
+export type SignalName = 'visible' | 'inFlight' | 'oldestAgeSeconds' | 'inService' | 'desired' | 'gpuUtilization';
+
+/** One query of an alarm or a target tracking policy: a metric, or an expression over other ids. */
+export interface MetricQuery {
+  /** Id other expressions refer to. */
+  readonly id: string;
+  /** Metric math expression; set instead of `signal`. */
+  readonly expression?: string;
+  /** The series this metric reads; set instead of `expression`. */
+  readonly signal?: SignalName;
+  /** Statistic over one period: Average, Maximum, Minimum, Sum or SampleCount. */
+  readonly statistic?: string;
+  /** Whether this query is the result the alarm compares. */
+  readonly returnData: boolean;
+}
+
+/** How a CloudWatch alarm compares its datapoints. */
+export type ComparisonOperator =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+
+/** How an alarm treats a missing datapoint. */
+export type MissingDataTreatment = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+
+/** A CloudWatch metric alarm. */
+export interface AlarmModel {
+  /** The metric or expression queries; exactly one returns data. */
+  readonly queries: readonly MetricQuery[];
+  /** Seconds per datapoint (a multiple of 60). */
+  readonly periodSeconds: number;
+  /** N: the datapoints evaluated. */
+  readonly evaluationPeriods: number;
+  /** M: the breaching datapoints among N that put the alarm in ALARM. */
+  readonly datapointsToAlarm: number;
+  /** Threshold the datapoints are compared with. */
+  readonly threshold: number;
+  /** How datapoints are compared with the threshold. */
+  readonly comparisonOperator: ComparisonOperator;
+  /** What a missing datapoint counts as. */
+  readonly treatMissingData: MissingDataTreatment;
+}
+
+/** One step of a step scaling policy, bounds relative to the alarm threshold. */
+export interface StepAdjustment {
+  /** Inclusive lower bound of (value - threshold); undefined is -infinity. */
+  readonly lowerBound?: number;
+  /** Exclusive upper bound of (value - threshold); undefined is +infinity. */
+  readonly upperBound?: number;
+  /** Change in capacity, or the capacity for ExactCapacity. */
+  readonly adjustment: number;
+}
+
+/** How a step or simple policy's adjustment applies. */
+export type AdjustmentType = 'ChangeInCapacity' | 'ExactCapacity' | 'PercentChangeInCapacity';
+
+/** A target tracking policy: AWS creates and manages its two alarms. */
+export interface TargetTrackingPolicyModel {
+  readonly kind: 'targetTracking';
+  /** Name shown in events (the logical id of the policy). */
+  readonly name: string;
+  /** Value the metric is kept at. */
+  readonly targetValue: number;
+  /** The metric (or metric math) tracked; exactly one query returns data. */
+  readonly queries: readonly MetricQuery[];
+  /** Seconds per datapoint of the metric: 60, or 10/30 for high-resolution metrics. */
+  readonly periodSeconds: number;
+  /** Whether the policy never scales in. */
+  readonly disableScaleIn: boolean;
+}
+
+/** A step scaling policy driven by an alarm. */
+export interface StepPolicyModel {
+  readonly kind: 'step';
+  readonly name: string;
+  readonly adjustmentType: AdjustmentType;
+  readonly steps: readonly StepAdjustment[];
+  /** The alarm whose action is this policy. */
+  readonly alarm: AlarmModel;
+}
+
+/** A simple scaling policy (one adjustment, then a cooldown). */
+export interface SimplePolicyModel {
+  readonly kind: 'simple';
+  readonly name: string;
+  readonly adjustmentType: AdjustmentType;
+  readonly adjustment: number;
+  /** Seconds after a scaling activity during which this policy does not act. */
+  readonly cooldownSeconds: number;
+  readonly alarm: AlarmModel;
+}
+
+/** Any scaling policy of the fleet. */
+export type PolicyModel = TargetTrackingPolicyModel | StepPolicyModel | SimplePolicyModel;
+
+/** A recurring scheduled action. */
+export interface ScheduleModel {
+  readonly name: string;
+  /** 5-field cron expression. */
+  readonly cron: string;
+  /** IANA time zone of the cron expression. */
+  readonly timeZone: string;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  readonly desiredCapacity?: number;
+}
+
+/** The fleet: sizes, instance mix, lifecycle timings, policies and schedules. */
+export interface FleetModel {
+  /** Where the fleet came from, e.g. `dev/AiInference/FleetGroupASGF037160E`. */
+  readonly source: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Instance types, most preferred first. */
+  readonly instanceTypes: readonly string[];
+  readonly onDemandBaseCapacity: number;
+  readonly onDemandPercentageAboveBaseCapacity: number;
+  /** Seconds after InService during which an instance is warming (0: none). */
+  readonly defaultInstanceWarmupSeconds: number;
+  /** Heartbeat timeout of the launch lifecycle hook; undefined when there is none. */
+  readonly launchHookTimeoutSeconds?: number;
+  /** Heartbeat timeout of the termination lifecycle hook; undefined when there is none. */
+  readonly terminationHookTimeoutSeconds?: number;
+  /** Receives after which SQS moves a job to the dead-letter queue; undefined: never. */
+  readonly maxReceiveCount?: number;
+  /** Seconds SQS keeps a job before deleting it. */
+  readonly messageRetentionSeconds: number;
+  readonly policies: readonly PolicyModel[];
+  readonly schedules: readonly ScheduleModel[];
+}

@@ -1,0 +1,55 @@
+import { SignalName } from './fleet-model';
+import { Datapoint } from './metric-math';
+
+const SIGNALS: readonly SignalName[] = ['visible', 'inFlight', 'oldestAgeSeconds', 'inService', 'desired', 'gpuUtilization'];
+
+/**
+ * The simulated CloudWatch: one sample per signal per minute (NaN when nothing was published),
+ * aggregated into datapoints of any whole-minute period by statistic.
+ */
+export class MetricStore {
+  private readonly series: Record<SignalName, Float64Array>;
+
+  constructor(public readonly minutes: number) {
+    this.series = Object.fromEntries(SIGNALS.map((s) => [s, new Float64Array(minutes).fill(Number.NaN)])) as Record<SignalName, Float64Array>;
+  }
+
+  /** Records the sample of `signal` for minute `minute`; undefined means not published. */
+  record(signal: SignalName, minute: number, value: number | undefined): void {
+    this.series[signal][minute] = value ?? Number.NaN;
+  }
+
+  /** The raw samples of `signal`. */
+  samples(signal: SignalName): Float64Array {
+    return this.series[signal];
+  }
+
+  /**
+   * The datapoint of `signal` by `statistic` over the minutes [endMinute - periodMinutes, endMinute):
+   * missing when no sample in the period was published.
+   */
+  datapoint(signal: SignalName, statistic: string, endMinute: number, periodMinutes: number): Datapoint {
+    const values = this.series[signal];
+    let count = 0;
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let m = Math.max(0, endMinute - periodMinutes); m < Math.min(endMinute, this.minutes); m++) {
+      const v = values[m];
+      if (Number.isNaN(v)) continue;
+      count++;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (count === 0) return undefined;
+    switch (statistic) {
+      case 'Average': return sum / count;
+      case 'Sum': return sum;
+      case 'Maximum': return max;
+      case 'Minimum': return min;
+      case 'SampleCount': return count;
+      default: throw new Error(`statistic "${statistic}" is not simulated (Average, Sum, Maximum, Minimum, SampleCount are)`);
+    }
+  }
+}

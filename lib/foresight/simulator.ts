@@ -1,0 +1,180 @@
+import { AlarmEvaluator } from './alarm';
+import { CapacityView } from './capacity-view';
+import { FleetModel, PolicyModel } from './fleet-model';
+import { FleetRuntime } from './fleet-runtime';
+import { DivisionByZero } from './metric-math';
+import { MetricStore } from './metric-store';
+import { GroupSize, applySchedule, scheduleTimeline } from './scheduled-actions';
+import { simpleScalingDesired } from './simple-scaling';
+import { stepScalingDesired } from './step-scaling';
+import { targetTrackingAlarms, targetTrackingDesired } from './target-tracking';
+import { Workload } from './workloads';
+
+/** A queue counts as active, and publishes metrics, up to six hours after its last API call (AWS_DOCS.sqsMonitoring). */
+const SQS_ACTIVE_SECONDS = 6 * 3600;
+
+/** How one simulation runs. */
+export interface SimulationOptions {
+  /** Epoch seconds of the first simulated minute. */
+  readonly startEpochSeconds: number;
+  /** Simulated minutes. */
+  readonly minutes: number;
+  /** Seconds from launch to InService (boot, model download, launch hook completed). */
+  readonly bootSeconds: number;
+  /** Spot interruptions per spot instance-hour. */
+  readonly spotInterruptionsPerInstanceHour: number;
+  /**
+   * Minutes after a period ends before its datapoint reaches alarms. AWS publishes SQS metrics
+   * every minute (AWS_DOCS.sqsMetrics) but documents no delay; 1 is the assumption.
+   */
+  readonly metricDelayMinutes: number;
+  /** What metric math returns for x / 0 (not documented by AWS). */
+  readonly divisionByZero: DivisionByZero;
+  readonly seed: number;
+}
+
+/** What happened, minute by minute and per job. */
+export interface SimulationTrace {
+  readonly fleet: FleetModel;
+  readonly workload: Workload;
+  /** Per job: 0 queued or in flight at the end, 2 completed, 3 lost. */
+  readonly jobStatus: Uint8Array;
+  /** Per job: seconds visible in the queue before its (last) start. */
+  readonly waitSeconds: Float64Array;
+  /** Per job: whether an instance was InService when it arrived. */
+  readonly arrivedAwake: Uint8Array;
+  /** Per minute, at its end: visible jobs, desired capacity, InService instances. */
+  readonly visible: Int32Array;
+  readonly desired: Int32Array;
+  readonly inService: Int32Array;
+  readonly spotInstanceSeconds: number;
+  readonly onDemandInstanceSeconds: number;
+  readonly busySeconds: number;
+  readonly spotInterruptions: number;
+  /** Every change of desired capacity: minute, cause (policy or scheduled action), from, to. */
+  readonly events: readonly ScalingEvent[];
+}
+
+/** One change of desired capacity. */
+export interface ScalingEvent {
+  readonly minute: number;
+  readonly cause: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+type Decide = (store: MetricStore, minute: number, view: CapacityView, now: number, lastActivity: number) => number | undefined;
+
+function decider(policy: PolicyModel, options: SimulationOptions): Decide {
+  const delay = options.metricDelayMinutes;
+  if (policy.kind === 'targetTracking') {
+    const alarms = targetTrackingAlarms(policy);
+    const high = new AlarmEvaluator(alarms.high, delay, options.divisionByZero);
+    const low = new AlarmEvaluator(alarms.low, delay, options.divisionByZero);
+    return (store, minute, view) => {
+      const out = high.evaluate(store, minute) === 'ALARM' && high.latest !== undefined
+        ? targetTrackingDesired(policy, 'out', high.latest, view) : undefined;
+      const inn = low.evaluate(store, minute) === 'ALARM' && low.latest !== undefined
+        ? targetTrackingDesired(policy, 'in', low.latest, view) : undefined;
+      return out ?? inn;
+    };
+  }
+  const alarm = new AlarmEvaluator(policy.alarm, delay, options.divisionByZero);
+  // Auto Scaling actions run every minute the alarm stays in ALARM (AWS_DOCS.alarmActions).
+  if (policy.kind === 'step') {
+    return (store, minute, view) => (alarm.evaluate(store, minute) === 'ALARM' ? stepScalingDesired(policy, alarm.latest, view) : undefined);
+  }
+  return (store, minute, view, now, lastActivity) =>
+    (alarm.evaluate(store, minute) === 'ALARM' ? simpleScalingDesired(policy, view, now, lastActivity) : undefined);
+}
+
+/**
+ * Replays `workload` through `fleet` at one-minute resolution with per-job events: each minute
+ * scheduled actions fire, spot notices arrive, jobs arrive and start, the metrics of the minute
+ * are published, and every alarm and policy evaluates; when several policies act, the largest
+ * capacity wins (AWS_DOCS.multiplePolicies). The group then launches or terminates to its
+ * desired capacity within [MinSize, MaxSize].
+ */
+export function simulate(fleet: FleetModel, workload: Workload, options: SimulationOptions): SimulationTrace {
+  const minutes = options.minutes;
+  const store = new MetricStore(minutes);
+  const runtime = new FleetRuntime(fleet, workload, options);
+  const decisions = fleet.policies.map((p) => decider(p, options));
+  const timeline = scheduleTimeline(fleet.schedules, options.startEpochSeconds, minutes);
+  let size: GroupSize = timeline.before.reduce(applySchedule, { minSize: fleet.minSize, maxSize: fleet.maxSize, desired: fleet.minSize });
+  runtime.launch(size.desired, 0, true);
+  const visible = new Int32Array(minutes);
+  const desired = new Int32Array(minutes);
+  const inService = new Int32Array(minutes);
+  const awakeAt = new Uint8Array(minutes);
+  const events: ScalingEvent[] = [];
+
+  for (let m = 0; m < minutes; m++) {
+    const t0 = m * 60;
+    const t1 = t0 + 60;
+    for (const action of timeline.at.get(m) ?? []) {
+      const next = applySchedule(size, action);
+      if (next.desired !== size.desired) events.push({ minute: m, cause: action.name, from: size.desired, to: next.desired });
+      size = next;
+    }
+    reconcile(runtime, size.desired, t0);
+    awakeAt[m] = runtime.counts(t0).inService > 0 ? 1 : 0;
+    runtime.interruptSpot(t0);
+    reconcile(runtime, size.desired, t0);
+    runtime.runMinute(t0);
+
+    const q = runtime.queueSample(t1);
+    const counts = runtime.counts(t1);
+    const active = t1 - runtime.lastQueueActivity <= SQS_ACTIVE_SECONDS;
+    // SQS metrics exist only while the queue is active; NotVisible only with jobs in flight and
+    // the oldest age only with a job waiting (AWS_DOCS.sqsMetrics).
+    store.record('visible', m, active ? q.visible : undefined);
+    store.record('inFlight', m, active && q.inFlight > 0 ? q.inFlight : undefined);
+    store.record('oldestAgeSeconds', m, active ? q.oldestAgeSeconds : undefined);
+    store.record('inService', m, counts.inService);
+    store.record('desired', m, size.desired);
+    store.record('gpuUtilization', m, runtime.gpuUtilization(t1));
+    visible[m] = q.visible;
+    desired[m] = size.desired;
+    inService[m] = counts.inService;
+
+    const view: CapacityView = { desired: size.desired, ...counts };
+    let wanted: number | undefined;
+    let cause = '';
+    decisions.forEach((decide, k) => {
+      const d = decide(store, m + 1, view, t1, runtime.lastActivityCompleted);
+      if (d !== undefined && d !== size.desired && (wanted === undefined || d > wanted)) { wanted = d; cause = fleet.policies[k].name; }
+    });
+    const next = wanted === undefined ? size.desired : Math.min(size.maxSize, Math.max(size.minSize, wanted));
+    if (next !== size.desired) {
+      events.push({ minute: m + 1, cause, from: size.desired, to: next });
+      size = { ...size, desired: next };
+    }
+  }
+  const end = minutes * 60;
+  runtime.finish(end);
+  const arrivedAwake = new Uint8Array(workload.arrivalSeconds.length);
+  workload.arrivalSeconds.forEach((t, j) => { arrivedAwake[j] = awakeAt[Math.min(minutes - 1, Math.floor(t / 60))]; });
+  return {
+    fleet,
+    workload,
+    jobStatus: runtime.status,
+    waitSeconds: runtime.waitSeconds,
+    arrivedAwake,
+    visible,
+    desired,
+    inService,
+    spotInstanceSeconds: runtime.spotSeconds,
+    onDemandInstanceSeconds: runtime.onDemandSeconds,
+    busySeconds: runtime.busySeconds,
+    spotInterruptions: runtime.interruptions,
+    events,
+  };
+}
+
+/** Launches or terminates (unprotected instances only) toward `desired`. */
+function reconcile(runtime: FleetRuntime, desired: number, now: number): void {
+  const live = runtime.liveCount();
+  if (live < desired) runtime.launch(desired - live, now);
+  else if (live > desired) runtime.terminate(live - desired, now);
+}

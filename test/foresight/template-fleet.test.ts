@@ -1,0 +1,73 @@
+import { Duration } from 'aws-cdk-lib';
+import { dev } from '../../lib/config/dev';
+import { StackTemplate } from '../../lib/foresight/cloud-assembly';
+import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
+import { synthStage } from '../helpers/synth-stage';
+
+const { stage } = synthStage(dev);
+const assembly = stage.synth();
+const stacks: StackTemplate[] = assembly.stacks.map((s) => ({ displayName: s.hierarchicalId, template: s.template }));
+const fleet = fleetFromTemplates(stacks);
+
+describe('fleetFromTemplates on the synthesized dev stage', () => {
+  test('finds the inference fleet by its scaling policies, not the training group', () => {
+    expect(fleet.source).toMatch(/^dev\/AiInference\/\w*FleetGroupASG/);
+    expect(fleet.instanceTypes).toEqual(dev.inference.fleet.instanceTypes);
+  });
+
+  test('reads warmup, lifecycle hooks and the queue redrive', () => {
+    expect(fleet.defaultInstanceWarmupSeconds).toBe((dev.inference.fleet.instanceWarmup ?? Duration.minutes(2)).toSeconds());
+    expect(fleet.launchHookTimeoutSeconds).toBeGreaterThan(0);
+    expect(fleet.terminationHookTimeoutSeconds).toBe(dev.inference.maxJobDuration.toSeconds());
+    expect(fleet.maxReceiveCount).toBe(3);
+  });
+
+  test('reads the target tracking policy with its metric math and target', () => {
+    const tt = fleet.policies.find((p) => p.kind === 'targetTracking');
+    expect(tt).toMatchObject({ targetValue: dev.inference.scaling.acceptableLatency.toSeconds() / dev.inference.scaling.timePerJob.toSeconds(), disableScaleIn: true, periodSeconds: 60 });
+    expect(tt && 'queries' in tt && tt.queries.find((q) => q.returnData)?.expression).toBe('visible / inService');
+  });
+
+  test('reads each step policy with the alarm that drives it', () => {
+    const steps = fleet.policies.filter((p) => p.kind === 'step');
+    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 10, 15].sort());
+    expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')).toMatchObject({ alarm: { treatMissingData: 'breaching' } });
+  });
+
+  test('reads the scheduled actions with their time zone', () => {
+    const schedule = dev.inference.schedule!;
+    expect(fleet.schedules.map((s) => s.cron).sort()).toEqual([schedule.scaleDownCron, schedule.scaleUpCron].sort());
+    expect(fleet.schedules.every((s) => s.timeZone === schedule.timeZone)).toBe(true);
+  });
+});
+
+describe('fleetFromTemplates on bad input', () => {
+  const bare = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '2' } };
+  const asg = { ...bare, Properties: { ...bare.Properties, MixedInstancesPolicy: { LaunchTemplate: { Overrides: [{ InstanceType: 'g5.xlarge' }] } } } };
+  const policy = (props: Record<string, unknown>) => ({ Type: 'AWS::AutoScaling::ScalingPolicy', Properties: { AutoScalingGroupName: { Ref: 'Asg' }, ...props } });
+
+  test('a template without a fleet is an error', () => {
+    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template: { Resources: { Asg: asg } } }])).toThrow(/no fleet in x\/Stack: no AWS::AutoScaling::AutoScalingGroup has a scaling policy/);
+  });
+
+  test('a predefined target tracking metric is an error', () => {
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' } } }) } };
+    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/tracks a predefined metric/);
+  });
+
+  test('a metric the simulator does not produce is an error naming it', () => {
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average' } } }) } };
+    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/CPUUtilization, which the simulator does not produce/);
+  });
+
+  test('a step policy without its alarm is an error', () => {
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'StepScaling', StepAdjustments: [] }) } };
+    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/policy x\/Stack\/P is the action of 0 alarms/);
+  });
+
+  test('a fleet without instance types is an error', () => {
+    const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'P' }], Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } };
+    const template = { Resources: { Asg: bare, P: policy({ PolicyType: 'StepScaling', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }), A: alarm } };
+    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/has no MixedInstancesPolicy overrides/);
+  });
+});
