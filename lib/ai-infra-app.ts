@@ -1,6 +1,7 @@
 import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { CDK_APP_MODE_CONTEXT, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { selectEnvironments } from './config';
+import { registerControlTowerChecks } from './compliance/register-control-tower';
 import { gitops } from './config/gitops';
 import { registerNagPacks } from './nag/register-nag-packs';
 import { AiInfraStage } from './stacks/ai-infra-stage';
@@ -39,8 +40,9 @@ export interface AiInfraAppSettings {
 }
 
 /**
- * Builds the app: one Stage per selected environment, the GitHub roles stack and every nag
- * pack. `bin/ai-infra.ts` is this and nothing else; tests and scripts pass `settings`.
+ * Builds the app: one Stage per selected environment, the GitHub roles stack, every nag pack
+ * and the Control Tower controls. `bin/ai-infra.ts` is this and nothing else; tests and
+ * scripts pass `settings`.
  */
 export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp {
   const app = new App({
@@ -62,5 +64,6 @@ export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp 
   new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
 
   registerNagPacks(app, stages);
+  registerControlTowerChecks(app, stages);
   return { app, stages };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
+import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
 
 const ROOT = join(__dirname, '..');
 /** The generated document. */
@@ -52,6 +53,8 @@ function acknowledgementsOn(construct: IConstruct): Acknowledgement[] {
   return construct.node.metadata
     .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
     .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+    // Control Tower exemptions (`ControlTower::<rule>`) have their own table in docs/compliance.md.
+    .filter(([id]) => !id.startsWith(`${CONTROL_TOWER_PLUGIN_NAME}::`))
     .map(([id, reason]) => ({
       stackType: Stack.of(construct).constructor.name,
       environment: stage?.stageName,

@@ -7,7 +7,8 @@ import { defineEnvironment } from './define-environment';
 export const prod = defineEnvironment(baseConfig, 'prod', {
   tags: { costCenter: 'ml-prod-1003' },
   network: { maxAzs: 3, natGateways: 3 },
-  logRetention: RetentionDays.THREE_MONTHS,
+  // A year, as Control Tower asks of log groups (CT.CLOUDWATCH.PR.2) and audits expect.
+  logRetention: RetentionDays.ONE_YEAR,
   backupRetentionDays: 35,
   removalPolicy: RemovalPolicy.RETAIN,
   inference: {

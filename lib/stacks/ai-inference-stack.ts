@@ -8,6 +8,7 @@ import { InferenceService, InferenceServiceSettings } from '../constructs/infere
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
@@ -67,6 +68,8 @@ export class AiInferenceStack extends Stack {
     for (const [generated, kept] of Object.entries(KEPT_LOGICAL_IDS)) this.renameLogicalId(generated, kept);
     const { removalPolicy, network } = props;
 
+    // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
+    const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy }).key;
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: props.logRetention, removalPolicy });
     this.models = new ModelBucket(this, 'Models', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket });
     this.modelCache = new ModelCache(this, 'ModelCache', {
@@ -84,6 +87,9 @@ export class AiInferenceStack extends Stack {
       accessLogsBucket: accessLogs.bucket,
       logGroupPrefix: props.logGroupPrefix,
       logRetention: props.logRetention,
+      logEncryptionKey,
+      // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
 

@@ -1,7 +1,9 @@
 import { Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EnvironmentNetwork, NetworkSettings } from '../constructs/network/environment-network';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** Props of {@link NetworkStack}. */
 export interface NetworkStackProps extends StackProps {
@@ -9,7 +11,7 @@ export interface NetworkStackProps extends StackProps {
   readonly network: NetworkSettings;
   /** Retention of the flow log group. */
   readonly logRetention: logs.RetentionDays;
-  /** What happens to the flow log group when it leaves the app. */
+  /** What happens to the flow log group and the logs key when they leave the app. */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -17,14 +19,18 @@ export interface NetworkStackProps extends StackProps {
 export class NetworkStack extends Stack {
   /** The VPC, its private subnets and the placement subnet. */
   public readonly network: EnvironmentNetwork;
+  /** The customer managed key of the stack's log group (the flow logs). */
+  public readonly logsKey: kms.IKey;
   private readonly azCount: number;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     this.azCount = props.network.maxAzs;
+    this.logsKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
     this.network = new EnvironmentNetwork(this, 'Network', {
       ...props.network,
       flowLogRetention: props.logRetention,
+      flowLogEncryptionKey: this.logsKey,
       removalPolicy: props.removalPolicy,
     });
   }

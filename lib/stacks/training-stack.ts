@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
 import { InferenceModel } from '../constructs/inference/inference-runtime';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 import { IdleShutdown, IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpoint, SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
 import { SageMakerExecutionRole } from '../constructs/training/sagemaker-execution-role';
@@ -111,11 +112,14 @@ export class TrainingStack extends Stack {
       gpuMetricGroupName: this.cluster.autoScalingGroup.autoScalingGroupName,
     });
 
+    // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
+    const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
     this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {
       autoScalingGroup: this.cluster.autoScalingGroup,
       fleet: this.spotFleet.fleet,
       ...props.idleShutdown,
       logRetention: props.logRetention,
+      logEncryptionKey,
       removalPolicy: props.removalPolicy,
       notificationEmails: props.notificationEmails,
     });

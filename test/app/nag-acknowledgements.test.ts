@@ -40,6 +40,13 @@ function fixtureApp(): App {
 describe('acknowledgementsOf', () => {
   const acknowledgements = acknowledgementsOf(fixtureApp());
 
+  test('leaves Control Tower exemptions out: docs/compliance.md documents them', () => {
+    const app = new App();
+    const stack = new QueueStack(app, 'Queues');
+    Validations.of(stack.queue).acknowledge({ id: 'ControlTower::sqs_queue_redrive_policy_check', reason: 'It is a dead-letter queue.' });
+    expect(acknowledgementsOf(app).map((a) => a.ruleId)).toEqual(['AwsSolutions-SQS3']);
+  });
+
   test('reads each acknowledgement with its stack type, environment and path below the environment', () => {
     expect(acknowledgements[0]).toEqual({
       stackType: 'QueueStack', environment: 'dev', constructPath: 'Queues/Dlq', ruleId: 'AwsSolutions-SQS3', reason: 'It is a dead-letter queue.',

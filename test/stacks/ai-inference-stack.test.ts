@@ -68,6 +68,17 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/ai/inference/${env}/${config.inference.model.name}`, RetentionInDays: config.logRetention });
   });
 
+  test('the service\'s log group is encrypted with the stack\'s own logs key', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+  });
+
+  test('the ALB is protected from deletion exactly where the config retains resources', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: String(config.removalPolicy === 'retain') }]),
+    });
+  });
+
   test('access logs expire with the configured log retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: config.logRetention })] },

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS } from '../../lib/config';
 import { synthStage } from '../helpers/synth-stage';
 
@@ -27,6 +27,10 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s 
 
   test('gives no public subnet a public IP on launch', () => {
     template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+  });
+
+  test('encrypts the flow log group with the stack\'s own logs key: a key of another stack would fail CT.CLOUDWATCH.PR.3', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
   test('keeps S3 traffic off the NAT gateways', () => {

@@ -164,8 +164,12 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     });
   });
 
-  test('a customer managed key exists only where the config asks', () => {
-    template.resourceCountIs('AWS::KMS::Key', config.sageMaker.endpoint.customerManagedKey ? 1 : 0);
+  test('a SageMaker storage key exists only where the config asks, beside the logs key', () => {
+    template.resourceCountIs('AWS::KMS::Key', config.sageMaker.endpoint.customerManagedKey ? 2 : 1);
+  });
+
+  test('the idle-shutdown log group is encrypted with the stack\'s own logs key', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
   test('no role carries a managed policy', () => {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
+import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
 /** AWS Budgets takes at most 10 email subscribers per notification (plus one SNS topic). */
 const MAX_EMAIL_SUBSCRIBERS = 10;
@@ -86,6 +87,8 @@ export class EnvironmentBudget extends Construct {
       resources: ['*'],
       conditions: fromThisAccount,
     }));
+    // No principal hands its use of the key on through a grant (CT.KMS.PR.3).
+    denyGrantsToNonAwsServices(key);
     const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
     const { policyDependable } = topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowBudgetsToPublish',

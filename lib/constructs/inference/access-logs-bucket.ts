@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 
 /** Props of {@link AccessLogsBucket}. */
 export interface AccessLogsBucketProps {
@@ -17,8 +18,8 @@ export interface AccessLogsBucketProps {
 
 /**
  * The destination of the ALB access logs and the model bucket's server access logs:
- * SSE-S3 (the only encryption ALB log delivery supports), TLS only, no public access,
- * objects expired after `expirationDays`.
+ * SSE-S3 (the only encryption ALB log delivery supports), TLS only, no public access, versioned,
+ * objects expired after `expirationDays`, object events sent to EventBridge.
  */
 export class AccessLogsBucket extends Construct {
   /** The log bucket. */
@@ -34,9 +35,13 @@ export class AccessLogsBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.expirationDays) }],
+      // Versioned, so a log cannot be overwritten; replaced and expired versions go a day later (CT.S3.PR.11).
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(props.expirationDays), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Object events reach EventBridge, where a rule can watch the logs arrive (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(bucket);
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the access log destination; logging its own access would write a log for every log write.',

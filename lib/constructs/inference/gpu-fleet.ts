@@ -247,6 +247,8 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
         standbyInstances: autoscaling.StandbyInstances.IGNORE,
       }),
     });
+    // The L2 renders only the subnets; their zones too declare the group multi-AZ (CT.AUTOSCALING.PR.1).
+    (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.vpcSubnets).availabilityZones;
     // Hooks must exist when the group launches its first instances, so they go into the group
     // itself (LifecycleHookSpecificationList); the L2 addLifecycleHook creates them afterwards.
     (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).lifecycleHookSpecificationList = [

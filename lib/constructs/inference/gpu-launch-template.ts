@@ -25,8 +25,8 @@ export interface GpuLaunchTemplateProps {
 }
 
 /**
- * Launch template of a GPU instance: Deep Learning AMI, IMDSv2 only with a hop limit of 2 so
- * containers reach the metadata service, encrypted gp3 root volume, detailed monitoring, and
+ * Launch template of a GPU instance: Deep Learning AMI, IMDSv2 only with a hop limit of 1 (the
+ * inference container never sees the instance role), encrypted gp3 root volume, detailed monitoring, and
  * an instance role that starts with SSM Session Manager only: callers grant the rest.
  * It sets no instance type: the Auto Scaling group's mixed instances policy picks them.
  */
@@ -57,7 +57,8 @@ export class GpuLaunchTemplate extends Construct {
       role,
       securityGroup: props.securityGroup,
       requireImdsv2: true,
-      httpPutResponseHopLimit: 2,
+      // Only the host (boot script, agent) reads IMDS; a container cannot reach it (CT.EC2.PR.2).
+      httpPutResponseHopLimit: 1,
       detailedMonitoring: true,
       blockDevices: [encryptedGp3RootVolume(rootVolumeSizeGiB)],
     });

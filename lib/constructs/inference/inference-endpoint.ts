@@ -36,6 +36,11 @@ export interface InferenceEndpointProps {
    * @default '/ping'
    */
   readonly healthCheckPath?: string;
+  /**
+   * Whether the load balancer refuses to be deleted until this is turned off (CT.ELASTICLOADBALANCING.PR.5).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -69,6 +74,7 @@ export class InferenceEndpoint extends Construct {
       securityGroup,
       internetFacing: false,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
     this.logAccessLogs(loadBalancer, props.accessLogsBucket, 'alb');
 

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GpuFleet } from './gpu-fleet';
@@ -22,6 +23,11 @@ export interface InferenceObservabilityProps {
   readonly logGroupName: string;
   /** Retention of the log group. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Customer managed key the log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * Age of the oldest job above which the queue is falling behind.
    * @default Duration.minutes(15)
@@ -61,6 +67,7 @@ export class InferenceObservability extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.logGroupName,
       retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestJobAge', {

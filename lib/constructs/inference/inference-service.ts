@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -67,6 +68,16 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
   readonly logGroupPrefix?: string;
   /** Retention of the service's log group. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Customer managed key the service's log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Whether the load balancer refuses to be deleted until this is turned off (CT.ELASTICLOADBALANCING.PR.5).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
   /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
@@ -142,6 +153,7 @@ export class InferenceService extends Construct {
       fleet: this.fleet,
       clientCidr: props.clientCidr,
       accessLogsBucket: props.accessLogsBucket,
+      deletionProtection: props.deletionProtection,
     });
     this.observability = new InferenceObservability(this, 'Observability', {
       queue: this.jobs.queue,
@@ -150,6 +162,7 @@ export class InferenceService extends Construct {
       backlogPerInstance: this.scaling.metricBacklogPerInstance(),
       logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${props.model.name}`,
       logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
       alarmAction: this.fleet.notifyAction(),
       removalPolicy,
     });

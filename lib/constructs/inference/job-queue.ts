@@ -55,6 +55,8 @@ export class JobQueue extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // Declares it a dead-letter queue; byQueue would need the job queue's ARN, a cycle (CT.SQS.PR.1).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

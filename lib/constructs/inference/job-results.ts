@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
 import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 import { resourceFinding } from '../training/nag-findings';
 
 /** What an environment config sets of {@link JobResults}. */
@@ -41,8 +42,8 @@ export interface JobResultsProps extends JobResultsSettings {
  * Where finished jobs go, the output side of SageMaker Asynchronous Inference: a bucket of
  * results (`results/<jobId>`), errors (`errors/<jobId>.json`) and inputs too large for a
  * message (`inputs/<jobId>`), and two topics told of each success and each failure. The
- * bucket is versioned, TLS only, SSE-S3, logged, with every object expiring after
- * `retention`; the topics are encrypted with the SNS managed key and refuse plain HTTP.
+ * bucket is versioned, TLS only, SSE-KMS with the aws/s3 key, logged, its object events sent to
+ * EventBridge, with every object expiring after `retention`; the topics are encrypted with the SNS managed key and refuse plain HTTP.
  */
 export class JobResults extends Construct {
   /** The results bucket. */
@@ -57,9 +58,12 @@ export class JobResults extends Construct {
     throwIfProblems(...jobResultsSettingsProblems(props));
     const retention = props.retention ?? DEFAULT_RETENTION;
 
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, usable through S3 by every role of the
+      // account, bucket keys cut the KMS requests (CT.S3.PR.10).
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -71,6 +75,9 @@ export class JobResults extends Construct {
       ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Object events reach EventBridge, where a rule can react to a result as it lands (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(bucket);
+    this.bucket = bucket;
     const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
     this.successTopic = new sns.Topic(this, 'SuccessTopic', { displayName: 'Inference jobs that succeeded', masterKey, enforceSSL: true });
     this.errorTopic = new sns.Topic(this, 'ErrorTopic', { displayName: 'Inference jobs that failed', masterKey, enforceSSL: true });

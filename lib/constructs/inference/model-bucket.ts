@@ -1,7 +1,8 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 import { resourceFinding } from '../training/nag-findings';
 
 /** Prefix under which every model lives. */
@@ -28,7 +29,8 @@ export function modelArchiveKey(model: { readonly name: string; readonly version
 
 /**
  * The versioned bucket holding the models (`models/{name}/{version}/model.tar.gz`): no public
- * access, TLS only, SSE-S3, retained by default so a deploy never deletes a model.
+ * access, TLS only, SSE-KMS with the aws/s3 key, incomplete uploads aborted after 7 days, object
+ * events sent to EventBridge, retained by default so a deploy never deletes a model.
  */
 export class ModelBucket extends Construct {
   /** The bucket. */
@@ -36,16 +38,23 @@ export class ModelBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelBucketProps) {
     super(scope, id);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, bucket keys cut the KMS requests (CT.S3.PR.10).
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'model-bucket/' : undefined,
+      // Multi-GB model uploads that never complete are billed until aborted (CT.S3.PR.3, CT.S3.PR.6).
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Object events reach EventBridge, where a rule can react to a new model (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(bucket);
+    this.bucket = bucket;
   }
 
   /** Lets `grantee` download models: s3:GetObject on `models/*`, nothing else. */

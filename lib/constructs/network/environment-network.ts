@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Problem, checkInRange, throwIfProblems } from '../../validation';
@@ -21,6 +22,11 @@ export interface NetworkSettings {
 export interface EnvironmentNetworkProps extends NetworkSettings {
   /** Retention of the VPC flow log group. */
   readonly flowLogRetention: logs.RetentionDays;
+  /**
+   * Customer managed key the flow log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly flowLogEncryptionKey?: kms.IKey;
   /**
    * What happens to the flow log group when it leaves the app.
    * @default RemovalPolicy.RETAIN
@@ -66,6 +72,7 @@ export class EnvironmentNetwork extends Construct {
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,
+      encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     const vpc = new ec2.Vpc(this, 'Vpc', {

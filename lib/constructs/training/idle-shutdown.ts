@@ -31,6 +31,11 @@ export interface IdleShutdownProps {
   /** Retention of the Lambda's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
+   * Customer managed key the log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
    * Removal policy of the log group and the dead-letter queue.
    * @default RemovalPolicy.DESTROY
    */
@@ -88,6 +93,8 @@ export class IdleShutdown extends Construct {
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // Declares it a dead-letter queue (the Lambda's), so it needs none of its own (CT.SQS.PR.1).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -98,7 +105,7 @@ export class IdleShutdown extends Construct {
       reason: 'This queue is itself the dead-letter queue of the idle-shutdown Lambda; a queue behind it would never be read.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy });
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey, removalPolicy });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Idle shutdown: scales one training group and one fleet to 0, reports on one topic',

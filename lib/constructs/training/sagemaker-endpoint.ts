@@ -13,6 +13,7 @@ import {
 import { acknowledgeWildcards } from './nag-findings';
 import { InferenceModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
+import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
 /** One production variant of the endpoint. */
 export interface SageMakerVariant {
@@ -147,6 +148,8 @@ export class SageMakerEndpoint extends Construct {
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       })
       : undefined;
+    // Only AWS resources (the endpoint's volumes) get grants on the key (CT.KMS.PR.3).
+    if (this.encryptionKey) denyGrantsToNonAwsServices(this.encryptionKey);
 
     this.endpointConfig = new sagemaker.EndpointConfig(this, 'EndpointConfig', {
       encryptionKey: this.encryptionKey,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { markAsCheckpointBucket } from '../../nag/checkpoint-bucket';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 
 /** Props of {@link TrainingBuckets}. */
 export interface TrainingBucketsProps {
@@ -27,7 +28,8 @@ export interface TrainingBucketsProps {
  * The training stack's S3 buckets: checkpoints (`checkpoints/{job}/`), datasets (`datasets/`),
  * artifacts (SageMaker model data under `models/`, training output under `training-output/`),
  * and the bucket their server access logs go to. All versioned, SSL only, public access
- * blocked, never emptied by CloudFormation (no autoDeleteObjects).
+ * blocked, object events sent to EventBridge, never emptied by CloudFormation (no
+ * autoDeleteObjects); the data buckets are SSE-KMS with the aws/s3 key, the log bucket SSE-S3.
  */
 export class TrainingBuckets extends Construct {
   /** Key prefix of checkpoints: `checkpoints/{job}/`. */
@@ -88,6 +90,9 @@ export class TrainingBuckets extends Construct {
 
     const logged = (prefix: string): s3.BucketProps => ({
       ...common,
+      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, bucket keys cut the KMS requests (CT.S3.PR.10).
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${prefix}/`,
     });
@@ -112,5 +117,9 @@ export class TrainingBuckets extends Construct {
       ...logged('artifacts'),
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],
     });
+    // Object events reach EventBridge, where a rule can react to a new checkpoint or dataset (CT.S3.PR.4).
+    for (const bucket of [this.accessLogsBucket, this.checkpointBucket, this.datasetBucket, this.artifactBucket]) {
+      sendBucketEventsToEventBridge(bucket);
+    }
   }
 }

@@ -62,8 +62,11 @@ export class TrainingLaunchTemplate extends Construct {
       securityGroup: props.securityGroup,
       userData: props.userData,
       requireImdsv2: true,
-      httpPutResponseHopLimit: 2,
+      // The training scripts run on the host; a container cannot reach IMDS and its role (CT.EC2.PR.2).
+      httpPutResponseHopLimit: 1,
       instanceMetadataTags: true,
+      // One-minute EC2 metrics cost cents a month next to a GPU node's hourly price (CT.EC2.PR.10).
+      detailedMonitoring: true,
       placementGroup: props.placementGroup,
       blockDevices: [encryptedGp3RootVolume(rootVolumeSizeGiB)],
     });

@@ -1,6 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentBudget, EnvironmentBudgetProps } from '../../../lib/constructs/cost/environment-budget';
+import { DENY_NON_AWS_GRANTS } from '../../helpers/kms';
 
 const props: EnvironmentBudgetProps = {
   monthlyLimitUsd: 1500,
@@ -52,6 +53,10 @@ describe('EnvironmentBudget', () => {
   test('encrypts the topic with a rotated customer key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BudgetTopicKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('the topic key allows grants only for AWS resources', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([DENY_NON_AWS_GRANTS]) } });
   });
 
   test('lets AWS Budgets of this account use the key', () => {

@@ -20,6 +20,13 @@ describe('GpuFleet', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '4' });
   });
 
+  test('names the Availability Zones of its subnets, one per subnet', () => {
+    const properties = group().Properties;
+    expect(properties.AvailabilityZones).toHaveLength(2);
+    expect(properties.AvailabilityZones).toHaveLength(properties.VPCZoneIdentifier.length);
+    expect(new Set(properties.AvailabilityZones.map((zone: unknown) => JSON.stringify(zone))).size).toBe(2);
+  });
+
   test('never sets DesiredCapacity', () => {
     expect(group().Properties.DesiredCapacity).toBeUndefined();
   });

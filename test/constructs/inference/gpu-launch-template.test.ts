@@ -22,9 +22,9 @@ describe('GpuLaunchTemplate', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { ImageId: { Ref: name } } });
   });
 
-  test('requires IMDSv2 with a hop limit of 2 for containers', () => {
+  test('requires IMDSv2 with a hop limit of 1: containers cannot reach the instance role', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } },
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } },
     });
   });
 

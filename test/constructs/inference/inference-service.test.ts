@@ -1,5 +1,6 @@
 import { CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
@@ -139,6 +140,23 @@ describe('InferenceService', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Resource: topicArns })]) },
       Roles: [{ Ref: resources.stack.getLogicalId(svc.fleet.role.node.defaultChild as CfnElement) }],
+    });
+  });
+});
+
+describe('InferenceService with a logs key and deletion protection', () => {
+  const resources = serviceResources();
+  const key = new kms.Key(resources.stack, 'LogsKey');
+  service(resources, 'Llama', { logEncryptionKey: key, deletionProtection: true });
+  const template = Template.fromStack(resources.stack);
+
+  test('encrypts the service\'s log group with the key', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+  });
+
+  test('protects the load balancer from deletion', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
     });
   });
 });

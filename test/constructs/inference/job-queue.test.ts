@@ -23,6 +23,10 @@ describe('JobQueue', () => {
     });
   });
 
+  test('the dead-letter queue declares itself one through its redrive allow policy', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+  });
+
   test('the dead-letter queue keeps jobs 14 days', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 });
   });

@@ -24,16 +24,20 @@ function statements(template: Template): Record<string, unknown>[] {
 describe('JobResults', () => {
   const { template, bucketId, logsId, stack, results } = build();
 
-  test('the bucket is versioned, private, SSE-S3 and retained by default', () => {
+  test('the bucket is versioned, private, SSE-KMS with the aws/s3 key and retained by default', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         VersioningConfiguration: { Status: 'Enabled' },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       }),
     });
+  });
+
+  test('sends its object events to EventBridge', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
   });
 
   test('logs access to the given bucket under job-results/', () => {

@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvironmentNetwork, EnvironmentNetworkProps, networkSettingsProblems } from '../../../lib/constructs/network/environment-network';
 import { NetworkStack } from '../../../lib/stacks/network-stack';
@@ -30,6 +31,16 @@ describe('EnvironmentNetwork', () => {
   test('flow logs of all traffic to a retained log group with the configured retention', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 7 } });
+  });
+
+  test('the flow log group has no customer managed key unless given one', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
+  });
+
+  test('flowLogEncryptionKey encrypts the flow log group', () => {
+    const stack = new Stack(new App(), 'Keyed');
+    new EnvironmentNetwork(stack, 'Network', { maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_WEEK, flowLogEncryptionKey: new kms.Key(stack, 'LogsKey') });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
   test('an S3 gateway endpoint keeps model pulls off the NAT', () => {

@@ -106,6 +106,10 @@ describe('IdleShutdown', () => {
     });
   });
 
+  test('the Lambda\'s dead-letter queue declares itself one through its redrive allow policy', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+  });
+
   test('the Lambda gets the group, the fleet and the topic, runs once at a time and has a DLQ', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { AUTO_SCALING_GROUP_NAME: GROUP_REF, FLEET_ID: FLEET_REF, TOPIC_ARN: { Ref: Match.stringLikeRegexp('^IdleShutdownTopic') } } },

@@ -4,6 +4,7 @@ import { InferenceImage } from '../../../lib/constructs/inference/inference-imag
 import { SageMakerEndpoint, SageMakerEndpointProps } from '../../../lib/constructs/training/sagemaker-endpoint';
 import { SageMakerExecutionRole } from '../../../lib/constructs/training/sagemaker-execution-role';
 import { bareStack } from './fixtures';
+import { DENY_NON_AWS_GRANTS } from '../../helpers/kms';
 
 const VARIANTS = [
   { name: 'primary', instanceType: 'ml.g5.xlarge', initialInstanceCount: 2, initialVariantWeight: 9 },
@@ -94,6 +95,10 @@ describe('SageMakerEndpoint', () => {
     const t = build({ customerManagedKey: true });
     t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerStorageKey'), 'Arn'] } });
+  });
+
+  test('the storage key allows grants only for AWS resources', () => {
+    build({ customerManagedKey: true }).hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([DENY_NON_AWS_GRANTS]) } });
   });
 
   test('the model is outside a VPC by default', () => {

@@ -16,15 +16,29 @@ describe('TrainingBuckets', () => {
     template.resourceCountIs('AWS::S3::Bucket', 4);
   });
 
-  test('every bucket is versioned, encrypted, owner-enforced and blocks public access', () => {
+  test('every bucket is versioned, owner-enforced, blocks public access and sends its events to EventBridge', () => {
     for (const bucket of Object.values(buckets)) {
       expect(bucket.Properties).toMatchObject({
         VersioningConfiguration: { Status: 'Enabled' },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       });
     }
+  });
+
+  test.each(['checkpoints/', 'datasets/', 'artifacts/'])('the %s bucket is SSE-KMS with the aws/s3 key and bucket keys', (prefix) => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { LogFilePrefix: prefix },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
+    });
+  });
+
+  test('the access log bucket is SSE-S3, the only encryption log delivery accepts', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.absent(),
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
   });
 
   test('every bucket policy denies requests without TLS', () => {

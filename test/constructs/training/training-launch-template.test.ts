@@ -34,6 +34,16 @@ describe('TrainingLaunchTemplate', () => {
     });
   });
 
+  test('turns on detailed monitoring', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { Monitoring: { Enabled: true } } });
+  });
+
+  test('keeps IMDS one hop away: containers cannot reach the instance role', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpPutResponseHopLimit: 1 } },
+    });
+  });
+
   test('resolves the Deep Learning AMI from its public SSM parameter at deploy time', () => {
     const parameters = template.findParameters('*', {
       Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
