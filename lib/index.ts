@@ -34,3 +34,8 @@ export * from './constructs/ml-platform/kubeflow-pipelines';
 export * from './constructs/ml-platform/ml-artifact-bucket';
 export * from './constructs/ml-platform/ml-platform-cluster';
 export * from './constructs/ml-platform/mlflow-tracking-server';
+export * from './constructs/security/logs-encryption-key';
+export * from './constructs/security/deny-grants-to-non-aws-services';
+export * from './constructs/storage/bucket-events-to-event-bridge';
+export * from './compliance/control-tower-checks';
+export * from './compliance/control-tower-controls';

@@ -1,5 +1,5 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
+import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolatingResourceBeta1 } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import { CONTROL_TOWER_VALIDATOR_VERSION, ControlTowerControl, controlTowerControls } from './control-tower-controls';
 
@@ -45,6 +45,24 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
     const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
     // The validator sets no severity; aws-cdk-lib recomputes a plugin's success after acknowledgements
     // from error-severity violations only, so without it an open finding would no longer fail the synth.
-    return { ...report, violations: report.violations.map((violation) => ({ ...violation, severity: violation.severity ?? 'error' })) };
+    return {
+      ...report,
+      violations: report.violations.map((violation) => ({
+        ...violation,
+        severity: violation.severity ?? 'error',
+        violatingResources: locatedResources(violation.violatingResources),
+      })),
+    };
   }
+}
+
+/**
+ * A violation's resources without the entries that name no resource, when others do: for a value
+ * it cannot evaluate (a `Fn::GetStackOutput` subnet id), cfn-guard adds an entry with empty
+ * locations beside the located one, which no construct could acknowledge. A violation that names
+ * no resource at all keeps its entries, and fails the synth.
+ */
+export function locatedResources(resources: readonly PolicyViolatingResourceBeta1[]): PolicyViolatingResourceBeta1[] {
+  const located = resources.filter((resource) => resource.resourceLogicalId);
+  return located.length > 0 ? located : [...resources];
 }

@@ -13,12 +13,29 @@ const NOT_RETAINED: ExemptionCondition = {
   appliesTo: (config) => config.removalPolicy !== RemovalPolicy.RETAIN,
 };
 
+const ML_PLATFORM_ON: ExemptionCondition = {
+  description: 'mlPlatform.enabled (staging, prod)',
+  appliesTo: (config) => config.mlPlatform.enabled,
+};
+
+const ML_PLATFORM_ON_WITH_LOG_RETENTION_UNDER_A_YEAR: ExemptionCondition = {
+  description: 'mlPlatform.enabled with logRetention under one year (staging)',
+  appliesTo: (config) => ML_PLATFORM_ON.appliesTo(config) && LOG_RETENTION_UNDER_A_YEAR.appliesTo(config),
+};
+
 const INFERENCE_FLEET = 'AiInference/Service/Fleet/Group';
 const SPOT_TRAINING_FLEET = 'Training/SpotFleet/Fleet';
 const TRAINING_CLUSTER = 'Training/Cluster/AutoScalingGroup';
 const ACCESS_LOG_BUCKETS = ['AiInference/AccessLogs/Bucket', 'Training/Buckets/AccessLogs'];
 const DATA_BUCKETS = ['AiInference/Models/Bucket', 'AiInference/Service/JobResults/Bucket', 'Training/Buckets/Checkpoints', 'Training/Buckets/Datasets', 'Training/Buckets/Artifacts'];
+const ML_PLATFORM_ACCESS_LOGS = 'MlPlatform/AccessLogs/Bucket';
+const KUBECTL_PROVIDER_FUNCTIONS = ['MlPlatform/Cluster/Cluster/KubectlProvider/Handler', 'MlPlatform/Cluster/Cluster/KubectlProvider/Provider/framework-onEvent'];
 const LOG_GROUPS = ['Network/Network/FlowLogs', 'AiInference/Service/Observability/Logs', 'Training/IdleShutdown/LogGroup'];
+
+const LOG_RETENTION_REASON = 'Short-lived environments keep logs for their configured logRetention (a week in dev, a month in staging) to keep log storage cheap; prod keeps them a year and meets the control.';
+const ACCESS_LOG_DESTINATION_REASON = 'This bucket is the server access log destination; logging it into itself would loop and logging it elsewhere only moves the problem.';
+const ACCESS_LOG_ENCRYPTION_REASON = 'The log destination bucket: ALB access log delivery and S3 server access log delivery support only SSE-S3 default encryption on the destination bucket, not SSE-KMS.';
+const OBJECT_LOCK_REASON = 'Object Lock is for records that must not change. These buckets hold logs, models, job results, datasets and checkpoints whose lifecycle rules expire old objects and versions to bound storage cost; retention locks would block that expiry.';
 
 const NITRO_LIST_REASON = 'The control checks a fixed list of Nitro types that predates g6; g6 is Nitro (lib/gpu catalog: nitro true) and encrypts traffic '
   + 'between instances, and is the cheapest current GPU per hour. The exemption holds only while every type off the list is Nitro in the catalog: '
@@ -54,7 +71,7 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
   ...LOG_GROUPS.map((constructPath) => ({
     control: 'CT.CLOUDWATCH.PR.2',
     constructPath,
-    reason: 'Short-lived environments keep logs for their configured logRetention (a week in dev, a month in staging) to keep log storage cheap; prod keeps them a year and meets the control.',
+    reason: LOG_RETENTION_REASON,
     when: LOG_RETENTION_UNDER_A_YEAR,
   })),
   {
@@ -81,16 +98,34 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
   ...ACCESS_LOG_BUCKETS.map((constructPath) => ({
     control: 'CT.S3.PR.2',
     constructPath,
-    reason: 'This bucket is the server access log destination; logging it into itself would loop and logging it elsewhere only moves the problem.',
+    reason: ACCESS_LOG_DESTINATION_REASON,
   })),
   ...ACCESS_LOG_BUCKETS.map((constructPath) => ({
     control: 'CT.S3.PR.10',
     constructPath,
-    reason: 'The log destination bucket: ALB access log delivery and S3 server access log delivery support only SSE-S3 default encryption on the destination bucket, not SSE-KMS.',
+    reason: ACCESS_LOG_ENCRYPTION_REASON,
   })),
   ...[...ACCESS_LOG_BUCKETS, ...DATA_BUCKETS].map((constructPath) => ({
     control: 'CT.S3.PR.9',
     constructPath,
-    reason: 'Object Lock is for records that must not change. These buckets hold logs, models, job results, datasets and checkpoints whose lifecycle rules expire old objects and versions to bound storage cost; retention locks would block that expiry.',
+    reason: OBJECT_LOCK_REASON,
+  })),
+  // The ML platform's stack exists only where mlPlatform.enabled.
+  {
+    control: 'CT.CLOUDWATCH.PR.2',
+    constructPath: 'MlPlatform/Cluster/ControlPlaneLogs',
+    reason: LOG_RETENTION_REASON,
+    when: ML_PLATFORM_ON_WITH_LOG_RETENTION_UNDER_A_YEAR,
+  },
+  { control: 'CT.S3.PR.2', constructPath: ML_PLATFORM_ACCESS_LOGS, reason: ACCESS_LOG_DESTINATION_REASON, when: ML_PLATFORM_ON },
+  { control: 'CT.S3.PR.10', constructPath: ML_PLATFORM_ACCESS_LOGS, reason: ACCESS_LOG_ENCRYPTION_REASON, when: ML_PLATFORM_ON },
+  ...[ML_PLATFORM_ACCESS_LOGS, 'MlPlatform/Artifacts/Bucket'].map((constructPath) => ({
+    control: 'CT.S3.PR.9', constructPath, reason: OBJECT_LOCK_REASON, when: ML_PLATFORM_ON,
+  })),
+  ...KUBECTL_PROVIDER_FUNCTIONS.map((constructPath) => ({
+    control: 'CT.LAMBDA.PR.3',
+    constructPath,
+    reason: 'aws-eks-v2 places the kubectl provider\'s functions in the cluster\'s private subnets (they must reach its private endpoint), but the subnet ids come from the Network stack through Fn::GetStackOutput, which the control\'s Guard rule does not accept (only literals, Ref and Fn::GetAtt).',
+    when: ML_PLATFORM_ON,
   })),
 ];

@@ -10,6 +10,7 @@ import { MlArtifactBucket } from '../constructs/ml-platform/ml-artifact-bucket';
 import { MlPlatformCluster, MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
 import { MlflowTrackingServer, MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** A NodePool of the platform, as the environment configures it: whether it is the GPU pool is the stack's choice. */
 export type MlNodePoolSettings = Omit<AutoModeNodePoolSettings, 'gpu'>;
@@ -86,6 +87,7 @@ export class MlPlatformStack extends Stack {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
       logRetention,
+      logsEncryptionKey: new LogsEncryptionKey(this, 'LogsEncryptionKey', { removalPolicy }).key,
       removalPolicy,
     });
     const { cluster } = this.cluster;

@@ -28,12 +28,14 @@ describe('the compiled library (dist/)', () => {
     expect(existsSync(join(DIST, 'constructs', 'inference', 'inference-service.d.ts'))).toBe(true);
   });
 
-  test('exports the constructs and the nag packs', () => {
+  test('exports the constructs, the nag packs and the Control Tower plugin', () => {
     expect(library).toEqual(expect.objectContaining({
       InferenceService: expect.any(Function),
       GpuFleet: expect.any(Function),
       TrainingCluster: expect.any(Function),
       GpuCostChecks: expect.any(Function),
+      ControlTowerChecks: expect.any(Function),
+      LogsEncryptionKey: expect.any(Function),
     }));
   });
 

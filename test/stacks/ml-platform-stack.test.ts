@@ -134,6 +134,6 @@ describe('prod MlPlatform stack', () => {
   });
 
   test('retains the control-plane logs, kept as long as prod keeps logs', () => {
-    template.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/'), RetentionInDays: 90 }, DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/'), RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 });

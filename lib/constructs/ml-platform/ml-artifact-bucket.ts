@@ -1,6 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 
 /** Props of {@link MlArtifactBucket}. */
 export interface MlArtifactBucketProps {
@@ -18,7 +19,8 @@ export interface MlArtifactBucketProps {
 
 /**
  * The ML platform's artifact store: MLflow runs and models under `mlflow/`, Kubeflow Pipelines
- * runs under `pipelines/`. Versioned, no public access, TLS only, SSE-S3, retained by default.
+ * runs under `pipelines/`. Versioned, no public access, TLS only, SSE-KMS with the aws/s3 key,
+ * incomplete uploads aborted after 7 days, object events sent to EventBridge, retained by default.
  */
 export class MlArtifactBucket extends Construct {
   /** The bucket. */
@@ -28,13 +30,18 @@ export class MlArtifactBucket extends Construct {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'ml-artifacts/' : undefined,
+      // Large model uploads that never complete are billed until aborted (CT.S3.PR.3, CT.S3.PR.6).
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Object events reach EventBridge, where a rule can react to a new model (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(this.bucket);
   }
 }

@@ -2,11 +2,13 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Problem, throwIfProblems } from '../../validation';
+import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 import { acknowledgeEksClusterFindings } from './eks-nag-findings';
 
 /** The Kubernetes version whose kubectl layer (`@aws-cdk/lambda-layer-kubectl-v35`) this library installs. */
@@ -44,6 +46,12 @@ export interface MlPlatformClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
   /** How long the control plane's logs (API, audit, authenticator, controller manager, scheduler) are kept. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Key that encrypts the cluster's log groups (the control plane's and the kubectl provider's);
+   * CloudWatch Logs must be allowed to use it, as `LogsEncryptionKey` does.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logsEncryptionKey?: kms.IKey;
   /**
    * Who may reach the API server. A public endpoint is a deliberate choice: restrict it with `onlyFrom(...)`.
    * @default eks.EndpointAccess.PRIVATE
@@ -109,9 +117,17 @@ export class MlPlatformCluster extends Construct {
     const logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
       logGroupName: `/aws/eks/${clusterName}/cluster`,
       retention: props.logRetention,
+      encryptionKey: props.logsEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.logGroup = logGroup;
+    // Kubernetes Secrets encrypted with a key of the account (envelope encryption, CT.EKS.PR.2).
+    const secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `Kubernetes Secrets of ${clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    denyGrantsToNonAwsServices(secretsKey);
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
@@ -125,7 +141,14 @@ export class MlPlatformCluster extends Construct {
       clusterLogging: Object.values(eks.ClusterLoggingTypes),
       kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV35Layer(this, 'KubectlLayer') },
       outputConfigCommand: false,
+      secretsEncryptionKey: secretsKey,
     });
+    if (props.logsEncryptionKey) {
+      // aws-eks-v2 creates the kubectl provider's log groups without a key prop.
+      for (const child of this.cluster.node.findAll()) {
+        if (child instanceof logs.CfnLogGroup) child.kmsKeyId = props.logsEncryptionKey.keyArn;
+      }
+    }
     this.cluster.node.addDependency(logGroup);
     adminPrincipalArns.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
     this.cluster.addManifest('DefaultStorageClass', DEFAULT_STORAGE_CLASS);

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { MlPlatformCluster, MlPlatformClusterProps } from '../../../lib/constructs/ml-platform/ml-platform-cluster';
@@ -46,6 +47,20 @@ describe('MlPlatformCluster', () => {
     template.hasResource('AWS::EKS::Cluster', { DependsOn: Match.arrayWith([id]) });
   });
 
+  test('encrypts Kubernetes Secrets with a rotated key of the account that grants only to AWS resources', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSecretsKey'), 'Arn'] } }, Resources: ['secrets'] }],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyGrantsExceptForAwsResources', Effect: 'Deny' })]) },
+    });
+  });
+
+  test('without a logs key, leaves its log groups to CloudWatch Logs\' own encryption', () => {
+    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).filter((r) => r.Properties?.KmsKeyId)).toEqual([]);
+  });
+
   test('gives the admin principals a cluster-admin access entry', () => {
     template.hasResourceProperties('AWS::EKS::AccessEntry', {
       PrincipalArn: 'arn:aws:iam::123456789012:role/PlatformAdmin',
@@ -84,3 +99,22 @@ describe('MlPlatformCluster validation', () => {
     expect(() => clusterStack({ adminPrincipalArns: ['PlatformAdmin'] })).toThrow(/adminPrincipalArns \(PlatformAdmin\) must be IAM role or user ARNs/);
   });
 });
+
+describe('MlPlatformCluster with a logs key', () => {
+  const { stack } = clusterStack();
+  const key = new kms.Key(stack, 'LogsKey');
+  const keyed = new MlPlatformCluster(stack, 'Keyed', {
+    vpc: (stack.node.findChild('Cluster') as MlPlatformCluster).cluster.vpc,
+    kubernetesVersion: eks.KubernetesVersion.V1_35, logRetention: logs.RetentionDays.ONE_WEEK, logsEncryptionKey: key,
+  });
+  const template = Template.fromStack(stack);
+
+  test('encrypts the control plane\'s and the kubectl provider\'s log groups with it', () => {
+    const keyedGroups = keyed.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup);
+    expect(keyedGroups.length).toBeGreaterThan(1);
+    for (const group of keyedGroups) {
+      expect(template.toJSON().Resources[stack.getLogicalId(group)].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
+    }
+  });
+});
+
