@@ -18,21 +18,8 @@ describe('the app, with every stage, the roles stack and every plugin', () => {
     expect(errorFindings(result)).toEqual([]);
   });
 
-  const schemaFindings = result.findings.filter((f) => f.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME);
-  // Control Tower's CT.EKS.PR.2 requires EncryptionConfig.Resources ['secrets'], a property the
-  // schema now marks deprecated (W9009): the one schema warning the app accepts, on the platform's clusters.
-  const isSecretsEncryptionDeprecation = (f: { ruleName: string; constructPath?: string }) =>
-    f.ruleName === 'W9009' && /^(dev|staging|prod)\/MlPlatform\/Cluster\/Cluster\/Resource$/.test(f.constructPath ?? '');
-
-  test('passes CloudFormation schema validation with no finding but the secrets encryption deprecation', () => {
-    expect(schemaFindings.filter((f) => !isSecretsEncryptionDeprecation(f))).toEqual([]);
-  });
-
-  test('the secrets encryption deprecation is a warning, once per ML platform cluster (staging, prod)', () => {
-    expect(schemaFindings.filter(isSecretsEncryptionDeprecation).map((f) => [f.constructPath, f.severity]).sort()).toEqual([
-      ['prod/MlPlatform/Cluster/Cluster/Resource', 'warning'],
-      ['staging/MlPlatform/Cluster/Cluster/Resource', 'warning'],
-    ]);
+  test('passes CloudFormation schema validation without a single finding', () => {
+    expect(result.findings.filter((f) => f.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME)).toEqual([]);
   });
 
   test('has no AwsSolutions finding', () => {

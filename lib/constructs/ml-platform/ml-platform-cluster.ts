@@ -1,5 +1,5 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -142,6 +142,10 @@ export class MlPlatformCluster extends Construct {
       kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV35Layer(this, 'KubectlLayer') },
       outputConfigCommand: false,
       secretsEncryptionKey: secretsKey,
+    });
+    Validations.of(this.cluster.node.defaultChild as eks.CfnCluster).acknowledge({
+      id: 'CloudFormation-Validate::W9009',
+      reason: 'Control Tower\'s CT.EKS.PR.2 requires EncryptionConfig.Resources [\'secrets\'], which the schema marks deprecated since EKS encrypts all API data by default; the customer managed key is what the control asks for.',
     });
     if (props.logsEncryptionKey) {
       // aws-eks-v2 creates the kubectl provider's log groups without a key prop.
