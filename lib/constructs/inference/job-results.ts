@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
 import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
-import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
+import { DataBucket } from '../storage/data-bucket';
 import { resourceFinding } from '../training/nag-findings';
 
 /** What an environment config sets of {@link JobResults}. */
@@ -58,25 +58,15 @@ export class JobResults extends Construct {
     throwIfProblems(...jobResultsSettingsProblems(props));
     const retention = props.retention ?? DEFAULT_RETENTION;
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      versioned: true,
-      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, usable through S3 by every role of the
-      // account, bucket keys cut the KMS requests (CT.S3.PR.10).
-      encryption: s3.BucketEncryption.KMS_MANAGED,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    const bucket = new DataBucket(this, 'Bucket', {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: 'job-results/',
       lifecycleRules: [
         { expiration: retention, noncurrentVersionExpiration: retention, abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { expiredObjectDeleteMarker: true },
       ],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
     });
-    // Object events reach EventBridge, where a rule can react to a result as it lands (CT.S3.PR.4).
-    sendBucketEventsToEventBridge(bucket);
     this.bucket = bucket;
     const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
     this.successTopic = new sns.Topic(this, 'SuccessTopic', { displayName: 'Inference jobs that succeeded', masterKey, enforceSSL: true });

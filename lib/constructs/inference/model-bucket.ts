@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
+import { DataBucket } from '../storage/data-bucket';
 import { resourceFinding } from '../training/nag-findings';
 
 /** Prefix under which every model lives. */
@@ -38,23 +38,13 @@ export class ModelBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelBucketProps) {
     super(scope, id);
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      versioned: true,
-      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, bucket keys cut the KMS requests (CT.S3.PR.10).
-      encryption: s3.BucketEncryption.KMS_MANAGED,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    this.bucket = new DataBucket(this, 'Bucket', {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'model-bucket/' : undefined,
-      // Multi-GB model uploads that never complete are billed until aborted (CT.S3.PR.3, CT.S3.PR.6).
+      // Multi-GB model uploads that never complete are billed until aborted.
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
     });
-    // Object events reach EventBridge, where a rule can react to a new model (CT.S3.PR.4).
-    sendBucketEventsToEventBridge(bucket);
-    this.bucket = bucket;
   }
 
   /** Lets `grantee` download models: s3:GetObject on `models/*`, nothing else. */

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
+import { DataBucket } from '../storage/data-bucket';
 
 /** Props of {@link MlArtifactBucket}. */
 export interface MlArtifactBucketProps {
@@ -28,20 +28,12 @@ export class MlArtifactBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MlArtifactBucketProps = {}) {
     super(scope, id);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS_MANAGED,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    this.bucket = new DataBucket(this, 'Bucket', {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'ml-artifacts/' : undefined,
-      // Large model uploads that never complete are billed until aborted (CT.S3.PR.3, CT.S3.PR.6).
+      // Large model uploads that never complete are billed until aborted.
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
     });
-    // Object events reach EventBridge, where a rule can react to a new model (CT.S3.PR.4).
-    sendBucketEventsToEventBridge(this.bucket);
   }
 }

@@ -5,6 +5,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { markAsCheckpointBucket } from '../../nag/checkpoint-bucket';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
+import { DataBucket } from '../storage/data-bucket';
 
 /** Props of {@link TrainingBuckets}. */
 export interface TrainingBucketsProps {
@@ -88,16 +89,13 @@ export class TrainingBuckets extends Construct {
       reason: 'This is the server access log destination of the training buckets; logging it into itself would loop and logging it elsewhere only moves the problem.',
     });
 
-    const logged = (prefix: string): s3.BucketProps => ({
-      ...common,
-      // SSE-KMS with the AWS managed aws/s3 key: no key to pay for, bucket keys cut the KMS requests (CT.S3.PR.10).
-      encryption: s3.BucketEncryption.KMS_MANAGED,
-      bucketKeyEnabled: true,
+    const logged = (prefix: string) => ({
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${prefix}/`,
+      removalPolicy: props.removalPolicy,
     });
 
-    this.checkpointBucket = new s3.Bucket(this, 'Checkpoints', {
+    this.checkpointBucket = new DataBucket(this, 'Checkpoints', {
       ...logged('checkpoints'),
       lifecycleRules: [
         {
@@ -109,17 +107,15 @@ export class TrainingBuckets extends Construct {
     });
     // The GpuCost pack checks that checkpoint buckets expire replaced versions.
     markAsCheckpointBucket(this.checkpointBucket);
-    this.datasetBucket = new s3.Bucket(this, 'Datasets', {
+    this.datasetBucket = new DataBucket(this, 'Datasets', {
       ...logged('datasets'),
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],
     });
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+    this.artifactBucket = new DataBucket(this, 'Artifacts', {
       ...logged('artifacts'),
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter }],
     });
-    // Object events reach EventBridge, where a rule can react to a new checkpoint or dataset (CT.S3.PR.4).
-    for (const bucket of [this.accessLogsBucket, this.checkpointBucket, this.datasetBucket, this.artifactBucket]) {
-      sendBucketEventsToEventBridge(bucket);
-    }
+    // Object events reach EventBridge, like the data buckets' (CT.S3.PR.4).
+    sendBucketEventsToEventBridge(this.accessLogsBucket);
   }
 }
