@@ -4,7 +4,8 @@ import { EXIT_USAGE, exitCodeOf, formatResult } from './check-result';
 import { SmokeCheckClients, runSmokeCheck } from './smoke-check';
 
 export const USAGE = `usage: smoke-check --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--region <region>]
-  Checks the deployed ${stackNameOf('<env>', STACK_IDS.inference)} and ${stackNameOf('<env>', STACK_IDS.training)} stacks.
+  Checks the deployed ${stackNameOf('<env>', STACK_IDS.inference)} and ${stackNameOf('<env>', STACK_IDS.training)} stacks,
+  and ${stackNameOf('<env>', STACK_IDS.mlPlatform)} where the environment's config switches the ML platform on.
   Exit 0: every check passed. 1: a check failed (one FAIL line each). 2: usage or config error.`;
 
 /** The parsed command line. */

@@ -1,15 +1,18 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ENVIRONMENTS } from '../../lib/config';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CheckResult, runCheck } from './check-result';
 import { WaitOptions } from '../jobs/status';
 import { checkEndpointInService } from './endpoint-check';
 import { checkFleet } from './fleet-check';
 import { checkJobRoundTrip } from './job-check';
+import { checkClusterActive, checkTrackingServerActive } from './ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
 import { readStackOutputs } from './stack-outputs';
 
@@ -27,6 +30,8 @@ export interface SmokeCheckClients {
   readonly sageMaker: SageMakerClient;
   /** Reads the smoke job's result (the job check only; see checkJobRoundTrip for the rights it needs). */
   readonly s3: S3Client;
+  /** Reads the ML platform's cluster status. */
+  readonly eks: EKSClient;
 }
 
 /** Outputs of `<env>-AiInference` the checks read. */
@@ -43,6 +48,9 @@ export const JOB_WAIT: WaitOptions = {
 /** Outputs of `<env>-Training` the checks read. */
 export const TRAINING_OUTPUTS = ['EndpointName'] as const;
 
+/** Outputs of `<env>-MlPlatform` the checks read. */
+export const ML_PLATFORM_OUTPUTS = ['MlflowTrackingServerName', 'ClusterName'] as const;
+
 /** The SDK clients of `region`, with the default credential chain. */
 export function createClients(region: string): SmokeCheckClients {
   return {
@@ -52,6 +60,7 @@ export function createClients(region: string): SmokeCheckClients {
     sqs: new SQSClient({ region }),
     sageMaker: new SageMakerClient({ region }),
     s3: new S3Client({ region }),
+    eks: new EKSClient({ region }),
   };
 }
 
@@ -60,7 +69,13 @@ export async function runSmokeCheck(clients: SmokeCheckClients, environment: str
   return [
     ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), jobWait)),
     ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training))),
+    ...(mlPlatformEnabled(environment) ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
   ];
+}
+
+/** Whether the environment's config deploys the ML platform's stack. */
+function mlPlatformEnabled(environment: string): boolean {
+  return ENVIRONMENTS.find((config) => config.name === environment)?.mlPlatform.enabled ?? false;
 }
 
 async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jobWait: WaitOptions): Promise<CheckResult[]> {
@@ -93,4 +108,20 @@ async function trainingChecks(clients: SmokeCheckClients, stackName: string): Pr
       return checkEndpointInService(clients.sageMaker, EndpointName);
     }),
   ];
+}
+
+async function mlPlatformChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+  let outputs: Record<(typeof ML_PLATFORM_OUTPUTS)[number], string> | undefined;
+  const read = await runCheck(`${stackName} outputs`, async () => {
+    outputs = await readStackOutputs(clients.cloudFormation, stackName, ML_PLATFORM_OUTPUTS);
+    return { ok: true, detail: 'read' };
+  });
+  if (!outputs) {
+    return [read];
+  }
+  const o = outputs;
+  return Promise.all([
+    runCheck(`${stackName} MLflow tracking server`, () => checkTrackingServerActive(clients.sageMaker, o.MlflowTrackingServerName)),
+    runCheck(`${stackName} cluster`, () => checkClusterActive(clients.eks, o.ClusterName)),
+  ]);
 }

@@ -1,7 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, Output } from '@aws-sdk/client-cloudformation';
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeMlflowTrackingServerCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +15,7 @@ const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const sqs = mockClient(SQSClient);
 const sageMaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
+const eks = mockClient(EKSClient);
 
 const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs';
 const DLQ = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs-dlq';
@@ -29,6 +31,7 @@ const clients = (): SmokeCheckClients => ({
   sqs: new SQSClient({}),
   sageMaker: new SageMakerClient({}),
   s3: new S3Client({}),
+  eks: new EKSClient({}),
 });
 
 /** Runs the CLI with AWS_REGION set, returning its exit code and printed lines. */
@@ -40,7 +43,7 @@ async function runCli(argv: string[], env: NodeJS.ProcessEnv = { AWS_REGION: 'eu
 }
 
 beforeEach(() => {
-  [cloudFormation, elbv2, sqs, sageMaker, s3].forEach((mock) => mock.reset());
+  [cloudFormation, elbv2, sqs, sageMaker, s3, eks].forEach((mock) => mock.reset());
   cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
     Stacks: [{
       StackName: 'dev-AiInference', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
@@ -97,6 +100,28 @@ describe('smoke-check exit codes', () => {
     expect(code).toBe(EXIT_CHECK_FAILED);
     expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
       'FAIL dev-AiInference outputs: Error: stack dev-AiInference has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName, ResultsBucketName: deploy the current version of the app',
+    ]);
+  });
+
+  test('checks the ML platform where the config switches it on (staging)', async () => {
+    for (const stack of ['AiInference', 'Training']) {
+      cloudFormation.on(DescribeStacksCommand, { StackName: `staging-${stack}` }).resolves({
+        Stacks: [{
+          StackName: `staging-${stack}`, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
+          Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', ResultsBucketName: 'results', EndpointName: 'staging-sentiment' }),
+        }],
+      });
+    }
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'staging-MlPlatform' }).resolves({
+      Stacks: [{ StackName: 'staging-MlPlatform', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ MlflowTrackingServerName: 'mlflow', ClusterName: 'kfp' }) }],
+    });
+    sageMaker.on(DescribeMlflowTrackingServerCommand, { TrackingServerName: 'mlflow' }).resolves({ IsActive: 'Active', TrackingServerStatus: 'Created' });
+    eks.on(DescribeClusterCommand, { name: 'kfp' }).resolves({ cluster: { status: 'ACTIVE', version: '1.35' } });
+    const { code, lines } = await runCli(['--env', 'staging']);
+    expect(code).toBe(EXIT_OK);
+    expect(lines.slice(-2)).toEqual([
+      'ok   staging-MlPlatform MLflow tracking server: mlflow is Active (Created)',
+      'ok   staging-MlPlatform cluster: kfp is ACTIVE, Kubernetes 1.35',
     ]);
   });
 

@@ -1,11 +1,13 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeMlflowTrackingServerCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetQueueAttributesCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkEndpointInService } from '../../scripts/smoke-check/endpoint-check';
 import { checkFleet } from '../../scripts/smoke-check/fleet-check';
+import { checkClusterActive, checkTrackingServerActive } from '../../scripts/smoke-check/ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from '../../scripts/smoke-check/queue-checks';
 import { runCheck } from '../../scripts/smoke-check/check-result';
 import { readStackOutputs } from '../../scripts/smoke-check/stack-outputs';
@@ -138,3 +140,34 @@ describe('readStackOutputs', () => {
     );
   });
 });
+
+describe('checkTrackingServerActive', () => {
+  const check = () => checkTrackingServerActive(new SageMakerClient({}), 'mlflow');
+
+  test('passes when the server is Active', async () => {
+    sageMaker.on(DescribeMlflowTrackingServerCommand, { TrackingServerName: 'mlflow' }).resolves({ IsActive: 'Active', TrackingServerStatus: 'Updated' });
+    await expect(check()).resolves.toEqual({ ok: true, detail: 'mlflow is Active (Updated)' });
+  });
+
+  test('fails when the server is stopped', async () => {
+    sageMaker.on(DescribeMlflowTrackingServerCommand).resolves({ IsActive: 'Inactive', TrackingServerStatus: 'Stopped' });
+    await expect(check()).resolves.toEqual({ ok: false, detail: 'mlflow is Inactive (Stopped), not Active: it is stopped, or still starting' });
+  });
+});
+
+describe('checkClusterActive', () => {
+  const eks = mockClient(EKSClient);
+  beforeEach(() => eks.reset());
+  const check = () => checkClusterActive(new EKSClient({}), 'kfp');
+
+  test('passes when the cluster is ACTIVE', async () => {
+    eks.on(DescribeClusterCommand, { name: 'kfp' }).resolves({ cluster: { status: 'ACTIVE', version: '1.35' } });
+    await expect(check()).resolves.toEqual({ ok: true, detail: 'kfp is ACTIVE, Kubernetes 1.35' });
+  });
+
+  test('fails while the cluster is updating', async () => {
+    eks.on(DescribeClusterCommand).resolves({ cluster: { status: 'UPDATING', version: '1.35' } });
+    await expect(check()).resolves.toEqual({ ok: false, detail: 'kfp is UPDATING, not ACTIVE' });
+  });
+});
+
