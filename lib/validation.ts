@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { acceleratedInstanceType, nvidiaGpuInstanceTypes } from './gpu/accelerated-instance-types';
+import { parseCron } from './cron';
 
 /**
  * Checks shared by the environment config and the constructs' props. Each returns the
@@ -120,39 +121,21 @@ export function checkSpotMaxPrice(field: string, price: number | undefined, inst
   return `${field} (${price}) must be below the on-demand price of every instance type (${prices}): lower it or leave it unset`;
 }
 
-const CRON_FIELDS = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day-of-week', min: 0, max: 6 },
-] as const;
-
-/** Whether one cron field (`*`, `n`, `a-b`, lists, `/step`) stays within its range. */
-function cronFieldValid(value: string, min: number, max: number): boolean {
-  return value.split(',').every((part) => {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) return false;
-    const [, , from, to, step] = match;
-    const numbers = [from, to].filter((n): n is string => n !== undefined).map(Number);
-    return numbers.every((n) => n >= min && n <= max) && (numbers.length < 2 || numbers[0] <= numbers[1]) && (step === undefined || Number(step) >= 1);
-  });
-}
-
 /**
  * Auto Scaling recurrences are standard 5-field cron expressions (minute hour day-of-month
  * month day-of-week), each field `*`, a number, a range, a list or a step within its range.
  */
 export function checkCron(field: string, expression: string): Problem {
   if (isToken(expression)) return undefined;
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) {
+  const parsed = parseCron(expression);
+  if ('fieldCount' in parsed) {
     return `${field} ("${expression}") must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), e.g. "0 22 * * *"`;
   }
-  const wrong = CRON_FIELDS.find((f, n) => !cronFieldValid(fields[n], f.min, f.max));
-  return wrong === undefined
-    ? undefined
-    : `${field} ("${expression}") has an invalid ${wrong.name} field "${fields[CRON_FIELDS.indexOf(wrong)]}": use *, a number from ${wrong.min} to ${wrong.max}, a range, a list or a /step`;
+  if ('invalidField' in parsed) {
+    const { name, min, max } = parsed.invalidField;
+    return `${field} ("${expression}") has an invalid ${name} field "${parsed.text}": use *, a number from ${min} to ${max}, a range, a list or a /step`;
+  }
+  return undefined;
 }
 
 export function checkTimeZone(field: string, timeZone: string): Problem {

@@ -1,4 +1,4 @@
-import { parseCron } from './cron';
+import { cronMatcher } from './cron';
 import { ScheduleModel } from './fleet-model';
 import { LocalClock } from './local-time';
 
@@ -34,7 +34,7 @@ export function scheduleTimeline(schedules: readonly ScheduleModel[], startEpoch
   const at = new Map<number, ScheduleModel[]>();
   const lookback = 7 * 1440;
   for (const schedule of schedules) {
-    const matches = parseCron(schedule.cron);
+    const matches = cronMatcher(schedule.cron);
     const clock = new LocalClock(schedule.timeZone);
     for (let m = -lookback; m < minutes; m++) {
       if (!matches(clock.at(startEpochSeconds + m * 60))) continue;
