@@ -30,7 +30,7 @@ const ACCESS_LOG_BUCKETS = ['AiInference/AccessLogs/Bucket', 'Training/Buckets/A
 const DATA_BUCKETS = ['AiInference/Models/Bucket', 'AiInference/Service/JobResults/Bucket', 'Training/Buckets/Checkpoints', 'Training/Buckets/Datasets', 'Training/Buckets/Artifacts'];
 const ML_PLATFORM_ACCESS_LOGS = 'MlPlatform/AccessLogs/Bucket';
 const KUBECTL_PROVIDER_FUNCTIONS = ['MlPlatform/Cluster/Cluster/KubectlProvider/Handler', 'MlPlatform/Cluster/Cluster/KubectlProvider/Provider/framework-onEvent'];
-const LOG_GROUPS = ['Network/Network/FlowLogs', 'AiInference/Service/Observability/Logs', 'Training/IdleShutdown/LogGroup'];
+const LOG_GROUPS = ['Network/Network/FlowLogs', 'AiInference/Service/Observability/Logs', 'Training/IdleShutdown/LogGroup', 'Training/Runtime/Logs'];
 
 const LOG_RETENTION_REASON = 'Short-lived environments keep logs for their configured logRetention (a week in dev, a month in staging) to keep log storage cheap; prod keeps them a year and meets the control.';
 const ACCESS_LOG_DESTINATION_REASON = 'This bucket is the server access log destination; logging it into itself would loop and logging it elsewhere only moves the problem.';

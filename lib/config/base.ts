@@ -46,15 +46,9 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     results: { retention: Duration.days(30) },
   },
   training: {
-    cluster: { instanceType: 'g5.12xlarge', maxNodes: 2, efa: false, rootVolumeSizeGiB: 100 },
-    spotFleet: {
-      instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'],
-      targetCapacity: 0,
-      allocationStrategy: 'price-capacity-optimized',
-      jobName: 'default',
-      trainingCommand: 'exec python3 /opt/train/train.py',
-      rootVolumeSizeGiB: 100,
-    },
+    // The rest of the cluster and the fleet (g5.12xlarge, no EFA, 100 GiB, target 0, price-capacity-optimized) are the constructs' defaults.
+    cluster: { maxNodes: 2 },
+    spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'] },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleDuration: Duration.minutes(30) },
     checkpointNoncurrentVersionDays: 14,
   },

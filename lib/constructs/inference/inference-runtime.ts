@@ -9,6 +9,7 @@ import { AgentConfigFile } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
+import { grantReadAssetObjects } from '../storage/grant-read-assets';
 import { LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
 import { InferenceImage } from './inference-image';
@@ -233,13 +234,7 @@ export class InferenceRuntime extends Construct {
 
   /** Lets `grantee` download the boot script and the agent bundle, and nothing else. */
   private grantReadAssets(grantee: iam.IGrantable): iam.Grant {
-    const assets = [this.bootScript, this.agentBundle];
-    for (const asset of assets) asset.bucket.encryptionKey?.grantDecrypt(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: assets.map((asset) => asset.bucket.arnForObjects(asset.s3ObjectKey)),
-    });
+    return grantReadAssetObjects(grantee, [this.bootScript, this.agentBundle]);
   }
 }
 
