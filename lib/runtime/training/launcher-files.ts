@@ -81,8 +81,8 @@ export interface TrainingRun {
   readonly image: string;
   /** Run with `bash -c` in the container, from the code directory. */
   readonly command: string;
-  /** `s3://.../training-code/<run>/sourcedir.tar.gz`, extracted into /opt/ml/code. */
-  readonly codeUri: string;
+  /** `s3://.../training-code/<run>/sourcedir.tar.gz`, extracted into /opt/ml/code; absent when the image holds the code. */
+  readonly codeUri?: string;
   /** A prefix under `datasets/`, copied into /opt/ml/input/data/training before the job starts. */
   readonly dataUri?: string;
   /** `s3://<checkpoint bucket>/checkpoints/<run>/`, restored into and synced from /opt/ml/checkpoints. */
@@ -109,7 +109,7 @@ export function runRecordFile(run: TrainingRun & { readonly capacity: RunCapacit
     RUN_ID: run.runId,
     IMAGE: run.image,
     COMMAND: run.command,
-    CODE_URI: run.codeUri,
+    CODE_URI: run.codeUri ?? '',
     DATA_URI: run.dataUri ?? '',
     CHECKPOINT_URI: run.checkpointUri,
     OUTPUT_URI: run.outputUri,

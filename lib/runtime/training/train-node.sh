@@ -7,7 +7,7 @@
 #    then on, so idle shutdown never stops the run, even while it waits for data;
 # 3. finds its peers without SSH (discover-peers.sh): once the capacity runs NODES members, the
 #    lowest private IP hosts the rendezvous and the node's rank is its place in the sorted list;
-# 4. downloads the code, the data and the run's latest checkpoint, pulls the image (logging
+# 4. downloads the code (if the run has any), the data and the run's latest checkpoint, pulls the image (logging
 #    docker in to ECR first), and runs `bash -c "$COMMAND"` in it with all GPUs, the training
 #    contract's directories (SageMaker's /opt/ml layout) and environment (NNODES, NODE_RANK,
 #    MASTER_ADDR, RDZV_ENDPOINT, CHECKPOINT_DIR, SM_MODEL_DIR, ...; NCCL over EFA when the
@@ -150,8 +150,10 @@ ecr_login() {
 prepare() {
   mkdir -p "${WORK}/code" "${WORK}/input/data/training" "${WORK}/checkpoints" "${WORK}/model"
   if [[ ! -f "${STATE_DIR}/prepared" ]]; then
-    aws s3 cp --only-show-errors "${CODE_URI}" "${STATE_DIR}/sourcedir.tar.gz" || fail "could not download the code ${CODE_URI}"
-    tar -xzf "${STATE_DIR}/sourcedir.tar.gz" -C "${WORK}/code" || fail "the code archive ${CODE_URI} is not a gzip tarball"
+    if [[ -n "${CODE_URI}" ]]; then
+      aws s3 cp --only-show-errors "${CODE_URI}" "${STATE_DIR}/sourcedir.tar.gz" || fail "could not download the code ${CODE_URI}"
+      tar -xzf "${STATE_DIR}/sourcedir.tar.gz" -C "${WORK}/code" || fail "the code archive ${CODE_URI} is not a gzip tarball"
+    fi
     if [[ -n "${DATA_URI}" ]]; then
       aws s3 sync --only-show-errors "${DATA_URI}" "${WORK}/input/data/training/" || fail "could not download the data ${DATA_URI}"
     fi
