@@ -11,8 +11,10 @@ export const DLC_TRAINING_REPOSITORY = 'pytorch-training';
 /**
  * PyTorch 2.6 on CUDA 12.6 for EC2 (the `-ec2` variant, "tested on EC2, ECS and EKS"), the same
  * PyTorch as the serving image. The DLCs build in EFA and the aws-ofi-nccl plugin, so NCCL runs
- * over EFA on instances that have it; CUDA 12.6 runs on the Deep Learning Base OSS Nvidia Driver
- * AMI's driver.
+ * over EFA on instances that have it; CUDA 12.6 runs on the driver of the Deep Learning Base OSS
+ * Nvidia Driver AMI, which ships docker and the NVIDIA container toolkit and supports G4dn, G5,
+ * G6, P4d, P5 and later, not P3's Volta (release notes:
+ * https://docs.aws.amazon.com/dlami/latest/devguide/aws-deep-learning-ami-gpubaseoss-al2023-2026-09-04.html).
  */
 export const DLC_TRAINING_TAG_EC2 = '2.6.0-gpu-py312-cu126-ubuntu22.04-ec2';
 
