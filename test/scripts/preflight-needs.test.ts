@@ -35,7 +35,7 @@ describe('computeGroups of the real templates', () => {
     const { instances: onDemand } = fleet.onDemand as { instances: number };
     const { instances: spot } = fleet.spot as { instances: number };
     expect(onDemand + spot).toBeGreaterThanOrEqual(config.inference.fleet.maxCapacity);
-    expect(onDemand).toBeGreaterThanOrEqual(config.inference.fleet.onDemandBaseCapacity);
+    expect(onDemand).toBeGreaterThanOrEqual(config.inference.fleet.onDemandBaseCapacity ?? 0);
   });
 
   test('the training cluster on-demand at its maxNodes, the spot fleet at the guardrail modify-fleet may reach', () => {
