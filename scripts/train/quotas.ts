@@ -1,56 +1,30 @@
 import { DescribeInstanceTypesCommand, _InstanceType } from '@aws-sdk/client-ec2';
-import { ListServiceQuotasCommand, ServiceQuota } from '@aws-sdk/client-service-quotas';
-import { instanceFamilyOf } from '../../lib/gpu/accelerated-instance-types';
+import { Market, ec2QuotaOf } from '../preflight/ec2-quota-classes';
+import { AppliedQuota, QuotaLookup } from '../preflight/service-quotas';
 import { TrainContext } from './context';
 
 /**
- * EC2 limits running On-Demand and Spot instances by vCPUs per instance family group, one
- * quota each for On-Demand and for Spot (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-quotas.html):
- * G and VT instances share "Running On-Demand G and VT instances" and "All G and VT Spot Instance
- * Requests", P instances "Running On-Demand P instances" and "All P Spot Instance Requests".
- * A run that needs more vCPUs than the quota never gets its capacity, so `start` refuses it.
+ * Throws, naming the quota and the increase to request, when `nodes` instances of every one of
+ * `instanceTypes` (the cluster launches its one type, the spot fleet picks among several) need
+ * more vCPUs than the account's quota of their class in the region: EC2 counts running On-Demand
+ * and Spot instances in vCPUs per instance class (see `ec2QuotaOf`, shared with the preflight), so
+ * such a run would never get its capacity.
  */
-const QUOTA_NAMES: Record<'on-demand' | 'spot', Record<'G and VT' | 'P', string>> = {
-  'on-demand': { 'G and VT': 'Running On-Demand G and VT instances', P: 'Running On-Demand P instances' },
-  spot: { 'G and VT': 'All G and VT Spot Instance Requests', P: 'All P Spot Instance Requests' },
-};
-
-function groupOf(instanceType: string): 'G and VT' | 'P' {
-  return instanceFamilyOf(instanceType).startsWith('p') ? 'P' : 'G and VT';
-}
-
-async function ec2Quotas(context: TrainContext): Promise<ServiceQuota[]> {
-  const quotas: ServiceQuota[] = [];
-  let token: string | undefined;
-  do {
-    const page = await context.clients.serviceQuotas.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2', NextToken: token }));
-    quotas.push(...(page.Quotas ?? []));
-    token = page.NextToken;
-  } while (token);
-  return quotas;
-}
-
-/**
- * Throws when `nodes` instances of every one of `instanceTypes` (one is launched for a cluster
- * run, the spot fleet picks among several) need more vCPUs than the account's quota in the region.
- */
-export async function checkVcpuQuota(context: TrainContext, purchase: 'on-demand' | 'spot', instanceTypes: readonly string[], nodes: number): Promise<void> {
-  const [described, quotas] = await Promise.all([
-    context.clients.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: [...instanceTypes] as _InstanceType[] })),
-    ec2Quotas(context),
-  ]);
+export async function checkVcpuQuota(context: TrainContext, market: Market, instanceTypes: readonly string[], nodes: number): Promise<void> {
+  const lookup = new QuotaLookup(context.clients.serviceQuotas, context.region);
+  const described = await context.clients.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: [...instanceTypes] as _InstanceType[] }));
   const vcpus = new Map((described.InstanceTypes ?? []).map((t) => [t.InstanceType as string, t.VCpuInfo?.DefaultVCpus ?? 0]));
-  const shortfalls = instanceTypes.map((type) => {
-    const name = QUOTA_NAMES[purchase][groupOf(type)];
-    const quota = quotas.find((q) => q.QuotaName === name);
+  const shortfalls = await Promise.all(instanceTypes.map(async (type) => {
+    const quotaClass = ec2QuotaOf(type, market);
+    const quota = quotaClass && await lookup.byName('ec2', quotaClass.names);
     const needed = nodes * (vcpus.get(type) ?? 0);
-    return quota?.Value === undefined || needed <= quota.Value ? undefined : { type, name, needed, quota };
-  });
+    return quota === undefined || needed <= quota.value ? undefined : { type, needed, quota };
+  }));
   // One type that fits is enough: the fleet launches that one.
   if (shortfalls.length === 0 || shortfalls.some((s) => s === undefined)) return;
-  const { type, name, needed, quota } = shortfalls[0] as NonNullable<typeof shortfalls[number]>;
+  const { type, needed, quota } = shortfalls[0] as { type: string; needed: number; quota: AppliedQuota };
   throw new Error(
-    `the ${purchase} vCPU quota "${name}" is ${quota.Value} in ${context.region}, and ${nodes} x ${type} need ${needed}: `
-    + `request an increase (aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${quota.QuotaCode} --desired-value ${needed} --region ${context.region}) or start fewer --nodes`,
+    `the ${market} vCPU quota "${quota.quotaName}" is ${quota.value} in ${context.region}, and ${nodes} x ${type} need ${needed}: `
+    + `request an increase (${lookup.increaseCommand(quota, needed)}) or start fewer --nodes`,
   );
 }

@@ -8,7 +8,7 @@ import {
   DeleteObjectCommand, GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TrainIo } from '../../scripts/train/cli';
 import { TrainClients } from '../../scripts/train/context';
@@ -102,14 +102,23 @@ export function resetWorld(): void {
   ec2.on(DescribeInstanceTypesCommand).callsFake((input: { InstanceTypes: string[] }) => ({
     InstanceTypes: input.InstanceTypes.map((type) => ({ InstanceType: type, VCpuInfo: { DefaultVCpus: 48 } })),
   }));
-  serviceQuotas.on(ListServiceQuotasCommand).resolves({
-    Quotas: [
-      { QuotaName: 'Running On-Demand G and VT instances', QuotaCode: 'L-DB2E81BA', Value: 192 },
-      { QuotaName: 'All G and VT Spot Instance Requests', QuotaCode: 'L-3819A6DF', Value: 192 },
-      { QuotaName: 'Running On-Demand P instances', QuotaCode: 'L-417A185B', Value: 0 },
-      { QuotaName: 'All P Spot Instance Requests', QuotaCode: 'L-7212CCBC', Value: 0 },
-    ],
+  setEc2Quotas({ 'L-DB2E81BA': 192, 'L-3819A6DF': 192 });
+}
+
+/** EC2's GPU vCPU quotas (ListAWSDefaultServiceQuotas names them with a default of 0; GetServiceQuota answers `applied`). */
+export function setEc2Quotas(applied: Record<string, number>): void {
+  const quotas = [
+    ['L-DB2E81BA', 'Running On-Demand G and VT instances'],
+    ['L-3819A6DF', 'All G and VT Spot Instance Requests'],
+    ['L-417A185B', 'Running On-Demand P instances'],
+    ['L-7212CCBC', 'All P4, P3 and P2 Spot Instance Requests'],
+  ];
+  serviceQuotas.on(ListAWSDefaultServiceQuotasCommand, { ServiceCode: 'ec2' }).resolves({
+    Quotas: quotas.map(([QuotaCode, QuotaName]) => ({ ServiceCode: 'ec2', QuotaCode, QuotaName, Value: 0 })),
   });
+  for (const [QuotaCode, QuotaName] of quotas) {
+    serviceQuotas.on(GetServiceQuotaCommand, { ServiceCode: 'ec2', QuotaCode }).resolves({ Quota: { ServiceCode: 'ec2', QuotaCode, QuotaName, Value: applied[QuotaCode] ?? 0 } });
+  }
 }
 
 /** The object at `bucket/key` as text. */

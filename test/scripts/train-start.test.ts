@@ -6,12 +6,11 @@ import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aw
 import { ModifyFleetCommand } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { ListServiceQuotasCommand } from '@aws-sdk/client-service-quotas';
 import { dev } from '../../lib/config/dev';
 import { runRecordFile } from '../../lib/runtime/training/launcher-files';
 import { EXIT_FAILED, EXIT_OK, runTrain } from '../../scripts/train/cli';
 import {
-  ARTIFACTS, CHECKPOINTS, DATASETS, DEFAULT_IMAGE, DEFAULT_SAGEMAKER_IMAGE, FLEET, GROUP, ROLE, autoScaling, clients, ec2, ecr, objects, resetWorld, sageMaker, serviceQuotas, testIo, text,
+  ARTIFACTS, CHECKPOINTS, DATASETS, DEFAULT_IMAGE, DEFAULT_SAGEMAKER_IMAGE, FLEET, GROUP, ROLE, autoScaling, clients, ec2, ecr, objects, resetWorld, sageMaker, setEc2Quotas, testIo, text,
 } from './train-fixtures';
 
 beforeEach(resetWorld);
@@ -80,7 +79,7 @@ describe('start --on cluster', () => {
   });
 
   test('refuses a run the on-demand vCPU quota cannot hold, with the quota and the increase to request', async () => {
-    serviceQuotas.on(ListServiceQuotasCommand).resolves({ Quotas: [{ QuotaName: 'Running On-Demand G and VT instances', QuotaCode: 'L-DB2E81BA', Value: 64 }] });
+    setEc2Quotas({ 'L-DB2E81BA': 64, 'L-3819A6DF': 192 });
     const { code, io } = await run(['start', '--env', 'dev', '--on', 'cluster', '--nodes', '2']);
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toBe(`train: the on-demand vCPU quota "Running On-Demand G and VT instances" is 64 in eu-central-1, and 2 x ${dev.training.cluster.instanceType} need 96: `
@@ -115,7 +114,7 @@ describe('start --on spot', () => {
   });
 
   test('checks the spot quota of the fleet\'s types: one type that fits is enough', async () => {
-    serviceQuotas.on(ListServiceQuotasCommand).resolves({ Quotas: [{ QuotaName: 'All G and VT Spot Instance Requests', QuotaCode: 'L-3819A6DF', Value: 0 }] });
+    setEc2Quotas({ 'L-DB2E81BA': 192, 'L-3819A6DF': 0 });
     const { code, io } = await run(['start', '--env', 'dev']);
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toMatch(/the spot vCPU quota "All G and VT Spot Instance Requests" is 0 in eu-central-1/);
