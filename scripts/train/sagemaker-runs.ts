@@ -2,7 +2,7 @@ import {
   CreateTrainingJobCommand, CreateTrainingJobRequest, DescribeTrainingJobCommand, StopTrainingJobCommand, TrainingInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import { TrainingBuckets } from '../../lib/constructs/training/training-buckets';
-import { CONTAINER_PATHS, TrainingRun } from '../../lib/runtime/training/launcher-files';
+import { CONTAINER_CHECKPOINT_DIR, TrainingRun } from '../../lib/runtime/training/launcher-files';
 import { TrainContext } from './context';
 import { StartRequest } from './start-options';
 
@@ -45,7 +45,7 @@ export function trainingJobRequest(context: TrainContext, run: TrainingRun, requ
       ...(request.spot ? { MaxWaitTimeInSeconds: 2 * run.maxRuntimeSeconds } : {}),
     },
     EnableManagedSpotTraining: request.spot,
-    CheckpointConfig: { S3Uri: run.checkpointUri, LocalPath: CONTAINER_PATHS.checkpoints },
+    CheckpointConfig: { S3Uri: run.checkpointUri, LocalPath: CONTAINER_CHECKPOINT_DIR },
     Tags: [
       { Key: 'environment', Value: config.name },
       { Key: 'team', Value: config.tags.team },

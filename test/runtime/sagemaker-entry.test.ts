@@ -10,6 +10,9 @@ import { join } from 'node:path';
  * ({"current_host": "algo-1", "hosts": ["algo-1", "algo-2"], ...},
  * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-running-container.html).
  */
+// These tests run tar and bash; a busy machine makes them slow, never wrong.
+jest.setTimeout(60_000);
+
 const ENTRY = join(__dirname, '../../lib/runtime/training/sagemaker-entry.sh');
 
 function jobOn(currentHost: string, hosts: string[]) {

@@ -183,7 +183,7 @@ export class TrainingSandbox {
         IMDS_ENDPOINT: imds.url,
         POLL_SECONDS: '0.1',
         HEARTBEAT_SECONDS: '0.5',
-        RENDEZVOUS_TIMEOUT_SECONDS: '20',
+        RENDEZVOUS_TIMEOUT_SECONDS: '120',
         FAKE_AWS_URL: await this.awsUrl(),
         FAKE_DOCKER_DIR: join(root, 'docker'),
         FAKE_DOCKER_RECORD: join(root, 'docker-calls.log'),
@@ -201,7 +201,7 @@ export class TrainingSandbox {
   }
 
   /** Polls `check` every 50 ms until it holds, failing after `timeoutMs` with `what` and the nodes' output. */
-  async until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  async until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${this.nodes.map((n) => `--- ${n.name}\n${n.output}`).join('\n')}`);

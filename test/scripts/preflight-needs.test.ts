@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { elasticIpNeeds, lambdaNeeds } from '../../scripts/preflight/account-needs';
 import { computeGroups, vcpuNeeds } from '../../scripts/preflight/compute-needs';
@@ -41,7 +42,7 @@ describe('computeGroups of the real templates', () => {
   test('the training cluster on-demand at its maxNodes, the spot fleet at the guardrail modify-fleet may reach', () => {
     const training = from(STACK_IDS.training);
     expect(training.map((g) => [g.instanceTypes, g.onDemand, g.spot])).toEqual([
-      [[config.training.cluster.instanceType], { instances: config.training.cluster.maxNodes }, { instances: 0 }],
+      [[config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE], { instances: config.training.cluster.maxNodes }, { instances: 0 }],
       [config.training.spotFleet.instanceTypes, { instances: 0 }, { instances: config.guardrails.maxGpuInstancesPerFleet }],
     ]);
   });

@@ -9,6 +9,9 @@ import { EXIT_FAILED, EXIT_OK, runTrain } from '../../scripts/train/cli';
 import { servingLayoutProblem } from '../../scripts/train/serving-layout';
 import { ARTIFACTS, MODELS, clients, objects, resetWorld, s3, sageMaker, testIo, text } from './train-fixtures';
 
+// These tests run tar and bash; a busy machine makes them slow, never wrong.
+jest.setTimeout(60_000);
+
 beforeEach(resetWorld);
 
 const run = (argv: string[], io = testIo()) => runTrain(argv, io, () => clients()).then((code) => ({ code, io }));

@@ -13,6 +13,9 @@ import {
   ARTIFACTS, CHECKPOINTS, DATASETS, DEFAULT_IMAGE, DEFAULT_SAGEMAKER_IMAGE, FLEET, GROUP, ROLE, autoScaling, clients, ec2, ecr, objects, resetWorld, sageMaker, setEc2Quotas, testIo, text,
 } from './train-fixtures';
 
+// These tests run tar and bash; a busy machine makes them slow, never wrong.
+jest.setTimeout(60_000);
+
 beforeEach(resetWorld);
 
 const run = (argv: string[], io = testIo()) => runTrain(argv, io, () => clients()).then((code) => ({ code, io }));

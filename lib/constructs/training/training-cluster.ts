@@ -88,10 +88,6 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The subnet the cluster launches into. */
   public readonly subnet: ec2.ISubnet;
-  /** The nodes' instance type. */
-  public readonly instanceType: string;
-  /** The group's MaxSize. */
-  public readonly maxNodes: number;
 
   constructor(scope: Construct, id: string, props: TrainingClusterProps) {
     super(scope, id);
@@ -102,8 +98,6 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
     );
     throwIfProblems(problem, ...trainingClusterSettingsProblems(props));
     this.subnet = subnet as ec2.ISubnet;
-    this.instanceType = props.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
-    this.maxNodes = props.maxNodes;
 
     this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
       strategy: ec2.PlacementGroupStrategy.CLUSTER,
@@ -128,7 +122,7 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
     runBootScript(this.userData, 'gpu-utilization-metric', {}, { restartAlways: true });
 
     const launchTemplate = new TrainingLaunchTemplate(this, 'Template', {
-      instanceType: this.instanceType,
+      instanceType: props.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE,
       role,
       securityGroup,
       userData: this.userData,

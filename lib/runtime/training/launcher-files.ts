@@ -14,18 +14,8 @@ export const LAUNCHER_PATHS = {
   config: '/etc/ai-infra/train-node.env',
 } as const;
 
-/** The container paths of the training contract (SageMaker's layout, so one script runs on EC2 and SageMaker). */
-export const CONTAINER_PATHS = {
-  code: '/opt/ml/code',
-  data: '/opt/ml/input/data/training',
-  checkpoints: '/opt/ml/checkpoints',
-  model: '/opt/ml/model',
-} as const;
-
-/** Port of the c10d rendezvous store on the first node (RDZV_ENDPOINT), torchrun's default. */
-export const RENDEZVOUS_PORT = 29400;
-/** Port of the process group's master (MASTER_PORT), torch.distributed's default. */
-export const MASTER_PORT = 29500;
+/** The checkpoint directory of the training contract, in the container (SageMaker's own: CheckpointConfig's LocalPath default). */
+export const CONTAINER_CHECKPOINT_DIR = '/opt/ml/checkpoints';
 
 /** What a node's launcher knows from deploy time. */
 export interface LauncherSettings {
