@@ -18,7 +18,9 @@ import { EnvironmentConfig } from './environment-config';
 /**
  * Every problem of one environment's config, each naming `env.path.to.field`, the value and the
  * fix. The construct rules run on the props the stacks map from the config, so config and
- * constructs can never disagree; the environment adds only what no construct owns.
+ * constructs can never disagree; the environment adds only what no construct owns. They check
+ * what the user wrote: `modelPublished: false` holds the fleet at 0 in the service, not in the
+ * settings, so a wrong `fleet.minCapacity` fails the first synth, not the deploy that publishes.
  */
 export function environmentProblems(c: EnvironmentConfig): string[] {
   const at = (field: string) => `${c.name}.${field}`;

@@ -12,8 +12,10 @@ import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
-  /** The inference service of the environment's model. */
+  /** The inference service of the environment's model, as the config states it. */
   readonly service: InferenceServiceSettings;
+  /** Whether the model archive is in the model bucket; until it is, the fleet's MinSize stays 0. */
+  readonly modelPublished: boolean;
   /** Prefix of the services' log groups, unique per environment (`/ai/inference/<env>`). */
   readonly logGroupPrefix: string;
   /** Retention of log groups and access logs. */
@@ -31,13 +33,14 @@ export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
 }
 
 /**
- * The config's inference settings: the fleet keeps MinSize 0 until the model is published, so a
- * new environment starts no instance that could only fail to load it.
+ * The config's inference settings, as written: the service keeps the fleet's MinSize 0 until the
+ * model is published (so a new environment starts no instance that could only fail to load it),
+ * and validates `fleet.minCapacity` as the config states it either way.
  */
 export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
-  const { inference } = config;
   return {
-    service: config.modelPublished ? inference : { ...inference, fleet: { ...inference.fleet, minCapacity: 0 } },
+    service: config.inference,
+    modelPublished: config.modelPublished,
     logGroupPrefix: `${INFERENCE_LOG_GROUP_PREFIX}/${config.name}`,
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
@@ -80,6 +83,7 @@ export class AiInferenceStack extends Stack {
     });
     this.service = new InferenceService(this, 'Service', {
       ...props.service,
+      modelPublished: props.modelPublished,
       vpc: network.vpc,
       clientCidr: network.cidr,
       modelBucket: this.models,

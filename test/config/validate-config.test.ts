@@ -4,6 +4,7 @@ import { ConfigOverrides, EnvironmentConfig, ENVIRONMENTS, mergeConfig, selectEn
 import { dev } from '../../lib/config/dev';
 import { prod } from '../../lib/config/prod';
 import { InferenceImage } from '../../lib/constructs/inference/inference-image';
+import { MlflowTrackingServerSize } from '../../lib/constructs/ml-platform/mlflow-tracking-server';
 
 /** Prod with some fields overridden, as an environment file overrides the base. */
 function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentConfig {
@@ -13,7 +14,7 @@ function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentCon
 /** Each construct rule reached through the config names `env.path.to.field`. */
 const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } }),
-    /prod\.inference\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\)/],
+    /prod\.inference\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
   ['a non-GPU instance type', prodWith({ inference: { fleet: { instanceTypes: ['m5.large'] } } }),
     /prod\.inference\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
   ['a duplicated instance type', prodWith({ inference: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } }),
@@ -80,6 +81,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.mlPlatform\.cpuNodePool\.instanceTypes \(g5\.xlarge\) are GPU types in a CPU pool/],
   ['a fractional NodePool consolidation delay', prodWith({ mlPlatform: { cpuNodePool: { consolidateAfter: Duration.millis(1500) } } }),
     /prod\.mlPlatform\.cpuNodePool\.consolidateAfter \(1 second 500 millis\) must be a whole number of seconds/],
+  ['an MLflow size CloudFormation does not know', prodWith({ mlPlatform: { mlflow: { size: 'XLarge' as MlflowTrackingServerSize } } }),
+    /prod\.mlPlatform\.mlflow\.size \("XLarge"\) must be one of Small, Medium, Large/],
   ['an MLflow maintenance window that is not Ddd:HH:MM', prodWith({ mlPlatform: { mlflow: { weeklyMaintenanceWindowStart: 'Sunday 3am' } } }),
     /prod\.mlPlatform\.mlflow\.weeklyMaintenanceWindowStart \("Sunday 3am"\) must be Ddd:HH:MM in UTC/],
 ];
@@ -104,12 +107,9 @@ describe('validateEnvironmentConfig', () => {
     );
   });
 
-  test('checks the fleet as the stack deploys it: an unpublished model keeps MinSize 0, so min > max only shows once published', () => {
-    const overrides: ConfigOverrides<EnvironmentConfig> = { inference: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } };
-    expect([
-      () => validateEnvironmentConfig(prodWith({ ...overrides, modelPublished: false })),
-      () => validateEnvironmentConfig(prodWith({ ...overrides, modelPublished: true })),
-    ].map((run) => { try { run(); return 'ok'; } catch { return 'rejected'; } })).toEqual(['ok', 'rejected']);
+  test.each([false, true])('checks the fleet as written, whether or not the model is published (modelPublished: %s)', (modelPublished) => {
+    expect(() => validateEnvironmentConfig(prodWith({ modelPublished, inference: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } })))
+      .toThrow(/prod\.inference\.fleet\.maxCapacity \(10\) must be >= minCapacity \(12\): lower minCapacity or raise maxCapacity/);
   });
 });
 

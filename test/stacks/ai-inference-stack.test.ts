@@ -3,7 +3,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
 import { prod } from '../../lib/config/prod';
-import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
@@ -166,8 +165,8 @@ describe('night schedule', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 8 * * 1-5',
       TimeZone: 'Europe/Berlin',
-      // The mapped minimum: the config's once the model is published, 0 before.
-      MinSize: aiInferenceSettingsOf(config).service.fleet.minCapacity,
+      // The config's minimum once the model is published, 0 before.
+      MinSize: config.modelPublished ? config.inference.fleet.minCapacity : 0,
     });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 22 * * *',

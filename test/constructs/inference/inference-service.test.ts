@@ -223,3 +223,24 @@ describe('inferenceServiceSettingsProblems', () => {
     expect(() => service(serviceResources(), 'Llama', { fleet: { ...settings().fleet, maxCapacity: 0 } })).toThrow(/fleet\.maxCapacity \(0\) must be a whole number >= 1/);
   });
 });
+
+describe('InferenceService before its model is published', () => {
+  test('keeps the fleet at MinSize 0, and the morning action too', () => {
+    const resources = serviceResources();
+    service(resources, 'Llama', { modelPublished: false, fleet: { ...settings().fleet, minCapacity: 2 }, schedule: { timeZone: 'Europe/Berlin' } });
+    const template = Template.fromStack(resources.stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 8 * * 1-5', MinSize: 0 });
+  });
+
+  test('without a schedule, keeps MinSize 0', () => {
+    const resources = serviceResources();
+    service(resources, 'Llama', { modelPublished: false });
+    Template.fromStack(resources.stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '4' });
+  });
+
+  test('still validates fleet.minCapacity as written: a minimum above the maximum fails now, not once published', () => {
+    expect(() => service(serviceResources(), 'Llama', { modelPublished: false, fleet: { ...settings().fleet, minCapacity: 6 } }))
+      .toThrow(/fleet\.maxCapacity \(4\) must be >= minCapacity \(6\): lower minCapacity or raise maxCapacity/);
+  });
+});
