@@ -65,7 +65,6 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       maxCapacity: 2,
       maxRequestsPerSecond: 20,
       safetyFactor: 0.5,
-      customerManagedKey: false,
     },
     trainingImageRepositoryName: 'ai-infra/training',
   },

@@ -36,7 +36,8 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
         { name: 'candidate', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 },
       ],
       maxCapacity: 6,
-      customerManagedKey: true,
+      // No customerManagedKey: ml.g5 stores on local NVMe, which the instance's hardware encrypts,
+      // and SageMaker refuses a KMS key for it (sageMakerEndpointSettingsProblems says so at synth).
     },
   },
   // On: the teams' experiment tracking and pipelines.

@@ -51,6 +51,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.training\.idleShutdown\.idleDuration \(2 minutes\) must be between 5 minutes and 1 day/],
   ['duplicate variant names', prodWith({ sageMaker: { endpoint: { variants: [prod.sageMaker.endpoint.variants[0], prod.sageMaker.endpoint.variants[0]] } } }),
     /prod\.sageMaker\.endpoint\.variants has the name "primary" twice/],
+  ['a customer managed key on variants with local NVMe storage', prodWith({ sageMaker: { endpoint: { customerManagedKey: true } } }),
+    /prod\.sageMaker\.endpoint\.customerManagedKey \(true\) cannot be used with variants\[0\]\.instanceType \("ml\.g5\.xlarge"\): its storage is local NVMe/],
   ['an environment name with capitals', { ...prod, name: 'Prod' }, /environment name \("Prod"\) must be 1-20 lower-case letters/],
   ['a malformed account', prodWith({ account: '12345' }), /prod\.account \("12345"\) must be a 12-digit AWS account id/],
   ['a malformed region', prodWith({ region: 'Frankfurt' }), /prod\.region \("Frankfurt"\) must be a region code like "eu-central-1"/],

@@ -135,7 +135,14 @@ export class IdleShutdown extends Construct {
       timeout: Duration.minutes(2),
       role,
       logGroup,
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: Lambda refuses a reservation that leaves the account less than
+      // its minimum unreserved concurrency (100, or all of a new account's reduced quota of 10),
+      // and the stack would roll back
+      // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html,
+      // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Nothing needs
+      // one run at a time: every run sets the same absolute targets (0 and 0), and alarms invoke
+      // actions only when they change state
+      // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
       retryAttempts: 2,
       deadLetterQueue: this.deadLetterQueue,
       description: 'Sets an idle training cluster and its spot fleet to 0 and reports it',

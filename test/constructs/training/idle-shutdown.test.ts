@@ -110,10 +110,10 @@ describe('IdleShutdown', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
   });
 
-  test('the Lambda gets the group, the fleet and the topic, runs once at a time and has a DLQ', () => {
+  test('the Lambda gets the group, the fleet and the topic, reserves no concurrency and has a DLQ', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { AUTO_SCALING_GROUP_NAME: GROUP_REF, FLEET_ID: FLEET_REF, TOPIC_ARN: { Ref: Match.stringLikeRegexp('^IdleShutdownTopic') } } },
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdleShutdownDeadLetterQueue'), 'Arn'] } },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^IdleShutdownLogGroup') } },
       Runtime: 'nodejs24.x',
