@@ -103,5 +103,9 @@ export class AiInferenceStack extends Stack {
       description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${this.service.modelKey}`,
     });
     new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
+    new CfnOutput(this, 'ModelCacheBackupVaultName', {
+      value: this.modelCache.backupVault.backupVaultName,
+      description: 'AWS Backup vault of the model cache\'s daily recovery points; retained, named per deployment',
+    });
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../lib/constructs/inference/inference-service';
 import { problemsOf } from '../../../lib/validation';
 import { ServiceResources, model, serviceResources } from './fixtures';
+import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceServiceSettings {
   return {
@@ -18,6 +19,11 @@ function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceS
     scaling: { acceptableLatency: Duration.minutes(2), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) },
     ...overrides,
   };
+}
+
+/** The log group names of the template, resolved in the documented example stack. */
+function logGroupNames(template: Template): unknown[] {
+  return Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => resolve(r.Properties.LogGroupName, EXAMPLE_STACK)).sort();
 }
 
 function service(resources: ServiceResources, id: string, overrides: Partial<InferenceServiceProps> = {}): InferenceService {
@@ -53,8 +59,9 @@ describe('InferenceService', () => {
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { VisibilityTimeout: 600 }, 2);
   });
 
-  test('the log group is named after the model', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', RetentionInDays: 7 });
+  test('the log group is named after the model (and, retained, after the deployment)', () => {
+    expect(logGroupNames(template)).toEqual(['/ai/inference/llama/51af3dc0-da77-11e4-872e-1234567db123']);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
   test('without a schedule, MinSize is fleet.minCapacity and there is no scheduled action', () => {
@@ -151,7 +158,7 @@ describe('InferenceService with a logs key and deletion protection', () => {
   const template = Template.fromStack(resources.stack);
 
   test('encrypts the service\'s log group with the key', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
   test('protects the load balancer from deletion', () => {
@@ -172,8 +179,7 @@ describe('InferenceService, two in one stack', () => {
   });
 
   test('have a log group each', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama' });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/mistral' });
+    expect(logGroupNames(template)).toEqual(['/ai/inference/llama', '/ai/inference/mistral'].map((name) => `${name}/51af3dc0-da77-11e4-872e-1234567db123`));
   });
 
   test('boot their own model', () => {
