@@ -8,6 +8,8 @@ import { InferenceService, InferenceServiceSettings } from '../constructs/infere
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
@@ -24,6 +26,8 @@ export interface AiInferenceSettings {
   readonly backupRetentionDays: number;
   /** What happens to the buckets, the file system and the queues when they leave the app. */
   readonly removalPolicy: RemovalPolicy;
+  /** Who hears the service's alarms and its fleet's launch and terminate failures. */
+  readonly notifications: NotificationTargets;
 }
 
 /** Props of {@link AiInferenceStack}. */
@@ -45,6 +49,7 @@ export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSet
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
+    notifications: config.notifications ?? {},
   };
 }
 
@@ -65,6 +70,8 @@ export class AiInferenceStack extends Stack {
   public readonly modelCache: ModelCache;
   /** The environment's inference service. */
   public readonly service: InferenceService;
+  /** The people subscribed to the service's alarm topic. */
+  public readonly notifications: NotificationSubscriptions;
 
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
@@ -96,6 +103,8 @@ export class AiInferenceStack extends Stack {
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
+
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', { ...props.notifications, topics: [this.service.fleet.notificationTopic] });
 
     this.service.addOutputs();
     new CfnOutput(this, 'ModelBucketName', {

@@ -11,6 +11,9 @@ function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentCon
   return mergeConfig(prod, overrides);
 }
 
+const TEAM_ID = '74361522-da01-538d-aa2e-ac7918c6bb92';
+const TEAMS_CHANNEL = '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2';
+
 /** Each construct rule reached through the config names `env.path.to.field`. */
 const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } }),
@@ -67,10 +70,15 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['an empty guardrail allow-list', prodWith({ guardrails: { allowedInstanceTypes: [] } }), /prod\.guardrails\.allowedInstanceTypes is empty/],
   ['a duplicated allowed type', prodWith({ guardrails: { allowedInstanceTypes: ['g5.xlarge', 'g5.xlarge'] } }), /prod\.guardrails\.allowedInstanceTypes lists "g5\.xlarge" twice/],
   ['a zero budget', prodWith({ budget: { monthlyLimitUsd: 0 } }), /prod\.budget\.monthlyLimitUsd \(0\) must be > 0/],
-  ['a malformed budget email', prodWith({ budget: { notificationEmails: ['finance'] } }), /prod\.budget\.notificationEmails\[0\] \("finance"\) is not an email address/],
-  ['a duplicated budget email', prodWith({ budget: { notificationEmails: ['a@b.io', 'a@b.io'] } }), /prod\.budget\.notificationEmails lists "a@b\.io" twice/],
-  ['more budget emails than AWS Budgets takes', prodWith({ budget: { notificationEmails: Array.from({ length: 11 }, (_, n) => `p${n}@b.io`) } }),
-    /prod\.budget\.notificationEmails has 11 addresses: AWS Budgets notifies at most 10/],
+  ['a malformed notification email', prodWith({ notifications: { emails: ['finance'] } }),
+    /prod\.notifications\.emails\[0\] \("finance"\) must be an email address/],
+  ['a duplicated notification email', prodWith({ notifications: { emails: ['a@b.io', 'a@b.io'] } }), /prod\.notifications\.emails lists "a@b\.io" twice/],
+  ['more emails than AWS Budgets takes', prodWith({ notifications: { emails: Array.from({ length: 11 }, (_, n) => `p${n}@b.io`) } }),
+    /prod\.notifications\.emails has 11 addresses: AWS Budgets emails at most 10 per notification/],
+  ['a Slack channel name instead of its id', prodWith({ notifications: { slackChannels: [{ workspaceId: 'T07EA123LEP', channelId: '#ml-alerts' }] } }),
+    /prod\.notifications\.slackChannels\[0\]\.channelId \("#ml-alerts"\) must be a Slack channel id/],
+  ['a Teams tenant that is not a UUID', prodWith({ notifications: { teamsChannels: [{ tenantId: 'contoso', teamId: TEAM_ID, channelId: TEAMS_CHANNEL }] } }),
+    /prod\.notifications\.teamsChannels\[0\]\.tenantId \("contoso"\) must be a Microsoft Entra tenant id/],
   ['a Kubernetes version without the bundled kubectl layer', prodWith({ mlPlatform: { cluster: { kubernetesVersion: eks.KubernetesVersion.V1_34 } } }),
     /prod\.mlPlatform\.cluster\.kubernetesVersion \(1\.34\) has no kubectl layer/],
   ['a cluster admin that is not an IAM ARN', prodWith({ mlPlatform: { cluster: { adminPrincipalArns: ['PlatformAdmin'] } } }),
