@@ -17,7 +17,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
   test('outputs exactly what the smoke check and users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       [
-        'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName',
+        'AlarmTopicArn', 'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName',
         'ModelCacheBackupVaultName', 'QueueUrl',
         'ResultsBucketName', 'SuccessTopicArn', 'TargetGroupArn',
       ].sort(),

@@ -199,6 +199,7 @@ export class InferenceService extends Construct {
       ResultsBucketName: [this.results.bucket.bucketName, 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)'],
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
+      AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });

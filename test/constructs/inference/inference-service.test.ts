@@ -116,7 +116,7 @@ describe('InferenceService', () => {
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LlamaQueueUrl', 'LlamaAutoScalingGroupName', 'LlamaLogGroupName']));
   });
 
-  test('addOutputs names the results bucket and the success and error topics', () => {
+  test('addOutputs names the results bucket, the success and error topics and the alarm topic', () => {
     const other = serviceResources();
     const withOutputs = service(other, 'Llama');
     withOutputs.addOutputs('Llama');
@@ -125,6 +125,7 @@ describe('InferenceService', () => {
     expect(outputs.LlamaResultsBucketName.Value).toEqual(ref(withOutputs.results.bucket));
     expect(outputs.LlamaSuccessTopicArn.Value).toEqual(ref(withOutputs.results.successTopic));
     expect(outputs.LlamaErrorTopicArn.Value).toEqual(ref(withOutputs.results.errorTopic));
+    expect(outputs.LlamaAlarmTopicArn.Value).toEqual(ref(withOutputs.fleet.notificationTopic));
   });
 
   test('the results bucket is retained even when the service\'s removal policy is DESTROY', () => {
