@@ -271,6 +271,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       id: 'AwsSolutions-EC26',
       reason: 'cdk-nag 3.0.2 reads only the group\'s LaunchTemplate property and throws on a MixedInstancesPolicy; the launch template in the policy encrypts its only (root) volume.',
     });
+    Validations.of(asg).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
+    });
     this.autoScalingGroup = asg;
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
