@@ -6,6 +6,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -269,6 +271,9 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       id: 'AwsSolutions-EC26',
       reason: 'cdk-nag 3.0.2 reads only the group\'s LaunchTemplate property and throws on a MixedInstancesPolicy; the launch template in the policy encrypts its only (root) volume.',
     });
+    for (const control of ['CT.AUTOSCALING.PR.10', 'CT.AUTOSCALING.PR.11']) {
+      exemptFromControlTower(this, asg, nitroTypesOffControlList(control, props.instanceTypes));
+    }
     this.autoScalingGroup = asg;
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
