@@ -8,9 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { sourceEntry } from '../../source-entry';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from './nag-findings';
@@ -42,11 +43,6 @@ export interface IdleShutdownProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Email addresses subscribed to the shutdown topic.
-   * @default - no subscriptions
-   */
-  readonly notificationEmails?: readonly string[];
 }
 
 /** The idle shutdown's settings: plain values an environment config holds. */
@@ -93,9 +89,6 @@ export class IdleShutdown extends Construct {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
-    for (const email of props.notificationEmails ?? []) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       // Declares it a dead-letter queue (the Lambda's), so it needs none of its own (CT.SQS.PR.1).
@@ -111,6 +104,7 @@ export class IdleShutdown extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey, removalPolicy });
+    exemptFromControlTower(this, logGroup, logRetentionUnderAYear(props.logRetention));
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Idle shutdown: scales one training group and one fleet to 0, reports on one topic',
@@ -140,12 +134,23 @@ export class IdleShutdown extends Construct {
       timeout: Duration.minutes(2),
       role,
       logGroup,
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: Lambda refuses a reservation that leaves the account less than
+      // its minimum unreserved concurrency (100, or all of a new account's reduced quota of 10),
+      // and the stack would roll back
+      // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html,
+      // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Nothing needs
+      // one run at a time: every run sets the same absolute targets (0 and 0), and alarms invoke
+      // actions only when they change state
+      // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
       retryAttempts: 2,
       deadLetterQueue: this.deadLetterQueue,
       description: 'Sets an idle training cluster and its spot fleet to 0 and reports it',
       environment: { AUTO_SCALING_GROUP_NAME: groupName, FLEET_ID: fleetId, TOPIC_ARN: this.topic.topicArn },
       bundling: { forceDockerBundling: false, minify: true, sourceMap: false },
+    });
+    exemptFromControlTower(this, this.function, {
+      control: 'CT.LAMBDA.PR.3',
+      reason: 'The idle-shutdown function only calls the Auto Scaling, EC2 Fleet and SNS APIs and reaches nothing inside the VPC; attaching it would send those calls through the NAT gateway (paid per GB) and give its role ec2:CreateNetworkInterface on every resource.',
     });
     // No KMS grant: the AWS managed aws/sns key lets the account's principals use it through SNS
     // (grantPublish would add kms actions on every key of the account).

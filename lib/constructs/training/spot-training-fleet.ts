@@ -2,6 +2,8 @@ import { ITaggable, Lazy, TagManager, TagType } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
 import {
   Problem, checkGpuInstanceType, checkInRange, checkNoDuplicates, checkNonEmptyList, checkWholeNumberAtLeast, throwIfProblems,
 } from '../../validation';
@@ -129,6 +131,9 @@ export class SpotTrainingFleet extends Construct implements ITrainingCapacity, I
       // A maintain fleet takes only the `fleet` resource type here; instances are tagged by the launch template.
       tagSpecifications: Lazy.any({ produce: () => this.renderFleetTags() }, { omitEmptyArray: true }),
     });
+    for (const control of ['CT.EC2.PR.18', 'CT.EC2.PR.20']) {
+      exemptFromControlTower(this, this.fleet, nitroTypesOffControlList(control, props.instanceTypes));
+    }
   }
 
   /** The fleet's id, e.g. `fleet-0123...`: what `ModifyFleet` and `DescribeFleetInstances` take. */

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { runBootScript } from './boot-script';
@@ -142,6 +143,14 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
       reason: 'The cluster scales only when npm run train sets its desired capacity for a run or the idle-shutdown Lambda sets it to 0, which reports on its own SNS topic; launch failures show in the group activity history (npm run train -- status).',
+    });
+    exemptFromControlTower(this, this.autoScalingGroup, {
+      control: 'CT.AUTOSCALING.PR.1',
+      reason: 'The training cluster launches into a cluster placement group, which lives in one Availability Zone: that is what gives its nodes the low-latency network distributed training needs.',
+    });
+    exemptFromControlTower(this, this.autoScalingGroup, {
+      control: 'CT.AUTOSCALING.PR.6',
+      reason: 'Distributed training needs identical nodes (one GPU type in one placement group); the spot training fleet is where several instance types compete for capacity.',
     });
   }
 

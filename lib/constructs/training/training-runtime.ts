@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 import { LAUNCHER_PATHS, launcherConfigFile } from '../../runtime/training/launcher-files';
 import { checkDurationBetween, checkWholeDuration, throwIfProblems } from '../../validation';
@@ -91,6 +93,7 @@ export class TrainingRuntime extends Construct {
       encryptionKey: props.logEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    exemptFromControlTower(this, this.logGroup, logRetentionUnderAYear(props.logRetention));
     const scriptDir = join(__dirname, '..', '..', 'runtime', 'training');
     this.scripts = [
       new Asset(this, 'Launcher', { path: join(scriptDir, 'train-node.sh') }),
