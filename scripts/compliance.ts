@@ -6,7 +6,7 @@
  *   npm run compliance                  # reports/compliance/<env>.md
  *   npm run compliance -- out/dir       # elsewhere
  */
-import { Stack } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,12 +22,10 @@ import { acknowledgementsOf, cdkJsonContext } from './nag-acknowledgements';
 const NAG_PACKS = ['AwsSolutions', 'CostTagging', 'GpuCost'];
 const outputDir = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'reports', 'compliance'));
 
-/** Resource types of every template of the stage, from its cloud assembly. */
+/** Resource types of every template of the stage, from its cloud assembly (read with cx-api, as the CLI reads it). */
 function resourceTypesOf(stage: AiInfraStage): Set<string> {
-  return new Set(stage.node.findAll().filter(Stack.isStack).flatMap((stack) => {
-    const template = JSON.parse(fs.readFileSync(path.join(stage.outdir, stack.templateFile), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    return Object.values(template.Resources).map((r) => r.Type);
-  }));
+  return new Set(new CloudAssembly(stage.outdir).stacks.flatMap((stack) =>
+    Object.values((stack.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {}).map((r) => r.Type)));
 }
 
 // The app as `cdk synth` builds it (every environment, every nag pack, the Control Tower controls),
