@@ -37,6 +37,7 @@ const ROWS: [keyof PolicyFigures, string][] = [
   ['idleGpuHours', 'idle GPU-hours'],
   ['spotInterruptions', 'spot interruptions'],
   ['launchesAbandoned', 'launches abandoned'],
+  ['wakeUpsFromZero', 'wake-ups from 0'],
   ['costUsd', 'cost (USD)'],
 ];
 

@@ -35,6 +35,8 @@ export interface PolicyFigures {
   readonly spotInterruptions: number;
   /** Launches the launch lifecycle hook abandoned (each replaced). */
   readonly launchesAbandoned: number;
+  /** Times the desired capacity left 0: how often the fleet woke (and, before, went back to sleep). */
+  readonly wakeUpsFromZero: number;
   readonly costUsd: number;
 }
 
@@ -86,6 +88,7 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: O
     idleGpuHours: round(Math.max(0, instanceHours - trace.busySeconds / 3600) * prices.gpusPerInstance),
     spotInterruptions: trace.spotInterruptions,
     launchesAbandoned: trace.launchesAbandoned,
+    wakeUpsFromZero: trace.events.filter((e) => e.from === 0 && e.to > 0).length,
     costUsd: round(spotHours * prices.spotUsdPerHour + onDemandHours * prices.onDemandUsdPerHour),
   };
 }
