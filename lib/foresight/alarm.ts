@@ -46,25 +46,27 @@ export function nextAlarmState(
 ): AlarmState {
   const n = alarm.evaluationPeriods;
   const m = alarm.datapointsToAlarm;
-  const real: number[] = [];
+  let real = 0;
+  let breaching = 0;
   let firstReal = -1;
-  range.forEach((d, i) => {
-    if (d === undefined) return;
-    if (firstReal < 0) firstReal = i;
-    real.push(d);
-  });
-  const breachingOf = (values: readonly number[]) => values.filter((v) => breaches(v, alarm.comparisonOperator, alarm.threshold)).length;
-  if (real.length >= n) return breachingOf(real.slice(real.length - n)) >= m ? 'ALARM' : 'OK';
-  const breaching = breachingOf(real);
+  // Newest first: with N real datapoints, only the N most recent count.
+  for (let i = range.length - 1; i >= 0 && real < n; i--) {
+    const d = range[i];
+    if (d === undefined) continue;
+    firstReal = i;
+    real++;
+    if (breaches(d, alarm.comparisonOperator, alarm.threshold)) breaching++;
+  }
+  if (real >= n) return breaching >= m ? 'ALARM' : 'OK';
   switch (alarm.treatMissingData) {
-    case 'breaching': return breaching + (n - real.length) >= m ? 'ALARM' : 'OK';
+    case 'breaching': return breaching + (n - real) >= m ? 'ALARM' : 'OK';
     case 'notBreaching': return breaching >= m ? 'ALARM' : 'OK';
     default: {
       if (breaching >= m) return 'ALARM';
-      if (breaching < real.length) return 'OK';
+      if (breaching < real) return 'OK';
       if (alarm.treatMissingData === 'ignore') return current;
       // The evaluated datapoints start at the oldest real one or N from the end, whichever is older.
-      return real.length > 0 && firstReal <= range.length - n ? 'ALARM' : 'INSUFFICIENT_DATA';
+      return real > 0 && firstReal <= range.length - n ? 'ALARM' : 'INSUFFICIENT_DATA';
     }
   }
 }
@@ -90,6 +92,8 @@ export class AlarmEvaluator {
   private readonly query: QueryEvaluator;
   private readonly periodMinutes: number;
   private readonly range: Datapoint[];
+  /** Datapoints already computed, by the minute their period ends, once no sample of it can still arrive. */
+  private readonly final = new Map<number, Datapoint>();
 
   constructor(private readonly alarm: AlarmModel, private readonly timing: AlarmTiming) {
     this.query = compileQueries(alarm.queries, timing.divisionByZero);
@@ -105,10 +109,17 @@ export class AlarmEvaluator {
     this.latest = undefined;
     for (let k = 0; k < size; k++) {
       const end = lastEnd - k * p;
-      const value = end - p >= 0 ? this.query(store, end, p, nowMinute) : undefined;
+      let value: Datapoint;
+      if (end - p < 0) value = undefined;
+      else if (this.final.has(end)) value = this.final.get(end);
+      else {
+        value = this.query(store, end, p, nowMinute);
+        if (store.isFinal(end, p, nowMinute)) this.final.set(end, value);
+      }
       this.range[size - 1 - k] = value;
       if (this.latest === undefined) this.latest = value;
     }
+    this.final.delete(lastEnd - size * p);
     this.state = nextAlarmState(this.range, this.alarm, this.state);
     return this.state;
   }

@@ -150,11 +150,14 @@ export function runForesight(
   };
   const workload: Workload = 'builtIn' in source ? builtInWorkload(source.builtIn, ctx) : csvWorkload(source.csvName, source.csvText, ctx);
   const runs: Record<string, PolicyRun> = {};
+  // The bound depends on the jobs and the group's limits only: policies with the same schedules share it.
+  const bounds = new Map<string, OracleBound>();
   for (const { name, fleet } of fleets) {
     const trace = simulate(fleet, workload, { ...assumptions, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS, minutes });
     const limits = groupLimits(fleet, SIMULATION_START_EPOCH_SECONDS, minutes);
     const started = performance.now();
-    const oracle = oracleInstanceHoursLowerBound({
+    const key = `${limits.initial.desired}|${limits.minSize.join()}|${limits.maxSize.join()}`;
+    const oracle = bounds.get(key) ?? oracleInstanceHoursLowerBound({
       workload,
       minutes,
       bootSeconds: assumptions.bootSeconds,
@@ -163,6 +166,7 @@ export function runForesight(
       maxSize: limits.maxSize,
       initialInstances: limits.initial.desired,
     });
+    bounds.set(key, oracle);
     const oracleSeconds = (performance.now() - started) / 1000;
     runs[name] = { fleet, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle) };
   }

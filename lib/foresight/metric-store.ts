@@ -29,6 +29,12 @@ export class MetricStore {
     this.sqsHiddenUntil[minute] = untilMinute;
   }
 
+  /** Whether no sample of the minutes [endMinute - periodMinutes, endMinute) is still held back at `asOfMinute`: their datapoints are final. */
+  isFinal(endMinute: number, periodMinutes: number, asOfMinute: number): boolean {
+    for (let m = Math.max(0, endMinute - periodMinutes); m < Math.min(endMinute, this.minutes); m++) if (this.sqsHiddenUntil[m] > asOfMinute) return false;
+    return true;
+  }
+
   /** The raw samples of `signal`. */
   samples(signal: SignalName): Float64Array {
     return this.series[signal];
