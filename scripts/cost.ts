@@ -8,8 +8,8 @@
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
 import { fleetPrices } from '../lib/foresight/fleet-prices';
 import { runForesight } from '../lib/foresight/foresight-run';
-import { PRICE_SOURCES, regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, runCli, serviceOf, workloadOf } from './foresight/options';
+import { PRICE_SOURCES } from '../lib/pricing/price-table';
+import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, pricesOf, runCli, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run cost -- [flags]
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
@@ -43,7 +43,7 @@ runCli(() => {
   });
   if (values.help) { console.log(HELP); return; }
   const assumptions = assumptionsOf(values);
-  const prices = regionPrices(values.region);
+  const prices = pricesOf(values);
   const usage = {
     natGbPerMonth: numberFlag(values, 'nat-gb-per-month', 0)!,
     albLcu: numberFlag(values, 'alb-lcu', 0)!,

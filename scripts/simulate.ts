@@ -9,8 +9,7 @@ import { dirname, join } from 'node:path';
 import { renderChart } from '../lib/foresight/chart';
 import { PolicyFigures } from '../lib/foresight/figures';
 import { ForesightRun, runForesight, undocumentedAssumptions } from '../lib/foresight/foresight-run';
-import { regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, UsageError, assumptionsOf, environmentsOf, parse, runCli, serviceOf, workloadOf } from './foresight/options';
+import { COMMON_HELP, UsageError, assumptionsOf, environmentsOf, parse, pricesOf, runCli, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run simulate -- [flags]
   --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
@@ -53,7 +52,7 @@ runCli(() => {
   if (values.help) { console.log(HELP); return; }
   if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
   const assumptions = assumptionsOf(values);
-  const prices = regionPrices(values.region);
+  const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');
   const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
   const runs = environments.map(({ config, policies }) => runForesight(config.name, policies, serviceOf(config), source, assumptions, prices));

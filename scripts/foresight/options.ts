@@ -6,7 +6,7 @@ import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
 import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStacks, WorkloadSource } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
-import { PRICE_TABLE } from '../../lib/pricing/price-table';
+import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
 import { ScalingVariant, synthForForesight } from './synth-environments';
 
 const d = DEFAULT_ASSUMPTIONS;
@@ -98,6 +98,15 @@ export function assumptionsOf(values: Values): ForesightAssumptions {
     },
     divisionByZero,
   };
+}
+
+/** The prices of --region, or a usage error listing the priced Regions. */
+export function pricesOf(values: Values): RegionPrices {
+  try {
+    return regionPrices(values.region);
+  } catch (error) {
+    throw new UsageError(`--region ${(error as Error).message}`);
+  }
 }
 
 /** The workload flags: --csv wins over --workload. */
