@@ -110,12 +110,17 @@ const US_PRICES = {
   spotDiscountByFamily: SPOT_DISCOUNTS,
 };
 
-/** The table, by Region. us-west-2 (Oregon) lists the same prices as us-east-1 for everything here. */
+/**
+ * The table, by Region. us-west-2 (Oregon) lists the same prices as us-east-1 for everything here.
+ * us-west-2 and eu-central-1 were entered from the price pages' published rates without a live
+ * read (the build has no access to AWS): check them against the AWS Pricing Calculator before
+ * quoting a bill.
+ */
 export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
   'us-east-1': { asOf: '2026-11-01', ec2OnDemandUsdPerHour: US_EAST_1_EC2, eksAutoModeUsdPerHour: autoModeFees(US_EAST_1_EC2, NODE_POOL_TYPES), ...US_PRICES },
-  'us-west-2': { asOf: '2026-11-01', ec2OnDemandUsdPerHour: US_EAST_1_EC2, eksAutoModeUsdPerHour: autoModeFees(US_EAST_1_EC2, NODE_POOL_TYPES), ...US_PRICES },
+  'us-west-2': { asOf: '2026-12-05', ec2OnDemandUsdPerHour: US_EAST_1_EC2, eksAutoModeUsdPerHour: autoModeFees(US_EAST_1_EC2, NODE_POOL_TYPES), ...US_PRICES },
   'eu-central-1': {
-    asOf: '2026-11-01',
+    asOf: '2026-12-05',
     ec2OnDemandUsdPerHour: EU_CENTRAL_1_EC2,
     eksAutoModeUsdPerHour: autoModeFees(EU_CENTRAL_1_EC2, NODE_POOL_TYPES),
     publicIpv4UsdPerHour: 0.005,
