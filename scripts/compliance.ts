@@ -7,7 +7,7 @@
  *   npm run compliance -- out/dir       # elsewhere
  */
 import { parseArgs } from 'node:util';
-import { Stack } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,12 +31,10 @@ Exits 1 on an open finding or a stale exemption.
 
 const NAG_PACKS = ['AwsSolutions', 'CostTagging', 'GpuCost'];
 
-/** Resource types of every template of the stage, from its cloud assembly. */
+/** Resource types of every template of the stage, from its cloud assembly (read with cx-api, as the CLI reads it). */
 function resourceTypesOf(stage: AiInfraStage): Set<string> {
-  return new Set(stage.node.findAll().filter(Stack.isStack).flatMap((stack) => {
-    const template = JSON.parse(fs.readFileSync(path.join(stage.outdir, stack.templateFile), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    return Object.values(template.Resources).map((r) => r.Type);
-  }));
+  return new Set(new CloudAssembly(stage.outdir).stacks.flatMap((stack) =>
+    Object.values((stack.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {}).map((r) => r.Type)));
 }
 
 /** One environment's report, and its exemptions that suppressed nothing. */

@@ -1,19 +1,21 @@
 /**
- * npm run cost -- [--env dev] [--workload office-hours] [--json]
+ * npm run cost -- [--env dev] [--workload office-hours] [--region eu-central-1] [--json]
  *
  * Monthly USD per environment: fixed costs from the synthesized templates plus the GPU fleet's
- * usage from a simulated week, as min / expected / max against the environment's budget (see
- * README "Foresight: simulate and cost").
+ * usage from a simulated week, as min / expected / max against the environment's budget, with
+ * the usage assumed (see README "Foresight: simulate and cost").
  */
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
+import { fleetPrices } from '../lib/foresight/fleet-prices';
 import { runForesight } from '../lib/foresight/foresight-run';
-import { PRICE_TABLE, regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, runCli, workloadOf } from './foresight/options';
+import { PRICE_SOURCES } from '../lib/pricing/price-table';
+import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, pricesOf, runCli, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run cost -- [flags]
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
+  --eks-nodes <n>         nodes the EKS CPU node pool keeps for the platform's pods (default: 1)
 ${COMMON_HELP}`;
 
 const usd = (n: number) => `$${n.toFixed(2)}`.padStart(12);
@@ -26,6 +28,7 @@ function print(estimate: CostEstimate): void {
   }
   const t = estimate.total;
   console.log(`  ${'total'.padEnd(66)}${usd(t.minUsd)}${usd(t.expectedUsd)}${usd(t.maxUsd)}`);
+  console.log(`  assuming: ${estimate.assumptions.join('; ')}`);
   console.log(`  budget ${estimate.budgetUsd === undefined ? 'none in the templates' : usd(estimate.budgetUsd).trim()}`);
   if (estimate.unpriced.length > 0) console.log(`  not priced (add to lib/pricing/price-table.ts): ${estimate.unpriced.join('; ')}`);
   console.log('');
@@ -36,26 +39,30 @@ runCli(() => {
     'nat-gb-per-month': { type: 'string', default: '50' },
     'alb-lcu': { type: 'string', default: '1' },
     'efs-gb': { type: 'string', default: '20' },
+    'eks-nodes': { type: 'string', default: '1' },
   });
   if (values.help) { console.log(HELP); return; }
   const assumptions = assumptionsOf(values);
-  const prices = regionPrices(values.region);
+  const prices = pricesOf(values);
   const usage = {
     natGbPerMonth: numberFlag(values, 'nat-gb-per-month', 0)!,
     albLcu: numberFlag(values, 'alb-lcu', 0)!,
     efsGb: numberFlag(values, 'efs-gb', 0)!,
+    eksCpuNodes: numberFlag(values, 'eks-nodes', 0, Number.POSITIVE_INFINITY, true)!,
     spotDiscount: assumptions.spotDiscount,
   };
   const source = workloadOf(values, 'office-hours');
-  const estimates = environmentsOf(values).map(({ config, assembly }) => {
-    const expected = runForesight(assembly, config, source, assumptions, prices, false).policies.default;
-    const idle = runForesight(assembly, config, { builtIn: 'idle' }, assumptions, prices, false).policies.default;
-    return estimateCost(assembly, expected.fleet, { idle: idle.figures, expected: expected.figures, days: assumptions.days }, prices, usage);
+  const estimates = environmentsOf(values, ['default']).map(({ config, policies }) => {
+    const service = serviceOf(config);
+    const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;
+    const idle = runForesight(config.name, policies, service, { builtIn: 'idle' }, assumptions, prices).policies.default;
+    const gpu = { idle: idle.figures, expected: expected.figures, days: assumptions.days, prices: fleetPrices(expected.fleet, prices, assumptions.spotDiscount) };
+    return estimateCost({ environment: config.name, stacks: policies[0].stacks }, expected.fleet, gpu, prices, usage);
   });
   if (values.json) {
-    console.log(JSON.stringify({ priceTable: { asOf: PRICE_TABLE.asOf, region: values.region }, environments: estimates }, null, 2));
+    console.log(JSON.stringify({ priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES }, environments: estimates }, null, 2));
   } else {
-    console.log(`prices: ${values.region}, price table of ${PRICE_TABLE.asOf} (lib/pricing/price-table.ts)\n`);
+    console.log(`prices: ${values.region}, entered ${prices.asOf} from AWS's price pages (lib/pricing/price-table.ts)\n`);
     estimates.forEach(print);
   }
   for (const e of estimates.filter((x) => x.overBudget)) {

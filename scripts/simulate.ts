@@ -1,21 +1,21 @@
 /**
  * npm run simulate -- [--env dev] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
  *
- * Replays a workload through each environment's synthesized fleet and scaling policies (see
- * README "Foresight: simulate and cost").
+ * Replays a workload through each environment's synthesized fleet and scaling policies, beside
+ * the clairvoyant lower bound of GPU-hours (see README "Foresight: simulate and cost").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderChart } from '../lib/foresight/chart';
 import { PolicyFigures } from '../lib/foresight/figures';
-import { ForesightRun, runForesight } from '../lib/foresight/foresight-run';
-import { regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, parse, runCli, workloadOf } from './foresight/options';
+import { ForesightRun, runForesight, undocumentedAssumptions } from '../lib/foresight/foresight-run';
+import { COMMON_HELP, UsageError, assumptionsOf, environmentsOf, parse, pricesOf, runCli, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run simulate -- [flags]
-  --compare step       also run the seed's step policy on the same fleet
+  --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
   --chart <file.svg>   where to write the chart (default: cdk.out/foresight/<env>-<workload>.svg)
-${COMMON_HELP}`;
+${COMMON_HELP}
+Exits 3 when a job is lost (expired or dead-lettered), 2 on a usage error.`;
 
 const ROWS: [keyof PolicyFigures, string][] = [
   ['p50WaitSeconds', 'p50 wait (s)'],
@@ -30,8 +30,13 @@ const ROWS: [keyof PolicyFigures, string][] = [
   ['jobsPendingAtEnd', 'jobs queued/in flight at end'],
   ['spotInstanceHours', 'spot instance-hours'],
   ['onDemandInstanceHours', 'on-demand instance-hours'],
+  ['gpuHours', 'GPU-hours'],
+  ['oracleGpuHoursLowerBound', 'clairvoyant GPU-hours (limit)'],
+  ['timesLimit', 'x limit'],
   ['idleGpuHours', 'idle GPU-hours'],
   ['spotInterruptions', 'spot interruptions'],
+  ['launchesAbandoned', 'launches abandoned'],
+  ['wakeUpsFromZero', 'wake-ups from 0'],
   ['costUsd', 'cost (USD)'],
 ];
 
@@ -45,14 +50,17 @@ function table(run: ForesightRun): string {
 runCli(() => {
   const { values } = parse(process.argv.slice(2), { compare: { type: 'string' }, chart: { type: 'string' } });
   if (values.help) { console.log(HELP); return; }
-  if (values.compare !== undefined && values.compare !== 'step') throw new Error(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
+  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
   const assumptions = assumptionsOf(values);
-  const prices = regionPrices(values.region);
+  const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');
-  const runs = environmentsOf(values).map(({ config, assembly }) => runForesight(assembly, config, source, assumptions, prices, values.compare === 'step'));
+  const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
+  const runs = environments.map(({ config, policies }) => runForesight(config.name, policies, serviceOf(config), source, assumptions, prices));
+  const assumed = undocumentedAssumptions(assumptions);
   const documents = runs.map((run) => ({
     env: run.env,
     workload: run.workload,
+    assumptions: assumed,
     policies: Object.fromEntries(Object.entries(run.policies).map(([name, p]) => [name, p.figures])),
   }));
   for (const run of runs) {
@@ -62,9 +70,10 @@ runCli(() => {
     if (!values.json) console.log(`${table(run)}\n  chart: ${file}\n`);
   }
   if (values.json) console.log(JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2));
+  else console.log(`assumed (AWS documents none of these, or only a bound):\n${assumed.map((a) => `  - ${a}`).join('\n')}`);
   const lost = runs.flatMap((r) => Object.entries(r.policies).filter(([, p]) => p.figures.jobsLost > 0).map(([n]) => `${r.env}/${n}`));
   if (lost.length > 0) {
     console.error(`jobs were lost (${lost.join(', ')}): they expired or went to the dead-letter queue`);
-    process.exitCode = 2;
+    process.exitCode = 3;
   }
 });

@@ -1,3 +1,5 @@
+import { PRICE_TABLE, ec2OnDemandUsdPerHour } from '../pricing/price-table';
+
 /** The kind of accelerator an instance type carries. */
 export type AcceleratorKind = 'nvidia-gpu' | 'inferentia' | 'trainium' | 'gaudi';
 
@@ -7,7 +9,7 @@ export interface AcceleratedInstanceTypeInfo {
   readonly accelerator: AcceleratorKind;
   /** Number of accelerators (GPUs, Inferentia or Trainium chips, Gaudi cards). */
   readonly accelerators: number;
-  /** Linux on-demand price in us-east-1, USD per hour: the ceiling a spot max price is checked against. */
+  /** Linux on-demand price in us-east-1, USD per hour (lib/pricing/price-table.ts): the ceiling a spot max price is checked against. */
   readonly onDemandUsdPerHour: number;
   /** Whether the type supports Elastic Fabric Adapter network interfaces. */
   readonly efa: boolean;
@@ -25,45 +27,48 @@ export const ACCELERATED_FAMILIES: readonly string[] = [
   'inf1', 'inf2', 'trn1', 'trn1n', 'trn2', 'dl1', 'dl2q',
 ];
 
-const nvidia = (accelerators: number, onDemandUsdPerHour: number, efa: boolean, nitro = true): AcceleratedInstanceTypeInfo =>
-  ({ accelerator: 'nvidia-gpu', accelerators, onDemandUsdPerHour, efa, nitro });
+/** us-east-1 on-demand prices, from the project's one price table. */
+const US_EAST_1 = PRICE_TABLE['us-east-1'];
+const accelerated = (instanceType: string, accelerator: AcceleratorKind, accelerators: number, efa: boolean, nitro = true): [string, AcceleratedInstanceTypeInfo] =>
+  [instanceType, { accelerator, accelerators, onDemandUsdPerHour: ec2OnDemandUsdPerHour(US_EAST_1, instanceType), efa, nitro }];
+const nvidia = (instanceType: string, accelerators: number, efa: boolean, nitro = true) => accelerated(instanceType, 'nvidia-gpu', accelerators, efa, nitro);
 
 /**
  * The accelerated instance types this project supports. Prices are us-east-1 Linux on-demand
- * list prices (AWS price list, 2026-11); other regions differ by a few percent, so they bound a
- * spot max price and estimate a bill, they do not quote one.
+ * list prices from lib/pricing/price-table.ts; they bound a spot max price (the same ceiling
+ * whatever the Region: other Regions' prices differ by a few percent).
  */
-export const ACCELERATED_INSTANCE_TYPES: Readonly<Record<string, AcceleratedInstanceTypeInfo>> = {
-  'g4dn.xlarge': nvidia(1, 0.526, false),
-  'g4dn.2xlarge': nvidia(1, 0.752, false),
-  'g4dn.4xlarge': nvidia(1, 1.204, false),
-  'g4dn.8xlarge': nvidia(1, 2.176, true),
-  'g4dn.12xlarge': nvidia(4, 3.912, true),
-  'g4dn.16xlarge': nvidia(1, 4.352, true),
-  'g5.xlarge': nvidia(1, 1.006, false),
-  'g5.2xlarge': nvidia(1, 1.212, false),
-  'g5.4xlarge': nvidia(1, 1.624, false),
-  'g5.8xlarge': nvidia(1, 2.448, true),
-  'g5.12xlarge': nvidia(4, 5.672, true),
-  'g5.48xlarge': nvidia(8, 16.288, true),
-  'g6.xlarge': nvidia(1, 0.8048, false),
-  'g6.2xlarge': nvidia(1, 0.9776, false),
-  'g6.4xlarge': nvidia(1, 1.3232, false),
-  'g6.12xlarge': nvidia(4, 4.6016, true),
-  'g6e.xlarge': nvidia(1, 1.861, false),
-  'g6e.2xlarge': nvidia(1, 2.242, false),
-  'p3.2xlarge': nvidia(1, 3.06, false, false),
-  'p3.8xlarge': nvidia(4, 12.24, false, false),
-  'p3.16xlarge': nvidia(8, 24.48, false, false),
-  'p3dn.24xlarge': nvidia(8, 31.212, true),
-  'p4d.24xlarge': nvidia(8, 32.7726, true),
-  'p5.48xlarge': nvidia(8, 55.04, true),
-  'inf2.xlarge': { accelerator: 'inferentia', accelerators: 1, onDemandUsdPerHour: 0.7582, efa: false, nitro: true },
-  'inf2.48xlarge': { accelerator: 'inferentia', accelerators: 12, onDemandUsdPerHour: 12.9813, efa: false, nitro: true },
-  'trn1.2xlarge': { accelerator: 'trainium', accelerators: 1, onDemandUsdPerHour: 1.3438, efa: false, nitro: true },
-  'trn1.32xlarge': { accelerator: 'trainium', accelerators: 16, onDemandUsdPerHour: 21.5, efa: true, nitro: true },
-  'dl1.24xlarge': { accelerator: 'gaudi', accelerators: 8, onDemandUsdPerHour: 13.10904, efa: true, nitro: true },
-};
+export const ACCELERATED_INSTANCE_TYPES: Readonly<Record<string, AcceleratedInstanceTypeInfo>> = Object.fromEntries([
+  nvidia('g4dn.xlarge', 1, false),
+  nvidia('g4dn.2xlarge', 1, false),
+  nvidia('g4dn.4xlarge', 1, false),
+  nvidia('g4dn.8xlarge', 1, true),
+  nvidia('g4dn.12xlarge', 4, true),
+  nvidia('g4dn.16xlarge', 1, true),
+  nvidia('g5.xlarge', 1, false),
+  nvidia('g5.2xlarge', 1, false),
+  nvidia('g5.4xlarge', 1, false),
+  nvidia('g5.8xlarge', 1, true),
+  nvidia('g5.12xlarge', 4, true),
+  nvidia('g5.48xlarge', 8, true),
+  nvidia('g6.xlarge', 1, false),
+  nvidia('g6.2xlarge', 1, false),
+  nvidia('g6.4xlarge', 1, false),
+  nvidia('g6.12xlarge', 4, true),
+  nvidia('g6e.xlarge', 1, false),
+  nvidia('g6e.2xlarge', 1, false),
+  nvidia('p3.2xlarge', 1, false, false),
+  nvidia('p3.8xlarge', 4, false, false),
+  nvidia('p3.16xlarge', 8, false, false),
+  nvidia('p3dn.24xlarge', 8, true),
+  nvidia('p4d.24xlarge', 8, true),
+  nvidia('p5.48xlarge', 8, true),
+  accelerated('inf2.xlarge', 'inferentia', 1, false, true),
+  accelerated('inf2.48xlarge', 'inferentia', 12, false, true),
+  accelerated('trn1.2xlarge', 'trainium', 1, false, true),
+  accelerated('trn1.32xlarge', 'trainium', 16, true, true),
+  accelerated('dl1.24xlarge', 'gaudi', 8, true, true),
+]);
 
 /** The family of an instance type: `g5` of `g5.xlarge`. */
 export function instanceFamilyOf(instanceType: string): string {

@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { dev } from '../../lib/config/dev';
-import { StackTemplate } from '../../lib/foresight/cloud-assembly';
+import { StackTemplate } from '../../lib/foresight/stack-templates';
 import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
+import { foresightEnvironments } from '../../scripts/foresight/synth-environments';
 import { synthStage } from '../helpers/synth-stage';
 
 const { stage } = synthStage(dev);
 const assembly = stage.synth();
-const stacks: StackTemplate[] = assembly.stacks.map((s) => ({ displayName: s.hierarchicalId, template: s.template }));
+const stacks: StackTemplate[] = assembly.stacks;
 const fleet = fleetFromTemplates(stacks);
 
 describe('fleetFromTemplates on the synthesized dev stage', () => {
@@ -17,9 +18,14 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 
   test('reads warmup, lifecycle hooks and the queue redrive', () => {
     expect(fleet.defaultInstanceWarmupSeconds).toBe((dev.inference.fleet.instanceWarmup ?? Duration.minutes(2)).toSeconds());
-    expect(fleet.launchHookTimeoutSeconds).toBeGreaterThan(0);
+    expect(fleet.launchHook).toMatchObject({ defaultResult: 'ABANDON' });
     expect(fleet.terminationHookTimeoutSeconds).toBe(dev.inference.maxJobDuration.toSeconds());
     expect(fleet.maxReceiveCount).toBe(3);
+  });
+
+  test('reads how the boot keeps the launch hook alive: heartbeats within its timeout, up to the boot budget', () => {
+    expect(fleet.bootHeartbeats?.budgetSeconds).toBe(dev.inference.fleet.bootBudget!.toSeconds());
+    expect(fleet.bootHeartbeats!.intervalSeconds).toBeLessThan(fleet.launchHook!.heartbeatTimeoutSeconds);
   });
 
   test('reads the target tracking policy with its metric math and target', () => {
@@ -41,33 +47,59 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
   });
 });
 
+describe("the seed's step policy, read from QueueScaling's one definition (mode 'step')", () => {
+  const [stepDev] = foresightEnvironments('step', [dev]);
+  const seeded = fleetFromTemplates(synthStage(stepDev).stage.synth().stacks);
+  const simple = seeded.policies.find((p) => p.kind === 'simple');
+
+  test('a simple policy adds 2 instances with a 300 s cooldown', () => {
+    expect(simple).toMatchObject({ adjustmentType: 'ChangeInCapacity', adjustment: 2, cooldownSeconds: 300 });
+  });
+
+  test('its alarm: visible jobs averaging more than 10 for 2 periods of 120 s, missing data not breaching', () => {
+    expect(simple && simple.kind === 'simple' && simple.alarm).toMatchObject({
+      periodSeconds: 120, evaluationPeriods: 2, threshold: 10, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+    });
+  });
+
+  test('no target tracking policy is left', () => {
+    expect(seeded.policies.some((p) => p.kind === 'targetTracking')).toBe(false);
+  });
+});
+
 describe('fleetFromTemplates on bad input', () => {
   const bare = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '2' } };
   const asg = { ...bare, Properties: { ...bare.Properties, MixedInstancesPolicy: { LaunchTemplate: { Overrides: [{ InstanceType: 'g5.xlarge' }] } } } };
   const policy = (props: Record<string, unknown>) => ({ Type: 'AWS::AutoScaling::ScalingPolicy', Properties: { AutoScalingGroupName: { Ref: 'Asg' }, ...props } });
 
   test('a template without a fleet is an error', () => {
-    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template: { Resources: { Asg: asg } } }])).toThrow(/no fleet in x\/Stack: no AWS::AutoScaling::AutoScalingGroup has a scaling policy/);
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template: { Resources: { Asg: asg } } }])).toThrow(/no fleet in x\/Stack: no AWS::AutoScaling::AutoScalingGroup has a scaling policy/);
   });
 
   test('a predefined target tracking metric is an error', () => {
     const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' } } }) } };
-    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/tracks a predefined metric/);
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/tracks a predefined metric/);
   });
 
   test('a metric the simulator does not produce is an error naming it', () => {
     const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average' } } }) } };
-    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/CPUUtilization, which the simulator does not produce/);
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/CPUUtilization, which the simulator does not produce/);
   });
 
   test('a step policy without its alarm is an error', () => {
     const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'StepScaling', StepAdjustments: [] }) } };
-    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/policy x\/Stack\/P is the action of 0 alarms/);
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/policy x\/Stack\/P is the action of 0 alarms/);
+  });
+
+  test('reads a percent adjustment\'s MinAdjustmentMagnitude', () => {
+    const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'P' }], Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } };
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'StepScaling', AdjustmentType: 'PercentChangeInCapacity', MinAdjustmentMagnitude: 2, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 25 }] }), A: alarm } };
+    expect(fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }]).policies[0]).toMatchObject({ adjustmentType: 'PercentChangeInCapacity', minAdjustmentMagnitude: 2 });
   });
 
   test('a fleet without instance types is an error', () => {
     const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'P' }], Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } };
     const template = { Resources: { Asg: bare, P: policy({ PolicyType: 'StepScaling', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }), A: alarm } };
-    expect(() => fleetFromTemplates([{ displayName: 'x/Stack', template }])).toThrow(/has no MixedInstancesPolicy overrides/);
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/has no MixedInstancesPolicy overrides/);
   });
 });

@@ -19,7 +19,7 @@ import { EXIT_FAILED, EXIT_USAGE, USAGE, parseArgs, run } from '../../scripts/dr
 import { deployedStacks } from '../../scripts/drift-check/deployed-stacks';
 import { operationalProperties } from '../../scripts/drift-check/operational-state';
 import { classifyDrift } from '../../scripts/drift-check/stack-drift';
-import { CfnTemplate } from '../../lib/foresight/cloud-assembly';
+import { CfnTemplate } from '../../lib/foresight/stack-templates';
 import { ENVIRONMENTS, baseConfig } from '../../lib/config';
 import { synthStage } from '../helpers/synth-stage';
 
