@@ -39,7 +39,7 @@ const OBJECT_LOCK_REASON = 'Object Lock is for records that must not change. The
 
 const NITRO_LIST_REASON = 'The control checks a fixed list of Nitro types that predates g6; g6 is Nitro (lib/gpu catalog: nitro true) and encrypts traffic '
   + 'between instances, and is the cheapest current GPU per hour. The exemption holds only while every type off the list is Nitro in the catalog: '
-  + 'a Xen type such as p3.8xlarge still fails the synth.';
+  + 'a Xen type such as p3.8xlarge (whose Volta GPUs the Deep Learning AMI does not run either) still fails the synth.';
 
 /**
  * Every Control Tower finding the app accepts, one construct each. docs/compliance.md lists

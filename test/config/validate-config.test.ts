@@ -44,6 +44,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.network\.natGateways \(3\) must be between 1 and 2/],
   ['EFA on a type without it', prodWith({ training: { cluster: { instanceType: 'g5.xlarge', efa: true } } }),
     /prod\.training\.cluster\.efa \(true\) needs an instance type with EFA, and instanceType \("g5\.xlarge"\) has none/],
+  ['a Volta training cluster the Deep Learning AMI cannot drive', prodWith({ training: { cluster: { instanceType: 'p3.8xlarge' } } }),
+    /prod\.training\.cluster\.instanceType \("p3\.8xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support/],
   ['a spot fleet job name that is not an S3 prefix', prodWith({ training: { spotFleet: { jobName: 'My Job/1' } } }),
     /prod\.training\.spotFleet\.jobName \("My Job\/1"\) must be lower-case letters, digits and hyphens/],
   ['an idle shutdown under 5 minutes', prodWith({ training: { idleShutdown: { idleDuration: Duration.minutes(2) } } }),

@@ -9,7 +9,7 @@ import { AgentConfigFile } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
-import { LocalAgentBundling } from './agent-bundling';
+import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
 import { InferenceImage } from './inference-image';
 import { JobQueue } from './job-queue';
@@ -131,7 +131,7 @@ export class InferenceRuntime extends Construct {
       bundling: {
         local: new LocalAgentBundling(),
         // Required by the API but never used: local bundling either succeeds or throws.
-        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs20.x'),
+        image: DockerImage.fromRegistry(`public.ecr.aws/sam/build-nodejs${AGENT_NODE_MAJOR}.x`),
         outputType: BundlingOutput.SINGLE_FILE,
       },
     });

@@ -1,7 +1,8 @@
+import * as childProcess from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleAgent } from '../../../lib/constructs/inference/agent-bundling';
+import { AGENT_NODE_MAJOR, bundleAgent } from '../../../lib/constructs/inference/agent-bundling';
 
 describe('bundleAgent', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agent-bundling-'));
@@ -19,6 +20,17 @@ describe('bundleAgent', () => {
     const outfile = join(dir, 'agent-timeouts.js');
     bundleAgent(outfile);
     expect(readFileSync(outfile, 'utf8')).toMatch(/throwOnRequestTimeout: true/);
+  });
+
+  test('targets the Node.js major the instances install (node24)', () => {
+    const spawn = jest.spyOn(childProcess, 'spawnSync');
+    try {
+      bundleAgent(join(dir, 'agent-target.js'));
+      expect(spawn.mock.calls[0][1]).toContain(`--target=node${AGENT_NODE_MAJOR}`);
+      expect(AGENT_NODE_MAJOR).toBe(24);
+    } finally {
+      spawn.mockRestore();
+    }
   });
 
   test('throws with esbuild\'s reason when it cannot write the bundle', () => {
