@@ -11,7 +11,7 @@ import {
 } from '../../validation';
 import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
-import { InferenceImage } from './inference-image';
+import { InferenceImage, checkImageBuild } from './inference-image';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
@@ -24,7 +24,11 @@ export interface InferenceModel {
   readonly name: string;
   /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
   readonly version: string;
-  /** The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on 8080). */
+  /**
+   * The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on
+   * 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
+   * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
+   */
   readonly image: InferenceImage;
   /**
    * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION.
@@ -94,6 +98,7 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
     checkS3KeySegment('name', model.name),
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
+    checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
     checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? 0.8),
     ...checkEnvironment(model.environment ?? {}),
   ];
@@ -157,7 +162,7 @@ export class InferenceRuntime extends Construct {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
       inferenceUrl: 'http://127.0.0.1:8080/invocations',
-      model: { name: model.name, version: model.version, containerImage: model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8 },
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8 },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
@@ -184,7 +189,7 @@ export class InferenceRuntime extends Construct {
   public bind(fleet: GpuFleet): void {
     const { model, modelBucket, modelCache, logGroup, jobs } = this.props;
     const stack = Stack.of(this);
-    const image = model.image.bind(this, fleet);
+    const image = model.image.bind(this, fleet, 'gpu');
     const bootEnv = bootEnvFile({
       modelBucketName: modelBucket.bucket.bucketName,
       modelName: model.name,

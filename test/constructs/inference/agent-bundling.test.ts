@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_NODE_MAJOR, bundleAgent } from '../../../lib/constructs/inference/agent-bundling';
 
+// esbuild runs for real; the mock only records its arguments.
+jest.mock('node:child_process', () => {
+  const actual = jest.requireActual('node:child_process');
+  return { ...actual, spawnSync: jest.fn(actual.spawnSync) };
+});
+
 describe('bundleAgent', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agent-bundling-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,14 +29,11 @@ describe('bundleAgent', () => {
   });
 
   test('targets the Node.js major the instances install (node24)', () => {
-    const spawn = jest.spyOn(childProcess, 'spawnSync');
-    try {
-      bundleAgent(join(dir, 'agent-target.js'));
-      expect(spawn.mock.calls[0][1]).toContain(`--target=node${AGENT_NODE_MAJOR}`);
-      expect(AGENT_NODE_MAJOR).toBe(24);
-    } finally {
-      spawn.mockRestore();
-    }
+    const spawn = jest.mocked(childProcess.spawnSync);
+    spawn.mockClear();
+    bundleAgent(join(dir, 'agent-target.js'));
+    expect(spawn.mock.calls[0][1]).toContain(`--target=node${AGENT_NODE_MAJOR}`);
+    expect(AGENT_NODE_MAJOR).toBe(24);
   });
 
   test('throws with esbuild\'s reason when it cannot write the bundle', () => {
