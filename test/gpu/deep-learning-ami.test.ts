@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { ENVIRONMENTS } from '../../lib/config';
 import { ACCELERATED_INSTANCE_TYPES, instanceFamilyOf } from '../../lib/gpu/accelerated-instance-types';
 import { checkDeepLearningAmiSupports, deepLearningAmiRuns } from '../../lib/gpu/deep-learning-ami';
 
@@ -30,5 +31,12 @@ describe('the Deep Learning AMI rule', () => {
 
   test('leaves types without a catalogued GPU architecture and tokens to the other rules', () => {
     expect([checkDeepLearningAmiSupports('t', 'inf2.xlarge'), checkDeepLearningAmiSupports('t', Token.asString({ Ref: 'Type' }))]).toEqual([undefined, undefined]);
+  });
+});
+
+describe.each(ENVIRONMENTS.map((config) => [config.name, config] as const))('%s guardrails', (_name, config) => {
+  test('allow no EC2 type whose GPUs the Deep Learning AMI cannot drive', () => {
+    const ec2Types = config.guardrails.allowedInstanceTypes.filter((type) => !type.startsWith('ml.'));
+    expect(ec2Types.filter((type) => checkDeepLearningAmiSupports('type', type) !== undefined)).toEqual([]);
   });
 });
