@@ -18,6 +18,9 @@ import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
 
+/** The share of GPU memory the server may take unless the model says (InferenceModel.gpuMemoryFraction). */
+export const DEFAULT_GPU_MEMORY_FRACTION = 0.8;
+
 /** The model an inference service serves: plain values an environment config holds. */
 export interface InferenceModel {
   /** Model name: the archive is `models/{name}/{version}/model.tar.gz` in the model bucket. */
@@ -32,7 +35,7 @@ export interface InferenceModel {
   readonly image: InferenceImage;
   /**
    * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION.
-   * @default 0.8
+   * @default DEFAULT_GPU_MEMORY_FRACTION (0.8)
    */
   readonly gpuMemoryFraction?: number;
   /**
@@ -99,7 +102,7 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
     checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
-    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? 0.8),
+    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION),
     ...checkEnvironment(model.environment ?? {}),
   ];
 }
@@ -162,7 +165,7 @@ export class InferenceRuntime extends Construct {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
       inferenceUrl: 'http://127.0.0.1:8080/invocations',
-      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8 },
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
@@ -195,7 +198,7 @@ export class InferenceRuntime extends Construct {
       modelName: model.name,
       modelVersion: model.version,
       containerImage: image.imageUri,
-      gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8,
+      gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION,
       modelEnvFile: RUNTIME_PATHS.modelEnv,
       fileSystemId: modelCache.fileSystem.fileSystemId,
       accessPointId: modelCache.accessPoint.accessPointId,

@@ -13,7 +13,7 @@ import {
 import { ImageProcessor, imageProcessorOf } from '../../gpu/accelerated-instance-types';
 import { acknowledgeWildcards } from './nag-findings';
 import { InferenceImage, checkImageRunsOn } from '../inference/inference-image';
-import { InferenceModel } from '../inference/inference-runtime';
+import { DEFAULT_GPU_MEMORY_FRACTION, InferenceModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
@@ -135,16 +135,16 @@ export class SageMakerEndpoint extends Construct {
     // The role's own policy grants the model data prefix and the repository; the alpha module's
     // grants (read on the whole bucket) are dropped by handing it an immutable reference.
     const role = iam.Role.fromRoleArn(this, 'ExecutionRole', props.role.roleArn, { mutable: false });
-    // One model per build of the image: variants of one processor share it.
-    const processors = props.variants.map((v) => imageProcessorOf(v.instanceType));
-    const builds = [...new Set(processors.map((processor) => props.model.image.buildFor(processor)))];
-    const models = new Map(builds.map((build) => {
-      const processor = processors[processors.findIndex((p) => props.model.image.buildFor(p) === build)];
-      return [build, this.newModel(builds.length === 1 ? 'Model' : MODEL_IDS[processor], role, processor, props)] as const;
+    // One model per build of the image the variants run (a CPU and a GPU tag); variants of one build share it.
+    const buildOf = (v: SageMakerVariant) => props.model.image.buildFor(imageProcessorOf(v.instanceType));
+    const firstOfBuild = props.variants.filter((v, n) => props.variants.findIndex((other) => buildOf(other) === buildOf(v)) === n);
+    const models = new Map(firstOfBuild.map((v) => {
+      const processor = imageProcessorOf(v.instanceType);
+      return [buildOf(v), this.newModel(firstOfBuild.length === 1 ? 'Model' : MODEL_IDS[processor], role, processor, props)];
     }));
-    const modelOf = (n: number) => models.get(props.model.image.buildFor(processors[n])) as sagemaker.Model;
+    const modelOf = (v: SageMakerVariant) => models.get(buildOf(v)) as sagemaker.Model;
     this.models = [...models.values()];
-    this.model = modelOf(0);
+    this.model = modelOf(props.variants[0]);
 
     this.encryptionKey = props.customerManagedKey
       ? new kms.Key(this, 'StorageKey', {
@@ -158,8 +158,8 @@ export class SageMakerEndpoint extends Construct {
 
     this.endpointConfig = new sagemaker.EndpointConfig(this, 'EndpointConfig', {
       encryptionKey: this.encryptionKey,
-      instanceProductionVariants: props.variants.map((v, n) => ({
-        model: modelOf(n),
+      instanceProductionVariants: props.variants.map((v) => ({
+        model: modelOf(v),
         variantName: v.name,
         instanceType: sagemaker.InstanceType.of(v.instanceType),
         initialInstanceCount: v.initialInstanceCount,
@@ -206,7 +206,7 @@ export class SageMakerEndpoint extends Construct {
         {
           image: sagemaker.ContainerImage.fromEcrRepository(image.repository, image.tag),
           modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
-          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? 0.8) },
+          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION) },
         },
       ],
       vpc: props.vpc,
