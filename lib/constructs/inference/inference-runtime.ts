@@ -34,7 +34,8 @@ export interface InferenceModel {
    */
   readonly image: InferenceImage;
   /**
-   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION.
+   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION to the fleet's container
+   * and the SageMaker model; the image leaves it to the handler (see docs/model-archive.md).
    * @default DEFAULT_GPU_MEMORY_FRACTION (0.8)
    */
   readonly gpuMemoryFraction?: number;
