@@ -5,9 +5,9 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ENVIRONMENTS } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
-import { CheckResult, runCheck } from './check-result';
+import { CheckResult, pass, runCheck } from './check-result';
 import { WaitOptions } from '../jobs/status';
 import { checkEndpointInService } from './endpoint-check';
 import { checkFleet } from './fleet-check';
@@ -15,6 +15,7 @@ import { checkJobRoundTrip } from './job-check';
 import { checkClusterActive, checkTrackingServerActive } from './ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
 import { readStackOutputs } from './stack-outputs';
+import { templateMinSize } from './template-min-size';
 
 /** The AWS clients the smoke check calls. */
 export interface SmokeCheckClients {
@@ -64,21 +65,23 @@ export function createClients(region: string): SmokeCheckClients {
   };
 }
 
+/** What the checks read of the environment's config: its name, whether its model is published, whether its ML platform is on. */
+export type SmokeCheckConfig = Pick<EnvironmentConfig, 'name' | 'modelPublished'> & { readonly mlPlatform: Pick<EnvironmentConfig['mlPlatform'], 'enabled'> };
+
 /** Every check of one environment's deployed stacks: one result per check. */
-export async function runSmokeCheck(clients: SmokeCheckClients, environment: string, jobWait: WaitOptions = JOB_WAIT): Promise<CheckResult[]> {
+export async function runSmokeCheck(clients: SmokeCheckClients, config: SmokeCheckConfig, jobWait: WaitOptions = JOB_WAIT): Promise<CheckResult[]> {
+  const environment = config.name;
   return [
-    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), jobWait)),
-    ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training))),
-    ...(mlPlatformEnabled(environment) ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
+    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), config, jobWait)),
+    ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training), config)),
+    ...(config.mlPlatform.enabled ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
   ];
 }
 
-/** Whether the environment's config deploys the ML platform's stack. */
-function mlPlatformEnabled(environment: string): boolean {
-  return ENVIRONMENTS.find((config) => config.name === environment)?.mlPlatform.enabled ?? false;
-}
+/** Why the config leaves the fleet at MinSize 0 and the Training stack without an endpoint. */
+const UNPUBLISHED = 'the model is not published: modelPublished is false in the environment\'s config';
 
-async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jobWait: WaitOptions): Promise<CheckResult[]> {
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string, config: SmokeCheckConfig, jobWait: WaitOptions): Promise<CheckResult[]> {
   let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
   const read = await runCheck(`${stackName} outputs`, async () => {
     outputs = await readStackOutputs(clients.cloudFormation, stackName, INFERENCE_OUTPUTS);
@@ -89,7 +92,10 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jo
   }
   const o = outputs;
   return Promise.all([
-    runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
+    runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName, {
+      templateMinSize: () => templateMinSize(clients.cloudFormation, stackName, 'AutoScalingGroupName'),
+      ...(config.modelPublished ? {} : { reason: UNPUBLISHED }),
+    })),
     runCheck(`${stackName} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
     runCheck(`${stackName} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
     runCheck(`${stackName} job`, () => checkJobRoundTrip(clients.elbv2, {
@@ -101,9 +107,11 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jo
   ]);
 }
 
-async function trainingChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+/** The SageMaker endpoint, which exists only once the config publishes the model: skipped before, saying why. */
+async function trainingChecks(clients: SmokeCheckClients, stackName: string, config: SmokeCheckConfig): Promise<CheckResult[]> {
   return [
     await runCheck(`${stackName} endpoint`, async () => {
+      if (!config.modelPublished) return pass(`skipped: ${UNPUBLISHED}, and the stack has no endpoint until it is`);
       const { EndpointName } = await readStackOutputs(clients.cloudFormation, stackName, TRAINING_OUTPUTS);
       return checkEndpointInService(clients.sageMaker, EndpointName);
     }),

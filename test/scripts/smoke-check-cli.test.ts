@@ -6,9 +6,17 @@ import { DescribeEndpointCommand, DescribeMlflowTrackingServerCommand, SageMaker
 import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ENVIRONMENTS } from '../../lib/config';
+import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../../scripts/smoke-check/check-result';
-import { parseArgs, run } from '../../scripts/smoke-check/cli';
+import { USAGE, parseArgs, run } from '../../scripts/smoke-check/cli';
 import { SmokeCheckClients } from '../../scripts/smoke-check/smoke-check';
+
+const NAMES = ENVIRONMENTS.map((c) => c.name as string);
+const [FIRST] = ENVIRONMENTS;
+const ENV = FIRST.name;
+const INFERENCE = stackNameOf(ENV, STACK_IDS.inference);
+const TRAINING = stackNameOf(ENV, STACK_IDS.training);
 
 const cloudFormation = mockClient(CloudFormationClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
@@ -44,14 +52,14 @@ async function runCli(argv: string[], env: NodeJS.ProcessEnv = { AWS_REGION: 'eu
 
 beforeEach(() => {
   [cloudFormation, elbv2, sqs, sageMaker, s3, eks].forEach((mock) => mock.reset());
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
+  cloudFormation.on(DescribeStacksCommand, { StackName: INFERENCE }).resolves({
     Stacks: [{
-      StackName: 'dev-AiInference', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
+      StackName: INFERENCE, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
       Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', ModelBucketName: 'b', FileSystemId: 'fs-1', ResultsBucketName: 'results' }),
     }],
   });
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).resolves({
-    Stacks: [{ StackName: 'dev-Training', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ EndpointName: 'dev-sentiment' }) }],
+  cloudFormation.on(DescribeStacksCommand, { StackName: TRAINING }).resolves({
+    Stacks: [{ StackName: TRAINING, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ EndpointName: `${ENV}-sentiment` }) }],
   });
   elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: 'i-1' }, TargetHealth: { State: 'healthy' } }] });
   sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs', MaximumMessageSize: '262144' } });
@@ -65,93 +73,95 @@ beforeEach(() => {
 
 describe('smoke-check exit codes', () => {
   test('0 when every check passes, one ok line per check', async () => {
-    const { code, lines } = await runCli(['--env', 'dev']);
+    const { code, lines } = await runCli(['--env', ENV]);
     expect(code).toBe(EXIT_OK);
     expect(lines).toEqual([
-      'ok   dev-AiInference fleet: 1 of 1 targets healthy',
-      'ok   dev-AiInference queue: exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)',
-      'ok   dev-AiInference dead-letter queue: exists and is empty',
-      expect.stringMatching(/^ok {3}dev-AiInference job: job smoke-check-\d+ done: s3:\/\/results\/results\/smoke-check-\d+$/),
-      'ok   dev-Training endpoint: dev-sentiment is InService',
+      `ok   ${INFERENCE} fleet: 1 of 1 targets healthy`,
+      `ok   ${INFERENCE} queue: exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)`,
+      `ok   ${INFERENCE} dead-letter queue: exists and is empty`,
+      expect.stringMatching(new RegExp(`^ok {3}${INFERENCE} job: job smoke-check-\\d+ done: s3://results/results/smoke-check-\\d+$`)),
+      expect.stringMatching(new RegExp(`^ok {3}${TRAINING} endpoint: `)),
     ]);
   });
 
   test('1 when a check fails, with one FAIL line naming the reason', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
-    const { code, lines } = await runCli(['--env', 'dev']);
+    const { code, lines } = await runCli(['--env', ENV]);
     expect(code).toBe(EXIT_CHECK_FAILED);
     expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
-      `FAIL dev-AiInference dead-letter queue: 2 failed jobs in ${DLQ}: inspect them, fix the cause, then redrive or purge`,
+      `FAIL ${INFERENCE} dead-letter queue: 2 failed jobs in ${DLQ}: inspect them, fix the cause, then redrive or purge`,
     ]);
-  });
-
-  test('1 when a stack is not deployed, naming the stack', async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-Training' }).rejects(new Error('Stack with id dev-Training does not exist'));
-    const { code, lines } = await runCli(['--env', 'dev']);
-    expect(code).toBe(EXIT_CHECK_FAILED);
-    expect(lines).toContain('FAIL dev-Training endpoint: Error: Stack with id dev-Training does not exist');
   });
 
   test('1 with a single line when the inference outputs are missing', async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
-      Stacks: [{ StackName: 'dev-AiInference', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ QueueUrl: QUEUE }) }],
+    cloudFormation.on(DescribeStacksCommand, { StackName: INFERENCE }).resolves({
+      Stacks: [{ StackName: INFERENCE, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ QueueUrl: QUEUE }) }],
     });
-    const { code, lines } = await runCli(['--env', 'dev']);
+    const { code, lines } = await runCli(['--env', ENV]);
     expect(code).toBe(EXIT_CHECK_FAILED);
     expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([
-      'FAIL dev-AiInference outputs: Error: stack dev-AiInference has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName, ResultsBucketName: deploy the current version of the app',
+      `FAIL ${INFERENCE} outputs: Error: stack ${INFERENCE} has no output DeadLetterQueueUrl, TargetGroupArn, AutoScalingGroupName, ResultsBucketName: deploy the current version of the app`,
     ]);
   });
 
-  test('checks the ML platform where the config switches it on (staging)', async () => {
-    for (const stack of ['AiInference', 'Training']) {
-      cloudFormation.on(DescribeStacksCommand, { StackName: `staging-${stack}` }).resolves({
+  test('checks the ML platform where the config switches it on', async () => {
+    const platform = ENVIRONMENTS.find((c) => c.mlPlatform.enabled);
+    expect(platform).toBeDefined();
+    const name = platform?.name as string;
+    for (const id of [STACK_IDS.inference, STACK_IDS.training]) {
+      cloudFormation.on(DescribeStacksCommand, { StackName: stackNameOf(name, id) }).resolves({
         Stacks: [{
-          StackName: `staging-${stack}`, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
-          Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', ResultsBucketName: 'results', EndpointName: 'staging-sentiment' }),
+          StackName: stackNameOf(name, id), StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
+          Outputs: outputs({ QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', ResultsBucketName: 'results', EndpointName: `${name}-sentiment` }),
         }],
       });
     }
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'staging-MlPlatform' }).resolves({
-      Stacks: [{ StackName: 'staging-MlPlatform', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ MlflowTrackingServerName: 'mlflow', ClusterName: 'kfp' }) }],
+    const mlPlatform = stackNameOf(name, STACK_IDS.mlPlatform);
+    cloudFormation.on(DescribeStacksCommand, { StackName: mlPlatform }).resolves({
+      Stacks: [{ StackName: mlPlatform, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs({ MlflowTrackingServerName: 'mlflow', ClusterName: 'kfp' }) }],
     });
     sageMaker.on(DescribeMlflowTrackingServerCommand, { TrackingServerName: 'mlflow' }).resolves({ IsActive: 'Active', TrackingServerStatus: 'Created' });
     eks.on(DescribeClusterCommand, { name: 'kfp' }).resolves({ cluster: { status: 'ACTIVE', version: '1.35' } });
-    const { code, lines } = await runCli(['--env', 'staging']);
+    const { code, lines } = await runCli(['--env', name]);
     expect(code).toBe(EXIT_OK);
     expect(lines.slice(-2)).toEqual([
-      'ok   staging-MlPlatform MLflow tracking server: mlflow is Active (Created)',
-      'ok   staging-MlPlatform cluster: kfp is ACTIVE, Kubernetes 1.35',
+      `ok   ${mlPlatform} MLflow tracking server: mlflow is Active (Created)`,
+      `ok   ${mlPlatform} cluster: kfp is ACTIVE, Kubernetes 1.35`,
     ]);
   });
 
   test('2 on an unknown environment, with the usage', async () => {
-    const { code, lines } = await runCli(['--env', 'qa']);
+    const { code, lines } = await runCli(['--env', 'no-such-env']);
     expect(code).toBe(EXIT_USAGE);
-    expect(lines[0]).toMatch(/^smoke-check: --env \(qa\) must be one of dev, staging, prod\nusage: smoke-check --env <dev\|staging\|prod>/);
+    expect(lines[0]).toBe(`smoke-check: --env (no-such-env) must be one of ${NAMES.join(', ')}\n${USAGE}`);
+  });
+
+  test('--help prints the usage and exits 0 without calling AWS', async () => {
+    const { code, lines, regions } = await runCli(['--help'], {});
+    expect([code, lines, regions]).toEqual([EXIT_OK, [USAGE], []]);
   });
 
   test('--region wins over AWS_REGION', async () => {
-    const { regions } = await runCli(['--env', 'dev', '--region', 'us-east-1']);
+    const { regions } = await runCli(['--env', ENV, '--region', 'us-east-1']);
     expect(regions).toEqual(['us-east-1']);
   });
 });
 
 describe('parseArgs', () => {
   test.each([
-    [['--env'], /^unexpected argument "--env" without a value$/],
-    [['--env', 'dev', '--verbose'], /^unexpected argument "--verbose" without a value$/],
-    [['--stack', 'dev'], /^unexpected argument "--stack"$/],
-    [[], /^--env \(missing\) must be one of dev, staging, prod$/],
+    [['--env'], /^Option '--env <value>' argument missing$/],
+    [['--env', ENV, '--verbose'], /^Unknown option '--verbose'/],
+    [['--stack', ENV], /^Unknown option '--stack'/],
+    [[], new RegExp(`^--env \\(missing\\) must be one of ${NAMES.join(', ')}$`)],
   ])('rejects %j', (argv, message) => {
     expect(parseArgs(argv, { AWS_REGION: 'eu-central-1' })).toMatch(message);
   });
 
   test('needs a region', () => {
-    expect(parseArgs(['--env', 'dev'], {})).toBe('no region: pass --region or set AWS_REGION');
+    expect(parseArgs(['--env', ENV], {})).toBe('no region: pass --region or set AWS_REGION');
   });
 
   test('falls back to AWS_DEFAULT_REGION', () => {
-    expect(parseArgs(['--env', 'prod'], { AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual({ environment: 'prod', region: 'eu-west-1' });
+    expect(parseArgs(['--env', ENV], { AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual({ config: FIRST, region: 'eu-west-1' });
   });
 });
