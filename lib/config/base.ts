@@ -20,8 +20,12 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     model: {
       name: 'sentiment',
       version: '1.0.0',
-      // An AWS Deep Learning Container honouring the SageMaker inference contract (/ping, /invocations on 8080).
-      image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker'),
+      // An AWS Deep Learning Container honouring the SageMaker inference contract (/ping, /invocations on 8080):
+      // each instance type runs the tag of its processor (the GPU fleet and ml.g5 the gpu tag, ml.m5 the cpu tag).
+      image: InferenceImage.fromDeepLearningContainer('pytorch-inference', {
+        gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker',
+        cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
+      }),
       gpuMemoryFraction: 0.8,
     },
     fleet: {

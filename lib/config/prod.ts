@@ -23,8 +23,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
     schedule: undefined,
   },
   training: {
-    // The seed's p3.8xlarge stays available: set it here (and in the allow-list) where V100s are wanted.
-    cluster: { instanceType: 'g5.12xlarge', maxNodes: 4 },
+    cluster: { maxNodes: 4 },
     spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },
     idleShutdown: { idleDuration: Duration.minutes(60) },
     checkpointNoncurrentVersionDays: 30,
@@ -46,7 +45,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
     maxGpuInstancesPerFleet: 10,
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
-      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'p3.8xlarge', 'ml.g5.xlarge',
+      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',
     ],
     requireScaleToZero: false,
   },

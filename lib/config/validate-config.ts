@@ -5,7 +5,7 @@ import { mlflowTrackingServerSettingsProblems } from '../constructs/ml-platform/
 import { networkSettingsProblems } from '../constructs/network/environment-network';
 import { notificationTargetsProblems } from '../constructs/notifications/notification-targets';
 import { idleShutdownSettingsProblems } from '../constructs/training/idle-shutdown';
-import { sageMakerEndpointSettingsProblems } from '../constructs/training/sagemaker-endpoint';
+import { sageMakerEndpointSettingsProblems, sageMakerImageProblems } from '../constructs/training/sagemaker-endpoint';
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
 import { trainingClusterSettingsProblems } from '../constructs/training/training-cluster';
 import { aiInferenceSettingsOf } from '../stacks/ai-inference-stack';
@@ -38,6 +38,7 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
     ...withPath(at('training.spotFleet'), spotTrainingFleetSettingsProblems(training.spotFleet)),
     ...withPath(at('training.idleShutdown'), idleShutdownSettingsProblems(training.idleShutdown)),
     ...withPath(at('sageMaker.endpoint'), sageMakerEndpointSettingsProblems(c.sageMaker.endpoint)),
+    ...problemsOf(sageMakerImageProblems(at('inference.model.image'), c.inference.model.image, at('sageMaker.endpoint.variants'), c.sageMaker.endpoint.variants)),
     ...withPath(at('mlPlatform.cluster'), mlPlatformClusterSettingsProblems(mlPlatform.cluster)),
     ...withPath(at('mlPlatform.gpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.gpu)),
     ...withPath(at('mlPlatform.cpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.cpu)),

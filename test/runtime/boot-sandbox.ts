@@ -11,6 +11,14 @@ const BOOT_SCRIPT = join(__dirname, '../../lib/runtime/inference/boot.sh');
 const STUB = join(__dirname, 'sandbox/stub.sh');
 const STUBBED_COMMANDS = ['aws', 'docker', 'dnf', 'mount', 'systemctl', 'amazon-cloudwatch-agent-ctl'];
 export const MODEL_KEY = 'models/llm/7/model.tar.gz';
+/** Owner (uid and gid) of the members of the sandbox's model archive: neither root nor the access point's user. */
+export const ARCHIVE_OWNER = 4242;
+/**
+ * Runs a command in a new user namespace whose only user is the caller, mapped to root: the
+ * caller is root there, yet `chown` to any other owner fails, as it does through an EFS access
+ * point that enforces a POSIX user (EPERM on EFS, EINVAL here: the owner has no mapping).
+ */
+export const EFS_ACCESS_POINT_USER = ['unshare', '--map-root-user', '--'];
 /** The sandboxed instance's CONTINUE and ABANDON of the launch hook, and its heartbeat. */
 export const CONTINUE = /^aws autoscaling complete-lifecycle-action .*--lifecycle-hook-name launch-hook .*--lifecycle-action-result CONTINUE$/;
 export const ABANDON = /^aws autoscaling complete-lifecycle-action .*--lifecycle-action-result ABANDON$/;
@@ -65,7 +73,10 @@ export class BootSandbox {
     return calls.slice(start, end).filter((call) => call === HEARTBEAT).length;
   }
 
-  /** Puts a model archive at the model's key in the fake S3: a real tarball, or `corrupt` bytes. */
+  /**
+   * Puts a model archive at the model's key in the fake S3: a real tarball whose members belong
+   * to uid and gid ARCHIVE_OWNER (as one packed on a build machine), or `corrupt` bytes.
+   */
   putModelArchive(kind: 'valid' | 'corrupt'): void {
     const target = join(this.s3Dir, MODEL_KEY);
     mkdirSync(join(target, '..'), { recursive: true });
@@ -76,17 +87,19 @@ export class BootSandbox {
     const content = join(this.root, 'model-content');
     mkdirSync(content, { recursive: true });
     writeFileSync(join(content, 'weights.bin'), 'weights');
-    spawnSync('tar', ['-czf', target, '-C', content, '.'], { stdio: 'ignore' });
+    spawnSync('tar', ['-czf', target, `--owner=${ARCHIVE_OWNER}`, `--group=${ARCHIVE_OWNER}`, '-C', content, '.'], { stdio: 'ignore' });
   }
 
   /**
    * Runs boot.sh as an instance would, with short timeouts and polls; `extraEnv` sets the
-   * stubs' FAKE_* knobs. The instance launches now: the fake launch hook's clock starts.
+   * stubs' FAKE_* knobs; `wrapper` is a command boot.sh runs under (EFS_ACCESS_POINT_USER).
+   * The instance launches now: the fake launch hook's clock starts.
    */
-  boot(extraEnv: Record<string, string> = {}): Promise<BootOutcome> {
+  boot(extraEnv: Record<string, string> = {}, wrapper: readonly string[] = []): Promise<BootOutcome> {
     const hookState = join(this.root, 'launch-hook.ms');
     writeFileSync(hookState, String(Date.now()));
-    const child = spawn('bash', [BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')], {
+    const [command, ...args] = [...wrapper, 'bash', BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')];
+    const child = spawn(command, args, {
       env: {
         PATH: `${join(this.root, 'bin')}:${process.env.PATH}`,
         HOME: this.root,
@@ -96,7 +109,6 @@ export class BootSandbox {
         SERVER_URL: this.health.url,
         HEALTH_POLL_SECONDS: '0.1',
         PROGRESS_POLL_SECONDS: '0.1',
-        NODE_BIN: '/usr/bin/node-20',
         CWAGENT_CTL: join(this.root, 'bin/amazon-cloudwatch-agent-ctl'),
         STUB_RECORD: this.record,
         FAKE_ASG_NAME: 'inference-fleet',

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
+import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
 import { synthStage } from '../helpers/synth-stage';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
@@ -56,6 +57,14 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('EndpointName is the SageMaker endpoint', () => {
     template.hasOutput('EndpointName', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerEndpoint'), 'EndpointName'] } });
+  });
+
+  test('each variant runs the Deep Learning Container build of its instance type: -cpu- on a CPU type, -gpu- on an NVIDIA GPU type', () => {
+    const [endpointConfig] = Object.values(resources).filter((r) => r.Type === 'AWS::SageMaker::EndpointConfig');
+    const variants = endpointConfig.Properties.ProductionVariants as Array<{ InstanceType: string; ModelName: { 'Fn::GetAtt': [string, string] } }>;
+    const imageOf = (modelId: string) => JSON.stringify((resources[modelId].Properties.PrimaryContainer as { Image: unknown }).Image);
+    expect(variants.map((v) => [v.InstanceType, /-(cpu|gpu)-/.exec(imageOf(v.ModelName['Fn::GetAtt'][0]))?.[1]]))
+      .toEqual(variants.map((v) => [v.InstanceType, imageProcessorOf(v.InstanceType)]));
   });
 
   test("uses the environment's network, with no VPC and no custom resource of its own", () => {

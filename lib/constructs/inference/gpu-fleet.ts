@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -103,7 +104,7 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The AMI.
-   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate)
+   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate), which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
   /** Version of the model served; a change rolls the fleet through an instance refresh. */
@@ -112,12 +113,16 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly maxJobDuration: Duration;
 }
 
-/** The rules of {@link GpuFleetSettings}, each problem naming its field. */
-export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] {
+/**
+ * The rules of {@link GpuFleetSettings}, each problem naming its field; the instance types must
+ * run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFleetProps, 'machineImage'>): Problem[] {
   const bootBudget = settings.bootBudget ?? Duration.minutes(30);
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
     checkNoDuplicates('instanceTypes', settings.instanceTypes),
     checkWholeNumberAtLeast('minCapacity', settings.minCapacity, 0),
     checkWholeNumberAtLeast('maxCapacity', settings.maxCapacity, 1),

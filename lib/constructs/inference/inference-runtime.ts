@@ -9,14 +9,17 @@ import { AgentConfigFile } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
-import { LocalAgentBundling } from './agent-bundling';
+import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
-import { InferenceImage } from './inference-image';
+import { InferenceImage, checkImageBuild } from './inference-image';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
+
+/** The share of GPU memory the server may take unless the model says (InferenceModel.gpuMemoryFraction). */
+export const DEFAULT_GPU_MEMORY_FRACTION = 0.8;
 
 /** The model an inference service serves: plain values an environment config holds. */
 export interface InferenceModel {
@@ -24,11 +27,16 @@ export interface InferenceModel {
   readonly name: string;
   /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
   readonly version: string;
-  /** The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on 8080). */
+  /**
+   * The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on
+   * 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
+   * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
+   */
   readonly image: InferenceImage;
   /**
-   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION.
-   * @default 0.8
+   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION to the fleet's container
+   * and the SageMaker model; the image leaves it to the handler (see docs/model-archive.md).
+   * @default DEFAULT_GPU_MEMORY_FRACTION (0.8)
    */
   readonly gpuMemoryFraction?: number;
   /**
@@ -94,7 +102,8 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
     checkS3KeySegment('name', model.name),
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
-    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? 0.8),
+    checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
+    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION),
     ...checkEnvironment(model.environment ?? {}),
   ];
 }
@@ -131,7 +140,7 @@ export class InferenceRuntime extends Construct {
       bundling: {
         local: new LocalAgentBundling(),
         // Required by the API but never used: local bundling either succeeds or throws.
-        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs20.x'),
+        image: DockerImage.fromRegistry(`public.ecr.aws/sam/build-nodejs${AGENT_NODE_MAJOR}.x`),
         outputType: BundlingOutput.SINGLE_FILE,
       },
     });
@@ -157,7 +166,7 @@ export class InferenceRuntime extends Construct {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
       inferenceUrl: 'http://127.0.0.1:8080/invocations',
-      model: { name: model.name, version: model.version, containerImage: model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8 },
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
@@ -184,13 +193,13 @@ export class InferenceRuntime extends Construct {
   public bind(fleet: GpuFleet): void {
     const { model, modelBucket, modelCache, logGroup, jobs } = this.props;
     const stack = Stack.of(this);
-    const image = model.image.bind(this, fleet);
+    const image = model.image.bind(this, fleet, 'gpu');
     const bootEnv = bootEnvFile({
       modelBucketName: modelBucket.bucket.bucketName,
       modelName: model.name,
       modelVersion: model.version,
       containerImage: image.imageUri,
-      gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8,
+      gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION,
       modelEnvFile: RUNTIME_PATHS.modelEnv,
       fileSystemId: modelCache.fileSystem.fileSystemId,
       accessPointId: modelCache.accessPoint.accessPointId,

@@ -1,4 +1,5 @@
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
+import { AGENT_NODE_MAJOR } from './agent-bundling';
 
 /**
  * The files the instance runtime reads, as the user data writes them. Kept apart from the
@@ -77,9 +78,10 @@ function shellQuote(value: string | number): string {
   return `'${String(value).replace(/'/g, `'\\''`)}'`;
 }
 
-/** boot.sh's config file: one `NAME='value'` assignment per line. */
+/** boot.sh's config file: one `NAME='value'` assignment per line; NODE_MAJOR is the agent's Node.js. */
 export function bootEnvFile(settings: BootSettings): string {
   const variables: Record<string, string | number> = {
+    NODE_MAJOR: AGENT_NODE_MAJOR,
     MODEL_BUCKET: settings.modelBucketName,
     MODEL_NAME: settings.modelName,
     MODEL_VERSION: settings.modelVersion,

@@ -206,6 +206,19 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
     });
   });
 
+  test('the fleet runs the GPU tag of an image with a GPU and a CPU tag', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack);
+    const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', {
+      gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
+    });
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image } });
+    runtime.bind(fleet);
+    const userData = JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::LaunchTemplate'));
+    expect(userData).toContain(':2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+    expect(userData).not.toContain('-cpu-');
+    expect(runtime.agentConfig(fleet).model.containerImage).toBe('AWS Deep Learning Container pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+  });
 });
 
 describe('InferenceRuntime props validation', () => {
@@ -218,6 +231,8 @@ describe('InferenceRuntime props validation', () => {
     ['a model name with a slash', {}, { name: 'a/b' }, /model.name \("a\/b"\) must be 1-128 letters, digits/],
     ['a model version of ".."', {}, { version: '..' }, /model.version \(".."\) must be 1-128 letters, digits/],
     ['an image without a tag', {}, { image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server') }, /model.image \("public.ecr.aws\/acme\/llm-server"\) must be an image reference with a tag or digest/],
+    ['an image with a CPU tag only', {}, { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') },
+      /model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
     ['a GPU fraction of 0', {}, { gpuMemoryFraction: 0 }, /model.gpuMemoryFraction \(0\) must be > 0 and <= 1/],
     ['a GPU fraction above 1', {}, { gpuMemoryFraction: 1.5 }, /model.gpuMemoryFraction \(1.5\) must be > 0 and <= 1/],
     ['an invalid environment name', {}, { environment: { 'BAD-NAME': 'x' } }, /model.environment key "BAD-NAME" is not a valid variable name/],
