@@ -1,20 +1,26 @@
 /**
- * npm run cost -- [--env dev] [--workload office-hours] [--json]
+ * npm run cost -- [--env <env>] [--service <service>] [--workload office-hours] [--json]
  *
- * Monthly USD per environment: fixed costs from the synthesized templates plus the GPU fleet's
- * usage from a simulated week, as min / expected / max against the environment's budget (see
+ * Monthly USD per environment: fixed costs from the synthesized templates plus each inference
+ * service's GPU fleet usage from a simulated week, as min / expected / max against the environment's budget (see
  * README "Foresight: simulate and cost").
  */
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
+import { inferenceServicesOf } from '../lib/config';
 import { runForesight } from '../lib/foresight/foresight-run';
+import { fleetFromTemplates } from '../lib/foresight/template-fleet';
+import { serviceOutputKey } from '../lib/stacks/service-names';
 import { PRICE_TABLE, regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, runCli, workloadOf } from './foresight/options';
+import { EXIT_OK, runMain } from './cli';
+import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, selectionOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run cost -- [flags]
+  (--service leaves the other services' fleets out of an environment's usage and total)
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
-${COMMON_HELP}`;
+${COMMON_HELP}
+Exit 0: estimated (a warning where an environment is expected above its budget). 1: an error. 2: usage.`;
 
 const usd = (n: number) => `$${n.toFixed(2)}`.padStart(12);
 
@@ -31,13 +37,11 @@ function print(estimate: CostEstimate): void {
   console.log('');
 }
 
-runCli(() => {
-  const { values } = parse(process.argv.slice(2), {
-    'nat-gb-per-month': { type: 'string', default: '50' },
-    'alb-lcu': { type: 'string', default: '1' },
-    'efs-gb': { type: 'string', default: '20' },
-  });
-  if (values.help) { console.log(HELP); return; }
+runMain({
+  name: 'cost',
+  usage: HELP,
+  options: { ...COMMON_OPTIONS, 'nat-gb-per-month': { type: 'string', default: '50' }, 'alb-lcu': { type: 'string', default: '1' }, 'efs-gb': { type: 'string', default: '20' } },
+}, ({ values }) => {
   const assumptions = assumptionsOf(values);
   const prices = regionPrices(values.region);
   const usage = {
@@ -47,10 +51,15 @@ runCli(() => {
     spotDiscount: assumptions.spotDiscount,
   };
   const source = workloadOf(values, 'office-hours');
-  const estimates = environmentsOf(values).map(({ config, assembly }) => {
-    const expected = runForesight(assembly, config, source, assumptions, prices, false).policies.default;
-    const idle = runForesight(assembly, config, { builtIn: 'idle' }, assumptions, prices, false).policies.default;
-    return estimateCost(assembly, expected.fleet, { idle: idle.figures, expected: expected.figures, days: assumptions.days }, prices, usage);
+  const selection = selectionOf(values);
+  const estimates = environmentsOf(values, selection).map(({ config, services, assembly }) => {
+    const fleets = services.map((service) => {
+      const expected = runForesight(assembly, config, service, source, assumptions, prices, false).policies.default;
+      const idle = runForesight(assembly, config, service, { builtIn: 'idle' }, assumptions, prices, false).policies.default;
+      return { service, fleet: expected.fleet, idle: idle.figures, expected: expected.figures };
+    });
+    const inferenceFleets = inferenceServicesOf(config).map(([service]) => fleetFromTemplates(assembly.stacks, serviceOutputKey(service, 'AutoScalingGroupName')).source);
+    return estimateCost(assembly, { fleets, days: assumptions.days, inferenceFleets }, prices, usage);
   });
   if (values.json) {
     console.log(JSON.stringify({ priceTable: { asOf: PRICE_TABLE.asOf, region: values.region }, environments: estimates }, null, 2));
@@ -61,4 +70,5 @@ runCli(() => {
   for (const e of estimates.filter((x) => x.overBudget)) {
     console.error(`warning: ${e.env} is expected to cost ${e.total.expectedUsd.toFixed(2)} USD a month, above its budget of ${e.budgetUsd} USD`);
   }
+  return EXIT_OK;
 });

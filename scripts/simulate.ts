@@ -1,5 +1,5 @@
 /**
- * npm run simulate -- [--env dev] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
+ * npm run simulate -- [--env <env>] [--service <service>] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
  *
  * Replays a workload through each environment's synthesized fleet and scaling policies (see
  * README "Foresight: simulate and cost").
@@ -10,12 +10,14 @@ import { renderChart } from '../lib/foresight/chart';
 import { PolicyFigures } from '../lib/foresight/figures';
 import { ForesightRun, runForesight } from '../lib/foresight/foresight-run';
 import { regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, parse, runCli, workloadOf } from './foresight/options';
+import { EXIT_FAILED, EXIT_OK, UsageError, runMain } from './cli';
+import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, selectionOf, workloadOf } from './foresight/options';
 
 const HELP = `npm run simulate -- [flags]
   --compare step       also run the seed's step policy on the same fleet
-  --chart <file.svg>   where to write the chart (default: cdk.out/foresight/<env>-<workload>.svg)
-${COMMON_HELP}`;
+  --chart <file.svg>   where to write the chart, with one environment and service (default: cdk.out/foresight/<env>-<service>-<workload>.svg)
+${COMMON_HELP}
+Exit 0: simulated. 1: jobs were lost, or an error. 2: usage.`;
 
 const ROWS: [keyof PolicyFigures, string][] = [
   ['p50WaitSeconds', 'p50 wait (s)'],
@@ -37,34 +39,36 @@ const ROWS: [keyof PolicyFigures, string][] = [
 
 function table(run: ForesightRun): string {
   const names = Object.keys(run.policies);
-  const lines = [`${run.env} / ${run.workload} (acceptableLatencySeconds ${run.acceptableLatencySeconds})`, `  ${''.padEnd(30)}${names.map((n) => n.padStart(12)).join('')}`];
+  const lines = [`${run.env} / ${run.service} / ${run.workload} (acceptableLatencySeconds ${run.acceptableLatencySeconds})`, `  ${''.padEnd(30)}${names.map((n) => n.padStart(12)).join('')}`];
   for (const [key, label] of ROWS) lines.push(`  ${label.padEnd(30)}${names.map((n) => String(run.policies[n].figures[key]).padStart(12)).join('')}`);
   return lines.join('\n');
 }
 
-runCli(() => {
-  const { values } = parse(process.argv.slice(2), { compare: { type: 'string' }, chart: { type: 'string' } });
-  if (values.help) { console.log(HELP); return; }
-  if (values.compare !== undefined && values.compare !== 'step') throw new Error(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
+runMain({ name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: { type: 'string' }, chart: { type: 'string' } } }, ({ values }) => {
+  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
   const assumptions = assumptionsOf(values);
   const prices = regionPrices(values.region);
   const source = workloadOf(values, 'office-hours');
-  const runs = environmentsOf(values).map(({ config, assembly }) => runForesight(assembly, config, source, assumptions, prices, values.compare === 'step'));
+  const selection = selectionOf(values);
+  const runs = environmentsOf(values, selection).flatMap(({ config, services, assembly }) =>
+    services.map((service) => runForesight(assembly, config, service, source, assumptions, prices, values.compare === 'step')));
   const documents = runs.map((run) => ({
     env: run.env,
+    service: run.service,
     workload: run.workload,
     policies: Object.fromEntries(Object.entries(run.policies).map(([name, p]) => [name, p.figures])),
   }));
   for (const run of runs) {
-    const file = values.chart && runs.length === 1 ? values.chart : join('cdk.out', 'foresight', `${run.env}-${run.workload}.svg`);
+    const file = values.chart && runs.length === 1 ? values.chart : join('cdk.out', 'foresight', `${run.env}-${run.service}-${run.workload}.svg`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, renderChart(run));
     if (!values.json) console.log(`${table(run)}\n  chart: ${file}\n`);
   }
   if (values.json) console.log(JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2));
-  const lost = runs.flatMap((r) => Object.entries(r.policies).filter(([, p]) => p.figures.jobsLost > 0).map(([n]) => `${r.env}/${n}`));
+  const lost = runs.flatMap((r) => Object.entries(r.policies).filter(([, p]) => p.figures.jobsLost > 0).map(([n]) => `${r.env}/${r.service}/${n}`));
   if (lost.length > 0) {
     console.error(`jobs were lost (${lost.join(', ')}): they expired or went to the dead-letter queue`);
-    process.exitCode = 2;
+    return EXIT_FAILED;
   }
+  return EXIT_OK;
 });

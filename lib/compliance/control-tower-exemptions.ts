@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { inferenceServicesOf } from '../config/environment-config';
 import { ControlTowerExemption, ExemptionCondition } from './control-tower-exemption';
 import { nitroTypesOffControlList } from './nitro-types-off-control-list';
 
@@ -60,7 +61,7 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
     control,
     constructPath: INFERENCE_FLEET,
     reason: NITRO_LIST_REASON,
-    when: nitroTypesOffControlList(control, 'inference.fleet.instanceTypes', (config) => config.inference.fleet.instanceTypes),
+    when: nitroTypesOffControlList(control, 'inference.<service>.fleet.instanceTypes', (config) => inferenceServicesOf(config).flatMap(([, service]) => service.fleet.instanceTypes)),
   })),
   ...['CT.EC2.PR.18', 'CT.EC2.PR.20'].map((control) => ({
     control,

@@ -17,33 +17,35 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
   removalPolicy: RemovalPolicy.DESTROY,
   modelPublished: false,
   inference: {
-    model: {
-      name: 'sentiment',
-      version: '1.0.0',
-      // An AWS Deep Learning Container honouring the SageMaker inference contract (/ping, /invocations on 8080).
-      image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker'),
-      gpuMemoryFraction: 0.8,
+    default: {
+      model: {
+        name: 'sentiment',
+        version: '1.0.0',
+        // An AWS Deep Learning Container honouring the SageMaker inference contract (/ping, /invocations on 8080).
+        image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker'),
+        gpuMemoryFraction: 0.8,
+      },
+      fleet: {
+        instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g4dn.xlarge'],
+        minCapacity: 1,
+        maxCapacity: 4,
+        onDemandBaseCapacity: 0,
+        onDemandPercentageAboveBaseCapacity: 20,
+        rootVolumeSizeGiB: 100,
+        bootBudget: Duration.minutes(30),
+      },
+      maxJobDuration: Duration.minutes(10),
+      scaling: {
+        timePerJob: Duration.seconds(10),
+        acceptableLatency: Duration.seconds(60),
+        scaleToZeroAfterIdle: Duration.minutes(30),
+      },
+      // Trim a fleet whose GPUs idle: a 1-minute alarm (the instances publish every minute) at 40 %,
+      // so n instances become n - 1 only while those would stay under 40 x n / (n - 1) % busy.
+      gpuScaleIn: { thresholdPercent: 40, evaluationPeriods: 10, period: Duration.minutes(1), scaleInBy: 1 },
+      schedule: { timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
+      results: { retention: Duration.days(30) },
     },
-    fleet: {
-      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g4dn.xlarge'],
-      minCapacity: 1,
-      maxCapacity: 4,
-      onDemandBaseCapacity: 0,
-      onDemandPercentageAboveBaseCapacity: 20,
-      rootVolumeSizeGiB: 100,
-      bootBudget: Duration.minutes(30),
-    },
-    maxJobDuration: Duration.minutes(10),
-    scaling: {
-      timePerJob: Duration.seconds(10),
-      acceptableLatency: Duration.seconds(60),
-      scaleToZeroAfterIdle: Duration.minutes(30),
-    },
-    // Trim a fleet whose GPUs idle: a 1-minute alarm (the instances publish every minute) at 40 %,
-    // so n instances become n - 1 only while those would stay under 40 x n / (n - 1) % busy.
-    gpuScaleIn: { thresholdPercent: 40, evaluationPeriods: 10, period: Duration.minutes(1), scaleInBy: 1 },
-    schedule: { timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
-    results: { retention: Duration.days(30) },
   },
   training: {
     cluster: { instanceType: 'g5.12xlarge', maxNodes: 2, efa: false, rootVolumeSizeGiB: 100 },
@@ -59,6 +61,7 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     checkpointNoncurrentVersionDays: 14,
   },
   sageMaker: {
+    service: 'default',
     endpoint: {
       variants: [{ name: 'primary', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 }],
       minCapacity: 1,
@@ -90,6 +93,8 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
   },
   guardrails: {
     maxGpuInstancesPerFleet: 8,
+    // The fleets of the base (inference 4, training cluster 2, the ML platform's GPU pool 8) and a small second service.
+    maxGpuInstancesPerEnvironment: 16,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge'],
     requireScaleToZero: true,
   },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 /** A CloudFormation template as JSON. */
 export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown }>;
 }
 
 /** One resource of a template. */

@@ -139,11 +139,11 @@ function launchTemplateType(resources: [string, CfnResource][], ref: unknown): s
 }
 
 /** Training capacity at its configured idle state; its maximum with every node on for the month. */
-function trainingLines(resources: [string, CfnResource][], fleetSource: string, prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
+function trainingLines(resources: [string, CfnResource][], inferenceFleets: readonly string[], prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
   const lines: CostLine[] = [];
   for (const [id, r] of resources) {
     const p = r.Properties ?? {};
-    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && !fleetSource.endsWith(`/${id}`)) {
+    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && !inferenceFleets.some((source) => source.endsWith(`/${id}`))) {
       const type = launchTemplateType(resources, (p.LaunchTemplate as Props | undefined)?.LaunchTemplateId);
       if (!type) { unpriced.push(`${id}: an Auto Scaling group without an instance type in its launch template`); continue; }
       const usdPerHour = priceOrUndefined(() => onDemandUsd(type));
@@ -165,30 +165,43 @@ function trainingLines(resources: [string, CfnResource][], fleetSource: string, 
   return lines;
 }
 
+/** One inference service's GPU fleet and its simulated weeks: idle (no jobs) and the expected workload. */
+export interface ServiceFleetUsage {
+  readonly service: string;
+  readonly fleet: FleetModel;
+  readonly idle: PolicyFigures;
+  readonly expected: PolicyFigures;
+}
+
+/** The GPU usage an estimate covers. */
+export interface GpuUsage {
+  /** The estimated services' fleets. */
+  readonly fleets: readonly ServiceFleetUsage[];
+  /** Days each simulation ran. */
+  readonly days: number;
+  /** `FleetModel.source` of every inference fleet of the environment, estimated or not: none of them is training capacity. */
+  readonly inferenceFleets: readonly string[];
+}
+
 /**
- * The monthly estimate of one environment: fixed costs from the templates, the GPU fleet from a
- * simulated week scaled to a month (min: the fleet with no jobs under its schedules; max: MaxSize
- * on-demand all month), SageMaker and training capacity, against the budget in the templates.
+ * The monthly estimate of one environment: fixed costs from the templates, each estimated
+ * service's GPU fleet from a simulated week scaled to a month (min: the fleet with no jobs under
+ * its schedules; max: MaxSize on-demand all month), SageMaker and training capacity, against the
+ * budget in the templates.
  */
-export function estimateCost(
-  assembly: EnvironmentAssembly,
-  fleet: FleetModel,
-  gpu: { readonly idle: PolicyFigures; readonly expected: PolicyFigures; readonly days: number },
-  prices: RegionPrices,
-  usage: UsageAssumptions,
-): CostEstimate {
+export function estimateCost(assembly: EnvironmentAssembly, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
   const resources = resourcesOf(assembly);
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
   const perMonth = HOURS_PER_MONTH / (gpu.days * 24);
   const usageLines: CostLine[] = [
-    {
-      item: `GPU fleet ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')}`,
-      minUsd: round(gpu.idle.costUsd * perMonth),
-      expectedUsd: round(gpu.expected.costUsd * perMonth),
+    ...gpu.fleets.map(({ service, fleet, idle, expected }) => ({
+      item: `GPU fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')}`,
+      minUsd: round(idle.costUsd * perMonth),
+      expectedUsd: round(expected.costUsd * perMonth),
       maxUsd: round(fleet.maxSize * onDemandUsd(fleet.instanceTypes[0]) * HOURS_PER_MONTH),
-    },
-    ...trainingLines(resources, fleet.source, prices, usage, unpriced),
+    })),
+    ...trainingLines(resources, gpu.inferenceFleets, prices, usage, unpriced),
   ];
   const unknownTypes = new Map<string, number>();
   for (const [, r] of resources) if (!ACCOUNTED_TYPES.has(r.Type)) unknownTypes.set(r.Type, (unknownTypes.get(r.Type) ?? 0) + 1);

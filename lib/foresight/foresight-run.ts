@@ -1,4 +1,5 @@
 import { EnvironmentConfig } from '../config';
+import { serviceOutputKey } from '../stacks/service-names';
 import { RegionPrices } from '../pricing/price-table';
 import { EnvironmentAssembly } from './cloud-assembly';
 import { PolicyFigures, figuresOf } from './figures';
@@ -37,9 +38,11 @@ export interface PolicyRun {
   readonly figures: PolicyFigures;
 }
 
-/** Every policy's run on one environment and workload. */
+/** Every policy's run on one service of one environment and one workload. */
 export interface ForesightRun {
   readonly env: string;
+  /** The inference service whose fleet ran. */
+  readonly service: string;
   readonly workload: string;
   readonly acceptableLatencySeconds: number;
   readonly policies: Readonly<Record<string, PolicyRun>>;
@@ -55,12 +58,13 @@ export const DEFAULT_BOOT_SECONDS = 300;
 export const SIMULATION_START_EPOCH_SECONDS = Date.UTC(2026, 0, 5) / 1000;
 
 /**
- * Simulates `source` on the environment's synthesized fleet ("default") and, when `compareStep`,
- * on the same fleet with the seed's policy ("step").
+ * Simulates `source` on the synthesized fleet of the environment's inference service `service`
+ * ("default") and, when `compareStep`, on the same fleet with the seed's policy ("step").
  */
 export function runForesight(
   assembly: EnvironmentAssembly,
   config: EnvironmentConfig,
+  service: string,
   source: WorkloadSource,
   assumptions: ForesightAssumptions,
   prices: RegionPrices,
@@ -68,15 +72,16 @@ export function runForesight(
 ): ForesightRun {
   let fleet: FleetModel;
   try {
-    fleet = fleetFromTemplates(assembly.stacks);
+    fleet = fleetFromTemplates(assembly.stacks, serviceOutputKey(service, 'AutoScalingGroupName'));
   } catch (error) {
-    throw new Error(`${assembly.environment}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${assembly.environment} service ${service}: ${(error as Error).message}`, { cause: error });
   }
-  const secondsPerJob = assumptions.secondsPerJob ?? config.inference.scaling.timePerJob.toSeconds();
+  const settings = config.inference[service];
+  const secondsPerJob = assumptions.secondsPerJob ?? settings.scaling.timePerJob.toSeconds();
   const ctx = {
     startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
     days: assumptions.days,
-    clock: new LocalClock(fleet.schedules[0]?.timeZone ?? config.inference.schedule?.timeZone ?? 'Etc/UTC'),
+    clock: new LocalClock(fleet.schedules[0]?.timeZone ?? settings.schedule?.timeZone ?? 'Etc/UTC'),
     capacityJobsPerMinute: (fleet.maxSize * 60) / secondsPerJob,
     secondsPerJob,
     jobSecondsCv: assumptions.jobSecondsCv,
@@ -97,5 +102,5 @@ export function runForesight(
     });
     policies[name] = { fleet: f, trace, figures: figuresOf(trace, fleetPrices(f, prices, assumptions.spotDiscount)) };
   }
-  return { env: assembly.environment, workload: workload.name, acceptableLatencySeconds: config.inference.scaling.acceptableLatency.toSeconds(), policies };
+  return { env: assembly.environment, service, workload: workload.name, acceptableLatencySeconds: settings.scaling.acceptableLatency.toSeconds(), policies };
 }

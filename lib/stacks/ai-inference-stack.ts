@@ -1,21 +1,22 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config/environment-config';
+import { EnvironmentConfig, inferenceServicesOf } from '../config/environment-config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
-import { INFERENCE_LOG_GROUP_PREFIX } from '../constructs/inference/inference-observability';
-import { InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
+import { INFERENCE_SERVICE_OUTPUTS, InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
+import { Problem, throwIfProblems } from '../validation';
+import { checkServiceName, serviceConstructId, serviceLogGroupPrefix, serviceOutputPrefix } from './service-names';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
-  /** The inference service of the environment's model. */
-  readonly service: InferenceServiceSettings;
-  /** Prefix of the services' log groups, unique per environment (`/ai/inference/<env>`). */
-  readonly logGroupPrefix: string;
+  /** The environment's inference services by name (at least one), each named as `service-names.ts` says. */
+  readonly services: Readonly<Record<string, InferenceServiceSettings>>;
+  /** The environment's name: it makes the services' log group names unique per environment. */
+  readonly environmentName: string;
   /** Retention of log groups and access logs. */
   readonly logRetention: logs.RetentionDays;
   /** Days AWS Backup keeps the model cache's recovery points. */
@@ -31,18 +32,48 @@ export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
 }
 
 /**
- * The config's inference settings: the fleet keeps MinSize 0 until the model is published, so a
- * new environment starts no instance that could only fail to load it.
+ * The config's inference settings: every fleet keeps MinSize 0 until the models are published, so
+ * a new environment starts no instance that could only fail to load its model.
  */
 export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
-  const { inference } = config;
+  const services = inferenceServicesOf(config).map(([name, service]) =>
+    [name, config.modelPublished ? service : { ...service, fleet: { ...service.fleet, minCapacity: 0 } }] as const);
   return {
-    service: config.modelPublished ? inference : { ...inference, fleet: { ...inference.fleet, minCapacity: 0 } },
-    logGroupPrefix: `${INFERENCE_LOG_GROUP_PREFIX}/${config.name}`,
+    services: Object.fromEntries(services),
+    environmentName: config.name,
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
   };
+}
+
+/** Names in `names` that `nameOf` maps to one value, as `"a" and "b" (value)`, or undefined. */
+function clash(names: readonly string[], nameOf: (name: string) => readonly string[]): string | undefined {
+  const owner = new Map<string, string>();
+  for (const name of names) {
+    for (const value of nameOf(name)) {
+      const other = owner.get(value);
+      if (other !== undefined && other !== name) return `"${other}" and "${name}" (${value})`;
+      owner.set(value, name);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The rules of the services' names, `field` naming the map (e.g. `dev.inference`): at least one
+ * service, each name valid, and no two services get one construct id or one stack output key.
+ */
+export function aiInferenceServicesProblems(field: string, services: Readonly<Record<string, unknown>>): Problem[] {
+  const names = Object.keys(services);
+  const sameId = clash(names, (name) => [serviceConstructId(name)]);
+  const sameOutput = clash(names, (name) => INFERENCE_SERVICE_OUTPUTS.map((output) => `${serviceOutputPrefix(name)}${output}`));
+  return [
+    names.length > 0 ? undefined : `${field} has no service: define at least one (README "Adding a service")`,
+    ...names.map((name) => checkServiceName(`${field}.${name}`, name)),
+    sameId === undefined ? undefined : `${field} services ${sameId} get one construct id: rename one`,
+    sameOutput === undefined ? undefined : `${field} services ${sameOutput} get one stack output key: rename one`,
+  ];
 }
 
 /**
@@ -54,17 +85,18 @@ const KEPT_LOGICAL_IDS: Readonly<Record<string, string>> = {
   ServiceJobsDeadLetterQueue90469DEA: 'JobsDeadLetterQueue8CC426EE',
 };
 
-/** The queue-fed GPU inference of one environment: the shared model bucket and cache, and its service. */
+/** The queue-fed GPU inference of one environment: the shared model bucket and cache, and its services. */
 export class AiInferenceStack extends Stack {
   /** The versioned model bucket. */
   public readonly models: ModelBucket;
   /** The EFS model cache. */
   public readonly modelCache: ModelCache;
-  /** The environment's inference service. */
-  public readonly service: InferenceService;
+  /** The environment's inference services by name. */
+  public readonly services: Readonly<Record<string, InferenceService>>;
 
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
+    throwIfProblems(...aiInferenceServicesProblems('services', props.services));
     for (const [generated, kept] of Object.entries(KEPT_LOGICAL_IDS)) this.renameLogicalId(generated, kept);
     const { removalPolicy, network } = props;
 
@@ -78,25 +110,31 @@ export class AiInferenceStack extends Stack {
       backupRetentionDays: props.backupRetentionDays,
       removalPolicy,
     });
-    this.service = new InferenceService(this, 'Service', {
-      ...props.service,
-      vpc: network.vpc,
-      clientCidr: network.cidr,
-      modelBucket: this.models,
-      modelCache: this.modelCache,
-      accessLogsBucket: accessLogs.bucket,
-      logGroupPrefix: props.logGroupPrefix,
-      logRetention: props.logRetention,
-      logEncryptionKey,
-      // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
-      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy,
-    });
+    const services: Record<string, InferenceService> = {};
+    for (const [name, settings] of Object.entries(props.services)) {
+      const service = new InferenceService(this, serviceConstructId(name), {
+        ...settings,
+        vpc: network.vpc,
+        clientCidr: network.cidr,
+        modelBucket: this.models,
+        modelCache: this.modelCache,
+        accessLogsBucket: accessLogs.bucket,
+        logGroupPrefix: serviceLogGroupPrefix(props.environmentName, name),
+        logRetention: props.logRetention,
+        logEncryptionKey,
+        // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
+        deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+        removalPolicy,
+      });
+      service.addOutputs(serviceOutputPrefix(name));
+      services[name] = service;
+    }
+    this.services = services;
 
-    this.service.addOutputs();
+    const served = Object.values(services).map((service) => service.modelKey).join(', ');
     new CfnOutput(this, 'ModelBucketName', {
       value: this.models.bucket.bucketName,
-      description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${this.service.modelKey}`,
+      description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${served}`,
     });
     new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
   }

@@ -5,7 +5,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ENVIRONMENTS } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CheckResult, runCheck } from './check-result';
 import { WaitOptions } from '../jobs/status';
@@ -14,7 +14,7 @@ import { checkFleet } from './fleet-check';
 import { checkJobRoundTrip } from './job-check';
 import { checkClusterActive, checkTrackingServerActive } from './ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
-import { readStackOutputs } from './stack-outputs';
+import { readServiceOutputs, readStackOutputs } from './stack-outputs';
 
 /** The AWS clients the smoke check calls. */
 export interface SmokeCheckClients {
@@ -34,7 +34,7 @@ export interface SmokeCheckClients {
   readonly eks: EKSClient;
 }
 
-/** Outputs of `<env>-AiInference` the checks read. */
+/** Outputs of each service of `<env>-AiInference` the checks read. */
 export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroupArn', 'AutoScalingGroupName', 'ResultsBucketName'] as const;
 
 /** How long the smoke job may take, polled every 5 s. */
@@ -64,24 +64,30 @@ export function createClients(region: string): SmokeCheckClients {
   };
 }
 
-/** Every check of one environment's deployed stacks: one result per check. */
-export async function runSmokeCheck(clients: SmokeCheckClients, environment: string, jobWait: WaitOptions = JOB_WAIT): Promise<CheckResult[]> {
+/**
+ * Every check of one environment's deployed stacks, one result per check: each of `services`
+ * (every inference service of the environment unless told), the endpoint, and the ML platform
+ * where the environment's config deploys it.
+ */
+export async function runSmokeCheck(
+  clients: SmokeCheckClients,
+  config: EnvironmentConfig,
+  services: readonly string[],
+  jobWait: WaitOptions = JOB_WAIT,
+): Promise<CheckResult[]> {
+  const inference = stackNameOf(config.name, STACK_IDS.inference);
   return [
-    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), jobWait)),
-    ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training))),
-    ...(mlPlatformEnabled(environment) ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
+    ...(await Promise.all(services.map((service) => inferenceChecks(clients, inference, service, jobWait)))).flat(),
+    ...(await trainingChecks(clients, stackNameOf(config.name, STACK_IDS.training))),
+    ...(config.mlPlatform.enabled ? await mlPlatformChecks(clients, stackNameOf(config.name, STACK_IDS.mlPlatform)) : []),
   ];
 }
 
-/** Whether the environment's config deploys the ML platform's stack. */
-function mlPlatformEnabled(environment: string): boolean {
-  return ENVIRONMENTS.find((config) => config.name === environment)?.mlPlatform.enabled ?? false;
-}
-
-async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jobWait: WaitOptions): Promise<CheckResult[]> {
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string, service: string, jobWait: WaitOptions): Promise<CheckResult[]> {
+  const name = `${stackName} ${service}`;
   let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
-  const read = await runCheck(`${stackName} outputs`, async () => {
-    outputs = await readStackOutputs(clients.cloudFormation, stackName, INFERENCE_OUTPUTS);
+  const read = await runCheck(`${name} outputs`, async () => {
+    outputs = await readServiceOutputs(clients.cloudFormation, stackName, service, INFERENCE_OUTPUTS);
     return { ok: true, detail: 'read' };
   });
   if (!outputs) {
@@ -89,10 +95,10 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, jo
   }
   const o = outputs;
   return Promise.all([
-    runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
-    runCheck(`${stackName} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
-    runCheck(`${stackName} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
-    runCheck(`${stackName} job`, () => checkJobRoundTrip(clients.elbv2, {
+    runCheck(`${name} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
+    runCheck(`${name} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
+    runCheck(`${name} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
+    runCheck(`${name} job`, () => checkJobRoundTrip(clients.elbv2, {
       clients: { sqs: clients.sqs, s3: clients.s3 },
       queueUrl: o.QueueUrl,
       deadLetterQueueUrl: o.DeadLetterQueueUrl,

@@ -2,11 +2,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { baseConfig, defineEnvironment, ENVIRONMENTS, selectEnvironments } from '../../lib/config';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 
 /** An environment added as the README says: one file of overrides on the base, listed in ENVIRONMENTS. */
 const qa = defineEnvironment(baseConfig, 'qa', {
   tags: { costCenter: 'ml-qa-1004' },
-  inference: { fleet: { maxCapacity: 2 } },
+  inference: { [DEFAULT_SERVICE]: { fleet: { maxCapacity: 2 } } },
   budget: { monthlyLimitUsd: 800 },
 });
 
@@ -26,7 +27,7 @@ describe('adding an environment', () => {
   });
 
   test('takes the base for what it does not override', () => {
-    expect([qa.inference.fleet.instanceTypes, qa.network]).toEqual([baseConfig.inference.fleet.instanceTypes, baseConfig.network]);
+    expect([qa.inference[DEFAULT_SERVICE].fleet.instanceTypes, qa.network]).toEqual([baseConfig.inference[DEFAULT_SERVICE].fleet.instanceTypes, baseConfig.network]);
   });
 
   test('its resources carry its name as the environment tag and in their physical names', () => {

@@ -12,6 +12,7 @@ import { ENVIRONMENTS } from '../../lib/config';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { NagSynthResult, synthWithNag } from '../helpers/nag';
 import { realApp } from '../helpers/nag-app';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 
 const controlTowerFindings = (result: NagSynthResult): string[] => result.findings
   .filter((f) => f.pluginName === CONTROL_TOWER_PLUGIN_NAME)
@@ -45,7 +46,7 @@ describe('every stage under the Control Tower controls', () => {
 describe('a fixed control broken again on the real stage', () => {
   const { app, stages } = realApp();
   // CT.EC2.PR.2: the dev fleet's launch template lets containers reach IMDS again.
-  const template = stages.dev.inference.service.fleet.node.findChild('LaunchTemplate').node.findChild('LaunchTemplate').node.defaultChild as ec2.CfnLaunchTemplate;
+  const template = stages.dev.inference.services[DEFAULT_SERVICE].fleet.node.findChild('LaunchTemplate').node.findChild('LaunchTemplate').node.defaultChild as ec2.CfnLaunchTemplate;
   template.addPropertyOverride('LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit', 2);
   // CT.S3.PR.4: the prod model bucket stops sending events.
   const modelBucket = stages.prod.inference.models.bucket.node.defaultChild as s3.CfnBucket;

@@ -138,7 +138,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the endpoint serves the fleet\'s model archive from the model bucket', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`])] }) }),
+      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference[config.sageMaker.service].model.name}/${config.inference[config.sageMaker.service].model.version}/model.tar.gz`])] }) }),
     });
   });
 

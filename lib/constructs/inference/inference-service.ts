@@ -17,6 +17,15 @@ import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
 
+/** The stack outputs `InferenceService.addOutputs` adds, in this order. */
+export const INFERENCE_SERVICE_OUTPUTS = [
+  'QueueUrl', 'DeadLetterQueueUrl', 'LoadBalancerDnsName', 'TargetGroupArn', 'AutoScalingGroupName', 'LogGroupName',
+  'ResultsBucketName', 'SuccessTopicArn', 'ErrorTopicArn',
+] as const;
+
+/** One of the service's stack outputs. */
+export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
+
 /** One model's service: plain values an environment config holds. */
 export interface InferenceServiceSettings {
   /** The model served. */
@@ -178,9 +187,9 @@ export class InferenceService extends Construct {
     }).bind(this.fleet);
   }
 
-  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>`. */
+  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>` (see INFERENCE_SERVICE_OUTPUTS). */
   public addOutputs(prefix = ''): void {
-    const outputs: Record<string, [string, string]> = {
+    const outputs: Record<InferenceServiceOutput, [string, string]> = {
       QueueUrl: [this.jobs.queue.queueUrl, 'Send inference jobs here'],
       DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
       LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
@@ -191,7 +200,8 @@ export class InferenceService extends Construct {
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
     };
-    for (const [id, [value, description]] of Object.entries(outputs)) {
+    for (const id of INFERENCE_SERVICE_OUTPUTS) {
+      const [value, description] = outputs[id];
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });
     }
   }
