@@ -37,8 +37,8 @@ export interface InferenceServiceSettings {
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
-   * When idle GPUs are removed (the fleet's average GPU utilization).
-   * @default - below 40 % for 10 x 1 minute: one instance less, never the last one
+   * When idle GPUs are removed (the fleet's average GPU utilization), never the last instance.
+   * @default - GpuUtilizationScaleIn's defaults (GPU_UTILIZATION_SCALE_IN_DEFAULTS)
    */
   readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
   /**
@@ -49,7 +49,7 @@ export interface InferenceServiceSettings {
   readonly schedule?: FleetScheduleSettings;
   /**
    * The job results bucket's settings: how long results and errors are kept.
-   * @default - results kept 30 days
+   * @default - JobResults' defaults
    */
   readonly results?: JobResultsSettings;
 }
