@@ -1,15 +1,16 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { CloudAssembly, CloudFormationStackArtifact, UNKNOWN_REGION } from 'aws-cdk-lib/cx-api';
+import { CfnTemplate } from '../../lib/foresight/cloud-assembly';
 
-/** A synthesized stack, as `cdk drift` selects it and as CloudFormation names it. */
+/** A synthesized stack, as CloudFormation names it, with the template it deploys. */
 export interface AssemblyStack {
-  /** The stack's path in the app, e.g. `dev/AiInference`: what `cdk drift` selects. */
-  readonly selector: string;
   /** The deployed stack's name, e.g. `dev-AiInference`. */
   readonly stackName: string;
   /** The stack's region, if the app names one (environment-agnostic stacks do not). */
   readonly region?: string;
+  /** The synthesized template: which differences are operational state is read from it. */
+  readonly template: CfnTemplate;
 }
 
 /**
@@ -33,5 +34,5 @@ export function assemblyStacks(directory: string, target: string): AssemblyStack
 
 function toAssemblyStack(stack: CloudFormationStackArtifact): AssemblyStack {
   const region = stack.environment.region === UNKNOWN_REGION ? undefined : stack.environment.region;
-  return { selector: stack.hierarchicalId, stackName: stack.stackName, ...(region ? { region } : {}) };
+  return { stackName: stack.stackName, ...(region ? { region } : {}), template: stack.template as CfnTemplate };
 }

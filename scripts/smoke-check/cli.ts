@@ -9,6 +9,7 @@ export const USAGE = `usage: smoke-check --env <${ENVIRONMENTS.map((c) => c.name
   Checks the deployed ${stackNameOf('<env>', STACK_IDS.inference)} and ${stackNameOf('<env>', STACK_IDS.training)} stacks,
   and ${stackNameOf('<env>', STACK_IDS.mlPlatform)} where the environment's config switches the ML platform on.
   --service checks only the named inference services (default: every service of the environment).
+  The endpoint check is skipped while the config has not published the model (modelPublished).
   Exit 0: every check passed. 1: a check failed (one FAIL line each). 2: usage or config error.`;
 
 const OPTIONS = {

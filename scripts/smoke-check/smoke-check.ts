@@ -6,8 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EnvironmentConfig } from '../../lib/config';
+import { serviceOutputKey } from '../../lib/stacks/service-names';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
-import { CheckResult, runCheck } from './check-result';
+import { CheckResult, pass, runCheck } from './check-result';
 import { WaitOptions } from '../jobs/status';
 import { checkEndpointInService } from './endpoint-check';
 import { checkFleet } from './fleet-check';
@@ -15,6 +16,7 @@ import { checkJobRoundTrip } from './job-check';
 import { checkClusterActive, checkTrackingServerActive } from './ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
 import { readServiceOutputs, readStackOutputs } from './stack-outputs';
+import { templateMinSize } from './template-min-size';
 
 /** The AWS clients the smoke check calls. */
 export interface SmokeCheckClients {
@@ -64,26 +66,33 @@ export function createClients(region: string): SmokeCheckClients {
   };
 }
 
+/** What the checks read of the environment's config: its name, whether its model is published, whether its ML platform is on. */
+export type SmokeCheckConfig = Pick<EnvironmentConfig, 'name' | 'modelPublished'> & { readonly mlPlatform: Pick<EnvironmentConfig['mlPlatform'], 'enabled'> };
+
 /**
  * Every check of one environment's deployed stacks, one result per check: each of `services`
- * (every inference service of the environment unless told), the endpoint, and the ML platform
- * where the environment's config deploys it.
+ * (the environment's inference services the command line selected, every one by default), the
+ * endpoint, and the ML platform where the environment's config deploys it.
  */
 export async function runSmokeCheck(
   clients: SmokeCheckClients,
-  config: EnvironmentConfig,
+  config: SmokeCheckConfig,
   services: readonly string[],
   jobWait: WaitOptions = JOB_WAIT,
 ): Promise<CheckResult[]> {
-  const inference = stackNameOf(config.name, STACK_IDS.inference);
+  const environment = config.name;
+  const inference = stackNameOf(environment, STACK_IDS.inference);
   return [
-    ...(await Promise.all(services.map((service) => inferenceChecks(clients, inference, service, jobWait)))).flat(),
-    ...(await trainingChecks(clients, stackNameOf(config.name, STACK_IDS.training))),
-    ...(config.mlPlatform.enabled ? await mlPlatformChecks(clients, stackNameOf(config.name, STACK_IDS.mlPlatform)) : []),
+    ...(await Promise.all(services.map((service) => inferenceChecks(clients, inference, service, config, jobWait)))).flat(),
+    ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training), config)),
+    ...(config.mlPlatform.enabled ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
   ];
 }
 
-async function inferenceChecks(clients: SmokeCheckClients, stackName: string, service: string, jobWait: WaitOptions): Promise<CheckResult[]> {
+/** Why the config leaves the fleet at MinSize 0 and the Training stack without an endpoint. */
+const UNPUBLISHED = 'the model is not published: modelPublished is false in the environment\'s config';
+
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string, service: string, config: SmokeCheckConfig, jobWait: WaitOptions): Promise<CheckResult[]> {
   const name = `${stackName} ${service}`;
   let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
   const read = await runCheck(`${name} outputs`, async () => {
@@ -95,7 +104,10 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, se
   }
   const o = outputs;
   return Promise.all([
-    runCheck(`${name} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName)),
+    runCheck(`${name} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName, {
+      templateMinSize: () => templateMinSize(clients.cloudFormation, stackName, serviceOutputKey(service, 'AutoScalingGroupName')),
+      ...(config.modelPublished ? {} : { reason: UNPUBLISHED }),
+    })),
     runCheck(`${name} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
     runCheck(`${name} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
     runCheck(`${name} job`, () => checkJobRoundTrip(clients.elbv2, {
@@ -107,9 +119,11 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, se
   ]);
 }
 
-async function trainingChecks(clients: SmokeCheckClients, stackName: string): Promise<CheckResult[]> {
+/** The SageMaker endpoint, which exists only once the config publishes the model: skipped before, saying why. */
+async function trainingChecks(clients: SmokeCheckClients, stackName: string, config: SmokeCheckConfig): Promise<CheckResult[]> {
   return [
     await runCheck(`${stackName} endpoint`, async () => {
+      if (!config.modelPublished) return pass(`skipped: ${UNPUBLISHED}, and the stack has no endpoint until it is`);
       const { EndpointName } = await readStackOutputs(clients.cloudFormation, stackName, TRAINING_OUTPUTS);
       return checkEndpointInService(clients.sageMaker, EndpointName);
     }),

@@ -206,12 +206,13 @@ describe('deploy.yml', () => {
     expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
   });
 
-  test('synthesizes once, gates on drift as the lookup role, deploys that assembly as the deploy role, then runs the smoke check as the lookup role', () => {
+  test('synthesizes once, runs the preflight and the drift gate as the lookup role, deploys that assembly as the deploy role, then runs the smoke check as the lookup role', () => {
     const sequence = steps.slice(3).map((s) => (s.run ?? (isChained(s) ? `lookup role ${s.with?.['role-session-name']}` : `deploy role ${s.with?.['role-session-name']}`)).split('\n')[0]);
     expect(sequence).toEqual([
       'npx cdk synth -c "env=$ENV_NAME" --quiet --no-notices',
       'deploy role cdk-deploy-${{ matrix.environment }}',
-      'lookup role drift-gate-${{ matrix.environment }}',
+      'lookup role pre-deploy-checks-${{ matrix.environment }}',
+      'npx tsx scripts/preflight/main.ts --env "$ENV_NAME" --assembly cdk.out',
       'if [ "$SKIP_FOR" = "$ENV_NAME" ]; then',
       'deploy role cdk-deploy-${{ matrix.environment }}',
       'npx cdk deploy --app cdk.out "$ENV_NAME/*" --require-approval never --no-notices',
@@ -223,6 +224,26 @@ describe('deploy.yml', () => {
   test('reads through the lookup role of the configured bootstrap qualifier', () => {
     expect(deploy.env?.CDK_QUALIFIER).toBe(gitops.bootstrapQualifier);
     expect(steps.filter(isChained).map((s) => s.with?.['role-to-assume'])).toEqual([LOOKUP_ROLE, LOOKUP_ROLE]);
+  });
+
+  describe('preflight', () => {
+    const preflight = named(job, 'Preflight');
+
+    test('checks the environment\'s account against the synthesized assembly, before the drift gate and the deploy', () => {
+      const result = runBlock(preflight.run, { ENV_NAME: NAMES[NAMES.length - 1] });
+      expect([result.status, result.npxCalls]).toEqual([0, [`tsx scripts/preflight/main.ts --env ${NAMES[NAMES.length - 1]} --assembly cdk.out`]]);
+      const names = steps.map((s) => s.name);
+      expect(names.indexOf('Preflight')).toBeLessThan(names.indexOf('Drift gate'));
+    });
+
+    test('a failed check stops the deploy', () => {
+      expect(runBlock(preflight.run, { ENV_NAME: NAMES[0] }, { exit: 1 }).status).toBe(1);
+    });
+
+    test('is not skipped by the drift gate override', () => {
+      expect(preflight.env).toBeUndefined();
+      expect(preflight.if).toBeUndefined();
+    });
   });
 
   describe('drift gate', () => {

@@ -27,53 +27,63 @@ beforeEach(() => {
   [elbv2, autoScaling, sqs, sageMaker, cloudFormation].forEach((mock) => mock.reset());
 });
 
-const fleet = () => checkFleet(new ElasticLoadBalancingV2Client({}), new AutoScalingClient({}), TG, ASG);
+const atZero = { AutoScalingGroupName: ASG, DesiredCapacity: 0, MinSize: 0, MaxSize: 2, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() };
+const fleet = (templateMinSize: number, reason?: string) => checkFleet(new ElasticLoadBalancingV2Client({}), new AutoScalingClient({}), TG, ASG, {
+  templateMinSize: async () => templateMinSize,
+  ...(reason ? { reason } : {}),
+});
 
 describe('checkFleet', () => {
-  test('passes with a healthy target', async () => {
+  test('passes with a healthy target, without reading the template', async () => {
     elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
       TargetHealthDescriptions: [
         { Target: { Id: 'i-1' }, TargetHealth: { State: 'healthy' } },
         { Target: { Id: 'i-2' }, TargetHealth: { State: 'initial' } },
       ],
     });
-    await expect(fleet()).resolves.toEqual({ ok: true, detail: '1 of 2 targets healthy' });
+    const read = jest.fn(async () => 2);
+    await expect(checkFleet(new ElasticLoadBalancingV2Client({}), new AutoScalingClient({}), TG, ASG, { templateMinSize: read })).resolves.toEqual({ ok: true, detail: '1 of 2 targets healthy' });
+    expect(read).not.toHaveBeenCalled();
   });
 
-  test('passes when the fleet is at 0 under its schedule', async () => {
+  test('passes at 0 when its template\'s MinSize is 0, with the config\'s reason', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
-    autoScaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [ASG] }).resolves({
-      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 0, MinSize: 0, MaxSize: 2, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
-    });
+    autoScaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [ASG] }).resolves({ AutoScalingGroups: [atZero] });
+    await expect(fleet(0, 'the model is not published')).resolves.toEqual({ ok: true, detail: 'fleet at 0, as its template\'s MinSize 0 allows (the model is not published): a queued job wakes it' });
+    expect(autoScaling.commandCalls(DescribeScheduledActionsCommand)).toEqual([]);
+  });
+
+  test('passes at 0 under its schedule when its template\'s MinSize is above 0', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
+    autoScaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [ASG] }).resolves({ AutoScalingGroups: [atZero] });
     autoScaling.on(DescribeScheduledActionsCommand, { AutoScalingGroupName: ASG }).resolves({
       ScheduledUpdateGroupActions: [{ ScheduledActionName: 'ScaleDown' }, { ScheduledActionName: 'ScaleUp' }],
     });
-    await expect(fleet()).resolves.toEqual({ ok: true, detail: 'fleet at 0 under its schedule (ScaleDown, ScaleUp)' });
+    await expect(fleet(1)).resolves.toEqual({ ok: true, detail: 'fleet at 0 under its schedule (ScaleDown, ScaleUp)' });
   });
 
-  test('fails at 0 without a scheduled action', async () => {
+  test('fails at 0 when its template wants instances and no scheduled action explains it', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
-      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 0, MinSize: 0, MaxSize: 2, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
-    });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [atZero] });
     autoScaling.on(DescribeScheduledActionsCommand).resolves({ ScheduledUpdateGroupActions: [] });
-    await expect(fleet()).resolves.toEqual({ ok: false, detail: 'fleet at 0 with no scheduled action to bring it back: nothing will serve requests' });
+    await expect(fleet(2)).resolves.toEqual({
+      ok: false,
+      detail: 'fleet at 0 while its template\'s MinSize is 2, and no scheduled action explains it: something set it to 0 outside the deploy',
+    });
   });
 
   test('fails when instances are wanted but none is healthy', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves({
       TargetHealthDescriptions: [{ Target: { Id: 'i-1' }, TargetHealth: { State: 'unhealthy' } }],
     });
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
-      AutoScalingGroups: [{ AutoScalingGroupName: ASG, DesiredCapacity: 2, MinSize: 2, MaxSize: 4, AvailabilityZones: [], DefaultCooldown: 300, HealthCheckType: 'ELB', CreatedTime: new Date() }],
-    });
-    await expect(fleet()).resolves.toEqual({ ok: false, detail: 'no healthy target (i-1 unhealthy) while the group wants 2 instances (min 2)' });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ ...atZero, DesiredCapacity: 2, MinSize: 2, MaxSize: 4 }] });
+    await expect(fleet(2)).resolves.toEqual({ ok: false, detail: 'no healthy target (i-1 unhealthy) while the group wants 2 instances (min 2)' });
   });
 
   test('fails when the Auto Scaling group does not exist', async () => {
     elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
-    await expect(fleet()).resolves.toEqual({ ok: false, detail: `no healthy target, and the Auto Scaling group ${ASG} does not exist` });
+    await expect(fleet(0)).resolves.toEqual({ ok: false, detail: `no healthy target, and the Auto Scaling group ${ASG} does not exist` });
   });
 });
 
