@@ -19,6 +19,7 @@ import { environmentNamed, readCloudAssembly } from '../lib/foresight/cloud-asse
 import { runForesight } from '../lib/foresight/foresight-run';
 import { DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR } from '../lib/foresight/spot';
 import { regionPrices } from '../lib/pricing/price-table';
+import { EXIT_OK, runMain } from './cli';
 import { synthEnvironments } from './foresight/synth-environments';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
@@ -61,58 +62,72 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-// The first synth on a machine (CI's clean clone) runs cfn-guard on every template; later ones
-// take unchanged templates' Control Tower findings from the cache. Both are reported.
-rmSync(DEFAULT_GUARD_CACHE_DIRECTORY, { recursive: true, force: true });
-const cold = synth('npx tsx bin/ai-infra.ts');
+const USAGE = `usage: npm run bench
+  Times cdk synth of every environment against a one-queue baseline app (median of BENCH_RUNS runs,
+  at least 5, alternating), the first uncached synth, the synth's peak memory, the simulation of
+  every environment's services and the wall time of npm test (skipped with BENCH_SKIP_TESTS=1).`;
 
-const app: Measurement[] = [];
-const baseline: Measurement[] = [];
-for (let run = 1; run <= RUNS; run++) {
-  app.push(synth('npx tsx bin/ai-infra.ts'));
-  baseline.push(synth('npx tsx scripts/bench/baseline-app.ts'));
-  console.log(`run ${run}/${RUNS}: app ${app[run - 1].seconds.toFixed(2)} s, baseline ${baseline[run - 1].seconds.toFixed(2)} s`);
-}
+/** The command line: its name, usage and flags. */
+export const BENCH_COMMAND_LINE = { name: 'bench', usage: USAGE, options: {} } as const;
 
-const appMedian = median(app.map((m) => m.seconds));
-const baselineMedian = median(baseline.map((m) => m.seconds));
-const ratio = appMedian / baselineMedian;
-console.log(`\ncdk synth, all environments: median ${appMedian.toFixed(2)} s over ${RUNS} runs`);
-console.log(`cdk synth, one-queue baseline: median ${baselineMedian.toFixed(2)} s over ${RUNS} runs`);
-console.log(`ratio: ${ratio.toFixed(2)}x (goal <= ${GOAL_RATIO}x) ${ratio <= GOAL_RATIO ? 'OK' : 'OVER GOAL'}`);
-console.log(`first synth, Control Tower findings not cached yet: ${cold.seconds.toFixed(2)} s, ${(cold.seconds / baselineMedian).toFixed(2)}x the baseline`);
-console.log(`peak memory of the synth: ${Math.max(cold.peakRssMiB, ...app.map((m) => m.peakRssMiB)).toFixed(0)} MiB`);
+/** The command, run with its parsed command line; returns the exit code. */
+export const bench = (): number => {
+  // The first synth on a machine (CI's clean clone) runs cfn-guard on every template; later ones
+  // take unchanged templates' Control Tower findings from the cache. Both are reported.
+  rmSync(DEFAULT_GUARD_CACHE_DIRECTORY, { recursive: true, force: true });
+  const cold = synth('npx tsx bin/ai-infra.ts');
 
-/** One simulated week at one-minute resolution with per-job events, every service of every environment, both policies. */
-function foresightSeconds(assemblyDir: string): { wall: number; cpu: number } {
-  const assemblies = readCloudAssembly(assemblyDir);
-  const assumptions = {
-    days: 7, seed: 1, jobSecondsCv: 0.5, spotInterruptionsPerInstanceHour: DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR,
-    metricDelayMinutes: 1, divisionByZero: 'missing' as const,
-  };
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  for (const config of ENVIRONMENTS) {
-    for (const [service] of inferenceServicesOf(config)) {
-      runForesight(environmentNamed(assemblies, config.name), config, service, { builtIn: 'office-hours' }, assumptions, regionPrices('us-east-1'), true);
-    }
+  const app: Measurement[] = [];
+  const baseline: Measurement[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    app.push(synth('npx tsx bin/ai-infra.ts'));
+    baseline.push(synth('npx tsx scripts/bench/baseline-app.ts'));
+    console.log(`run ${run}/${RUNS}: app ${app[run - 1].seconds.toFixed(2)} s, baseline ${baseline[run - 1].seconds.toFixed(2)} s`);
   }
-  const used = process.cpuUsage(cpu);
-  return { wall: Number(process.hrtime.bigint() - started) / 1e9, cpu: (used.user + used.system) / 1e6 };
-}
 
-// The environments as `npm run simulate` synthesizes them (in-process, model published).
-const foresightOut = synthEnvironments(ENVIRONMENTS);
-try {
-  const runs = Array.from({ length: RUNS }, () => foresightSeconds(foresightOut));
-  const seconds = median(runs.map((r) => r.wall));
-  const cpuSeconds = median(runs.map((r) => r.cpu));
-  console.log(`simulate, one week x ${ENVIRONMENTS.length} environments' services x 2 policies (office-hours): median ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU over ${RUNS} runs (goal < 2 s) ${seconds < 2 ? 'OK' : 'OVER GOAL'}`);
-} finally {
-  rmSync(foresightOut, { recursive: true, force: true });
-}
+  const appMedian = median(app.map((m) => m.seconds));
+  const baselineMedian = median(baseline.map((m) => m.seconds));
+  const ratio = appMedian / baselineMedian;
+  console.log(`\ncdk synth, all environments: median ${appMedian.toFixed(2)} s over ${RUNS} runs`);
+  console.log(`cdk synth, one-queue baseline: median ${baselineMedian.toFixed(2)} s over ${RUNS} runs`);
+  console.log(`ratio: ${ratio.toFixed(2)}x (goal <= ${GOAL_RATIO}x) ${ratio <= GOAL_RATIO ? 'OK' : 'OVER GOAL'}`);
+  console.log(`first synth, Control Tower findings not cached yet: ${cold.seconds.toFixed(2)} s, ${(cold.seconds / baselineMedian).toFixed(2)}x the baseline`);
+  console.log(`peak memory of the synth: ${Math.max(cold.peakRssMiB, ...app.map((m) => m.peakRssMiB)).toFixed(0)} MiB`);
 
-if (!process.env.BENCH_SKIP_TESTS) {
-  const tests = measure('npm', ['test', '--silent']);
-  console.log(`npm test wall time: ${tests.seconds.toFixed(1)} s`);
-}
+  /** One simulated week at one-minute resolution with per-job events, every service of every environment, both policies. */
+  function foresightSeconds(assemblyDir: string): { wall: number; cpu: number } {
+    const assemblies = readCloudAssembly(assemblyDir);
+    const assumptions = {
+      days: 7, seed: 1, jobSecondsCv: 0.5, spotInterruptionsPerInstanceHour: DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR,
+      metricDelayMinutes: 1, divisionByZero: 'missing' as const,
+    };
+    const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    for (const config of ENVIRONMENTS) {
+      for (const [service] of inferenceServicesOf(config)) {
+        runForesight(environmentNamed(assemblies, config.name), config, service, { builtIn: 'office-hours' }, assumptions, regionPrices('us-east-1'), true);
+      }
+    }
+    const used = process.cpuUsage(cpu);
+    return { wall: Number(process.hrtime.bigint() - started) / 1e9, cpu: (used.user + used.system) / 1e6 };
+  }
+
+  // The environments as `npm run simulate` synthesizes them (in-process, model published).
+  const foresightOut = synthEnvironments(ENVIRONMENTS);
+  try {
+    const runs = Array.from({ length: RUNS }, () => foresightSeconds(foresightOut));
+    const seconds = median(runs.map((r) => r.wall));
+    const cpuSeconds = median(runs.map((r) => r.cpu));
+    console.log(`simulate, one week x ${ENVIRONMENTS.length} environments' services x 2 policies (office-hours): median ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU over ${RUNS} runs (goal < 2 s) ${seconds < 2 ? 'OK' : 'OVER GOAL'}`);
+  } finally {
+    rmSync(foresightOut, { recursive: true, force: true });
+  }
+
+  if (!process.env.BENCH_SKIP_TESTS) {
+    const tests = measure('npm', ['test', '--silent']);
+    console.log(`npm test wall time: ${tests.seconds.toFixed(1)} s`);
+  }
+  return EXIT_OK;
+};
+
+if (require.main === module) runMain(BENCH_COMMAND_LINE, bench);

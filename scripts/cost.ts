@@ -11,10 +11,10 @@ import { runForesight } from '../lib/foresight/foresight-run';
 import { fleetFromTemplates } from '../lib/foresight/template-fleet';
 import { serviceOutputKey } from '../lib/stacks/service-names';
 import { PRICE_TABLE, regionPrices } from '../lib/pricing/price-table';
-import { EXIT_OK, runMain } from './cli';
+import { EXIT_OK, ParsedCommandLine, runMain } from './cli';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, selectionOf, workloadOf } from './foresight/options';
 
-const HELP = `npm run cost -- [flags]
+const HELP = `usage: npm run cost -- [flags]
   (--service leaves the other services' fleets out of an environment's usage and total)
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
   --alb-lcu <n>           average load balancer capacity units (default: 1)
@@ -37,11 +37,15 @@ function print(estimate: CostEstimate): void {
   console.log('');
 }
 
-runMain({
+/** The command line: its name, usage and flags. */
+export const COST_COMMAND_LINE = {
   name: 'cost',
   usage: HELP,
   options: { ...COMMON_OPTIONS, 'nat-gb-per-month': { type: 'string', default: '50' }, 'alb-lcu': { type: 'string', default: '1' }, 'efs-gb': { type: 'string', default: '20' } },
-}, ({ values }) => {
+} as const;
+
+/** The command, run with its parsed command line; returns the exit code. */
+export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.options>): number => {
   const assumptions = assumptionsOf(values);
   const prices = regionPrices(values.region);
   const usage = {
@@ -71,4 +75,6 @@ runMain({
     console.error(`warning: ${e.env} is expected to cost ${e.total.expectedUsd.toFixed(2)} USD a month, above its budget of ${e.budgetUsd} USD`);
   }
   return EXIT_OK;
-});
+};
+
+if (require.main === module) runMain(COST_COMMAND_LINE, cost);

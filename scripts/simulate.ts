@@ -10,10 +10,10 @@ import { renderChart } from '../lib/foresight/chart';
 import { PolicyFigures } from '../lib/foresight/figures';
 import { ForesightRun, runForesight } from '../lib/foresight/foresight-run';
 import { regionPrices } from '../lib/pricing/price-table';
-import { EXIT_FAILED, EXIT_OK, UsageError, runMain } from './cli';
+import { EXIT_FAILED, EXIT_OK, UsageError, ParsedCommandLine, runMain } from './cli';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, selectionOf, workloadOf } from './foresight/options';
 
-const HELP = `npm run simulate -- [flags]
+const HELP = `usage: npm run simulate -- [flags]
   --compare step       also run the seed's step policy on the same fleet
   --chart <file.svg>   where to write the chart, with one environment and service (default: cdk.out/foresight/<env>-<service>-<workload>.svg)
 ${COMMON_HELP}
@@ -44,7 +44,11 @@ function table(run: ForesightRun): string {
   return lines.join('\n');
 }
 
-runMain({ name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: { type: 'string' }, chart: { type: 'string' } } }, ({ values }) => {
+/** The command line: its name, usage and flags. */
+export const SIMULATE_COMMAND_LINE = { name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: { type: 'string' }, chart: { type: 'string' } } } as const;
+
+/** The command, run with its parsed command line; returns the exit code. */
+export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_LINE.options>): number => {
   if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
   const assumptions = assumptionsOf(values);
   const prices = regionPrices(values.region);
@@ -71,4 +75,6 @@ runMain({ name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: 
     return EXIT_FAILED;
   }
   return EXIT_OK;
-});
+};
+
+if (require.main === module) runMain(SIMULATE_COMMAND_LINE, simulate);
