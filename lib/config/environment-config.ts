@@ -65,7 +65,7 @@ export interface MlPlatformConfig {
 export interface BudgetConfig {
   /** Monthly limit in USD for resources tagged with this environment. */
   readonly monthlyLimitUsd: number;
-  /** Email addresses notified at 80 % actual and 100 % forecasted spend (at most 10). */
+  /** Email addresses notified at the budget's thresholds (ENVIRONMENT_BUDGET_DEFAULTS), at most 10. */
   readonly notificationEmails: string[];
 }
 

@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
-import { EnvironmentBudget } from '../constructs/cost/environment-budget';
+import { ENVIRONMENT_BUDGET_DEFAULTS, EnvironmentBudget } from '../constructs/cost/environment-budget';
 
 /** What {@link CostStack} takes from the environment's config. */
 export interface CostSettings {
@@ -38,7 +38,7 @@ export class CostStack extends Stack {
     });
     new CfnOutput(this, 'BudgetTopicArn', {
       value: this.budget.topic.topicArn,
-      description: 'SNS topic of the budget notifications (80 % actual, 100 % forecasted): subscribe chat or paging to it',
+      description: `SNS topic of the budget notifications (${ENVIRONMENT_BUDGET_DEFAULTS.actualThresholdPercent} % actual, ${ENVIRONMENT_BUDGET_DEFAULTS.forecastedThresholdPercent} % forecasted): subscribe chat or paging to it`,
     });
   }
 }

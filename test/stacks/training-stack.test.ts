@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { synthStage } from '../helpers/synth-stage';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
 const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85', 'BucketsArtifactsB9EE6400', 'BucketsAccessLogsA5F88218'];
@@ -76,7 +77,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }) });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.cluster.maxNodes), DesiredCapacity: Match.absent() });
   });
 

@@ -90,7 +90,7 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
   /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
-   * @default RemovalPolicy.RETAIN
+   * @default - each keeps its own default: JobQueue's and InferenceObservability's, RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -134,7 +134,7 @@ export class InferenceService extends Construct {
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     throwIfProblems(...inferenceServiceSettingsProblems(props));
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const { removalPolicy } = props;
     this.modelKey = modelArchiveKey(props.model);
 
     this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });

@@ -45,7 +45,7 @@ export interface SageMakerEndpointProps {
   readonly maxRequestsPerSecond: number;
   /**
    * Share of maxRequestsPerSecond the invocations-per-instance target is set to, (0-1].
-   * @default 0.5
+   * @default 0.5 - ScalableInstanceCount.scaleOnInvocations' own default
    */
   readonly safetyFactor?: number;
   /**
@@ -93,7 +93,6 @@ export class SageMakerEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
-    const safetyFactor = props.safetyFactor ?? 0.5;
     throwIfProblems(...sageMakerEndpointSettingsProblems(props));
 
     if (props.vpc) {
@@ -184,7 +183,7 @@ export class SageMakerEndpoint extends Construct {
         minCapacity: props.minCapacity,
         maxCapacity: props.maxCapacity,
       });
-      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor });
+      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor: props.safetyFactor });
       scalable.node.addDependency(this.endpoint);
     }
   }
@@ -192,14 +191,13 @@ export class SageMakerEndpoint extends Construct {
 
 /** The rules of {@link SageMakerEndpointSettings}, each problem naming its field. */
 export function sageMakerEndpointSettingsProblems(props: SageMakerEndpointSettings): Problem[] {
-  const safetyFactor = props.safetyFactor ?? 0.5;
   return [
     checkNonEmptyList('variants', props.variants),
     checkUniqueNames('variants', props.variants.map((v) => v.name)),
     checkWholeNumberAtLeast('minCapacity', props.minCapacity, 1),
     checkMinMax('maxCapacity', props.maxCapacity, 'minCapacity', props.minCapacity),
     checkPositive('maxRequestsPerSecond', props.maxRequestsPerSecond),
-    checkFraction('safetyFactor', safetyFactor),
+    checkFraction('safetyFactor', props.safetyFactor),
     ...props.variants.flatMap((v, n) => [
       /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(v.name)
         ? undefined
