@@ -59,10 +59,10 @@ export function checkWholeDuration(field: string, value: Duration | undefined, u
   return `${field} (${value.toHumanString()}) must be a whole number of ${unit}`;
 }
 
-/** `max` >= `min`; both are the values in force (a default where the user set none). */
+/** A maximum at or above its minimum (both the values in force: a default where the user set none); the fix names both ways out. */
 export function checkMinMax(maxField: string, max: number, minField: string, min: number): Problem {
   if (isToken(min) || isToken(max) || max >= min) return undefined;
-  return `${maxField} (${max}) must be >= ${minField} (${min}): raise ${minField.split('.').pop()} or lower ${maxField.split('.').pop()}`;
+  return `${maxField} (${max}) must be >= ${minField} (${min}): lower ${minField.split('.').pop()} or raise ${maxField.split('.').pop()}`;
 }
 
 export function checkInRange(field: string, value: number | undefined, min: number, max: number): Problem {

@@ -89,5 +89,5 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge'],
     requireScaleToZero: true,
   },
-  budget: { monthlyLimitUsd: 5000, notificationEmails: [] },
+  budget: { monthlyLimitUsd: 5000 },
 };

@@ -6,6 +6,7 @@ import { AutoModeNodePoolSettings } from '../constructs/ml-platform/auto-mode-no
 import { MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
 import { MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
 import { NetworkSettings } from '../constructs/network/environment-network';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
 import { SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
@@ -61,12 +62,10 @@ export interface MlPlatformConfig {
   readonly mlflow: MlflowTrackingServerSettings;
 }
 
-/** The environment's monthly AWS Budget. */
+/** The environment's monthly AWS Budget; it notifies `notifications`. */
 export interface BudgetConfig {
   /** Monthly limit in USD for resources tagged with this environment. */
   readonly monthlyLimitUsd: number;
-  /** Email addresses notified at the budget's thresholds (ENVIRONMENT_BUDGET_DEFAULTS), at most 10. */
-  readonly notificationEmails: string[];
 }
 
 /** Everything that differs between environments. Start from `baseConfig` and override (see `defineEnvironment`). */
@@ -117,6 +116,12 @@ export interface EnvironmentConfig {
   readonly guardrails: GpuCostLimits;
   /** Monthly budget. */
   readonly budget: BudgetConfig;
+  /**
+   * Who hears the environment: every alarm topic, the budget (at its actual and forecasted thresholds
+   * spend) and the idle-shutdown reports reach these emails and Slack or Teams channels.
+   * @default - nobody: the topics exist without subscribers (their ARNs are stack outputs)
+   */
+  readonly notifications?: NotificationTargets;
 }
 
 /** The environment's inference services as `[name, settings]`, in the config's order; a service an override set to undefined is gone. */

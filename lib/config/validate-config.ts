@@ -3,6 +3,7 @@ import { autoModeNodePoolSettingsProblems } from '../constructs/ml-platform/auto
 import { mlPlatformClusterSettingsProblems } from '../constructs/ml-platform/ml-platform-cluster';
 import { mlflowTrackingServerSettingsProblems } from '../constructs/ml-platform/mlflow-tracking-server';
 import { networkSettingsProblems } from '../constructs/network/environment-network';
+import { notificationTargetsProblems } from '../constructs/notifications/notification-targets';
 import { idleShutdownSettingsProblems } from '../constructs/training/idle-shutdown';
 import { sageMakerEndpointSettingsProblems } from '../constructs/training/sagemaker-endpoint';
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
@@ -15,7 +16,7 @@ import { serviceConstructId } from '../stacks/service-names';
 import { STACK_IDS, StackId } from '../stacks/stack-names';
 import { TRAINING_CONSTRUCT_IDS, trainingSettingsOf } from '../stacks/training-stack';
 import {
-  Problem, checkNoDuplicates, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
+  Problem, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
 } from '../validation';
 import { EnvironmentConfig, inferenceServicesOf } from './environment-config';
 
@@ -23,7 +24,9 @@ import { EnvironmentConfig, inferenceServicesOf } from './environment-config';
  * Every problem of one environment's config, each naming `env.path.to.field`, the value, the fix
  * and the construct the field configures. The construct rules run on the props the stacks map
  * from the config, so config and constructs can never disagree; the environment adds only what
- * no construct owns.
+ * no construct owns. They check what the user wrote: `modelPublished: false` holds the fleets at
+ * 0 in the services, not in the settings, so a wrong `fleet.minCapacity` fails the first synth,
+ * not the deploy that publishes.
  */
 export function environmentProblems(c: EnvironmentConfig): string[] {
   const at = (field: string) => `${c.name}.${field}`;
@@ -55,6 +58,7 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
     ...section('mlPlatform.gpuNodePool', STACK_IDS.mlPlatform, ml.gpuNodePool, autoModeNodePoolSettingsProblems(nodePools.gpu)),
     ...section('mlPlatform.cpuNodePool', STACK_IDS.mlPlatform, ml.cpuNodePool, autoModeNodePoolSettingsProblems(nodePools.cpu)),
     ...section('mlPlatform.mlflow', STACK_IDS.mlPlatform, ml.mlflow, mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
+    ...withPath(at('notifications'), notificationTargetsProblems(c.notifications ?? {})),
   ];
 }
 
@@ -84,13 +88,6 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
     checkWholeNumberAtLeast(at('training.checkpointNoncurrentVersionDays'), c.training.checkpointNoncurrentVersionDays, 1),
     checkNotEmpty(at('sageMaker.trainingImageRepositoryName'), c.sageMaker.trainingImageRepositoryName),
     checkPositive(at('budget.monthlyLimitUsd'), c.budget.monthlyLimitUsd),
-    c.budget.notificationEmails.length <= 10
-      ? undefined
-      : `${at('budget.notificationEmails')} has ${c.budget.notificationEmails.length} addresses: AWS Budgets notifies at most 10, use a mailing list`,
-    checkNoDuplicates(at('budget.notificationEmails'), c.budget.notificationEmails),
-    ...c.budget.notificationEmails.map((email, i) =>
-      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? undefined : `${at(`budget.notificationEmails[${i}]`)} ("${email}") is not an email address`,
-    ),
   ];
 }
 

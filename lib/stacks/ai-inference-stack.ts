@@ -7,14 +7,18 @@ import { INFERENCE_SERVICE_OUTPUTS, InferenceService, InferenceServiceSettings }
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 import { Problem, throwIfProblems } from '../validation';
 import { checkServiceName, serviceConstructId, serviceLogGroupPrefix, serviceOutputPrefix } from './service-names';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
-  /** The environment's inference services by name (at least one), each named as `service-names.ts` says. */
+  /** The environment's inference services by name (at least one), each named as `service-names.ts` says, as the config states them. */
   readonly services: Readonly<Record<string, InferenceServiceSettings>>;
+  /** Whether every service's model archive is in the model bucket; until it is, every fleet's MinSize stays 0. */
+  readonly modelPublished: boolean;
   /** The environment's name: it makes the services' log group names unique per environment. */
   readonly environmentName: string;
   /** Retention of log groups and access logs. */
@@ -23,6 +27,8 @@ export interface AiInferenceSettings {
   readonly backupRetentionDays: number;
   /** What happens to the buckets, the file system and the queues when they leave the app. */
   readonly removalPolicy: RemovalPolicy;
+  /** Who hears the service's alarms and its fleet's launch and terminate failures. */
+  readonly notifications: NotificationTargets;
 }
 
 /** Props of {@link AiInferenceStack}. */
@@ -32,18 +38,19 @@ export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
 }
 
 /**
- * The config's inference settings: every fleet keeps MinSize 0 until the models are published, so
- * a new environment starts no instance that could only fail to load its model.
+ * The config's inference settings, as written: each service keeps its fleet's MinSize 0 until the
+ * models are published (so a new environment starts no instance that could only fail to load
+ * one), and validates `fleet.minCapacity` as the config states it either way.
  */
 export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
-  const services = inferenceServicesOf(config).map(([name, service]) =>
-    [name, config.modelPublished ? service : { ...service, fleet: { ...service.fleet, minCapacity: 0 } }] as const);
   return {
-    services: Object.fromEntries(services),
+    services: Object.fromEntries(inferenceServicesOf(config)),
+    modelPublished: config.modelPublished,
     environmentName: config.name,
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
+    notifications: config.notifications ?? {},
   };
 }
 
@@ -93,6 +100,8 @@ export class AiInferenceStack extends Stack {
   public readonly modelCache: ModelCache;
   /** The environment's inference services by name. */
   public readonly services: Readonly<Record<string, InferenceService>>;
+  /** The people subscribed to the services' alarm topics. */
+  public readonly notifications: NotificationSubscriptions;
 
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
@@ -114,6 +123,7 @@ export class AiInferenceStack extends Stack {
     for (const [name, settings] of Object.entries(props.services)) {
       const service = new InferenceService(this, serviceConstructId(name), {
         ...settings,
+        modelPublished: props.modelPublished,
         vpc: network.vpc,
         clientCidr: network.cidr,
         modelBucket: this.models,
@@ -131,11 +141,20 @@ export class AiInferenceStack extends Stack {
     }
     this.services = services;
 
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', {
+      ...props.notifications,
+      topics: Object.values(services).map((service) => service.fleet.notificationTopic),
+    });
+
     const served = Object.values(services).map((service) => service.modelKey).join(', ');
     new CfnOutput(this, 'ModelBucketName', {
       value: this.models.bucket.bucketName,
       description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${served}`,
     });
     new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
+    new CfnOutput(this, 'ModelCacheBackupVaultName', {
+      value: this.modelCache.backupVault.backupVaultName,
+      description: 'AWS Backup vault of the model cache\'s daily recovery points; retained, named per deployment',
+    });
   }
 }

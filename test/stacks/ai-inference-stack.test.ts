@@ -5,6 +5,7 @@ import { ENVIRONMENTS, inferenceServicesOf, mergeConfig } from '../../lib/config
 import { INFERENCE_SERVICE_OUTPUTS } from '../../lib/constructs/inference/inference-service';
 import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { DEFAULT_SERVICE, serviceLogGroupPrefix, serviceOutputKey } from '../../lib/stacks/service-names';
+import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
@@ -41,7 +42,7 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
 
   test('outputs exactly what the smoke check and users read: the stack\'s and every service\'s', () => {
     const serviceOutputs = names.flatMap((service) => INFERENCE_SERVICE_OUTPUTS.map((output) => serviceOutputKey(service, output)));
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['FileSystemId', 'ModelBucketName', ...serviceOutputs].sort());
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['FileSystemId', 'ModelBucketName', 'ModelCacheBackupVaultName', ...serviceOutputs].sort());
   });
 
   test.each([
@@ -123,11 +124,13 @@ describe.each(services)('%s service %s', (env, service) => {
     }));
   });
 
-  test('the log group is named by the service and its model, and keeps logs as configured', () => {
-    expect(resourceOf(template, service, 'LogGroupName').Properties).toEqual(expect.objectContaining({
-      LogGroupName: `${serviceLogGroupPrefix(env, service)}/${settings.model.name}`,
-      RetentionInDays: config.logRetention,
-    }));
+  test('the log group is named by the service and its model and keeps logs as configured; retained, its name ends with the deployment\'s stack UUID', () => {
+    const { LogGroupName: logGroupName, RetentionInDays: retention } = resourceOf(template, service, 'LogGroupName').Properties;
+    const name = `${serviceLogGroupPrefix(env, service)}/${settings.model.name}`;
+    expect([resolve(logGroupName, EXAMPLE_STACK), retention]).toEqual([
+      config.removalPolicy === RemovalPolicy.RETAIN ? `${name}/51af3dc0-da77-11e4-872e-1234567db123` : name,
+      config.logRetention,
+    ]);
   });
 
   test('the queue hides a job for the longest job duration', () => {
