@@ -7,6 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -287,6 +289,9 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       id: 'AwsSolutions-AS3',
       reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
     });
+    for (const control of ['CT.AUTOSCALING.PR.10', 'CT.AUTOSCALING.PR.11']) {
+      exemptFromControlTower(this, asg, nitroTypesOffControlList(control, props.instanceTypes));
+    }
     this.autoScalingGroup = asg;
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');

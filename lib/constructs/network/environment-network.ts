@@ -4,6 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { Problem, checkInRange, throwIfProblems } from '../../validation';
 
 /** The shape of an environment's VPC: plain values an environment config holds. */
@@ -80,6 +82,7 @@ export class EnvironmentNetwork extends Construct {
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    exemptFromControlTower(this, flowLogGroup, logRetentionUnderAYear(props.flowLogRetention));
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs: props.maxAzs,
