@@ -1,6 +1,7 @@
 import { BENCH_COMMAND_LINE, bench } from '../../scripts/bench';
 import { CommandLine, CliOptions, EXIT_OK, EXIT_USAGE, ParsedCommandLine, runCommandLine } from '../../scripts/cli';
 import { COMPLIANCE_COMMAND_LINE, writeComplianceReports } from '../../scripts/compliance';
+import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/control-tower-exemptions';
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
@@ -19,6 +20,7 @@ const SCRIPTS: Script[] = [
   ['compliance', COMPLIANCE_COMMAND_LINE, writeComplianceReports as Script[2]],
   ['bench', BENCH_COMMAND_LINE, bench],
   ['docs:nag', DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc],
+  ['docs:exemptions', DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
 ];
@@ -57,4 +59,9 @@ describe('simulate and cost check their arguments before they synthesize', () =>
     const { code, err } = await run(SCRIPTS[0], [flag, value]);
     expect([code, err]).toEqual([EXIT_USAGE, [expect.stringMatching(/^simulate: .* \(see --help\)$/)]]);
   });
+});
+
+test('compliance takes at most one output directory: a second is a usage error in one line', async () => {
+  const { code, err, ran } = await run(SCRIPTS[2], ['a', 'b']);
+  expect([code, err, ran]).toEqual([EXIT_USAGE, ['compliance: unexpected argument "b" (see --help)'], false]);
 });
