@@ -1,22 +1,28 @@
 /**
- * npm run cost -- [--env dev] [--workload office-hours] [--region eu-central-1] [--json]
+ * npm run cost -- [--env dev] [--service default] [--workload office-hours] [--region eu-central-1] [--json]
  *
- * Monthly USD per environment: fixed costs from the synthesized templates plus the GPU fleet's
- * usage from a simulated week, as min / expected / max against the environment's budget, with
- * the usage assumed (see README "Foresight: simulate and cost").
+ * Monthly USD per environment: fixed costs from the synthesized templates plus each inference
+ * service's GPU fleet usage from a simulated week, as min / expected / max against the
+ * environment's budget, with the usage assumed (see README "Foresight: simulate and cost").
  */
+import { inferenceServicesOf } from '../lib/config';
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
 import { fleetPrices } from '../lib/foresight/fleet-prices';
 import { runForesight } from '../lib/foresight/foresight-run';
+import { fleetFromTemplates } from '../lib/foresight/template-fleet';
 import { PRICE_SOURCES } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, numberFlag, parse, pricesOf, runCli, serviceOf, workloadOf } from './foresight/options';
+import { serviceOutputKey } from '../lib/stacks/service-names';
+import { EXIT_OK, ParsedCommandLine, runMain } from './cli';
+import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, serviceOf, workloadOf } from './foresight/options';
 
-const HELP = `npm run cost -- [flags]
+const HELP = `usage: npm run cost -- [flags]
+  (--service leaves the other services' fleets out of an environment's usage and total)
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
   --eks-nodes <n>         nodes the EKS CPU node pool keeps for the platform's pods (default: 1)
-${COMMON_HELP}`;
+${COMMON_HELP}
+Exit 0: estimated (a warning where an environment is expected above its budget). 1: an error. 2: usage.`;
 
 const usd = (n: number) => `$${n.toFixed(2)}`.padStart(12);
 
@@ -34,14 +40,21 @@ function print(estimate: CostEstimate): void {
   console.log('');
 }
 
-runCli(() => {
-  const { values } = parse(process.argv.slice(2), {
+/** The command line: its name, usage and flags. */
+export const COST_COMMAND_LINE = {
+  name: 'cost',
+  usage: HELP,
+  options: {
+    ...COMMON_OPTIONS,
     'nat-gb-per-month': { type: 'string', default: '50' },
     'alb-lcu': { type: 'string', default: '1' },
     'efs-gb': { type: 'string', default: '20' },
     'eks-nodes': { type: 'string', default: '1' },
-  });
-  if (values.help) { console.log(HELP); return; }
+  },
+} as const;
+
+/** The command, run with its parsed command line; returns the exit code. */
+export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.options>): number => {
   const assumptions = assumptionsOf(values);
   const prices = pricesOf(values);
   const usage = {
@@ -52,12 +65,17 @@ runCli(() => {
     spotDiscount: assumptions.spotDiscount,
   };
   const source = workloadOf(values, 'office-hours');
-  const estimates = environmentsOf(values, ['default']).map(({ config, policies }) => {
-    const service = serviceOf(config);
-    const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;
-    const idle = runForesight(config.name, policies, service, { builtIn: 'idle' }, assumptions, prices).policies.default;
-    const gpu = { idle: idle.figures, expected: expected.figures, days: assumptions.days, prices: fleetPrices(expected.fleet, prices, assumptions.spotDiscount) };
-    return estimateCost({ environment: config.name, stacks: policies[0].stacks }, expected.fleet, gpu, prices, usage);
+  const estimates = environmentsOf(values, ['default']).map(({ config, services, policies }) => {
+    const fleets = services.map((name) => {
+      const service = serviceOf(config, name);
+      const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;
+      const idle = runForesight(config.name, policies, service, { builtIn: 'idle' }, assumptions, prices).policies.default;
+      return { service: name, fleet: expected.fleet, idle: idle.figures, expected: expected.figures, prices: fleetPrices(expected.fleet, prices, assumptions.spotDiscount) };
+    });
+    const stacks = policies[0].stacks;
+    // Every service's fleet is inference capacity, estimated here or not: none is priced as training.
+    const inferenceFleets = inferenceServicesOf(config).map(([name]) => fleetFromTemplates(stacks, serviceOutputKey(name, 'AutoScalingGroupName')).source);
+    return estimateCost({ environment: config.name, stacks }, { fleets, days: assumptions.days, inferenceFleets }, prices, usage);
   });
   if (values.json) {
     console.log(JSON.stringify({ priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES }, environments: estimates }, null, 2));
@@ -68,4 +86,7 @@ runCli(() => {
   for (const e of estimates.filter((x) => x.overBudget)) {
     console.error(`warning: ${e.env} is expected to cost ${e.total.expectedUsd.toFixed(2)} USD a month, above its budget of ${e.budgetUsd} USD`);
   }
-});
+  return EXIT_OK;
+};
+
+if (require.main === module) runMain(COST_COMMAND_LINE, cost);

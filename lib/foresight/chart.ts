@@ -34,7 +34,7 @@ export function renderChart(run: ForesightRun): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(`${run.env}, ${run.workload}: jobs waiting and instances`)}</text>`,
+    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(`${run.env} ${run.service}, ${run.workload}: jobs waiting and instances`)}</text>`,
   ];
   names.forEach((name, p) => {
     const { trace, figures } = run.policies[name];

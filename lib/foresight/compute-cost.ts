@@ -74,11 +74,11 @@ export function sageMakerLines(resources: Resources, prices: RegionPrices, unpri
 }
 
 /** Training capacity at its configured idle state (and its root volumes); its maximum with every node on all month. */
-export function trainingLines(resources: Resources, fleetLogicalId: string, prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
+export function trainingLines(resources: Resources, inferenceFleetLogicalIds: readonly string[], prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
   const lines: CostLine[] = [];
   for (const [id, r] of resources) {
     const p = r.Properties ?? {};
-    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && id !== fleetLogicalId) {
+    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && !inferenceFleetLogicalIds.includes(id)) {
       const templateId = (p.LaunchTemplate as Props | undefined)?.LaunchTemplateId;
       const data = resources.find(([k]) => k === (templateId as Props | undefined)?.Ref)?.[1].Properties?.LaunchTemplateData as Props | undefined;
       const type = data?.InstanceType as string | undefined;

@@ -85,45 +85,56 @@ function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssu
   return lines;
 }
 
-/** The simulated GPU fleet: a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
-function gpuFleetLines(
-  resources: Resources,
-  fleet: FleetModel,
-  gpu: { readonly idle: PolicyFigures; readonly expected: PolicyFigures; readonly days: number; readonly prices: FleetPrices },
-  prices: RegionPrices,
-): CostLine[] {
-  const perMonth = HOURS_PER_MONTH / (gpu.days * 24);
+/** One simulated GPU fleet: a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
+function gpuFleetLines(resources: Resources, usage: ServiceFleetUsage, days: number, prices: RegionPrices): CostLine[] {
+  const { service, fleet, idle, expected } = usage;
+  const perMonth = HOURS_PER_MONTH / (days * 24);
   const asg = resources.find(([id]) => fleet.source.endsWith(`/${id}`))?.[1].Properties ?? {};
   const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
   const gib = launchTemplateGiB(resources, spec?.LaunchTemplateId);
   const ebsPerInstanceHour = (gib * prices.ebsGp3UsdPerGbMonth) / HOURS_PER_MONTH;
-  const ceiling = gpu.prices;
+  const ceiling = usage.prices;
   return [
-    line(`GPU fleet ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
-      gpu.idle.costUsd * perMonth, gpu.expected.costUsd * perMonth, fleet.maxSize * ceiling.ceilingUsdPerHour * HOURS_PER_MONTH),
-    line(`GPU fleet root volumes, ${gib} GiB gp3 each`,
-      gpu.idle.instanceHours * perMonth * ebsPerInstanceHour, gpu.expected.instanceHours * perMonth * ebsPerInstanceHour, fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth),
+    line(`GPU fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
+      idle.costUsd * perMonth, expected.costUsd * perMonth, fleet.maxSize * ceiling.ceilingUsdPerHour * HOURS_PER_MONTH),
+    line(`GPU fleet of ${service}: root volumes, ${gib} GiB gp3 each`,
+      idle.instanceHours * perMonth * ebsPerInstanceHour, expected.instanceHours * perMonth * ebsPerInstanceHour, fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth),
   ];
 }
 
+/** One inference service's GPU fleet and its simulated weeks: idle (no jobs) and the expected workload. */
+export interface ServiceFleetUsage {
+  readonly service: string;
+  readonly fleet: FleetModel;
+  readonly idle: PolicyFigures;
+  readonly expected: PolicyFigures;
+  /** The fleet's prices: per type, and the ceiling (its priciest type on-demand). */
+  readonly prices: FleetPrices;
+}
+
+/** The GPU usage an estimate covers. */
+export interface GpuUsage {
+  /** The estimated services' fleets. */
+  readonly fleets: readonly ServiceFleetUsage[];
+  /** Days each simulation ran. */
+  readonly days: number;
+  /** `FleetModel.source` of every inference fleet of the environment, estimated or not: none of them is training capacity. */
+  readonly inferenceFleets: readonly string[];
+}
+
 /**
- * The monthly estimate of one environment: fixed costs from the templates, the GPU fleet from a
- * simulated week scaled to a month, SageMaker, training and EKS capacity, against the budget in
- * the templates.
+/**
+ * The monthly estimate of one environment: fixed costs from the templates, each estimated
+ * service's GPU fleet from a simulated week scaled to a month, SageMaker, training and EKS
+ * capacity, against the budget in the templates.
  */
-export function estimateCost(
-  env: EnvironmentStacks,
-  fleet: FleetModel,
-  gpu: { readonly idle: PolicyFigures; readonly expected: PolicyFigures; readonly days: number; readonly prices: FleetPrices },
-  prices: RegionPrices,
-  usage: UsageAssumptions,
-): CostEstimate {
+export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
   const resources: Resources = env.stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
   const usageLines: CostLine[] = [
-    ...gpuFleetLines(resources, fleet, gpu, prices),
-    ...trainingLines(resources, fleet.source.slice(fleet.source.lastIndexOf('/') + 1), prices, usage, unpriced),
+    ...gpu.fleets.flatMap((fleet) => gpuFleetLines(resources, fleet, gpu.days, prices)),
+    ...trainingLines(resources, gpu.inferenceFleets.map((source) => source.slice(source.lastIndexOf('/') + 1)), prices, usage, unpriced),
     ...eksNodeLines(resources, prices, usage, unpriced),
   ];
   const unknownTypes = new Map<string, number>();

@@ -1,4 +1,5 @@
 import { RegionPrices } from '../pricing/price-table';
+import { serviceOutputKey } from '../stacks/service-names';
 import { DEFAULT_EVALUATION_RANGE_EXTRA } from './alarm';
 import { PolicyFigures, figuresOf } from './figures';
 import { FleetModel } from './fleet-model';
@@ -80,6 +81,8 @@ export type WorkloadSource = { readonly builtIn: string } | { readonly csvName: 
 
 /** The service whose fleet is simulated, as its environment config states it. */
 export interface ForesightService {
+  /** The inference service's name in the environment's `inference` map, e.g. `default`. */
+  readonly name: string;
   /** Longest a job should wait: the clairvoyant bound keeps every wait within it. */
   readonly acceptableLatencySeconds: number;
   /** Mean seconds of one job, unless `--seconds-per-job` says otherwise. */
@@ -104,9 +107,11 @@ export interface PolicyRun {
   readonly figures: PolicyFigures;
 }
 
-/** Every policy's run on one environment and workload. */
+/** Every policy's run on one service of one environment and one workload. */
 export interface ForesightRun {
   readonly env: string;
+  /** The inference service whose fleet ran. */
+  readonly service: string;
   readonly workload: string;
   readonly acceptableLatencySeconds: number;
   readonly policies: Readonly<Record<string, PolicyRun>>;
@@ -115,16 +120,16 @@ export interface ForesightRun {
 /** Monday 2026-01-05 00:00 UTC: a whole week, starting the night before the first office day. */
 export const SIMULATION_START_EPOCH_SECONDS = Date.UTC(2026, 0, 5) / 1000;
 
-function fleetOf(env: string, policy: PolicyStacks): FleetModel {
+function fleetOf(env: string, service: string, policy: PolicyStacks): FleetModel {
   try {
-    return fleetFromTemplates(policy.stacks);
+    return fleetFromTemplates(policy.stacks, serviceOutputKey(service, 'AutoScalingGroupName'));
   } catch (error) {
-    throw new Error(`${env} (${policy.name}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`${env} service ${service} (${policy.name}): ${(error as Error).message}`, { cause: error });
   }
 }
 
 /**
- * Simulates `source` on each policy's fleet, read from its synthesized templates (the first
+ * Simulates `source` on each policy's fleet of the inference service `service`, read from its synthesized templates (the first
  * policy's fleet sizes the built-in workloads), with the clairvoyant lower bound of each.
  */
 export function runForesight(
@@ -135,7 +140,7 @@ export function runForesight(
   assumptions: ForesightAssumptions,
   prices: RegionPrices,
 ): ForesightRun {
-  const fleets = policies.map((p) => ({ name: p.name, fleet: fleetOf(env, p) }));
+  const fleets = policies.map((p) => ({ name: p.name, fleet: fleetOf(env, service.name, p) }));
   const first = fleets[0].fleet;
   const secondsPerJob = assumptions.secondsPerJob ?? service.secondsPerJob;
   const minutes = assumptions.days * 1440;
@@ -170,5 +175,5 @@ export function runForesight(
     const oracleSeconds = (performance.now() - started) / 1000;
     runs[name] = { fleet, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle) };
   }
-  return { env, workload: workload.name, acceptableLatencySeconds: service.acceptableLatencySeconds, policies: runs };
+  return { env, service: service.name, workload: workload.name, acceptableLatencySeconds: service.acceptableLatencySeconds, policies: runs };
 }

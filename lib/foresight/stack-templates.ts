@@ -3,6 +3,7 @@ import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 /** A CloudFormation template as JSON. */
 export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown }>;
 }
 
 /** One resource of a template. */

@@ -211,16 +211,19 @@ function bootHeartbeatsOf(all: Record<string, CfnResource>, asg: Props): BootHea
 }
 
 /**
- * The GPU fleet of one environment: the Auto Scaling group that scaling policies act on, found by
+ * A GPU fleet of one environment: the Auto Scaling group that scaling policies act on, found by
  * resource type and references (never by logical id), with every policy, the alarm behind each
- * step or simple policy, its scheduled actions and the job queue its metrics name.
+ * step or simple policy, its scheduled actions and the job queue its metrics name. With
+ * `autoScalingGroupOutput`, the group that stack output references (one service's fleet, e.g.
+ * `serviceOutputKey(service, 'AutoScalingGroupName')`); without it, the templates' one fleet.
  */
-export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel {
+export function fleetFromTemplates(stacks: readonly StackTemplate[], autoScalingGroupOutput?: string): FleetModel {
   const candidates = stacks.flatMap((stack) => {
     const all = stack.template.Resources ?? {};
     const entries = Object.entries(all);
+    const named = autoScalingGroupOutput === undefined ? undefined : referencedId(stack.template.Outputs?.[autoScalingGroupOutput]?.Value);
     return entries
-      .filter(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
+      .filter(([id, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && (autoScalingGroupOutput === undefined || id === named))
       .map(([asgId, asg]) => ({
         res: { stack: stack.hierarchicalId, all },
         asgId,
@@ -232,8 +235,9 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel
   });
   if (candidates.length !== 1) {
     const names = stacks.map((s) => s.hierarchicalId).join(', ') || 'no stacks';
+    const which = autoScalingGroupOutput === undefined ? 'no AWS::AutoScaling::AutoScalingGroup' : `no AWS::AutoScaling::AutoScalingGroup named by the output ${autoScalingGroupOutput}`;
     throw new Error(candidates.length === 0
-      ? `no fleet in ${names}: no AWS::AutoScaling::AutoScalingGroup has a scaling policy`
+      ? `no fleet in ${names}: ${which} has a scaling policy`
       : `${candidates.length} Auto Scaling groups with scaling policies in ${names}; the simulator takes one fleet`);
   }
   const { res, asgId, asg, policies, schedules } = candidates[0];

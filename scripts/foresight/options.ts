@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ParseArgsConfig, parseArgs } from 'node:util';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { InferenceServiceSettings } from '../../lib/constructs/inference/inference-service';
 import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStacks, WorkloadSource } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
+import { CliOptions, ParsedCommandLine, UsageError } from '../cli';
+import { environmentsNamed, servicesNamed } from '../environment-selection';
 import { ScalingVariant, synthForForesight } from './synth-environments';
 
 const d = DEFAULT_ASSUMPTIONS;
@@ -14,6 +16,7 @@ const d = DEFAULT_ASSUMPTIONS;
 /** Flags both `npm run simulate` and `npm run cost` take. */
 export const COMMON_OPTIONS = {
   env: { type: 'string' },
+  service: { type: 'string' },
   workload: { type: 'string' },
   csv: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -33,14 +36,14 @@ export const COMMON_OPTIONS = {
   'target-tracking-scale-out-datapoints': { type: 'string', default: String(d.targetTrackingCadence.scaleOutDatapoints) },
   'target-tracking-scale-in-datapoints': { type: 'string', default: String(d.targetTrackingCadence.scaleInDatapoints) },
   'divide-by-zero': { type: 'string', default: d.divisionByZero },
-  help: { type: 'boolean', default: false },
-} as const satisfies ParseArgsConfig['options'];
+} as const satisfies CliOptions;
 
 /** Help text of the common flags. */
 export const COMMON_HELP = `  --env <names>        ${ENVIRONMENTS.map((c) => c.name).join(', ')}, comma-separated, or all (default: all)
+  --service <names>    inference services of each environment, comma-separated (default: every service)
   --workload <name>    ${WORKLOAD_NAMES.join(', ')} (default: office-hours)
   --csv <file>         a workload from CSV: arrival[,jobSeconds] per line (seconds or ISO-8601)
-  --json               one JSON document (an array for several environments)
+  --json               one JSON document (an array for several environments or services)
   --assembly <dir>     read this cloud assembly (e.g. cdk.out) as it is (default: synthesize the
                        environments in-process as \`npx cdk synth\` does, with the model published)
   --region <name>      price table region: ${Object.keys(PRICE_TABLE).join(', ')} (default: us-east-1)
@@ -60,10 +63,7 @@ Assumptions AWS does not document (each printed with the results):
   --target-tracking-scale-in-datapoints <n>   (default: ${d.targetTrackingCadence.scaleInDatapoints}, observed)
   --divide-by-zero missing|infinity  what metric math returns for x / 0 (default: ${d.divisionByZero})`;
 
-/** A mistake in the command line: the CLI prints it in one line and exits 2. */
-export class UsageError extends Error {}
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof COMMON_OPTIONS; allowPositionals: false }>>['values'];
+type Values = ParsedCommandLine<typeof COMMON_OPTIONS>['values'];
 
 /** A flag's number, or a usage error naming it. */
 export function numberFlag(values: Record<string, unknown>, name: string, min: number, max = Number.POSITIVE_INFINITY, whole = false): number | undefined {
@@ -120,28 +120,27 @@ export function workloadOf(values: Values, fallback: string): WorkloadSource {
   return { builtIn: name };
 }
 
-/** The configs named by --env. */
-export function configsOf(values: Values): EnvironmentConfig[] {
-  const names = !values.env || values.env === 'all' ? ENVIRONMENTS.map((c) => c.name) : values.env.split(',').map((n) => n.trim());
-  return names.map((name) => {
-    const config = ENVIRONMENTS.find((c) => c.name === name);
-    if (!config) throw new UsageError(`--env ${name} is not an environment: use ${ENVIRONMENTS.map((c) => c.name).join(', ')} or all`);
-    return config;
-  });
+/** The environments and services --env and --service name: checked before anything is synthesized. */
+export function selectionOf(values: Values): { config: EnvironmentConfig; services: string[] }[] {
+  return environmentsNamed(values.env).map((config) => ({ config, services: servicesNamed(config, values.service) }));
 }
 
-/** The service of an environment that the simulator and the estimate run. */
-export function serviceOf(config: EnvironmentConfig): ForesightService {
+/** The inference service `name` of an environment, as the simulator and the estimate run it. */
+export function serviceOf(config: EnvironmentConfig, name: string): ForesightService {
+  const service: InferenceServiceSettings | undefined = config.inference[name];
+  if (!service) throw new UsageError(`--service (${name}) is not a service of ${config.name}`);
   return {
-    acceptableLatencySeconds: config.inference.scaling.acceptableLatency.toSeconds({ integral: false }),
-    secondsPerJob: config.inference.scaling.timePerJob.toSeconds({ integral: false }),
-    timeZone: config.inference.schedule?.timeZone,
+    name,
+    acceptableLatencySeconds: service.scaling.acceptableLatency.toSeconds({ integral: false }),
+    secondsPerJob: service.scaling.timePerJob.toSeconds({ integral: false }),
+    timeZone: service.schedule?.timeZone,
   };
 }
 
-/** One environment: its config and, by scaling variant, the policy stacks to simulate. */
+/** One environment: its config, its selected services and, by scaling variant, the policy stacks to simulate. */
 export interface ForesightEnvironment {
   readonly config: EnvironmentConfig;
+  readonly services: readonly string[];
   readonly policies: PolicyStacks[];
 }
 
@@ -150,7 +149,8 @@ export interface ForesightEnvironment {
  * they are from --assembly (the default variant only), else synthesized through the app factory.
  */
 export function environmentsOf(values: Values, variants: readonly ScalingVariant[]): ForesightEnvironment[] {
-  const configs = configsOf(values);
+  const selection = selectionOf(values);
+  const configs = selection.map((s) => s.config);
   if (values.assembly !== undefined && variants.includes('step')) throw new UsageError('--compare step synthesizes the seed\'s policy: leave out --assembly');
   if (values.assembly !== undefined && !existsSync(resolve(values.assembly, 'manifest.json'))) {
     throw new UsageError(`--assembly ${values.assembly}: no cloud assembly there (no manifest.json): run \`npx cdk synth\` first`);
@@ -159,28 +159,9 @@ export function environmentsOf(values: Values, variants: readonly ScalingVariant
     variant,
     assembly: values.assembly !== undefined ? new CloudAssembly(resolve(values.assembly)) : synthForForesight(configs.map((c) => c.name), variant),
   }));
-  return configs.map((config) => ({
+  return selection.map(({ config, services }) => ({
     config,
+    services,
     policies: assemblies.map(({ variant, assembly }) => ({ name: variant, stacks: environmentStacks(assembly, config.name).stacks })),
   }));
-}
-
-/** Parses argv with the common flags plus `extra`; a parse error is a usage error. */
-export function parse<E extends NonNullable<ParseArgsConfig['options']>>(argv: string[], extra: E) {
-  try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-/** Runs `main`: a usage error prints one line and exits 2, any other error its message and exits 1. */
-export function runCli(main: () => void): void {
-  try {
-    main();
-  } catch (error) {
-    const usage = error instanceof UsageError;
-    console.error(`error: ${usage ? (error as Error).message.split('\n')[0] : (error as Error).message}`);
-    process.exitCode = usage ? 2 : 1;
-  }
 }

@@ -58,14 +58,14 @@ if (require.main === module) {
   const names = ENVIRONMENTS.map((c) => c.name);
   const assemblies = { default: synthForForesight(names, 'default'), step: synthForForesight(names, 'step') };
   const prices = regionPrices('us-east-1');
-  const runs = WORKLOADS.flatMap((workload) => ENVIRONMENTS.map((config) => runForesight(
+  const runs = WORKLOADS.flatMap((workload) => ENVIRONMENTS.flatMap((config) => Object.keys(config.inference).map((service) => runForesight(
     config.name,
     (['default', 'step'] as const).map((variant) => ({ name: variant, stacks: environmentStacks(assemblies[variant], config.name).stacks })),
-    serviceOf(config),
+    serviceOf(config, service),
     { builtIn: workload },
     DEFAULT_ASSUMPTIONS,
     prices,
-  )));
+  ))));
   writeFileSync(README, replaceForesightTables(readFileSync(README, 'utf8'), renderForesightTables(runs)));
   const chartRun = runs.find((r) => r.env === names[0] && r.workload === 'office-hours')!;
   writeFileSync(join(ROOT, 'docs', `foresight-${names[0]}-office-hours.svg`), renderChart(chartRun));

@@ -1,7 +1,7 @@
 import {
   ANALYTICS_REPORTING_ENABLED_CONTEXT, ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, BUNDLING_STACKS, CloudAssembly, PATH_METADATA_ENABLE_CONTEXT,
 } from 'aws-cdk-lib/cx-api';
-import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { ENVIRONMENTS, EnvironmentConfig, inferenceServicesOf } from '../../lib/config';
 import { createAiInfraApp } from '../../lib/ai-infra-app';
 import { cdkJsonContext } from '../nag-acknowledgements';
 
@@ -11,14 +11,16 @@ export type ScalingVariant = 'default' | 'step';
 /**
  * The environments as they run once their model is published (before that a fleet holds
  * MinSize 0 and has nothing to serve): each config with `modelPublished` switched on and,
- * for the `step` variant, its queue scaling in the seed's `mode: 'step'` (QueueScaling's one
+ * for the `step` variant, every service's queue scaling in the seed's `mode: 'step'` (QueueScaling's one
  * definition of the seed policy). Nothing else changes.
  */
 export function foresightEnvironments(variant: ScalingVariant, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): EnvironmentConfig[] {
   return environments.map((config) => ({
     ...config,
     modelPublished: true,
-    ...(variant === 'step' ? { inference: { ...config.inference, scaling: { ...config.inference.scaling, mode: 'step' as const } } } : {}),
+    ...(variant === 'step'
+      ? { inference: Object.fromEntries(inferenceServicesOf(config).map(([name, service]) => [name, { ...service, scaling: { ...service.scaling, mode: 'step' as const } }])) }
+      : {}),
   }));
 }
 

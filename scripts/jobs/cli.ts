@@ -1,11 +1,12 @@
-import { parseArgs } from 'node:util';
-import { ENVIRONMENTS } from '../../lib/config';
+import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { CliOutput, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ParsedCommandLine, UsageError, runCommandLine } from '../cli';
+import { environmentNamed, serviceNamed, servicesNamed } from '../environment-selection';
 import { JobsClients, JobsContext, loadJobsContext } from './context';
 import { deadLetterCount, jobStats, startRedrive } from './queue-admin';
 import { JobStatus, getJobStatus, readResult, waitForJob } from './status';
 import { submitJob } from './submit';
 
-export const USAGE = `usage: npm run jobs -- <command> --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--region <region>] [options]
+export const USAGE = `usage: npm run jobs -- <command> --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--service <name>] [--region <region>] [options]
   submit [<file>|-]  send a job (stdin without a file); prints its job id
       --content-type <type>  (default application/json)  --accept <type>  --job-id <id>
       --output-prefix <folders/>  --wait [--timeout <seconds>] [--out <file>]
@@ -13,19 +14,17 @@ export const USAGE = `usage: npm run jobs -- <command> --env <${ENVIRONMENTS.map
   wait <jobId>       polls until done or failed [--timeout <seconds>, default 600] [--out <file>]
   redrive            moves the dead-letter queue back to the job queue (asks first; --yes skips)
       --max-per-second <n>
-  stats              queued, in flight, oldest job's age, dead letters
+  stats              queued, in flight, oldest job's age, dead letters: one JSON line per service
+--service names one of the environment's inference services (its config's inference keys);
+stats covers every service without it, the other commands need it where there are several.
 Exit 0: done. 1: the job failed, or an error. 2: usage. 3: timed out waiting.`;
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE };
 export const EXIT_TIMEOUT = 3;
 
 /** What the CLI touches besides AWS, so tests can stand in for it. */
-export interface JobsIo {
+export interface JobsIo extends CliOutput {
   readonly env: NodeJS.ProcessEnv;
-  readonly print: (line: string) => void;
-  readonly printError: (line: string) => void;
   readonly readFile: (path: string) => Promise<Buffer>;
   readonly readStdin: () => Promise<Buffer>;
   readonly writeFile: (path: string, body: Uint8Array) => Promise<void>;
@@ -36,6 +35,7 @@ export interface JobsIo {
 
 const OPTIONS = {
   env: { type: 'string' },
+  service: { type: 'string' },
   region: { type: 'string' },
   'content-type': { type: 'string', default: 'application/json' },
   accept: { type: 'string' },
@@ -48,43 +48,60 @@ const OPTIONS = {
   'max-per-second': { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ParsedCommandLine<typeof OPTIONS>['values'];
 
-class UsageError extends Error {}
+const COMMANDS = ['submit', 'get', 'wait', 'redrive', 'stats'];
 
-/** Runs one command; returns the exit code. */
-export async function runJobs(argv: readonly string[], io: JobsIo, clientsFor: (region: string) => JobsClients): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+/** Runs one command on one of `environments`; returns the exit code. */
+export async function runJobs(
+  argv: readonly string[],
+  io: JobsIo,
+  clientsFor: (region: string) => JobsClients,
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+): Promise<number> {
+  return runCommandLine({ name: 'jobs', usage: USAGE, options: OPTIONS, maxPositionals: 2 }, argv, io, async ({ values, positionals }) => {
     const [command, ...rest] = positionals;
-    const names = ENVIRONMENTS.map((c) => c.name as string);
-    if (!command || !['submit', 'get', 'wait', 'redrive', 'stats'].includes(command)) throw new UsageError(`unknown command "${command ?? ''}"`);
-    if (!values.env || !names.includes(values.env)) throw new UsageError(`--env (${values.env ?? 'missing'}) must be one of ${names.join(', ')}`);
+    if (!command || !COMMANDS.includes(command)) throw new UsageError(`unknown command "${command ?? ''}"`);
+    const config = environmentNamed(values.env, environments);
     const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
     const timeoutSeconds = Number(values.timeout);
     if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout (${values.timeout}) must be a number of seconds > 0`);
     if ((command === 'get' || command === 'wait') && rest.length !== 1) throw new UsageError(`${command} takes one job id`);
+    if (rest.length > (command === 'redrive' || command === 'stats' ? 0 : 1)) throw new UsageError(`unexpected argument "${rest[rest.length - 1]}"`);
+    const maxPerSecond = maxPerSecondOf(values);
+    const services = command === 'stats' ? servicesNamed(config, values.service) : [serviceNamed(config, values.service)];
     const clients = clientsFor(region);
-    const context = await loadJobsContext(clients, values.env);
-    switch (command) {
-      case 'submit': return await submit(context, rest[0], values, io);
-      case 'get': return await report(context, await getJobStatus(context, rest[0], io.now()), values, io);
-      case 'wait': return await waitAndReport(context, rest[0], values, io);
-      case 'redrive': return await redrive(context, values, io);
-      default: {
-        io.print(JSON.stringify(await jobStats(context, clients.cloudWatch, io.now())));
-        return EXIT_OK;
+    try {
+      if (command === 'stats') return await stats(config.name, services, clients, io);
+      const context = await loadJobsContext(clients, config.name, services[0]);
+      switch (command) {
+        case 'submit': return await submit(context, rest[0], values, io);
+        case 'get': return await report(context, await getJobStatus(context, rest[0], io.now()), values, io);
+        case 'wait': return await waitAndReport(context, rest[0], values, io);
+        default: return await redrive(context, maxPerSecond, values, io);
       }
+    } catch (error) {
+      throw new Error(describeError(error), { cause: error });
     }
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.printError(`jobs: ${(error as Error).message}\n${USAGE}`);
-      return EXIT_USAGE;
-    }
-    io.printError(`jobs: ${describeError(error)}`);
-    return EXIT_FAILED;
+  });
+}
+
+/** Queue depths of every selected service, one JSON line each. */
+async function stats(environment: string, services: readonly string[], clients: JobsClients, io: JobsIo): Promise<number> {
+  for (const service of services) {
+    const context = await loadJobsContext(clients, environment, service);
+    io.print(JSON.stringify({ service, ...(await jobStats(context, clients.cloudWatch, io.now())) }));
   }
+  return EXIT_OK;
+}
+
+function maxPerSecondOf(values: Values): number | undefined {
+  const maxPerSecond = values['max-per-second'] === undefined ? undefined : Number(values['max-per-second']);
+  if (maxPerSecond !== undefined && !(Number.isInteger(maxPerSecond) && maxPerSecond >= 1 && maxPerSecond <= 500)) {
+    throw new UsageError(`--max-per-second (${values['max-per-second']}) must be a whole number from 1 to 500`);
+  }
+  return maxPerSecond;
 }
 
 /** An AWS error in words a user can act on. */
@@ -118,7 +135,7 @@ async function waitAndReport(context: JobsContext, jobId: string, values: Values
   const timeoutMs = Number(values.timeout) * 1000;
   const status = await waitForJob(context, jobId, { timeoutMs, pollIntervalMs: 5000, sleep: io.sleep, now: io.now });
   if (!status) {
-    io.printError(`jobs: job ${jobId} did not finish within ${values.timeout} s; check again with: npm run jobs -- get ${jobId} --env ${values.env}`);
+    io.printError(`jobs: job ${jobId} did not finish within ${values.timeout} s; check again with: npm run jobs -- get ${jobId} --env ${values.env}${values.service ? ` --service ${values.service}` : ''}`);
     return EXIT_TIMEOUT;
   }
   return report(context, status, values, io);
@@ -133,11 +150,7 @@ async function report(context: JobsContext, status: JobStatus, values: Values, i
   return status.status === 'failed' ? EXIT_FAILED : EXIT_OK;
 }
 
-async function redrive(context: JobsContext, values: Values, io: JobsIo): Promise<number> {
-  const maxPerSecond = values['max-per-second'] === undefined ? undefined : Number(values['max-per-second']);
-  if (maxPerSecond !== undefined && !(Number.isInteger(maxPerSecond) && maxPerSecond >= 1 && maxPerSecond <= 500)) {
-    throw new UsageError(`--max-per-second (${values['max-per-second']}) must be a whole number from 1 to 500`);
-  }
+async function redrive(context: JobsContext, maxPerSecond: number | undefined, values: Values, io: JobsIo): Promise<number> {
   const count = await deadLetterCount(context);
   if (count === 0) {
     io.print('the dead-letter queue is empty: nothing to redrive');

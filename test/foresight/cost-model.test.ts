@@ -13,8 +13,10 @@ const figures = (costUsd: number, instanceHours = 0) => ({ costUsd, instanceHour
 const env = (resources: Record<string, unknown>): EnvironmentStacks =>
   ({ environment: 'dev', stacks: [{ hierarchicalId: 'dev/Stack', template: { Resources: resources as never } }] });
 const usage = { natGbPerMonth: 10, albLcu: 1, efsGb: 20, eksCpuNodes: 1 };
-const gpu = (f: FleetModel, idle = figures(0), expected = figures(0)) => ({ idle, expected, days: 7, prices: fleetPrices(f, prices) });
-const estimate = (resources: Record<string, unknown>, f: FleetModel = fleet(), g = gpu(f)) => estimateCost(env(resources), f, g, prices, usage);
+/** The default service's fleet `f` with a simulated week of `idle` and `expected` figures. */
+const gpu = (f: FleetModel, idle = figures(0), expected = figures(0)) =>
+  ({ fleets: [{ service: 'default', fleet: f, idle, expected, prices: fleetPrices(f, prices) }], days: 7, inferenceFleets: [f.source] });
+const estimate = (resources: Record<string, unknown>, f: FleetModel = fleet(), g = gpu(f)) => estimateCost(env(resources), g, prices, usage);
 const lineOf = (e: ReturnType<typeof estimate>, pattern: RegExp) => [...e.fixed, ...e.usage].find((l) => pattern.test(l.item));
 
 describe('estimateCost', () => {
@@ -37,7 +39,7 @@ describe('estimateCost', () => {
 
   test('scales the simulated week to a month and prices max as MaxSize of the most expensive allowed type, on-demand all month', () => {
     const f = fleet({ maxSize: 3, instanceTypes: ['g5.xlarge', 'g5.2xlarge'] });
-    const line = lineOf(estimate({}, f, gpu(f, figures(7), figures(70))), /^GPU fleet 0-3/);
+    const line = lineOf(estimate({}, f, gpu(f, figures(7), figures(70))), /^GPU fleet of default: 0-3/);
     expect(line).toMatchObject({ minUsd: 30.42, expectedUsd: 304.17, maxUsd: Math.round(3 * 1.212 * HOURS_PER_MONTH * 100) / 100 });
   });
 
@@ -69,6 +71,21 @@ describe('estimateCost', () => {
     expect(lineOf(e, /NodePool cpu/)?.maxUsd).toBeCloseTo(8 * (0.096 + 0.01152) * HOURS_PER_MONTH, 2);
     expect(lineOf(e, /NodePool gpu/)).toMatchObject({ minUsd: 0, expectedUsd: 0 });
     expect(lineOf(e, /NodePool gpu/)?.maxUsd).toBeCloseTo(2 * (5.672 + 0.68064) * HOURS_PER_MONTH, 1);
+  });
+
+  test('one usage line per service fleet, and no inference fleet is priced as training capacity', () => {
+    const group = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '2' } };
+    const [a, b] = [fleet({ source: 'dev/Stack/A' }), fleet({ source: 'dev/Stack/B', maxSize: 2 })];
+    const e = estimateCost(env({ A: group, B: group }), {
+      fleets: [
+        { service: 'a', fleet: a, idle: figures(0), expected: figures(7), prices: fleetPrices(a, prices) },
+        { service: 'b', fleet: b, idle: figures(0), expected: figures(14), prices: fleetPrices(b, prices) },
+      ],
+      days: 7,
+      inferenceFleets: [a.source, b.source],
+    }, prices, usage);
+    expect(e.usage.filter((l) => !/root volumes/.test(l.item)).map((l) => [l.item, l.expectedUsd]))
+      .toEqual([['GPU fleet of a: 0-4 x g5.xlarge (max: g5.xlarge on-demand)', 30.42], ['GPU fleet of b: 0-2 x g5.xlarge (max: g5.xlarge on-demand)', 60.83]]);
   });
 
   test('an expected cost above the budget in the templates is flagged', () => {

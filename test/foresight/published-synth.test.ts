@@ -15,7 +15,7 @@ import { synthForForesight } from '../../scripts/foresight/synth-environments';
  * them serves both tests of this file (synthesizing every environment twice would double the
  * suite's time; the other environments go through the same factory).
  */
-const scaleToZero = ENVIRONMENTS.filter((c) => c.inference.fleet.minCapacity === 0);
+const scaleToZero = ENVIRONMENTS.filter((c) => c.inference.default.fleet.minCapacity === 0);
 const selected = scaleToZero.length > 0 ? scaleToZero : ENVIRONMENTS.slice(0, 1);
 const names = selected.map((c) => c.name);
 const inProcess = synthForForesight(names, 'default');
@@ -52,8 +52,8 @@ describe('one job on a fleet that scales to zero', () => {
   test.each(scaleToZero.map((c) => [c.name, c] as const))('%s: costs less than one GPU-hour', (name, config) => {
     // Tuesday 10:00 UTC (the simulation starts on a Monday 00:00 UTC): a working day.
     const arrival = 34 * 3600;
-    const csv = `arrival,jobSeconds\n${arrival},${config.inference.scaling.timePerJob.toSeconds()}\n`;
-    const run = runForesight(name, [{ name: 'default', stacks: environmentStacks(inProcess, name).stacks }], serviceOf(config),
+    const csv = `arrival,jobSeconds\n${arrival},${config.inference.default.scaling.timePerJob.toSeconds()}\n`;
+    const run = runForesight(name, [{ name: 'default', stacks: environmentStacks(inProcess, name).stacks }], serviceOf(config, 'default'),
       { csvName: 'one-job.csv', csvText: csv }, { ...DEFAULT_ASSUMPTIONS, days: 2 }, regionPrices('us-east-1'));
     const figures = run.policies.default.figures;
     expect(figures.jobsCompleted).toBe(1);

@@ -4,6 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootSettings, bootEnvFile, modelEnvFile } from '../../lib/constructs/inference/runtime-files';
+import { SERVING_CONTRACT } from '../../lib/constructs/inference/serving-contract';
 import { FakeImds } from './fakes/fake-imds';
 import { LoopbackServer, listenOnLoopback } from './fakes/http';
 
@@ -34,9 +35,10 @@ export interface BootOutcome {
 /**
  * A temp root standing in for one instance's (and the shared EFS cache's) file system, with
  * recording stubs for the commands that would change the machine, a fake S3 directory, a fake
- * IMDS and the inference server on loopback. The server answers `GET /ping` with 503
- * `unhealthyAnswers` times, then 200, recording `health GET /ping 200` in the same log the
- * stubs write; any other request gets a 404.
+ * IMDS and the inference server on loopback. The server answers `GET <healthCheckPath>` (the
+ * serving contract's `/ping` unless the settings say otherwise) with 503 `unhealthyAnswers`
+ * times, then 200, recording `health GET <path> 200` in the same log the stubs write; any other
+ * request gets a 404.
  */
 export class BootSandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'boot-sandbox-'));
@@ -45,6 +47,7 @@ export class BootSandbox {
   readonly modelDir = join(this.root, 'models/llm/7');
   unhealthyAnswers = 0;
   healthy = true;
+  private healthCheckPath: string = SERVING_CONTRACT.healthCheckPath;
 
   private constructor(private readonly imds: FakeImds, private readonly health: LoopbackServer) {}
 
@@ -129,12 +132,12 @@ export class BootSandbox {
   }
 
   private answerHealth(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' || req.url !== '/ping') {
+    if (req.method !== 'GET' || req.url !== this.healthCheckPath) {
       res.writeHead(404).end();
       return;
     }
     if (this.healthy && this.unhealthyAnswers === 0) {
-      appendFileSync(this.record, 'health GET /ping 200\n');
+      appendFileSync(this.record, `health GET ${this.healthCheckPath} 200\n`);
       res.writeHead(200).end();
       return;
     }
@@ -147,6 +150,7 @@ export class BootSandbox {
     for (const command of STUBBED_COMMANDS) symlinkSync(STUB, join(this.root, 'bin', command));
     const modelEnv = join(this.root, 'etc/ai-inference/model.env');
     writeFileSync(modelEnv, modelEnvFile({ MAX_BATCH_SIZE: '8' }));
+    this.healthCheckPath = settings.healthCheckPath ?? this.healthCheckPath;
     writeFileSync(join(this.root, 'etc/ai-inference/boot.env'), bootEnvFile({
       modelBucketName: 'model-bucket',
       modelName: 'llm',
@@ -158,6 +162,8 @@ export class BootSandbox {
       accessPointId: 'fsap-0456',
       logGroupName: '/ai/inference',
       metricsNamespace: 'Sandbox/Metrics',
+      serverPort: SERVING_CONTRACT.port,
+      healthCheckPath: this.healthCheckPath,
       launchLifecycleHookName: 'launch-hook',
       bootBudgetSeconds: 60,
       heartbeatIntervalSeconds: 1,

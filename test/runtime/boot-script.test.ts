@@ -197,6 +197,26 @@ describe.each([
   });
 });
 
+describe('boot.sh with another port and health check path in its config', () => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create({ serverPort: 9000, healthCheckPath: '/healthz' });
+    sandbox.putModelArchive('valid');
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('publishes the container on SERVER_PORT and CONTINUEs once GET HEALTH_PATH answers 200: nothing is hard-coded', () => {
+    const calls = sandbox.calls();
+    expect(outcome).toMatchObject({ exitCode: 0 });
+    expect(calls.find((call) => call.startsWith('docker run'))).toContain('--gpus all -p 9000:9000');
+    expect(calls.indexOf('health GET /healthz 200')).toBeGreaterThan(-1);
+    expect(calls.indexOf('health GET /healthz 200')).toBeLessThan(calls.findIndex((call) => CONTINUE.test(call)));
+  });
+});
+
 describe('boot.sh when GET /ping never answers 200', () => {
   let sandbox: BootSandbox;
   let outcome: BootOutcome;

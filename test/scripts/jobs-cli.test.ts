@@ -3,7 +3,9 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE, runJobs } from '../../scripts/jobs/cli';
-import { BUCKET, DLQ, QUEUE, clients, cloudFormation, cloudWatch, deployedStack, notFound, resetMocks, s3, sqs, testIo } from './jobs-fixtures';
+import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
+import { ENVIRONMENT_NAMES, UNKNOWN_ENVIRONMENT } from '../helpers/environments';
+import { BUCKET, DLQ, ENV, QUEUE, SERVICE, clients, cloudFormation, cloudWatch, deployedStack, notFound, resetMocks, s3, sqs, testIo } from './jobs-fixtures';
 
 const body = (text: string) => ({ Body: { transformToString: async () => text, transformToByteArray: async () => Buffer.from(text) } as unknown as GetObjectCommandOutput['Body'] });
 
@@ -16,27 +18,47 @@ beforeEach(() => {
   s3.on(HeadObjectCommand).rejects(notFound('NotFound'));
 });
 
-const run = (argv: string[], io = testIo()) => runJobs(argv, io, () => clients()).then((code) => ({ code, io }));
+/** The first environment with a second service beside its first. */
+const SECOND = 'second-service';
+const withSecondService = mergeConfig(ENVIRONMENTS[0], { inference: { [SECOND]: ENVIRONMENTS[0].inference[SERVICE] } });
+
+const run = (argv: string[], io = testIo(), environments = ENVIRONMENTS) => runJobs(argv, io, () => clients(), environments).then((code) => ({ code, io }));
 
 describe('jobs CLI usage', () => {
   test.each([
-    [['launch', '--env', 'dev'], /unknown command "launch"/],
-    [['stats', '--env', 'qa'], /--env \(qa\) must be one of dev, staging, prod/],
+    [['launch', '--env', ENV, '--service', SERVICE], /unknown command "launch"/],
+    [['stats', '--env', UNKNOWN_ENVIRONMENT], `--env (${UNKNOWN_ENVIRONMENT}) must be one of ${ENVIRONMENT_NAMES.join(', ')}`],
+    [['stats', '--env', ENV, '--service', 'no-such-service'], `--service (no-such-service) is not a service of ${ENV}`],
+    [['get', 'j1', 'j2', '--env', ENV, '--service', SERVICE], /unexpected argument "j2"/],
+    [['stats', 'extra', '--env', ENV], /unexpected argument "extra"/],
     [['stats'], /--env \(missing\) must be one of/],
-    [['get', '--env', 'dev'], /get takes one job id/],
-    [['wait', 'j1', '--env', 'dev', '--timeout', 'soon'], /--timeout \(soon\) must be a number of seconds > 0/],
-    [['stats', '--env', 'dev', '--colour'], /Unknown option '--colour'/],
-    [['redrive', '--env', 'dev', '--max-per-second', '0'], /--max-per-second \(0\) must be a whole number from 1 to 500/],
-  ])('%j is a usage error', async (argv, message) => {
+    [['get', '--env', ENV, '--service', SERVICE], /get takes one job id/],
+    [['wait', 'j1', '--env', ENV, '--service', SERVICE, '--timeout', 'soon'], /--timeout \(soon\) must be a number of seconds > 0/],
+    [['stats', '--env', ENV, '--service', SERVICE, '--colour'], /Unknown option '--colour'/],
+    [['redrive', '--env', ENV, '--service', SERVICE, '--max-per-second', '0'], /--max-per-second \(0\) must be a whole number from 1 to 500/],
+  ])('%j is a usage error in one line', async (argv, message) => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
     const { code, io } = await run(argv);
     expect(code).toBe(EXIT_USAGE);
-    expect(io.err.join('\n')).toMatch(message);
-    expect(io.err.join('\n')).toContain('usage: npm run jobs --');
+    expect(io.err).toEqual([expect.stringMatching(/^jobs: .* \(see --help\)$/)]);
+    expect(io.err[0]).toMatch(message);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  test('--help prints the usage and exits 0, calling nothing', async () => {
+    const { code, io } = await run(['--help']);
+    expect([code, io.err, cloudFormation.commandCalls(DescribeStacksCommand)]).toEqual([EXIT_OK, [], []]);
+    expect(io.out[0]).toMatch(/^usage: npm run jobs -- <command> --env/);
+  });
+
+  test('a command on one service needs --service where the environment has several', async () => {
+    const { code, io } = await run(['get', 'j1', '--env', ENV], testIo(), [withSecondService]);
+    expect(code).toBe(EXIT_USAGE);
+    expect(io.err).toEqual([`jobs: --service is needed: ${ENV} has the services ${SERVICE}, ${SECOND}; name one (see --help)`]);
   });
 
   test('needs a region', async () => {
-    const { code, io } = await run(['stats', '--env', 'dev'], testIo({ env: {} }));
+    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE], testIo({ env: {} }));
     expect(code).toBe(EXIT_USAGE);
     expect(io.err[0]).toMatch(/no region: pass --region or set AWS_REGION/);
   });
@@ -44,28 +66,28 @@ describe('jobs CLI usage', () => {
 
 describe('jobs CLI errors', () => {
   test('a stack that is not deployed says how to deploy it', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id dev-AiInference does not exist'), { name: 'ValidationError' }));
-    const { code, io } = await run(['stats', '--env', 'dev']);
+    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error(`Stack with id ${ENV}-AiInference does not exist`), { name: 'ValidationError' }));
+    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
     expect(code).toBe(EXIT_FAILED);
-    expect(io.err).toEqual([expect.stringMatching(/stack dev-AiInference is not deployed in this account and region: deploy it \(npx cdk deploy dev\/AiInference\)/)]);
+    expect(io.err).toEqual([expect.stringMatching(new RegExp(`stack ${ENV}-AiInference is not deployed in this account and region: deploy it \\(npx cdk deploy ${ENV}/AiInference\\)`))]);
   });
 
   test('a stack without the results outputs asks for a current deploy', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'dev-AiInference', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [] }] });
-    const { io } = await run(['stats', '--env', 'dev']);
+    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: `${ENV}-AiInference`, CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [] }] });
+    const { io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
     expect(io.err[0]).toMatch(/has no output QueueUrl, DeadLetterQueueUrl, ResultsBucketName: deploy the current version of the app/);
   });
 
   test('missing credentials say how to log in', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-    const { code, io } = await run(['stats', '--env', 'dev']);
+    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toBe('jobs: no AWS credentials found (Could not load credentials from any providers): run aws configure or aws sso login, or set AWS_PROFILE');
   });
 
   test('a file above what Node.js can read is called too large', async () => {
     const tooLarge = Object.assign(new RangeError('File size (3221225472) is greater than 2 GiB'), { code: 'ERR_FS_FILE_TOO_LARGE' });
-    const { code, io } = await run(['submit', 'huge.bin', '--env', 'dev'], testIo({ readFile: async () => { throw tooLarge; } }));
+    const { code, io } = await run(['submit', 'huge.bin', '--env', ENV, '--service', SERVICE], testIo({ readFile: async () => { throw tooLarge; } }));
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toMatch(/^jobs: the input file is too large: the jobs CLI sends at most 2 GiB/);
   });
@@ -73,21 +95,21 @@ describe('jobs CLI errors', () => {
 
 describe('jobs CLI commands', () => {
   test('submit sends the file and prints the job id', async () => {
-    const { code, io } = await run(['submit', 'in.json', '--env', 'dev', '--job-id', 'order-17']);
+    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--service', SERVICE, '--job-id', 'order-17']);
     expect(code).toBe(EXIT_OK);
     expect(io.out).toEqual(['order-17']);
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: 'contents of in.json' });
   });
 
   test('submit without a file reads stdin', async () => {
-    await run(['submit', '--env', 'dev', '--content-type', 'application/json']);
+    await run(['submit', '--env', ENV, '--service', SERVICE, '--content-type', 'application/json']);
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: '{"text":"from stdin"}' });
   });
 
   test('submit --wait prints the id, then the result status, and saves the result with --out', async () => {
     s3.on(HeadObjectCommand, { Bucket: BUCKET, Key: 'results/order-17' }).rejectsOnce(notFound('NotFound')).resolves({ ContentType: 'application/json', Metadata: {} });
     s3.on(GetObjectCommand, { Key: 'results/order-17' }).resolves(body('{"label":"positive"}'));
-    const { code, io } = await run(['submit', 'in.json', '--env', 'dev', '--job-id', 'order-17', '--wait', '--out', 'result.json']);
+    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--service', SERVICE, '--job-id', 'order-17', '--wait', '--out', 'result.json']);
     expect(code).toBe(EXIT_OK);
     expect(io.out[0]).toBe('order-17');
     expect(JSON.parse(io.out[1])).toEqual(expect.objectContaining({ status: 'done', location: `s3://${BUCKET}/results/order-17` }));
@@ -96,68 +118,77 @@ describe('jobs CLI commands', () => {
 
   test('get of a failed job prints the error and exits 1', async () => {
     s3.on(GetObjectCommand, { Key: 'errors/j1.json' }).resolves(body('{"reason":"malformed","failedAt":"2026-05-01T11:00:00Z"}'));
-    const { code, io } = await run(['get', 'j1', '--env', 'dev']);
+    const { code, io } = await run(['get', 'j1', '--env', ENV, '--service', SERVICE]);
     expect(code).toBe(EXIT_FAILED);
     expect(JSON.parse(io.out[0])).toEqual(expect.objectContaining({ status: 'failed', error: { reason: 'malformed', failedAt: '2026-05-01T11:00:00Z' } }));
   });
 
   test('get of a queued job exits 0', async () => {
-    const { code, io } = await run(['get', 'j1', '--env', 'dev']);
+    const { code, io } = await run(['get', 'j1', '--env', ENV, '--service', SERVICE]);
     expect(code).toBe(EXIT_OK);
     expect(JSON.parse(io.out[0]).status).toBe('queued');
   });
 
   test('wait exits 3 after its timeout, saying how to check later', async () => {
-    const { code, io } = await run(['wait', 'j1', '--env', 'dev', '--timeout', '10']);
+    const { code, io } = await run(['wait', 'j1', '--env', ENV, '--service', SERVICE, '--timeout', '10']);
     expect(code).toBe(EXIT_TIMEOUT);
-    expect(io.err[0]).toBe('jobs: job j1 did not finish within 10 s; check again with: npm run jobs -- get j1 --env dev');
+    expect(io.err[0]).toBe(`jobs: job j1 did not finish within 10 s; check again with: npm run jobs -- get j1 --env ${ENV} --service ${SERVICE}`);
   });
 
   test('stats prints queued, in flight, the oldest age and dead letters', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { ApproximateNumberOfMessages: '12', ApproximateNumberOfMessagesNotVisible: '2' } });
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'oldest', Values: [340] }] });
-    const { code, io } = await run(['stats', '--env', 'dev']);
+    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
     expect(code).toBe(EXIT_OK);
-    expect(JSON.parse(io.out[0])).toEqual({ queued: 12, inFlight: 2, oldestAgeSeconds: 340, deadLetters: 1 });
-    expect(cloudWatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries?.[0].MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'QueueName', Value: 'dev-jobs' }]);
+    expect(JSON.parse(io.out[0])).toEqual({ service: SERVICE, queued: 12, inFlight: 2, oldestAgeSeconds: 340, deadLetters: 1 });
+    expect(cloudWatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries?.[0].MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'QueueName', Value: `${ENV}-jobs` }]);
+  });
+
+  test('stats without --service covers every service, one line each', async () => {
+    deployedStack([SERVICE, SECOND]);
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' } });
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const { code, io } = await run(['stats', '--env', ENV], testIo(), [withSecondService]);
+    expect(code).toBe(EXIT_OK);
+    expect(io.out.map((line) => JSON.parse(line).service)).toEqual([SERVICE, SECOND]);
   });
 });
 
 describe('jobs CLI redrive', () => {
   beforeEach(() => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ, AttributeNames: ['ApproximateNumberOfMessages'] }).resolves({ Attributes: { ApproximateNumberOfMessages: '4' } });
-    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs-dlq' } });
-    sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs' } });
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs-dlq` } });
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE, AttributeNames: ['QueueArn'] }).resolves({ Attributes: { QueueArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs` } });
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
   });
 
   test('asks before moving, with the count, and stops on no', async () => {
     const questions: string[] = [];
-    const { code } = await run(['redrive', '--env', 'dev'], testIo({ confirm: async (q) => { questions.push(q); return false; } }));
+    const { code } = await run(['redrive', '--env', ENV, '--service', SERVICE], testIo({ confirm: async (q) => { questions.push(q); return false; } }));
     expect(code).toBe(EXIT_FAILED);
     expect(questions).toEqual([`move about 4 jobs from ${DLQ} back to ${QUEUE}?`]);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   });
 
   test('starts a message-move task from the dead-letter queue to the job queue on yes', async () => {
-    const { code, io } = await run(['redrive', '--env', 'dev', '--max-per-second', '10'], testIo({ confirm: async () => true }));
+    const { code, io } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--max-per-second', '10'], testIo({ confirm: async () => true }));
     expect(code).toBe(EXIT_OK);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0].args[0].input).toEqual({
-      SourceArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs-dlq', DestinationArn: 'arn:aws:sqs:eu-central-1:123456789012:dev-jobs', MaxNumberOfMessagesPerSecond: 10,
+      SourceArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs-dlq`, DestinationArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs`, MaxNumberOfMessagesPerSecond: 10,
     });
     expect(io.out).toEqual(['redrive of about 4 jobs started (task task-1)']);
   });
 
   test('--yes skips the question', async () => {
-    const { code } = await run(['redrive', '--env', 'dev', '--yes']);
+    const { code } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--yes']);
     expect(code).toBe(EXIT_OK);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(1);
   });
 
   test('an empty dead-letter queue has nothing to redrive', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ, AttributeNames: ['ApproximateNumberOfMessages'] }).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
-    const { code, io } = await run(['redrive', '--env', 'dev', '--yes']);
+    const { code, io } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--yes']);
     expect(code).toBe(EXIT_OK);
     expect(io.out).toEqual(['the dead-letter queue is empty: nothing to redrive']);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);

@@ -3,6 +3,7 @@ import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
 import { synthStage } from '../helpers/synth-stage';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
 const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85', 'BucketsArtifactsB9EE6400', 'BucketsAccessLogsA5F88218'];
@@ -85,7 +86,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }) });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.cluster.maxNodes), DesiredCapacity: Match.absent() });
   });
 
@@ -93,7 +94,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     template.hasResourceProperties('AWS::EC2::EC2Fleet', {
       Type: 'maintain',
       TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity, DefaultTargetCapacityType: 'spot' }),
-      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy }),
+      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy ?? 'price-capacity-optimized' }),
       LaunchTemplateConfigs: [Match.objectLike({ Overrides: config.training.spotFleet.instanceTypes.map((t) => Match.objectLike({ InstanceType: t })) })],
     });
   });
@@ -147,7 +148,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the endpoint serves the fleet\'s model archive from the model bucket', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`])] }) }),
+      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference[config.sageMaker.service].model.name}/${config.inference[config.sageMaker.service].model.version}/model.tar.gz`])] }) }),
     });
   });
 

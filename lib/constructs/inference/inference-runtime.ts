@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
 import { AgentConfigFile } from '../../runtime/inference/agent/config';
 import {
@@ -17,9 +18,7 @@ import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
-
-/** The share of GPU memory the server may take unless the model says (InferenceModel.gpuMemoryFraction). */
-export const DEFAULT_GPU_MEMORY_FRACTION = 0.8;
+import { SERVING_CONTRACT } from './serving-contract';
 
 /** The model an inference service serves: plain values an environment config holds. */
 export interface InferenceModel {
@@ -28,15 +27,15 @@ export interface InferenceModel {
   /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
   readonly version: string;
   /**
-   * The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on
-   * 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
+   * The serving image, honouring the SageMaker inference contract (`SERVING_CONTRACT`:
+   * `/ping`, `/invocations` on 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
    * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
    */
   readonly image: InferenceImage;
   /**
    * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION to the fleet's container
    * and the SageMaker model; the image leaves it to the handler (see docs/model-archive.md).
-   * @default DEFAULT_GPU_MEMORY_FRACTION (0.8)
+   * @default 0.8
    */
   readonly gpuMemoryFraction?: number;
   /**
@@ -45,6 +44,9 @@ export interface InferenceModel {
    */
   readonly environment?: Readonly<Record<string, string>>;
 }
+
+/** The defaults of {@link InferenceModel}. */
+export const INFERENCE_MODEL_DEFAULTS: Defaults<InferenceModel> = { gpuMemoryFraction: 0.8, environment: {} };
 
 /** Props of {@link InferenceRuntime}. */
 export interface InferenceRuntimeProps {
@@ -87,8 +89,8 @@ const BOOT_STALL_TIMEOUT = Duration.minutes(10);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = ['MODEL_PATH', 'GPU_MEMORY_FRACTION'];
 
-function checkEnvironment(environment: Readonly<Record<string, string>>): Problem[] {
-  return Object.entries(environment).map(([name, value]) => {
+function checkEnvironment(environment: Readonly<Record<string, string>> | undefined): Problem[] {
+  return Object.entries(environment ?? {}).map(([name, value]) => {
     if (!ENV_NAME.test(name)) return `environment key "${name}" is not a valid variable name: use letters, digits and '_'`;
     if (RESERVED_ENV.includes(name)) return `environment key "${name}" is set by the runtime: remove it (use gpuMemoryFraction for the fraction)`;
     if (/[\r\n]/.test(value)) return `environment.${name} contains a line break: docker env files take one line per variable`;
@@ -103,8 +105,8 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
     checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
-    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION),
-    ...checkEnvironment(model.environment ?? {}),
+    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction),
+    ...checkEnvironment(model.environment),
   ];
 }
 
@@ -160,13 +162,13 @@ export class InferenceRuntime extends Construct {
 
   /** The agent's config for an instance of `fleet`. */
   public agentConfig(fleet: GpuFleet): AgentConfigFile {
-    const { model } = this.props;
+    const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const visibilitySeconds = this.jobVisibilityTimeout.toSeconds();
     return {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
-      inferenceUrl: 'http://127.0.0.1:8080/invocations',
-      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION },
+      inferenceUrl: `http://127.0.0.1:${SERVING_CONTRACT.port}${SERVING_CONTRACT.invocationsPath}`,
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
@@ -191,7 +193,8 @@ export class InferenceRuntime extends Construct {
    * files and runs the boot script, and the grants the instances need.
    */
   public bind(fleet: GpuFleet): void {
-    const { model, modelBucket, modelCache, logGroup, jobs } = this.props;
+    const { modelBucket, modelCache, logGroup, jobs } = this.props;
+    const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const stack = Stack.of(this);
     const image = model.image.bind(this, fleet, 'gpu');
     const bootEnv = bootEnvFile({
@@ -199,7 +202,9 @@ export class InferenceRuntime extends Construct {
       modelName: model.name,
       modelVersion: model.version,
       containerImage: image.imageUri,
-      gpuMemoryFraction: model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION,
+      gpuMemoryFraction: model.gpuMemoryFraction,
+      serverPort: SERVING_CONTRACT.port,
+      healthCheckPath: SERVING_CONTRACT.healthCheckPath,
       modelEnvFile: RUNTIME_PATHS.modelEnv,
       fileSystemId: modelCache.fileSystem.fileSystemId,
       accessPointId: modelCache.accessPoint.accessPointId,
@@ -227,7 +232,7 @@ export class InferenceRuntime extends Construct {
       'mkdir -p /etc/ai-inference',
       ...writeFile(RUNTIME_PATHS.agentConfig, stack.toJsonString(this.agentConfig(fleet))),
       ...writeFile(RUNTIME_PATHS.bootEnv, bootEnv),
-      ...writeFile(RUNTIME_PATHS.modelEnv, modelEnvFile(model.environment ?? {})),
+      ...writeFile(RUNTIME_PATHS.modelEnv, modelEnvFile(model.environment)),
     );
     userData.addExecuteFileCommand({ filePath: bootScriptPath, arguments: RUNTIME_PATHS.bootEnv });
 

@@ -17,6 +17,15 @@ import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
 
+/** The stack outputs `InferenceService.addOutputs` adds, in this order. */
+export const INFERENCE_SERVICE_OUTPUTS = [
+  'QueueUrl', 'DeadLetterQueueUrl', 'LoadBalancerDnsName', 'TargetGroupArn', 'AutoScalingGroupName', 'LogGroupName',
+  'ResultsBucketName', 'SuccessTopicArn', 'ErrorTopicArn', 'AlarmTopicArn',
+] as const;
+
+/** One of the service's stack outputs. */
+export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
+
 /** One model's service: plain values an environment config holds. */
 export interface InferenceServiceSettings {
   /** The model served. */
@@ -28,8 +37,8 @@ export interface InferenceServiceSettings {
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
-   * When idle GPUs are removed (the fleet's average GPU utilization).
-   * @default - below 40 % for 10 x 1 minute: one instance less, never the last one
+   * When idle GPUs are removed (the fleet's average GPU utilization), never the last instance.
+   * @default - GpuUtilizationScaleIn's defaults (GPU_UTILIZATION_SCALE_IN_DEFAULTS)
    */
   readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
   /**
@@ -40,7 +49,7 @@ export interface InferenceServiceSettings {
   readonly schedule?: FleetScheduleSettings;
   /**
    * The job results bucket's settings: how long results and errors are kept.
-   * @default - results kept 30 days
+   * @default - JobResults' defaults
    */
   readonly results?: JobResultsSettings;
 }
@@ -88,7 +97,7 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
   /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
-   * @default RemovalPolicy.RETAIN
+   * @default - each keeps its own default: JobQueue's and InferenceObservability's, RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -132,7 +141,7 @@ export class InferenceService extends Construct {
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     throwIfProblems(...inferenceServiceSettingsProblems(props));
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const { removalPolicy } = props;
     this.modelKey = modelArchiveKey(props.model);
     // Validated above as written; until the model is published, nothing keeps an instance up.
     const minCapacity = (props.modelPublished ?? true) ? props.fleet.minCapacity : 0;
@@ -187,9 +196,9 @@ export class InferenceService extends Construct {
     }).bind(this.fleet);
   }
 
-  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>`. */
+  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>` (see INFERENCE_SERVICE_OUTPUTS). */
   public addOutputs(prefix = ''): void {
-    const outputs: Record<string, [string, string]> = {
+    const outputs: Record<InferenceServiceOutput, [string, string]> = {
       QueueUrl: [this.jobs.queue.queueUrl, 'Send inference jobs here'],
       DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
       LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
@@ -201,7 +210,8 @@ export class InferenceService extends Construct {
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
       AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
     };
-    for (const [id, [value, description]] of Object.entries(outputs)) {
+    for (const id of INFERENCE_SERVICE_OUTPUTS) {
+      const [value, description] = outputs[id];
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });
     }
   }

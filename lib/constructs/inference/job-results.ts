@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
 import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { DataBucket } from '../storage/data-bucket';
@@ -19,13 +20,14 @@ export interface JobResultsSettings {
   readonly retention?: Duration;
 }
 
+/** The defaults of {@link JobResultsSettings}. */
+export const JOB_RESULTS_DEFAULTS: Defaults<JobResultsSettings> = { retention: Duration.days(30) };
+
 /** The rules of {@link JobResultsSettings}, each problem naming its field. */
 export function jobResultsSettingsProblems(settings: JobResultsSettings): Problem[] {
-  const retentionDays = (settings.retention ?? DEFAULT_RETENTION).toDays({ integral: false });
-  return [Token.isUnresolved(retentionDays) ? undefined : checkWholeNumberAtLeast('retention (days)', retentionDays, 1)];
+  const retentionDays = settings.retention?.toDays({ integral: false });
+  return [retentionDays === undefined || Token.isUnresolved(retentionDays) ? undefined : checkWholeNumberAtLeast('retention (days)', retentionDays, 1)];
 }
-
-const DEFAULT_RETENTION = Duration.days(30);
 
 /** Props of {@link JobResults}. */
 export interface JobResultsProps extends JobResultsSettings {
@@ -56,7 +58,7 @@ export class JobResults extends Construct {
   constructor(scope: Construct, id: string, props: JobResultsProps) {
     super(scope, id);
     throwIfProblems(...jobResultsSettingsProblems(props));
-    const retention = props.retention ?? DEFAULT_RETENTION;
+    const { retention } = withDefaults(props, JOB_RESULTS_DEFAULTS);
 
     const bucket = new DataBucket(this, 'Bucket', {
       serverAccessLogsBucket: props.serverAccessLogsBucket,

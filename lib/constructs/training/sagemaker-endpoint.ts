@@ -14,7 +14,7 @@ import { ImageProcessor, imageProcessorOf } from '../../gpu/accelerated-instance
 import { acknowledgeWildcards } from './nag-findings';
 import { hasLocalInstanceStorage } from './sagemaker-instance-storage';
 import { InferenceImage, checkImageRunsOn } from '../inference/inference-image';
-import { DEFAULT_GPU_MEMORY_FRACTION, InferenceModel } from '../inference/inference-runtime';
+import { INFERENCE_MODEL_DEFAULTS, InferenceModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
@@ -52,7 +52,7 @@ export interface SageMakerEndpointProps {
   readonly maxRequestsPerSecond: number;
   /**
    * Share of maxRequestsPerSecond the invocations-per-instance target is set to, (0-1].
-   * @default 0.5
+   * @default 0.5 - ScalableInstanceCount.scaleOnInvocations' own default
    */
   readonly safetyFactor?: number;
   /**
@@ -109,7 +109,6 @@ export class SageMakerEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
-    const safetyFactor = props.safetyFactor ?? 0.5;
     throwIfProblems(...sageMakerEndpointSettingsProblems(props), ...sageMakerImageProblems('model.image', props.model.image, 'variants', props.variants));
 
     if (props.vpc) {
@@ -193,7 +192,7 @@ export class SageMakerEndpoint extends Construct {
         minCapacity: props.minCapacity,
         maxCapacity: props.maxCapacity,
       });
-      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor });
+      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor: props.safetyFactor });
       scalable.node.addDependency(this.endpoint);
     }
   }
@@ -210,7 +209,7 @@ export class SageMakerEndpoint extends Construct {
         {
           image: sagemaker.ContainerImage.fromEcrRepository(image.repository, image.tag),
           modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
-          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? DEFAULT_GPU_MEMORY_FRACTION) },
+          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? INFERENCE_MODEL_DEFAULTS.gpuMemoryFraction) },
         },
       ],
       vpc: props.vpc,
@@ -223,14 +222,13 @@ export class SageMakerEndpoint extends Construct {
 
 /** The rules of {@link SageMakerEndpointSettings}, each problem naming its field. */
 export function sageMakerEndpointSettingsProblems(props: SageMakerEndpointSettings): Problem[] {
-  const safetyFactor = props.safetyFactor ?? 0.5;
   return [
     checkNonEmptyList('variants', props.variants),
     checkUniqueNames('variants', props.variants.map((v) => v.name)),
     checkWholeNumberAtLeast('minCapacity', props.minCapacity, 1),
     checkMinMax('maxCapacity', props.maxCapacity, 'minCapacity', props.minCapacity),
     checkPositive('maxRequestsPerSecond', props.maxRequestsPerSecond),
-    checkFraction('safetyFactor', safetyFactor),
+    checkFraction('safetyFactor', props.safetyFactor),
     ...props.variants.flatMap((v, n) => [
       /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(v.name)
         ? undefined

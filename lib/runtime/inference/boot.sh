@@ -9,9 +9,10 @@
 #    then the `ready` marker), restoring no owner: the access point acts as one POSIX user;
 #    an instance that finds the marker skips the download;
 # 5. pulls the inference image (after `docker login` when it is an ECR image), then starts
-#    the container on port 8080 with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
-# 6. waits for GET /ping to answer 200 (the SageMaker inference container contract), starts
-#    the queue agent, then CONTINUEs the launch lifecycle action.
+#    the container on SERVER_PORT with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
+# 6. waits for GET HEALTH_PATH to answer 200 (SERVER_PORT and HEALTH_PATH are the SageMaker
+#    inference container contract's 8080 and /ping, from the construct), starts the queue
+#    agent, then CONTINUEs the launch lifecycle action.
 #
 # The launch hook's heartbeat timeout only has to cover the gap between two heartbeats: boot
 # records one as each step starts and every HEARTBEAT_INTERVAL_SECONDS while a long step runs.
@@ -23,7 +24,7 @@
 #
 # The config file (written by user data) sets NODE_MAJOR, MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
 # CONTAINER_IMAGE, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
-# LOG_GROUP_NAME, METRICS_NAMESPACE, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
+# LOG_GROUP_NAME, METRICS_NAMESPACE, SERVER_PORT, HEALTH_PATH, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
 # HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
 # AGENT_CONFIG and AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine and set
 # the polling pace; tests point them at a sandbox.
@@ -32,8 +33,6 @@ set -euo pipefail
 CONFIG_FILE="${1:?usage: boot.sh CONFIG_FILE}"
 ROOT="${ROOT:-}"
 IMDS_ENDPOINT="${IMDS_ENDPOINT:-http://169.254.169.254}"
-SERVER_URL="${SERVER_URL:-http://127.0.0.1:8080}"
-HEALTH_URL="${SERVER_URL}/ping"
 HEALTH_POLL_SECONDS="${HEALTH_POLL_SECONDS:-5}"
 PROGRESS_POLL_SECONDS="${PROGRESS_POLL_SECONDS:-1}"
 CWAGENT_CTL="${CWAGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl}"
@@ -43,6 +42,8 @@ source "$CONFIG_FILE"
 # AL2023 namespaces each Node.js major: package nodejs<N>, binary /usr/bin/node-<N>
 # (https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html).
 NODE_BIN="${NODE_BIN:-/usr/bin/node-${NODE_MAJOR}}"
+SERVER_URL="${SERVER_URL:-http://127.0.0.1:${SERVER_PORT}}"
+HEALTH_URL="${SERVER_URL}${HEALTH_PATH}"
 
 LOG_DIR="${ROOT}/var/log/ai-inference"
 ETC_DIR="${ROOT}/etc/ai-inference"
@@ -276,7 +277,7 @@ watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could n
 
 begin "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
-docker run -d --name ai-inference --restart always --gpus all -p 8080:8080 \
+docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}:${SERVER_PORT}" \
   -v "${model_dir}:/opt/ml/model:ro" \
   -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \

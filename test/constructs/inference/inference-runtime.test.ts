@@ -16,6 +16,7 @@ import { JobResults } from '../../../lib/constructs/inference/job-results';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
+import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
 
 /** A stack with a fleet and everything the runtime needs beside the model. */
 function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
@@ -105,6 +106,11 @@ describe('InferenceRuntime', () => {
 
   test('gives the boot the fleet boot budget', () => {
     expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("BOOT_BUDGET_SECONDS='900'");
+  });
+
+  test('gives the boot the serving contract\'s port and health check path, the ones the load balancer uses', () => {
+    const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
+    expect(bootEnv).toContain(`SERVER_PORT='${SERVING_CONTRACT.port}'\nHEALTH_PATH='${SERVING_CONTRACT.healthCheckPath}'`);
   });
 
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
