@@ -2,8 +2,9 @@
  * Benchmarks `cdk synth` of every environment against a one-queue baseline app, run in the
  * same process tree, alternating A/B so machine noise hits both alike. Prints the median of
  * each, their ratio (goal: <= 1.5), the synth's peak memory, the time `npm run simulate` takes to
- * simulate one week of every environment with both policies (goal: < 2 s) and the wall time of
- * `npm test`.
+ * simulate one week of every environment with both policies (goal: < 2 s), the queue agent's
+ * throughput with 1 and 4 concurrent jobs (goal: >= 3x) and its own time per job, and the wall
+ * time of `npm test`.
  *
  *   npm run bench                 # 5 runs each, plus one `npm test`
  *   BENCH_RUNS=9 npm run bench
@@ -19,6 +20,7 @@ import { environmentNamed, readCloudAssembly } from '../lib/foresight/cloud-asse
 import { runForesight } from '../lib/foresight/foresight-run';
 import { DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR } from '../lib/foresight/spot';
 import { regionPrices } from '../lib/pricing/price-table';
+import { agentThroughputReport } from './bench/agent-throughput';
 import { synthEnvironments } from './foresight/synth-environments';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
@@ -110,7 +112,11 @@ try {
   rmSync(foresightOut, { recursive: true, force: true });
 }
 
-if (!process.env.BENCH_SKIP_TESTS) {
-  const tests = measure('npm', ['test', '--silent']);
-  console.log(`npm test wall time: ${tests.seconds.toFixed(1)} s`);
-}
+// The queue agent as it ships, against the loopback fakes: jobs/s with 1 and 4 slots, and its own time per job.
+void agentThroughputReport().then((lines) => {
+  for (const line of lines) console.log(line);
+  if (!process.env.BENCH_SKIP_TESTS) {
+    const tests = measure('npm', ['test', '--silent']);
+    console.log(`npm test wall time: ${tests.seconds.toFixed(1)} s`);
+  }
+});
