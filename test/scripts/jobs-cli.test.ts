@@ -1,6 +1,6 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE, runJobs } from '../../scripts/jobs/cli';
 import { BUCKET, DLQ, QUEUE, clients, cloudFormation, cloudWatch, deployedStack, notFound, resetMocks, s3, sqs, testIo } from './jobs-fixtures';
@@ -20,25 +20,44 @@ const run = (argv: string[], io = testIo()) => runJobs(argv, io, () => clients()
 
 describe('jobs CLI usage', () => {
   test.each([
-    [['launch', '--env', 'dev'], /unknown command "launch"/],
-    [['stats', '--env', 'qa'], /--env \(qa\) must be one of dev, staging, prod/],
-    [['stats'], /--env \(missing\) must be one of/],
-    [['get', '--env', 'dev'], /get takes one job id/],
-    [['wait', 'j1', '--env', 'dev', '--timeout', 'soon'], /--timeout \(soon\) must be a number of seconds > 0/],
-    [['stats', '--env', 'dev', '--colour'], /Unknown option '--colour'/],
-    [['redrive', '--env', 'dev', '--max-per-second', '0'], /--max-per-second \(0\) must be a whole number from 1 to 500/],
-  ])('%j is a usage error', async (argv, message) => {
-    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
+    [['launch', '--env', 'dev'], 'jobs: unknown command "launch": use one of submit, get, wait, list, redrive, stats (npm run jobs -- --help)'],
+    [['stats', '--env', 'qa'], 'jobs stats: --env (qa) must be one of dev, staging, prod (npm run jobs -- stats --help)'],
+    [['stats'], 'jobs stats: --env (missing) must be one of dev, staging, prod (npm run jobs -- stats --help)'],
+    [['get', '--env', 'dev'], 'jobs get: takes <jobId>, got none (npm run jobs -- get --help)'],
+    [['list', 'extra', '--env', 'dev'], 'jobs list: takes no argument, got extra (npm run jobs -- list --help)'],
+    [['wait', 'j1', '--env', 'dev', '--timeout', 'soon'], 'jobs wait: --timeout (soon) must be a number of seconds > 0 (npm run jobs -- wait --help)'],
+    [['submit', '--env', 'dev', '--ttl', '0'], 'jobs submit: --ttl (0) must be a whole number from 1 to 1209600 (npm run jobs -- submit --help)'],
+    [['list', '--env', 'dev', '--limit', '5000'], 'jobs list: --limit (5000) must be a whole number from 1 to 1000 (npm run jobs -- list --help)'],
+    [['redrive', '--env', 'dev', '--max-per-second', '0'], 'jobs redrive: --max-per-second (0) must be a whole number from 1 to 500 (npm run jobs -- redrive --help)'],
+    [['stats', '--env', 'dev', '--ttl', '5'], expect.stringMatching(/^jobs stats: Unknown option '--ttl'.* \(npm run jobs -- stats --help\)$/)],
+  ])('%j is a usage error: exit 2, one line, nothing called', async (argv, message) => {
     const { code, io } = await run(argv);
     expect(code).toBe(EXIT_USAGE);
-    expect(io.err.join('\n')).toMatch(message);
-    expect(io.err.join('\n')).toContain('usage: npm run jobs --');
+    expect(io.err).toEqual([message]);
+    expect(io.err[0]).not.toContain('\n');
+    expect([...sqs.calls(), ...s3.calls(), ...cloudFormation.calls()]).toEqual([]);
   });
 
   test('needs a region', async () => {
     const { code, io } = await run(['stats', '--env', 'dev'], testIo({ env: {} }));
     expect(code).toBe(EXIT_USAGE);
-    expect(io.err[0]).toMatch(/no region: pass --region or set AWS_REGION/);
+    expect(io.err).toEqual(['jobs stats: no region: pass --region or set AWS_REGION (npm run jobs -- stats --help)']);
+  });
+
+  test('--help lists every command, exit 0', async () => {
+    const { code, io } = await run(['--help']);
+    expect(code).toBe(EXIT_OK);
+    expect(io.out[0]).toMatch(/^usage: npm run jobs -- <command>/);
+    for (const command of ['submit', 'get', 'wait', 'list', 'redrive', 'stats']) expect(io.out[0]).toMatch(new RegExp(`\\n  ${command} `));
+  });
+
+  test.each(['submit', 'get', 'wait', 'list', 'redrive', 'stats'])('%s --help prints its options and exits 0, calling nothing, even without --env', async (command) => {
+    const { code, io } = await run([command, '--help'], testIo({ env: {} }));
+    expect(code).toBe(EXIT_OK);
+    expect(io.out[0]).toMatch(new RegExp(`^usage: npm run jobs -- ${command}`));
+    expect(io.out[0]).toContain('--env <dev|staging|prod>');
+    expect(io.err).toEqual([]);
+    expect([...sqs.calls(), ...s3.calls(), ...cloudFormation.calls(), ...cloudWatch.calls()]).toEqual([]);
   });
 });
 
@@ -72,10 +91,11 @@ describe('jobs CLI errors', () => {
 });
 
 describe('jobs CLI commands', () => {
-  test('submit sends the file and prints the job id', async () => {
-    const { code, io } = await run(['submit', 'in.json', '--env', 'dev', '--job-id', 'order-17']);
+  test('submit sends the file and prints the job id, its status and where its result will be', async () => {
+    const { code, io } = await run(['submit', 'in.json', '--env', 'dev', '--job-id', 'order-17', '--output-prefix', 'batch-1/', '--ttl', '3600']);
     expect(code).toBe(EXIT_OK);
-    expect(io.out).toEqual(['order-17']);
+    expect(io.out.map((line) => JSON.parse(line))).toEqual([{ jobId: 'order-17', status: 'queued', resultUri: `s3://${BUCKET}/results/batch-1/order-17` }]);
+    expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).ttlSeconds).toBe(3600);
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: 'contents of in.json' });
   });
 
@@ -84,13 +104,14 @@ describe('jobs CLI commands', () => {
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: '{"text":"from stdin"}' });
   });
 
-  test('submit --wait prints the id, then the result status, and saves the result with --out', async () => {
+  test('submit --wait prints the submission, then the final status, and saves the result with --out', async () => {
+    s3.on(GetObjectCommand, { Key: 'inputs/order-17/envelope.json' }).resolves(body('{"jobId":"order-17"}'));
     s3.on(HeadObjectCommand, { Bucket: BUCKET, Key: 'results/order-17' }).rejectsOnce(notFound('NotFound')).resolves({ ContentType: 'application/json', Metadata: {} });
     s3.on(GetObjectCommand, { Key: 'results/order-17' }).resolves(body('{"label":"positive"}'));
     const { code, io } = await run(['submit', 'in.json', '--env', 'dev', '--job-id', 'order-17', '--wait', '--out', 'result.json']);
     expect(code).toBe(EXIT_OK);
-    expect(io.out[0]).toBe('order-17');
-    expect(JSON.parse(io.out[1])).toEqual(expect.objectContaining({ status: 'done', location: `s3://${BUCKET}/results/order-17` }));
+    expect(JSON.parse(io.out[0])).toEqual(expect.objectContaining({ jobId: 'order-17', status: 'queued' }));
+    expect(JSON.parse(io.out[1])).toEqual(expect.objectContaining({ status: 'succeeded', resultUri: `s3://${BUCKET}/results/order-17` }));
     expect(Buffer.from(io.written.get('result.json') ?? []).toString()).toBe('{"label":"positive"}');
   });
 
@@ -101,13 +122,38 @@ describe('jobs CLI commands', () => {
     expect(JSON.parse(io.out[0])).toEqual(expect.objectContaining({ status: 'failed', error: { reason: 'malformed', failedAt: '2026-05-01T11:00:00Z' } }));
   });
 
+  test('get of an expired job exits 1', async () => {
+    s3.on(GetObjectCommand, { Key: 'errors/j1.json' }).resolves(body('{"reason":"expired","failedAt":"2026-05-01T11:00:00Z"}'));
+    const { code, io } = await run(['get', 'j1', '--env', 'dev']);
+    expect(code).toBe(EXIT_FAILED);
+    expect(JSON.parse(io.out[0]).status).toBe('expired');
+  });
+
   test('get of a queued job exits 0', async () => {
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
     const { code, io } = await run(['get', 'j1', '--env', 'dev']);
     expect(code).toBe(EXIT_OK);
     expect(JSON.parse(io.out[0]).status).toBe('queued');
   });
 
+  test.each(['get', 'wait'])('%s of an unknown job id is an error: exit 1 at once, one line', async (command) => {
+    const { code, io } = await run([command, 'nobody', '--env', 'dev']);
+    expect(code).toBe(EXIT_FAILED);
+    expect(io.out).toEqual([]);
+    expect(io.err).toEqual([`jobs: no job nobody in ${BUCKET}: nothing was submitted under that id (inputs/nobody/envelope.json) and no attempt, result or error exists`]);
+  });
+
+  test('list prints the recent jobs, one JSON status a line', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
+    s3.on(ListObjectsV2Command, { Prefix: 'inputs/' }).resolves({ Contents: [{ Key: 'inputs/j1/envelope.json', LastModified: new Date() }], IsTruncated: false });
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
+    const { code, io } = await run(['list', '--env', 'dev']);
+    expect(code).toBe(EXIT_OK);
+    expect(io.out.map((line) => JSON.parse(line).jobId)).toEqual(['j1']);
+  });
+
   test('wait exits 3 after its timeout, saying how to check later', async () => {
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
     const { code, io } = await run(['wait', 'j1', '--env', 'dev', '--timeout', '10']);
     expect(code).toBe(EXIT_TIMEOUT);
     expect(io.err[0]).toBe('jobs: job j1 did not finish within 10 s; check again with: npm run jobs -- get j1 --env dev');

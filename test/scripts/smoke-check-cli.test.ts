@@ -79,7 +79,7 @@ describe('smoke-check exit codes', () => {
       `ok   ${INFERENCE} fleet: 1 of 1 targets healthy`,
       `ok   ${INFERENCE} queue: exists (arn:aws:sqs:eu-central-1:123456789012:dev-jobs)`,
       `ok   ${INFERENCE} dead-letter queue: exists and is empty`,
-      expect.stringMatching(new RegExp(`^ok {3}${INFERENCE} job: job smoke-check-\\d+ done: s3://results/results/smoke-check-\\d+$`)),
+      expect.stringMatching(new RegExp(`^ok {3}${INFERENCE} job: job smoke-check-\\d+ succeeded: s3://results/results/smoke-check-\\d+$`)),
       expect.stringMatching(new RegExp(`^ok {3}${TRAINING} endpoint: `)),
     ]);
   });
