@@ -72,18 +72,18 @@ export class JobResults extends Construct {
     });
     this.bucket = bucket;
     // Results and error documents are written once, whoever writes: S3 evaluates the
-    // s3:if-none-match condition key on PutObject and CompleteMultipartUpload, and a Null test
-    // on it denies every write without If-None-Match
+    // s3:if-none-match condition key on PutObject and CompleteMultipartUpload, and a Null test on
+    // it denies a write without If-None-Match; the parts of a multipart upload cannot carry the
+    // header, so they are exempted with s3:ObjectCreationOperation, as AWS's examples do
     // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
-    // The parts of a multipart upload cannot carry the header, so multipart uploads and copies
-    // are refused there too: the agent writes each result with one PutObject.
+    // Copies into these prefixes are refused.
     bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'WriteResultsAndErrorsOnce',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`), bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
-      conditions: { Null: { 's3:if-none-match': 'true' } },
+      conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
     }));
     const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
     this.successTopic = new sns.Topic(this, 'SuccessTopic', { displayName: 'Inference jobs that succeeded', masterKey, enforceSSL: true });

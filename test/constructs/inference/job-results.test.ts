@@ -77,7 +77,7 @@ describe('JobResults', () => {
             { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/results/*']] },
             { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/errors/*']] },
           ],
-          Condition: { Null: { 's3:if-none-match': 'true' } },
+          Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
         }]),
       },
     });
