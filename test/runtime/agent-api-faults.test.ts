@@ -13,10 +13,12 @@ describe('queue agent bundle under AWS API faults', () => {
   drill('SQS 500, 503 and throttling on the delete for longer than the visibility timeout: the job is deleted once, never made visible', async (world) => {
     const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 100 };
+    // The outage starts once the result is stored, so it covers the delete however long the job took to get there.
+    world.s3.afterStore = (key) => {
+      if (key === `results/${job.id}`) world.aws.queue.faults.inject('DeleteMessage', ['internal-error', 'unavailable', 'throttled'], { forMs: 2500 });
+    };
     const agent = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.5, jobTimeoutSeconds: 5 });
-    await world.until(() => world.inference.started.includes(job.id), 'the job to start');
-    world.aws.queue.faults.inject('DeleteMessage', ['internal-error', 'unavailable', 'throttled'], { forMs: 2500 });
-    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    await world.until(() => job.deleted, 'the job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
     expect(world.aws.queue.callsOf('DeleteMessage').filter((call) => call.fault !== undefined).length).toBeGreaterThan(3);
@@ -31,7 +33,7 @@ describe('queue agent bundle under AWS API faults', () => {
   drill('SQS 500, 503 and throttling while polling: the agent backs off, then takes every job once', async (world) => {
     const jobs = [world.sendJob(), world.sendJob()];
     world.aws.queue.faults.inject('ReceiveMessage', ['internal-error', 'unavailable', 'throttled'], { times: 6 });
-    const agent = world.runAgent(bundle());
+    const agent = world.runAgent(bundle(), { jobTimeoutSeconds: 10 });
     await world.until(() => jobs.every((job) => job.deleted), 'both jobs to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
@@ -47,8 +49,8 @@ describe('queue agent bundle under AWS API faults', () => {
     world.aws.queue.faults.inject('ReceiveMessage', 'hang', { times: 1 });
     world.aws.queue.faults.inject('ChangeMessageVisibility', 'hang', { times: 1 });
     world.aws.queue.faults.inject('DeleteMessage', 'hang', { times: 1 });
-    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1, visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.3, jobTimeoutSeconds: 5 });
-    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1, visibilityTimeoutSeconds: 3, heartbeatIntervalSeconds: 0.3, jobTimeoutSeconds: 10 });
+    await world.until(() => job.deleted, 'the job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
     expect(world.logsOf('sqs_receive_failing')[0]?.error).toMatch(/ReceiveMessage timed out after 1500 ms/);
@@ -131,7 +133,7 @@ describe('queue agent bundle under AWS API faults', () => {
     world.aws.autoScaling.actionPending = false;
     world.imds.metadata.set('autoscaling/target-lifecycle-state', 'InService');
     const job = world.sendJob();
-    const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60 });
+    const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60, jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the job to be deleted');
     const sigtermAt = Date.now();
     agent.child.kill('SIGTERM');

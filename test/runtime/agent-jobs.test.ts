@@ -58,11 +58,11 @@ describe('job outcome drills', () => {
 
   test('drill: a crash between the result write and its announcement: the retry runs nothing and announces it, not as a repeat', async () => {
     const job = world.sendJob();
-    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1 });
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
     world.s3.afterStore = (key) => { if (key === `results/${job.id}`) crashed.child.kill('SIGKILL'); };
     await crashed.exited;
     world.s3.afterStore = () => undefined;
-    const agent = world.startAgent();
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the redelivered job to be deleted');
     await stop(agent);
 
@@ -75,11 +75,11 @@ describe('job outcome drills', () => {
 
   test('drill: a crash after SNS took the notification, before its answer: announced again under the same id, not as a repeat', async () => {
     const job = world.sendJob();
-    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1 });
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
     world.sns.afterPublish = () => crashed.child.kill('SIGKILL');
     await crashed.exited;
     world.sns.afterPublish = () => undefined;
-    const agent = world.startAgent();
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the redelivered job to be deleted');
     await stop(agent);
 
@@ -92,11 +92,11 @@ describe('job outcome drills', () => {
 
   test('drill: a crash after the announcement was recorded: the notification is sent again, flagged as a repeat, same id', async () => {
     const job = world.sendJob();
-    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1 });
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
     world.s3.afterStore = (key) => { if (key.startsWith('results/.announced/')) crashed.child.kill('SIGKILL'); };
     await crashed.exited;
     world.s3.afterStore = () => undefined;
-    const agent = world.startAgent();
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the redelivered job to be deleted');
     await stop(agent);
 
