@@ -63,8 +63,9 @@ export interface JobEnvelope {
   readonly outputPrefix?: string;
   /**
    * Seconds after `submittedAt` past which a job still waiting is not run but recorded and
-   * announced as `expired` (SageMaker Asynchronous Inference's RequestTTLSeconds); whole, 1 to
-   * 1,209,600 (14 days).
+   * announced as `expired`, as SageMaker Asynchronous Inference marks a request expired after its
+   * RequestTTLSeconds (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html);
+   * whole, 1 to 1,209,600 (14 days).
    * @default - the job never expires
    */
   readonly ttlSeconds?: number;
@@ -83,13 +84,14 @@ const TYPED_SCHEMA: JSONSchemaType<JobEnvelope> = {
   required: ['version', 'jobId', 'submittedAt', 'contentType', 'input'],
   additionalProperties: false,
   properties: {
-    version: { type: 'integer', const: JOB_ENVELOPE_VERSION },
-    jobId: { type: 'string', pattern: JOB_ID },
-    submittedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' },
-    contentType: { type: 'string', maxLength: 256, pattern: MEDIA_TYPE },
-    accept: { type: 'string', nullable: true, maxLength: 256, pattern: MEDIA_TYPE },
+    version: { type: 'integer', const: JOB_ENVELOPE_VERSION, description: 'Schema version: 1.' },
+    jobId: { type: 'string', pattern: JOB_ID, description: 'The job id, unique per results bucket: the result is results/[outputPrefix]<jobId>.' },
+    submittedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$', description: 'When the job was submitted, ISO 8601 in UTC.' },
+    contentType: { type: 'string', maxLength: 256, pattern: MEDIA_TYPE, description: 'Content-Type of the input, passed to /invocations.' },
+    accept: { type: 'string', nullable: true, maxLength: 256, pattern: MEDIA_TYPE, description: 'Accept header passed to /invocations.' },
     input: {
       type: 'object',
+      description: 'The request body: inline, or an object in the job\'s own folder inputs/<jobId>/ of the results bucket.',
       oneOf: [
         {
           type: 'object',
@@ -110,8 +112,8 @@ const TYPED_SCHEMA: JSONSchemaType<JobEnvelope> = {
         },
       ],
     } as JSONSchemaType<JobEnvelope['input']>,
-    outputPrefix: { type: 'string', nullable: true, maxLength: 512, pattern: '^([A-Za-z0-9][A-Za-z0-9._-]*/)+$' },
-    ttlSeconds: { type: 'integer', nullable: true, minimum: 1, maximum: MAX_TTL_SECONDS },
+    outputPrefix: { type: 'string', nullable: true, maxLength: 512, pattern: '^([A-Za-z0-9][A-Za-z0-9._-]*/)+$', description: 'Folders under results/ for the result, e.g. batch-42/.' },
+    ttlSeconds: { type: 'integer', nullable: true, minimum: 1, maximum: MAX_TTL_SECONDS, description: 'Seconds after submittedAt past which a job still waiting is not run but announced expired.' },
   },
 };
 

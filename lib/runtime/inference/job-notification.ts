@@ -65,11 +65,11 @@ const TYPED_SCHEMA: JSONSchemaType<JobNotification> = {
   additionalProperties: false,
   properties: {
     version: { type: 'integer', const: 1 },
-    notificationId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+    notificationId: { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'The same for every notification of this outcome: drop one already seen.' },
     jobId: { type: 'string', minLength: 1, maxLength: 128 },
-    status: { type: 'string', enum: ['succeeded', 'failed', 'expired'] },
-    repeat: { type: 'boolean' },
-    location: { type: 'string', pattern: '^s3://' },
+    status: { type: 'string', enum: ['succeeded', 'failed', 'expired'], description: 'The outcome announced.' },
+    repeat: { type: 'boolean', description: 'True only when an earlier announcement of this outcome is known to have been accepted: the first is never a repeat.' },
+    location: { type: 'string', pattern: '^s3://', description: 'The result (succeeded) or the error document (failed, expired).' },
     durationMs: { type: 'number', nullable: true, minimum: 0 },
     attempt: { type: 'integer', minimum: 1 },
     model: {
@@ -79,7 +79,9 @@ const TYPED_SCHEMA: JSONSchemaType<JobNotification> = {
       properties: { name: { type: 'string' }, version: { type: 'string' } },
     },
     instanceId: { type: 'string' },
-    problems: { type: 'array', nullable: true, maxItems: MAX_PROBLEMS + 1, items: { type: 'string', maxLength: MAX_PROBLEM_CHARS } },
+    problems: {
+      type: 'array', nullable: true, maxItems: MAX_PROBLEMS + 1, items: { type: 'string', maxLength: MAX_PROBLEM_CHARS }, description: 'Why the job failed or expired.',
+    },
     notifiedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' },
   },
 };

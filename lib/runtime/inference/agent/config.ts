@@ -135,7 +135,11 @@ export interface AgentConfig extends AgentConfigFile {
 /** The configuration the agent runs with: every optional field resolved to its value or default. */
 export type ResolvedAgentConfig = Required<AgentConfig>;
 
-/** SageMaker asynchronous inference takes 1 to 1000 concurrent invocations per instance (AsyncInferenceClientConfig). */
+/**
+ * SageMaker asynchronous inference takes 1 to 1000 concurrent invocations per instance
+ * (MaxConcurrentInvocationsPerInstance:
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceClientConfig.html).
+ */
 export const MAX_CONCURRENT_JOBS = 1000;
 
 /**

@@ -20,8 +20,11 @@ type ReadJob =
  * Runs jobs, the contract of SageMaker Asynchronous Inference, as the queue worker's handler
  * (the worker holds scale-in protection, keeps the message hidden and deletes it once run()
  * resolves). Before anything else, whatever the receive count, it looks for the job's result:
- * a duplicate delivery, a retry after a crash or a redriven message (SQS gives it a new id and
- * receive count) of a finished job runs nothing and announces the result (see JobOutcomes).
+ * a duplicate delivery, a retry after a crash or a redriven message of a finished job runs
+ * nothing and announces the result (see JobOutcomes). A redriven message's receive count says
+ * nothing of earlier attempts: "All redriven messages are considered new messages and are
+ * assigned a new messageID and enqueueTime"
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
  * Otherwise it POSTs the input to `/invocations`, writes the response to `results/<jobId>`
  * once, announces it, and only then resolves. Every S3 and SNS call is bounded and retried with
  * backoff until the job's signal aborts.
