@@ -47,6 +47,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.inference\.default\.model\.gpuMemoryFraction \(1\.2\) must be > 0 and <= 1/],
   ['a job longer than the SQS visibility limit', prodWith({ inference: { [DEFAULT_SERVICE]: { maxJobDuration: Duration.hours(13) } } }),
     /prod\.inference\.default\.maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
+  ['no job at a time per instance', prodWith({ inference: { [DEFAULT_SERVICE]: { maxConcurrentJobs: 0 } } }),
+    /prod\.inference\.default\.maxConcurrentJobs \(0\) must be a whole number from 1 to 1000: the jobs one instance runs at once/],
   ['results kept less than a day', prodWith({ inference: { [DEFAULT_SERVICE]: { results: { retention: Duration.hours(12) } } } }),
     /prod\.inference\.default\.results\.retention \(days\) \(0\.5\) must be a whole number >= 1/],
   ['results kept a fractional number of days', prodWith({ inference: { [DEFAULT_SERVICE]: { results: { retention: Duration.hours(36) } } } }),

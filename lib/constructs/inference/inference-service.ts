@@ -10,7 +10,7 @@ import { GpuFleet, GpuFleetSettings, gpuFleetSettingsProblems } from './gpu-flee
 import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, inferenceModelProblems } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
 import { ModelBucket, modelArchiveKey } from './model-bucket';
@@ -34,6 +34,14 @@ export interface InferenceServiceSettings {
   readonly fleet: GpuFleetSettings;
   /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
   readonly maxJobDuration: Duration;
+  /**
+   * Jobs one instance runs at once (whole, 1 to 1000), the counterpart of SageMaker asynchronous
+   * inference's MaxConcurrentInvocationsPerInstance: raise it for a serving container that
+   * batches concurrent requests on the GPU (vLLM, TGI, Triton, TorchServe). Each job keeps its
+   * own deadline and retries; the instance stays protected from scale-in while any runs.
+   * @default 1
+   */
+  readonly maxConcurrentJobs?: number;
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
@@ -108,6 +116,7 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
+    settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
     ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
@@ -193,6 +202,7 @@ export class InferenceService extends Construct {
       logGroup: this.observability.logGroup,
       model: props.model,
       maxJobDuration: props.maxJobDuration,
+      maxConcurrentJobs: props.maxConcurrentJobs ?? 1,
     }).bind(this.fleet);
   }
 
