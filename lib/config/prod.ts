@@ -12,15 +12,17 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   backupRetentionDays: 35,
   removalPolicy: RemovalPolicy.RETAIN,
   inference: {
-    fleet: {
-      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
-      minCapacity: 2,
-      maxCapacity: 10,
-      onDemandBaseCapacity: 2,
-      onDemandPercentageAboveBaseCapacity: 25,
+    default: {
+      fleet: {
+        instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
+        minCapacity: 2,
+        maxCapacity: 10,
+        onDemandBaseCapacity: 2,
+        onDemandPercentageAboveBaseCapacity: 25,
+      },
+      scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
+      schedule: undefined,
     },
-    scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
-    schedule: undefined,
   },
   training: {
     // The seed's V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
@@ -45,9 +47,11 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   mlPlatform: { enabled: true },
   guardrails: {
     maxGpuInstancesPerFleet: 10,
+    // Prod's fleets (inference 10, training cluster 4, the GPU pool 8) and a small second service.
+    maxGpuInstancesPerEnvironment: 24,
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
-      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'p3.8xlarge', 'ml.g5.xlarge',
+      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',
     ],
     requireScaleToZero: false,
   },

@@ -19,6 +19,9 @@ import { TrainingBuckets } from '../constructs/training/training-buckets';
 import { TrainingCluster, TrainingClusterSettings } from '../constructs/training/training-cluster';
 import { TrainingRuntime } from '../constructs/training/training-runtime';
 
+/** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
+export const TRAINING_CONSTRUCT_IDS = { cluster: 'Cluster', spotFleet: 'SpotFleet', idleShutdown: 'IdleShutdown', sageMakerEndpoint: 'SageMaker' } as const;
+
 /** What {@link TrainingStack} takes from the environment's config. */
 export interface TrainingSettings {
   /** The on-demand placement-group cluster. */
@@ -34,7 +37,7 @@ export interface TrainingSettings {
    * @default - no endpoint (the model is not published yet)
    */
   readonly sageMakerEndpoint?: SageMakerEndpointSettings;
-  /** The model the endpoint serves: the inference fleet's image and archive. */
+  /** The model the endpoint serves: the image and archive of the inference service `sageMaker.service`. */
   readonly model: InferenceModel;
   /** ECR repository of the teams' training images, which the nodes and SageMaker training jobs may pull. */
   readonly trainingImageRepositoryName: string;
@@ -59,7 +62,7 @@ export function trainingSettingsOf(config: EnvironmentConfig): TrainingSettings 
   return {
     ...config.training,
     sageMakerEndpoint: config.modelPublished ? config.sageMaker.endpoint : undefined,
-    model: config.inference.model,
+    model: config.inference[config.sageMaker.service].model,
     trainingImageRepositoryName: config.sageMaker.trainingImageRepositoryName,
     logRetention: config.logRetention,
     removalPolicy: config.removalPolicy,
@@ -104,8 +107,8 @@ export class TrainingStack extends Stack {
     });
     const placementSubnet: ec2.SubnetSelection = { subnets: [network.placementSubnet] };
 
-    this.cluster = new TrainingCluster(this, 'Cluster', { ...props.cluster, vpc: network.vpc, vpcSubnets: placementSubnet });
-    this.spotFleet = new SpotTrainingFleet(this, 'SpotFleet', { ...props.spotFleet, cluster: this.cluster });
+    this.cluster = new TrainingCluster(this, TRAINING_CONSTRUCT_IDS.cluster, { ...props.cluster, vpc: network.vpc, vpcSubnets: placementSubnet });
+    this.spotFleet = new SpotTrainingFleet(this, TRAINING_CONSTRUCT_IDS.spotFleet, { ...props.spotFleet, cluster: this.cluster });
 
     // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
     const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
@@ -120,7 +123,7 @@ export class TrainingStack extends Stack {
     this.runtime.bind(this.cluster);
     this.runtime.bind(this.spotFleet);
 
-    this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {
+    this.idleShutdown = new IdleShutdown(this, TRAINING_CONSTRUCT_IDS.idleShutdown, {
       cluster: this.cluster,
       spotFleet: this.spotFleet,
       ...props.idleShutdown,
@@ -139,7 +142,7 @@ export class TrainingStack extends Stack {
     this.executionRole = executionRole;
     this.trainingRoles = [this.cluster.grantPrincipal, executionRole.grantPrincipal];
     if (props.sageMakerEndpoint) {
-      this.sageMakerEndpoint = new SageMakerEndpoint(this, 'SageMaker', {
+      this.sageMakerEndpoint = new SageMakerEndpoint(this, TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, {
         ...props.sageMakerEndpoint,
         role: executionRole.role,
         modelBucket: props.modelBucket,

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
 import { checkS3KeySegment } from '../../lib/validation';
+import { environmentNamed, serviceNamed } from '../environment-selection';
 import { TrainClients, loadTrainContext } from './context';
 import { logs } from './logs';
 import { publish } from './publish';
@@ -29,17 +29,11 @@ const OPTIONS = {
   status: COMMON,
   logs: { ...COMMON, follow: { type: 'boolean' }, node: { type: 'string' } },
   stop: { ...COMMON, timeout: { type: 'string' } },
-  publish: { ...COMMON, version: { type: 'string' }, model: { type: 'string' }, 'inference-code': { type: 'string' } },
+  publish: { ...COMMON, version: { type: 'string' }, service: { type: 'string' }, model: { type: 'string' }, 'inference-code': { type: 'string' } },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
 
-function environmentOf(values: Values): EnvironmentConfig {
-  const names = ENVIRONMENTS.map((c) => c.name);
-  const config = ENVIRONMENTS.find((c) => c.name === values.env);
-  if (!config) throw new UsageError(`--env (${values.env ?? 'missing'}) must be one of ${names.join(', ')}`);
-  return config;
-}
 
 function oneRun(command: Command, positionals: string[], optional = false): string | undefined {
   if (positionals.length > 1 || (!optional && positionals.length === 0)) throw new UsageError(`${command} takes ${optional ? 'at most ' : ''}one run name`);
@@ -75,7 +69,7 @@ export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor:
       io.print(COMMAND_USAGE[command]);
       return EXIT_OK;
     }
-    const config = environmentOf(values);
+    const config = environmentNamed(values.env as string | undefined);
     const region = (values.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
     const run = oneRun(command, positionals, command === 'status' || command === 'start');
@@ -84,11 +78,13 @@ export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor:
     if (command === 'stop' && !(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 0)) throw new UsageError(`--timeout (${values.timeout}) must be a whole number of seconds`);
     const startRequest = command === 'start' ? startRequestOf(values as StartValues, config, io.now()) : undefined;
     const version = values.version as string | undefined;
-    const model = (values.model as string | undefined) ?? config.inference.model.name;
+    // publish serves a service's model: --service names it where the environment has several.
+    const service = command === 'publish' ? serviceNamed(config, values.service as string | undefined) : undefined;
+    const model = (values.model as string | undefined) ?? (service === undefined ? undefined : config.inference[service].model.name);
     const inferenceCode = values['inference-code'] as string | undefined;
     if (command === 'publish') {
       if (version === undefined) throw new UsageError('--version is required: the version the model is published as, e.g. 1.1.0');
-      const problem = checkS3KeySegment('--version', version) ?? checkS3KeySegment('--model', model);
+      const problem = checkS3KeySegment('--version', version) ?? checkS3KeySegment('--model', model as string);
       if (problem) throw new UsageError(problem);
       if (inferenceCode !== undefined && !(existsSync(inferenceCode) && statSync(inferenceCode).isDirectory())) {
         throw new UsageError(`--inference-code (${inferenceCode}) is not a directory: give the directory holding inference.py`);
@@ -103,7 +99,7 @@ export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor:
       case 'status': return await status(context, run, io);
       case 'logs': return await logs(context, run as string, { follow: values.follow === true, node: values.node as string | undefined }, io);
       case 'stop': return await stop(context, run as string, timeoutSeconds, io);
-      default: return await publish(context, { runId: run as string, model, version: version as string, inferenceCode }, io);
+      default: return await publish(context, { runId: run as string, service: service as string, model: model as string, version: version as string, inferenceCode }, io);
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -17,6 +17,8 @@ import { servingLayoutProblem } from './serving-layout';
 /** What `publish` publishes. */
 export interface PublishRequest {
   readonly runId: string;
+  /** The inference service that serves the model (a key of the environment's `inference`). */
+  readonly service: string;
   /** The model's name: `models/<name>/<version>/`. */
   readonly model: string;
   readonly version: string;
@@ -94,10 +96,10 @@ export async function publish(context: TrainContext, request: PublishRequest, io
   }
 
   io.print(`s3://${modelBucket}/${prefix}model.tar.gz`);
-  const model = config.inference.model;
+  const model = config.inference[request.service].model;
   const modelLine = model.name === request.model ? `version: '${request.version}'` : `name: '${request.model}', version: '${request.version}'`;
   io.printError(`published ${run.runId} as ${request.model} ${request.version}. To serve it, set in lib/config/${config.name}.ts:`);
-  io.printError(`  ${config.modelPublished ? '' : 'modelPublished: true, '}inference: { model: { ${modelLine} } },`);
+  io.printError(`  ${config.modelPublished ? '' : 'modelPublished: true, '}inference: { ${request.service}: { model: { ${modelLine} } } },`);
   io.printError(`then deploy, which rolls the fleet (instance refresh) and the SageMaker endpoint to it: npx cdk deploy -c env=${config.name} '${config.name}/*'`);
   return 0;
 }

@@ -36,12 +36,12 @@ export const COMMAND_USAGE: Record<Command, string> = {
   stop: `usage: npm run train -- stop <run> --env <${envs}> [--timeout <seconds>]
   asks the run's nodes to stop the job (SIGTERM, then the grace) and upload its last checkpoint,
   waits for them (default 180 s), then releases the capacity; a SageMaker job is stopped`,
-  publish: `usage: npm run train -- publish <run> --env <${envs}> --version <v> [--model <name>] [--inference-code <dir>]
+  publish: `usage: npm run train -- publish <run> --env <${envs}> --version <v> [--service <name>] [--model <name>] [--inference-code <dir>]
   repackages the run's model.tar.gz for serving (model files at the root, the handler at
   code/inference.py: --inference-code adds it), uploads it to models/<name>/<version>/model.tar.gz
   in the model bucket (never over an existing version), and prints the config line and the
-  deploy command that roll the fleet and the endpoint to it (--model: default inference.model.name)`,
+  deploy command that roll the fleet and the endpoint to it (--service: the environment's only inference service unless named; --model: default that service's model name)`,
 };
 
 /** A problem with the command line itself: exit 2 with one line, before any AWS call. */
-export class UsageError extends Error {}
+export { UsageError } from '../cli';

@@ -26,6 +26,8 @@ import { appWithFeatureFlags } from '../constructs/ml-platform/fixtures';
  */
 const app = appWithFeatureFlags();
 const vpcIn = (stack: Stack): ec2.Vpc => new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+/** An AMI of the user's whose driver runs Volta: the default Deep Learning AMI does not, and the constructs refuse p3 with it. */
+const voltaAmi = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
 
 const logs = new Stack(app, 'YearOfLogs');
 const network = new EnvironmentNetwork(logs, 'Network', { maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_YEAR });
@@ -33,7 +35,7 @@ const flowLogs = network.node.findChild('FlowLogs');
 
 const inference = new Stack(app, 'XenFleet');
 const inferenceVpc = vpcIn(inference);
-const fleet = new GpuFleet(inference, 'Fleet', { ...fleetProps(inferenceVpc), instanceTypes: ['g6.xlarge', 'p3.8xlarge'] });
+const fleet = new GpuFleet(inference, 'Fleet', { ...fleetProps(inferenceVpc), instanceTypes: ['g6.xlarge', 'p3.8xlarge'], machineImage: voltaAmi });
 const endpoint = new InferenceEndpoint(inference, 'Endpoint', {
   vpc: inferenceVpc, fleet, accessLogsBucket: new AccessLogsBucket(inference, 'AccessLogs', { expirationDays: 7 }).bucket, deletionProtection: true,
 });
@@ -41,7 +43,7 @@ const endpoint = new InferenceEndpoint(inference, 'Endpoint', {
 const training = new Stack(app, 'XenSpotFleet');
 const trainingVpc = vpcIn(training);
 const cluster = new TrainingCluster(training, 'Cluster', { vpc: trainingVpc, maxNodes: 2 });
-const spotFleet = new SpotTrainingFleet(training, 'SpotFleet', { cluster, instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'p3.8xlarge'] });
+const spotFleet = new SpotTrainingFleet(training, 'SpotFleet', { cluster, instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'p3.8xlarge'], machineImage: voltaAmi });
 
 const platform = new Stack(app, 'LocalVpcCluster');
 const mlCluster = new MlPlatformCluster(platform, 'Cluster', {

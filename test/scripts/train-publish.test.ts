@@ -53,7 +53,7 @@ describe('publish', () => {
     await finishedRun('r1', { 'model.pth': 'weights' });
     const { code, io } = await run(['publish', 'r1', '--env', 'dev', '--version', '1.1.0', '--inference-code', handlerDir()]);
     expect(code).toBe(EXIT_OK);
-    const key = `models/${dev.inference.model.name}/1.1.0/model.tar.gz`;
+    const key = `models/${dev.inference.default.model.name}/1.1.0/model.tar.gz`;
     expect(io.out).toEqual([`s3://${MODELS}/${key}`]);
     expect(archiveFiles(MODELS, key)).toEqual({ 'model.pth': 'weights', 'code/inference.py': 'def model_fn(model_dir): ...\n', 'code/requirements.txt': 'numpy\n' });
     expect(s3.commandCalls(PutObjectCommand, { Key: key })[0].args[0].input.IfNoneMatch).toBe('*');
@@ -62,7 +62,7 @@ describe('publish', () => {
   test('records where the version came from beside it', async () => {
     await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
     await run(['publish', 'r1', '--env', 'dev', '--version', '2']);
-    expect(JSON.parse(text(MODELS, `models/${dev.inference.model.name}/2/source.json`) ?? '{}')).toEqual(expect.objectContaining({
+    expect(JSON.parse(text(MODELS, `models/${dev.inference.default.model.name}/2/source.json`) ?? '{}')).toEqual(expect.objectContaining({
       run: 'r1', target: 'spot', trainingOutput: `s3://${ARTIFACTS}/training-output/r1/output/model.tar.gz`,
     }));
   });
@@ -71,8 +71,8 @@ describe('publish', () => {
     await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
     const { io } = await run(['publish', 'r1', '--env', 'dev', '--version', '1.1.0']);
     expect(io.err).toEqual([
-      `published r1 as ${dev.inference.model.name} 1.1.0. To serve it, set in lib/config/dev.ts:`,
-      `  ${dev.modelPublished ? '' : 'modelPublished: true, '}inference: { model: { version: '1.1.0' } },`,
+      `published r1 as ${dev.inference.default.model.name} 1.1.0. To serve it, set in lib/config/dev.ts:`,
+      `  ${dev.modelPublished ? '' : 'modelPublished: true, '}inference: { default: { model: { version: '1.1.0' } } },`,
       "then deploy, which rolls the fleet (instance refresh) and the SageMaker endpoint to it: npx cdk deploy -c env=dev 'dev/*'",
     ]);
   });
@@ -80,21 +80,21 @@ describe('publish', () => {
   test('a model published under another name sets the name too', async () => {
     await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
     const { io } = await run(['publish', 'r1', '--env', 'dev', '--version', '3', '--model', 'other']);
-    expect(io.err[1]).toContain("inference: { model: { name: 'other', version: '3' } },");
+    expect(io.err[1]).toContain("inference: { default: { model: { name: 'other', version: '3' } } },");
   });
 
   test('refuses a version that exists', async () => {
     await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
-    objects.set(`${MODELS}/models/${dev.inference.model.name}/1.0.0/model.tar.gz`, Buffer.from('old'));
+    objects.set(`${MODELS}/models/${dev.inference.default.model.name}/1.0.0/model.tar.gz`, Buffer.from('old'));
     const { code, io } = await run(['publish', 'r1', '--env', 'dev', '--version', '1.0.0']);
     expect(code).toBe(EXIT_FAILED);
-    expect(io.err[0]).toBe(`train: s3://${MODELS}/models/${dev.inference.model.name}/1.0.0/model.tar.gz exists: a published version is never replaced; pick another --version`);
-    expect(text(MODELS, `models/${dev.inference.model.name}/1.0.0/model.tar.gz`)).toBe('old');
+    expect(io.err[0]).toBe(`train: s3://${MODELS}/models/${dev.inference.default.model.name}/1.0.0/model.tar.gz exists: a published version is never replaced; pick another --version`);
+    expect(text(MODELS, `models/${dev.inference.default.model.name}/1.0.0/model.tar.gz`)).toBe('old');
   });
 
   test('a version published meanwhile (S3 answers 412 to If-None-Match) is not replaced', async () => {
     await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
-    const key = `models/${dev.inference.model.name}/4/model.tar.gz`;
+    const key = `models/${dev.inference.default.model.name}/4/model.tar.gz`;
     s3.on(PutObjectCommand, { Key: key }).callsFakeOnce(() => {
       objects.set(`${MODELS}/${key}`, Buffer.from('theirs'));
       throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });

@@ -51,7 +51,7 @@ export class SageMakerExecutionRole extends Construct implements iam.IGrantable 
     props.datasetBucket.grantRead(this.role, `${TrainingBuckets.DATASET_PREFIX}*`);
     props.checkpointBucket.grantReadWrite(this.role, `${TrainingBuckets.CHECKPOINT_PREFIX}*`);
     props.repository.grantPull(this.role);
-    this.defaultTrainingImageUri = (props.trainingImage ?? defaultSageMakerTrainingImage()).bind(this, this.role).imageUri;
+    this.defaultTrainingImageUri = (props.trainingImage ?? defaultSageMakerTrainingImage()).bind(this, this.role, 'gpu').imageUri;
 
     const stack = Stack.of(this);
     const logGroups = stack.formatArn({

@@ -7,6 +7,7 @@ import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-contr
 import {
   Problem, checkGpuInstanceType, checkInRange, checkNoDuplicates, checkNonEmptyList, checkWholeNumberAtLeast, throwIfProblems,
 } from '../../validation';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { runBootScript } from './boot-script';
 import { ITrainingCapacity } from './training-capacity';
 import { TrainingCluster } from './training-cluster';
@@ -18,11 +19,15 @@ export type SpotAllocationStrategy = 'price-capacity-optimized' | 'capacity-opti
 /** The fleet's settings: plain values an environment config holds. */
 export type SpotTrainingFleetSettings = Pick<SpotTrainingFleetProps, 'instanceTypes' | 'targetCapacity' | 'allocationStrategy' | 'rootVolumeSizeGiB'>;
 
-/** The rules of {@link SpotTrainingFleetSettings}, each problem naming its field. */
-export function spotTrainingFleetSettingsProblems(settings: SpotTrainingFleetSettings): Problem[] {
+/**
+ * The rules of {@link SpotTrainingFleetSettings}, each problem naming its field; the instance
+ * types must run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function spotTrainingFleetSettingsProblems(settings: SpotTrainingFleetSettings & Pick<SpotTrainingFleetProps, 'machineImage'>): Problem[] {
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
     checkNoDuplicates('instanceTypes', settings.instanceTypes),
     checkWholeNumberAtLeast('targetCapacity', settings.targetCapacity ?? 0, 0),
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
@@ -57,7 +62,7 @@ export interface SpotTrainingFleetProps {
   readonly rootVolumeSizeGiB?: number;
   /**
    * AMI of the instances.
-   * @default - the Deep Learning Base GPU AMI from its public SSM parameter
+   * @default - the Deep Learning Base GPU AMI from its public SSM parameter, which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
 }

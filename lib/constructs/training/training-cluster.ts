@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { runBootScript } from './boot-script';
 import { acknowledgeWildcards } from './nag-findings';
 import { selectPlacementSubnet } from './placement-subnet';
@@ -17,11 +18,15 @@ import { trainingBusyMetric, trainingHeartbeatMetric } from './training-metrics'
 /** The cluster's settings: plain values an environment config holds. */
 export type TrainingClusterSettings = Pick<TrainingClusterProps, 'instanceType' | 'maxNodes' | 'efa' | 'rootVolumeSizeGiB'>;
 
-/** The rules of {@link TrainingClusterSettings}, each problem naming its field. */
-export function trainingClusterSettingsProblems(settings: TrainingClusterSettings): Problem[] {
+/**
+ * The rules of {@link TrainingClusterSettings}, each problem naming its field; the instance type
+ * must run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function trainingClusterSettingsProblems(settings: TrainingClusterSettings & Pick<TrainingClusterProps, 'machineImage'>): Problem[] {
   const instanceType = settings.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
   return [
     checkGpuInstanceType('instanceType', instanceType),
+    settings.machineImage ? undefined : checkDeepLearningAmiSupports('instanceType', instanceType),
     checkWholeNumberAtLeast('maxNodes', settings.maxNodes, 1),
     checkEfaSupported('efa', settings.efa ?? false, 'instanceType', instanceType),
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
@@ -59,7 +64,7 @@ export interface TrainingClusterProps {
   readonly rootVolumeSizeGiB?: number;
   /**
    * AMI of the nodes.
-   * @default - the Deep Learning Base GPU AMI from its public SSM parameter
+   * @default - the Deep Learning Base GPU AMI from its public SSM parameter, which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
 }

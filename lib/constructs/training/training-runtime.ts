@@ -165,7 +165,7 @@ export class TrainingRuntime extends Construct {
     this.logGroup.grantWrite(capacity);
     imageRepository.grantPull(capacity);
     // One pull grant per capacity; the URI is the same deploy-time value for each.
-    this.imageUri ??= this.image.bind(new Construct(this, `Image-${capacity.trainingTarget}`), capacity).imageUri;
+    this.imageUri ??= this.image.bind(new Construct(this, `Image-${capacity.trainingTarget}`), capacity, 'gpu').imageUri;
     iam.Grant.addToPrincipal({
       grantee: capacity,
       actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'ec2:DescribeFleetInstances'],

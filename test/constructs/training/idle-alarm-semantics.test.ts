@@ -39,6 +39,7 @@ function busy(minute: Minute): Datapoint {
 function stateAfter(minutes: readonly Minute[]): string {
   const datapoints = minutes.slice(-alarm.EvaluationPeriods).reverse().map(busy);
   return nextAlarmState(datapoints, {
+    evaluationPeriods: alarm.EvaluationPeriods,
     datapointsToAlarm: alarm.DatapointsToAlarm,
     threshold: alarm.Threshold,
     comparisonOperator: alarm.ComparisonOperator as ComparisonOperator,
