@@ -10,6 +10,7 @@ import { AGENT_CONFIG_DEFAULTS, AgentConfigFile, MAX_CONCURRENT_JOBS, visibility
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
+import { grantReadAssetObjects } from '../storage/grant-read-assets';
 import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
 import { InferenceImage, checkImageBuild } from './inference-image';
@@ -266,13 +267,7 @@ export class InferenceRuntime extends Construct {
 
   /** Lets `grantee` download the boot script and the agent bundle, and nothing else. */
   private grantReadAssets(grantee: iam.IGrantable): iam.Grant {
-    const assets = [this.bootScript, this.agentBundle];
-    for (const asset of assets) asset.bucket.encryptionKey?.grantDecrypt(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: assets.map((asset) => asset.bucket.arnForObjects(asset.s3ObjectKey)),
-    });
+    return grantReadAssetObjects(grantee, [this.bootScript, this.agentBundle]);
   }
 }
 
