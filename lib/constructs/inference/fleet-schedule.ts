@@ -2,6 +2,11 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
 import { Problem, checkCron, checkTimeZone, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
+/** The evening action's cron when the settings name none. */
+export const DEFAULT_SCALE_DOWN_CRON = '0 22 * * *';
+/** The morning action's cron when the settings name none. */
+export const DEFAULT_SCALE_UP_CRON = '0 8 * * 1-5';
+
 /** When the fleet sleeps: plain values an environment config holds. */
 export interface FleetScheduleSettings {
   /** IANA time zone of both cron expressions, e.g. `Europe/Berlin`. */
@@ -30,8 +35,8 @@ export interface FleetScheduleProps extends FleetScheduleSettings {
 export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): Problem[] {
   return [
     checkTimeZone('timeZone', settings.timeZone),
-    checkCron('scaleDownCron', settings.scaleDownCron ?? '0 22 * * *'),
-    checkCron('scaleUpCron', settings.scaleUpCron ?? '0 8 * * 1-5'),
+    checkCron('scaleDownCron', settings.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON),
+    checkCron('scaleUpCron', settings.scaleUpCron ?? DEFAULT_SCALE_UP_CRON),
   ];
 }
 
@@ -50,8 +55,8 @@ export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): 
 export class FleetSchedule extends Construct {
   constructor(scope: Construct, id: string, props: FleetScheduleProps) {
     super(scope, id);
-    const scaleDownCron = props.scaleDownCron ?? '0 22 * * *';
-    const scaleUpCron = props.scaleUpCron ?? '0 8 * * 1-5';
+    const scaleDownCron = props.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON;
+    const scaleUpCron = props.scaleUpCron ?? DEFAULT_SCALE_UP_CRON;
     throwIfProblems(checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0), ...fleetScheduleSettingsProblems(props));
     new autoscaling.ScheduledAction(this, 'ScaleDownEvening', {
       autoScalingGroup: props.autoScalingGroup,

@@ -21,7 +21,10 @@ import {
   checkWholeDuration,
   checkWholeNumberAtLeast,
   throwIfProblems,
+  withPath,
 } from '../../validation';
+import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
+import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG, EXPECTED_BOOT_TIME } from './boot-time';
 import { GpuLaunchTemplate } from './gpu-launch-template';
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
@@ -78,6 +81,19 @@ export interface GpuFleetSettings {
    */
   readonly bootBudget?: Duration;
   /**
+   * Launch to InService as scaling plans for it: predictive scaling launches instances this
+   * early, and the simulator boots them this long (it reads the group's
+   * `ai-infra:expected-boot-seconds` tag). Whole seconds, at most `bootBudget`.
+   * @default - per boot image (EXPECTED_BOOT_TIME): 300 s from the Deep Learning AMI, 150 s from a baked image
+   */
+  readonly expectedBootTime?: Duration;
+  /**
+   * Boot from an AMI with the packages and the serving image baked in (EC2 Image Builder, see
+   * BakedImage), built by the inference service at deploy.
+   * @default - none: instances boot the Deep Learning AMI, then install the packages and pull the image
+   */
+  readonly bakedImage?: BakedImageSettings;
+  /**
    * Time after an instance goes InService before its metrics count for scaling. The instance
    * is InService only once its model is warm, so this covers the first jobs, not the boot.
    * @default Duration.minutes(2)
@@ -100,7 +116,7 @@ export interface GpuFleetProps extends GpuFleetSettings {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * The AMI.
+   * The AMI; required with `bakedImage` (the baked image's `machineImage`).
    * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate)
    */
   readonly machineImage?: ec2.IMachineImage;
@@ -108,6 +124,11 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly modelVersion: string;
   /** Longest job; the termination hook waits this long (capped at 7200 s) for a drain. */
   readonly maxJobDuration: Duration;
+}
+
+/** The fleet's expected boot time: the settings', or the assumption of its boot image. */
+export function expectedBootTimeOf(settings: GpuFleetSettings): Duration {
+  return settings.expectedBootTime ?? EXPECTED_BOOT_TIME[settings.bakedImage ? 'bakedImage' : 'deepLearningAmi'];
 }
 
 /** The rules of {@link GpuFleetSettings}, each problem naming its field. */
@@ -127,6 +148,9 @@ export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] 
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
     checkDurationBetween('bootBudget', bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
     checkWholeDuration('bootBudget', bootBudget, 'seconds'),
+    checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget),
+    checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
+    ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
     checkDurationBetween('instanceWarmup', settings.instanceWarmup ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(1)),
     checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(2)),
   ];
@@ -167,6 +191,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly maxCapacity: number;
   /** Most time between two heartbeats of a boot before Auto Scaling abandons it. */
   public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
+  /** How the instances get their software: installed at boot, or baked into the AMI. */
+  public readonly bootImage: BootImageStrategy;
+  /** Launch to InService as scaling plans for it (see `GpuFleetSettings.expectedBootTime`). */
+  public readonly expectedBootTime: Duration;
 
   constructor(scope: Construct, id: string, props: GpuFleetProps) {
     super(scope, id);
@@ -175,8 +203,11 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
       checkTagValue('modelVersion', props.modelVersion),
       checkNotEmpty('modelVersion', props.modelVersion),
+      props.bakedImage && !props.machineImage ? 'bakedImage needs machineImage, the baked image\'s (InferenceService passes it; see BakedImage)' : undefined,
     );
     this.bootBudget = props.bootBudget ?? Duration.minutes(30);
+    this.bootImage = props.bakedImage ? 'bakedImage' : 'deepLearningAmi';
+    this.expectedBootTime = expectedBootTimeOf(props);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
     if (props.maxJobDuration.toSeconds() > HEARTBEAT_MAX.toSeconds()) {
       Annotations.of(this).addWarningV2(
@@ -276,6 +307,12 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
     });
     this.autoScalingGroup = asg;
+    // Warm pools would cut the boot further, but AWS refuses them on groups with a mixed
+    // instances policy or spot instances, which this fleet always has
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html#warm-pools-limitations).
+    for (const [key, value] of [[BOOT_IMAGE_TAG, this.bootImage], [EXPECTED_BOOT_SECONDS_TAG, String(this.expectedBootTime.toSeconds())]]) {
+      Tags.of(asg).add(key, value, { applyToLaunchedInstances: false });
+    }
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({
