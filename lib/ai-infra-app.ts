@@ -64,6 +64,6 @@ export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp 
   new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
 
   registerNagPacks(app, stages);
-  registerControlTowerChecks(app, stages);
+  registerControlTowerChecks(app);
   return { app, stages };
 }

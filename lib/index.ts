@@ -42,4 +42,5 @@ export * from './constructs/security/deny-grants-to-non-aws-services';
 export * from './constructs/storage/bucket-events-to-event-bridge';
 export * from './compliance/control-tower-checks';
 export * from './compliance/control-tower-controls';
+export * from './compliance/control-tower-exemption';
 export * from './constructs/storage/data-bucket';

@@ -6,6 +6,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -306,6 +308,9 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       id: 'AwsSolutions-AS3',
       reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
     });
+    for (const control of ['CT.AUTOSCALING.PR.10', 'CT.AUTOSCALING.PR.11']) {
+      exemptFromControlTower(this, asg, nitroTypesOffControlList(control, props.instanceTypes));
+    }
     this.autoScalingGroup = asg;
     // Warm pools would cut the boot further, but AWS refuses them on groups with a mixed
     // instances policy or spot instances, which this fleet always has

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { checkInRange, throwIfProblems } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
 
@@ -59,6 +60,7 @@ export class InferenceEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
     const inferencePort = props.inferencePort ?? 8080;
+    const deletionProtection = props.deletionProtection ?? false;
     throwIfProblems(checkInRange('inferencePort', inferencePort, 1, 65_535));
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -74,7 +76,12 @@ export class InferenceEndpoint extends Construct {
       securityGroup,
       internetFacing: false,
       dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? false,
+      deletionProtection,
+    });
+    exemptFromControlTower(this, loadBalancer, {
+      control: 'CT.ELASTICLOADBALANCING.PR.5',
+      reason: 'Without deletion protection `cdk destroy` deletes the load balancer with its stack, as an environment whose resources are not retained needs; with deletionProtection on it meets the control.',
+      condition: { description: 'deletionProtection off', holds: !deletionProtection },
     });
     this.logAccessLogs(loadBalancer, props.accessLogsBucket, 'alb');
 
@@ -93,11 +100,16 @@ export class InferenceEndpoint extends Construct {
         unhealthyThresholdCount: 3,
       },
     });
-    loadBalancer.addListener('Http', {
+    const listener = loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,
       defaultTargetGroups: [targetGroup],
+    });
+    // AWS Private CA: 400 USD a month per general-purpose CA (https://aws.amazon.com/private-ca/pricing/).
+    exemptFromControlTower(this, listener, {
+      control: 'CT.ELASTICLOADBALANCING.PR.1',
+      reason: 'The ALB is internal: it takes requests on port 80 only from clientCidr inside the VPC and never leaves it. HTTPS needs a certificate for a private name, i.e. an AWS Private CA (about 400 USD a month per CA) or a domain the app does not own.',
     });
     this.loadBalancer = loadBalancer;
     this.targetGroup = targetGroup;

@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { Problem, checkInRange, throwIfProblems } from '../../validation';
 
 /** The shape of an environment's VPC: plain values an environment config holds. */
@@ -75,6 +77,7 @@ export class EnvironmentNetwork extends Construct {
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    exemptFromControlTower(this, flowLogGroup, logRetentionUnderAYear(props.flowLogRetention));
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
       maxAzs: props.maxAzs,

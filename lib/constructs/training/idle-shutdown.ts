@@ -12,6 +12,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { sourceEntry } from '../../source-entry';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, throwIfProblems } from '../../validation';
@@ -97,6 +99,7 @@ export class IdleShutdown extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, encryptionKey: props.logEncryptionKey, removalPolicy });
+    exemptFromControlTower(this, logGroup, logRetentionUnderAYear(props.logRetention));
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Idle shutdown: scales one training group and one fleet to 0, reports on one topic',
@@ -139,6 +142,10 @@ export class IdleShutdown extends Construct {
       description: 'Sets an idle training cluster and its spot fleet to 0 and reports it',
       environment: { AUTO_SCALING_GROUP_NAME: groupName, FLEET_ID: fleetId, TOPIC_ARN: this.topic.topicArn },
       bundling: { forceDockerBundling: false, minify: true, sourceMap: false },
+    });
+    exemptFromControlTower(this, this.function, {
+      control: 'CT.LAMBDA.PR.3',
+      reason: 'The idle-shutdown function only calls the Auto Scaling, EC2 Fleet and SNS APIs and reaches nothing inside the VPC; attaching it would send those calls through the NAT gateway (paid per GB) and give its role ec2:CreateNetworkInterface on every resource.',
     });
     // No KMS grant: the AWS managed aws/sns key lets the account's principals use it through SNS
     // (grantPublish would add kms actions on every key of the account).

@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
 import {
   Problem, checkGpuInstanceType, checkInRange, checkJobName, checkNoDuplicates, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems,
 } from '../../validation';
@@ -156,6 +158,9 @@ export class SpotTrainingFleet extends Construct implements ITaggable {
       // A maintain fleet takes only the `fleet` resource type here; instances are tagged by the launch template.
       tagSpecifications: Lazy.any({ produce: () => this.renderFleetTags() }, { omitEmptyArray: true }),
     });
+    for (const control of ['CT.EC2.PR.18', 'CT.EC2.PR.20']) {
+      exemptFromControlTower(this, this.fleet, nitroTypesOffControlList(control, props.instanceTypes));
+    }
   }
 
   private renderFleetTags(): ec2.CfnEC2Fleet.TagSpecificationProperty[] {

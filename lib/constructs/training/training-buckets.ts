@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { ACCESS_LOG_DESTINATION } from '../../compliance/shared-exemptions';
 import { markAsCheckpointBucket } from '../../nag/checkpoint-bucket';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
@@ -88,6 +90,7 @@ export class TrainingBuckets extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'This is the server access log destination of the training buckets; logging it into itself would loop and logging it elsewhere only moves the problem.',
     });
+    for (const exemption of ACCESS_LOG_DESTINATION) exemptFromControlTower(this, this.accessLogsBucket, exemption);
 
     const logged = (prefix: string) => ({
       serverAccessLogsBucket: this.accessLogsBucket,

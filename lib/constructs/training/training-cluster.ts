@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { runBootScript } from './boot-script';
 import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
@@ -162,6 +163,14 @@ export class TrainingCluster extends Construct {
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
       reason: 'The cluster scales only when an operator sets its desired capacity for a training run or the idle-shutdown Lambda sets it to 0, which reports on its own SNS topic; launch failures show in the group activity history.',
+    });
+    exemptFromControlTower(this, this.autoScalingGroup, {
+      control: 'CT.AUTOSCALING.PR.1',
+      reason: 'The training cluster launches into a cluster placement group, which lives in one Availability Zone: that is what gives its nodes the low-latency network distributed training needs.',
+    });
+    exemptFromControlTower(this, this.autoScalingGroup, {
+      control: 'CT.AUTOSCALING.PR.6',
+      reason: 'Distributed training needs identical nodes (one GPU type in one placement group); the spot training fleet is where several instance types compete for capacity.',
     });
   }
 }
