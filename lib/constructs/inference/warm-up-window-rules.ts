@@ -73,12 +73,15 @@ export function endCronOf(cron: string, duration: Duration): string | undefined 
 
 function fieldProblems(window: WarmUpWindowSettings, context: WarmUpWindowContext): Problem[] {
   const cronProblem = checkCron('cron', window.cron);
-  const endCron = cronProblem ? undefined : endCronOf(window.cron, window.duration);
+  const durationProblems = [
+    checkDurationBetween('duration', window.duration, Duration.minutes(1), Duration.hours(24)),
+    checkWholeDuration('duration', window.duration, 'minutes'),
+  ];
+  const endCron = cronProblem || problemsOf(durationProblems).length > 0 ? '' : endCronOf(window.cron, window.duration);
   return [
     cronProblem,
     checkTimeZone('timeZone', windowTimeZone(window, context.schedule)),
-    checkDurationBetween('duration', window.duration, Duration.minutes(1), Duration.hours(24)),
-    checkWholeDuration('duration', window.duration, 'minutes'),
+    ...durationProblems,
     checkWholeNumberAtLeast('capacity', window.capacity, 1),
     window.capacity <= context.maxCapacity ? undefined : `capacity (${window.capacity}) must be at most the fleet's maxCapacity (${context.maxCapacity}): raise fleet.maxCapacity or lower capacity`,
     cronProblem || endCron !== undefined
@@ -91,7 +94,12 @@ interface Interval { readonly start: number; readonly end: number }
 
 function intervalsOf(window: WarmUpWindowSettings, timeZone: string, endCron: string): Interval[] {
   const ends = cronFirings(endCron, timeZone, REFERENCE_SPAN);
-  return cronFirings(window.cron, timeZone, CHECKED_SPAN).map((start) => ({ start, end: ends.find((end) => end > start) ?? Infinity }));
+  // A start skipped by the spring DST change may land on its own end: that day's window is empty.
+  const fullDay = window.duration.toMinutes() >= 1440;
+  return cronFirings(window.cron, timeZone, CHECKED_SPAN).map((start) => ({
+    start,
+    end: ends.find((end) => end > start || (end === start && !fullDay)) ?? Infinity,
+  }));
 }
 
 /** The night schedule's actions over the reference span: when each fires and whether the fleet is on after it. */
