@@ -150,7 +150,10 @@ export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] 
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
     checkDurationBetween('bootBudget', bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
     checkWholeDuration('bootBudget', bootBudget, 'seconds'),
-    checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget),
+    // Against a valid budget only: a fractional one has its own problem above.
+    Number.isInteger(bootBudget.toSeconds({ integral: false }))
+      ? checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget)
+      : undefined,
     checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
     ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
     checkDurationBetween('instanceWarmup', settings.instanceWarmup ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(1)),

@@ -130,7 +130,14 @@ export function planWarmUpWindows(windows: readonly WarmUpWindowSettings[], cont
   const tokens = windows.some((w) => Token.isUnresolved(w.cron) || Token.isUnresolved(w.capacity) || Token.isUnresolved(w.duration.toMinutes({ integral: false })));
   const fields = windows.map((w, n) => problemsOf(fieldProblems(w, context)).map((p) => `warmUpWindows[${n}].${p}`));
   problems.push(...fields.flat());
-  if (tokens || problems.length > 0) return { plans: [], problems };
+  // A schedule that is itself invalid is reported by its own rules (fleetScheduleSettingsProblems).
+  const schedule = context.schedule;
+  const badSchedule = schedule && problemsOf([
+    checkTimeZone('timeZone', schedule.timeZone),
+    checkCron('scaleDownCron', schedule.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON),
+    checkCron('scaleUpCron', schedule.scaleUpCron ?? DEFAULT_SCALE_UP_CRON),
+  ]).length > 0;
+  if (windows.length === 0 || tokens || badSchedule || problems.length > 0) return { plans: [], problems };
 
   const actions = scheduleActions(context.schedule);
   const intervals = windows.map((w) => intervalsOf(w, windowTimeZone(w, context.schedule), endCronOf(w.cron, w.duration) as string));
