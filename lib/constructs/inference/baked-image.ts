@@ -87,6 +87,13 @@ export class BakedImage extends Construct {
     });
     this.buildRole = role;
     const image = props.servingImage.bind(this, role);
+    const pullPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (pullPolicy) {
+      Validations.of(pullPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken, which the build needs to pull the serving image, has no resource-level permissions; the pull itself is limited to the image\'s repository.',
+      });
+    }
     const profile = new iam.InstanceProfile(this, 'BuildProfile', { role });
 
     const data = stack.toJsonString({
