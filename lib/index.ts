@@ -51,3 +51,6 @@ export * from './compliance/control-tower-checks';
 export * from './compliance/control-tower-controls';
 export * from './compliance/control-tower-exemption';
 export * from './constructs/storage/data-bucket';
+// The job contract's types (the JSON Schemas are published as schemas/*.schema.json).
+export type { InlineInput, JobEnvelope, S3Input } from './runtime/inference/job-envelope';
+export type { JobNotification, JobOutcome, JobStatusName } from './runtime/inference/job-notification';

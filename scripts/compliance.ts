@@ -6,8 +6,7 @@
  *   npm run compliance                  # reports/compliance/<env>.md
  *   npm run compliance -- out/dir       # elsewhere
  */
-import { parseArgs } from 'node:util';
-import { Stack } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,25 +17,21 @@ import { CONTROL_TOWER_FIXES } from '../lib/compliance/control-tower-fixes';
 import { auditExemptions, staleExemptions } from '../lib/compliance/exemption-audit';
 import { ValidationReport, readValidationReport } from '../lib/compliance/validation-report';
 import { AiInfraStage } from '../lib/stacks/ai-infra-stage';
+import { EXIT_FAILED, EXIT_OK, ParsedCommandLine, runMain } from './cli';
 import { acknowledgementsOf, cdkJsonContext } from './nag-acknowledgements';
 
-const HELP = `npm run compliance -- [output-dir]
-
-Synthesizes every environment with every validation plugin and writes reports/compliance/<env>.md
-(or <output-dir>/<env>.md): each AWS Control Tower control passed, fixed, exempted with its
-reason or not applicable, and each cdk-nag pack with its acknowledged findings.
-Exits 1 on an open finding or a stale exemption.
-
-  -h, --help   print this help`;
+const HELP = `usage: npm run compliance -- [output-dir]
+  Synthesizes every environment with every validation plugin and writes reports/compliance/<env>.md
+  (or <output-dir>/<env>.md): each AWS Control Tower control passed, fixed, exempted with its
+  reason or not applicable, and each cdk-nag pack with its acknowledged findings.
+  Exit 0: written, nothing open. 1: an open finding or a stale exemption (the reports are written). 2: usage.`;
 
 const NAG_PACKS = ['AwsSolutions', 'CostTagging', 'GpuCost'];
 
-/** Resource types of every template of the stage, from its cloud assembly. */
+/** Resource types of every template of the stage, from its cloud assembly (read with cx-api, as the CLI reads it). */
 function resourceTypesOf(stage: AiInfraStage): Set<string> {
-  return new Set(stage.node.findAll().filter(Stack.isStack).flatMap((stack) => {
-    const template = JSON.parse(fs.readFileSync(path.join(stage.outdir, stack.templateFile), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    return Object.values(template.Resources).map((r) => r.Type);
-  }));
+  return new Set(new CloudAssembly(stage.outdir).stacks.flatMap((stack) =>
+    Object.values((stack.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {}).map((r) => r.Type)));
 }
 
 /** One environment's report, and its exemptions that suppressed nothing. */
@@ -66,24 +61,12 @@ export function stageReport(stage: AiInfraStage, report: ValidationReport): Stag
   };
 }
 
-/** The CLI: returns its exit code (0, 1 on an open finding or a stale exemption, 2 on a usage error). */
-export function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message} (see --help)`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) {
-    console.error(`expected at most one output directory, got ${parsed.positionals.length} (see --help)`);
-    return 2;
-  }
-  const outputDir = path.resolve(parsed.positionals[0] ?? path.join(__dirname, '..', 'reports', 'compliance'));
+/** The command line: its name, usage and flags. */
+export const COMPLIANCE_COMMAND_LINE = { name: 'compliance', usage: HELP, options: {}, maxPositionals: 1 } as const;
+
+/** The command, run with its parsed command line: returns its exit code (0, or 1 on an open finding or a stale exemption). */
+export function writeComplianceReports({ positionals }: ParsedCommandLine<typeof COMPLIANCE_COMMAND_LINE.options>): number {
+  const outputDir = path.resolve(positionals[0] ?? path.join(__dirname, '..', 'reports', 'compliance'));
 
   // The app as `cdk synth` builds it (every environment, every nag pack, the Control Tower controls),
   // in the mode where a validation failure throws: the report is written either way.
@@ -107,9 +90,7 @@ export function main(argv: string[]): number {
   const stale = reports.flatMap((r) => r.staleExemptions);
   if (stale.length > 0) console.error(`Stale Control Tower exemptions (remove them from the constructs that declare them): ${stale.join(', ')}`);
   if (failure) console.error(String(failure));
-  return failure || stale.length > 0 ? 1 : 0;
+  return failure || stale.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+if (require.main === module) runMain(COMPLIANCE_COMMAND_LINE, writeComplianceReports);

@@ -10,13 +10,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { DeclaredExemption, declaredExemptionsOn } from '../lib/compliance/control-tower-exemption';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 import { cdkJsonContext } from './nag-acknowledgements';
+import { EXIT_OK, runMain } from './cli';
 
 /** The document the table is generated into. */
 export const COMPLIANCE_DOC = join(__dirname, '..', 'docs', 'compliance.md');
@@ -80,31 +80,20 @@ export function generateComplianceDoc(): string {
   return renderComplianceDoc(app, readFileSync(COMPLIANCE_DOC, 'utf8'));
 }
 
-const HELP = `npm run docs:exemptions
+/** The command line: its name, usage and flags. */
+export const DOCS_EXEMPTIONS_COMMAND_LINE = {
+  name: 'docs:exemptions',
+  usage: `usage: npm run docs:exemptions
+  Regenerates the Control Tower exemptions table of docs/compliance.md from the constructs'
+  declarations (exemptFromControlTower), for every environment.`,
+  options: {},
+} as const;
 
-Regenerates the Control Tower exemptions table of docs/compliance.md from the constructs'
-declarations (exemptFromControlTower), for every environment.
-
-  -h, --help   print this help`;
-
-/** The CLI: returns its exit code (0, or 2 on a usage error). */
-export function main(argv: string[]): number {
-  let help: boolean | undefined;
-  try {
-    help = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true }).values.help;
-  } catch (error) {
-    console.error(`${(error as Error).message} (see --help)`);
-    return 2;
-  }
-  if (help) {
-    console.log(HELP);
-    return 0;
-  }
+/** The command; returns the exit code. */
+export function writeExemptionsDoc(): number {
   writeFileSync(COMPLIANCE_DOC, generateComplianceDoc());
   console.log(`wrote ${COMPLIANCE_DOC}`);
-  return 0;
+  return EXIT_OK;
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+if (require.main === module) runMain(DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc);

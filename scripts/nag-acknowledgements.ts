@@ -13,6 +13,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
+import { EXIT_OK, runMain } from './cli';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 
 const ROOT = join(__dirname, '..');
@@ -124,7 +125,14 @@ export function generateAcknowledgementsDoc(): string {
   return renderAcknowledgementsDoc(app);
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const DOCS_NAG_COMMAND_LINE = { name: 'docs:nag', usage: 'usage: npm run docs:nag\n  Rewrites docs/nag-acknowledgements.md from the acknowledgements in the code.', options: {} } as const;
+
+/** The command; returns the exit code. */
+export function writeAcknowledgementsDoc(): number {
   writeFileSync(ACKNOWLEDGEMENTS_DOC, generateAcknowledgementsDoc());
   console.log(`wrote ${ACKNOWLEDGEMENTS_DOC}`);
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc);

@@ -24,7 +24,7 @@ export function nitroTypesOffControlList(controlId: string, instanceTypes: reado
     control: controlId,
     reason: 'The control checks a fixed list of Nitro types that predates g6; g6 is Nitro (lib/gpu catalog: nitro true), encrypts traffic '
       + 'between instances, and is the cheapest current GPU per hour. The exemption holds only while every type off the list is Nitro in '
-      + 'the catalog: a Xen type such as p3.8xlarge still fails the synth.',
+      + 'the catalog: a Xen type such as p3.8xlarge (whose Volta GPUs the Deep Learning AMI does not run either) still fails the synth.',
     condition: {
       description: 'instance types off the control\'s list, each of them Nitro in lib/gpu\'s catalog',
       holds: off.length > 0 && off.every((type) => acceleratedInstanceType(type)?.nitro === true),

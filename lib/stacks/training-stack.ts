@@ -17,6 +17,9 @@ import { SpotTrainingFleet, SpotTrainingFleetSettings } from '../constructs/trai
 import { TrainingBuckets } from '../constructs/training/training-buckets';
 import { TrainingCluster, TrainingClusterSettings } from '../constructs/training/training-cluster';
 
+/** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
+export const TRAINING_CONSTRUCT_IDS = { cluster: 'Cluster', spotFleet: 'SpotFleet', idleShutdown: 'IdleShutdown', sageMakerEndpoint: 'SageMaker' } as const;
+
 /** What {@link TrainingStack} takes from the environment's config. */
 export interface TrainingSettings {
   /** The on-demand placement-group cluster. */
@@ -32,7 +35,7 @@ export interface TrainingSettings {
    * @default - no endpoint (the model is not published yet)
    */
   readonly sageMakerEndpoint?: SageMakerEndpointSettings;
-  /** The model the endpoint serves: the inference fleet's image and archive. */
+  /** The model the endpoint serves: the image and archive of the inference service `sageMaker.service`. */
   readonly model: InferenceModel;
   /** ECR repository of the training images SageMaker training jobs pull. */
   readonly trainingImageRepositoryName: string;
@@ -57,7 +60,7 @@ export function trainingSettingsOf(config: EnvironmentConfig): TrainingSettings 
   return {
     ...config.training,
     sageMakerEndpoint: config.modelPublished ? config.sageMaker.endpoint : undefined,
-    model: config.inference.model,
+    model: config.inference[config.sageMaker.service].model,
     trainingImageRepositoryName: config.sageMaker.trainingImageRepositoryName,
     logRetention: config.logRetention,
     removalPolicy: config.removalPolicy,
@@ -97,7 +100,7 @@ export class TrainingStack extends Stack {
     });
     const placementSubnet: ec2.SubnetSelection = { subnets: [network.placementSubnet] };
 
-    this.cluster = new TrainingCluster(this, 'Cluster', {
+    this.cluster = new TrainingCluster(this, TRAINING_CONSTRUCT_IDS.cluster, {
       ...props.cluster,
       vpc: network.vpc,
       vpcSubnets: placementSubnet,
@@ -105,7 +108,7 @@ export class TrainingStack extends Stack {
       datasetBucket: this.buckets.datasetBucket,
     });
 
-    this.spotFleet = new SpotTrainingFleet(this, 'SpotFleet', {
+    this.spotFleet = new SpotTrainingFleet(this, TRAINING_CONSTRUCT_IDS.spotFleet, {
       ...props.spotFleet,
       vpc: network.vpc,
       vpcSubnets: placementSubnet,
@@ -118,7 +121,7 @@ export class TrainingStack extends Stack {
 
     // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
     const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
-    this.idleShutdown = new IdleShutdown(this, 'IdleShutdown', {
+    this.idleShutdown = new IdleShutdown(this, TRAINING_CONSTRUCT_IDS.idleShutdown, {
       autoScalingGroup: this.cluster.autoScalingGroup,
       fleet: this.spotFleet.fleet,
       ...props.idleShutdown,
@@ -137,7 +140,7 @@ export class TrainingStack extends Stack {
     });
     this.executionRole = executionRole;
     if (props.sageMakerEndpoint) {
-      this.sageMakerEndpoint = new SageMakerEndpoint(this, 'SageMaker', {
+      this.sageMakerEndpoint = new SageMakerEndpoint(this, TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, {
         ...props.sageMakerEndpoint,
         role: executionRole.role,
         modelBucket: props.modelBucket,

@@ -4,26 +4,30 @@ import { ENVIRONMENTS } from '../../lib/config';
 import { EnvironmentConfig } from '../../lib/config/environment-config';
 import { registerNagPacks } from '../../lib/nag/register-nag-packs';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
 import { synthWithNag } from '../helpers/nag';
 
 /** An environment of the app with predictive scaling, a warm-up window in the night and a baked image turned on. */
 function withScalingAhead(config: EnvironmentConfig): EnvironmentConfig {
-  const { inference } = config;
+  const service = config.inference[DEFAULT_SERVICE];
   return {
     ...config,
     modelPublished: true,
     inference: {
-      ...inference,
-      fleet: { ...inference.fleet, bakedImage: {} },
-      scaling: { ...inference.scaling, predictive: { mode: 'ForecastAndScale' } },
-      warmUpWindows: [{ cron: '45 0 * * *', capacity: inference.fleet.maxCapacity, duration: Duration.hours(2) }],
+      ...config.inference,
+      [DEFAULT_SERVICE]: {
+        ...service,
+        fleet: { ...service.fleet, bakedImage: {} },
+        scaling: { ...service.scaling, predictive: { mode: 'ForecastAndScale' } },
+        warmUpWindows: [{ cron: '45 0 * * *', capacity: service.fleet.maxCapacity, duration: Duration.hours(2) }],
+      },
     },
   };
 }
 
 describe('an environment with scaling ahead of the load, under every nag pack and the Control Tower controls', () => {
-  const config = withScalingAhead(ENVIRONMENTS.find((env) => env.inference.schedule) ?? ENVIRONMENTS[0]);
+  const config = withScalingAhead(ENVIRONMENTS.find((env) => env.inference[DEFAULT_SERVICE]?.schedule) ?? ENVIRONMENTS[0]);
   const app = new App({ context: cdkJsonContext() });
   const stage = new AiInfraStage(app, config.name, { config });
   registerNagPacks(app, [stage]);

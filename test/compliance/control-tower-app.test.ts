@@ -11,6 +11,7 @@ import { DataBucket } from '../../lib/constructs/storage/data-bucket';
 import { stageReport } from '../../scripts/compliance';
 import { NagSynthResult, synthWithNag } from '../helpers/nag';
 import { realApp } from '../helpers/nag-app';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 
 const controlTowerFindings = (result: NagSynthResult): string[] => result.findings
   .filter((f) => f.pluginName === CONTROL_TOWER_PLUGIN_NAME)
@@ -66,7 +67,7 @@ describe('a fixed control broken again on the real stage', () => {
   const { app, stages } = realApp();
   const [first, last] = [ENVIRONMENTS[0].name, ENVIRONMENTS[ENVIRONMENTS.length - 1].name];
   // CT.EC2.PR.2: the first environment's fleet launch template lets containers reach IMDS again.
-  const template = stages[first].inference.service.fleet.node.findChild('LaunchTemplate').node.findChild('LaunchTemplate').node.defaultChild as ec2.CfnLaunchTemplate;
+  const template = stages[first].inference.services[DEFAULT_SERVICE].fleet.node.findChild('LaunchTemplate').node.findChild('LaunchTemplate').node.defaultChild as ec2.CfnLaunchTemplate;
   template.addPropertyOverride('LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit', 2);
   // CT.S3.PR.4: the last environment's model bucket stops sending events.
   const modelBucket = stages[last].inference.models.bucket.node.defaultChild as s3.CfnBucket;

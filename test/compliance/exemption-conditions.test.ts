@@ -27,6 +27,8 @@ import { appWithFeatureFlags } from '../constructs/ml-platform/fixtures';
  */
 const app = appWithFeatureFlags();
 const vpcIn = (stack: Stack): ec2.Vpc => new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+/** An AMI of the user's whose driver runs Volta: the default Deep Learning AMI does not, and the constructs refuse p3 with it. */
+const voltaAmi = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
 
 const logs = new Stack(app, 'YearOfLogs');
 const network = new EnvironmentNetwork(logs, 'Network', { maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_YEAR });
@@ -34,7 +36,7 @@ const flowLogs = network.node.findChild('FlowLogs');
 
 const inference = new Stack(app, 'XenFleet');
 const inferenceVpc = vpcIn(inference);
-const fleet = new GpuFleet(inference, 'Fleet', { ...fleetProps(inferenceVpc), instanceTypes: ['g6.xlarge', 'p3.8xlarge'] });
+const fleet = new GpuFleet(inference, 'Fleet', { ...fleetProps(inferenceVpc), instanceTypes: ['g6.xlarge', 'p3.8xlarge'], machineImage: voltaAmi });
 const endpoint = new InferenceEndpoint(inference, 'Endpoint', {
   vpc: inferenceVpc, fleet, accessLogsBucket: new AccessLogsBucket(inference, 'AccessLogs', { expirationDays: 7 }).bucket, deletionProtection: true,
 });
@@ -50,6 +52,7 @@ const spotFleet = new SpotTrainingFleet(training, 'SpotFleet', {
   vpcSubnets: { subnets: [trainingVpc.privateSubnets[0]] },
   placementGroup: cluster.placementGroup,
   instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'p3.8xlarge'],
+  machineImage: voltaAmi,
   targetCapacity: 0,
   role: cluster.role,
   securityGroup: cluster.securityGroup,

@@ -1,58 +1,22 @@
-import { App, Stack, Stage } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { App, Stage } from 'aws-cdk-lib';
 import { auditExemptions } from '../../lib/compliance/exemption-audit';
-import { ENVIRONMENTS } from '../../lib/config';
-import { AccessLogsBucket } from '../../lib/constructs/inference/access-logs-bucket';
-import { InferenceService } from '../../lib/constructs/inference/inference-service';
-import { ModelBucket } from '../../lib/constructs/inference/model-bucket';
-import { ModelCache } from '../../lib/constructs/inference/model-cache';
-import { EnvironmentNetwork } from '../../lib/constructs/network/environment-network';
-import { LogsEncryptionKey } from '../../lib/constructs/security/logs-encryption-key';
-import { AiInferenceSettings, aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
+import { ENVIRONMENTS, inferenceServicesOf, mergeConfig } from '../../lib/config';
+import { AiInferenceStack, aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
 import { synthWithControlTower } from '../helpers/control-tower';
 
-/** AiInferenceStack's shape with two models: the shared bucket and cache, and one InferenceService per model. */
-class TwoServicesStack extends Stack {
-  public readonly services: InferenceService[];
-
-  constructor(scope: Construct, id: string, network: EnvironmentNetwork, settings: AiInferenceSettings) {
-    super(scope, id);
-    const { removalPolicy, logRetention } = settings;
-    const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy }).key;
-    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: logRetention, removalPolicy });
-    const modelBucket = new ModelBucket(this, 'Models', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket });
-    const modelCache = new ModelCache(this, 'ModelCache', {
-      vpc: network.vpc, vpcSubnets: network.privateSubnets, backupRetentionDays: settings.backupRetentionDays, removalPolicy,
-    });
-    const models = {
-      Service: settings.service,
-      Second: { ...settings.service, model: { ...settings.service.model, name: `${settings.service.model.name}-second` } },
-    };
-    this.services = Object.entries(models).map(([serviceId, service]) => new InferenceService(this, serviceId, {
-      ...service,
-      vpc: network.vpc,
-      clientCidr: network.cidr,
-      modelBucket,
-      modelCache,
-      accessLogsBucket: accessLogs.bucket,
-      logGroupPrefix: settings.logGroupPrefix,
-      logRetention,
-      logEncryptionKey,
-      removalPolicy,
-    }));
-  }
-}
-
-describe('a stack with two InferenceServices, under the Control Tower controls', () => {
-  const config = ENVIRONMENTS[0];
+describe('the inference stack with two services, under the Control Tower controls', () => {
+  // The first environment with a second service beside its first, by config alone.
+  const base = ENVIRONMENTS[0];
+  const [[, firstService]] = inferenceServicesOf(base);
+  const config = mergeConfig(base, { inference: { second: mergeConfig(firstService, { model: { name: `${firstService.model.name}-second` } }) } });
   const app = new App({ context: cdkJsonContext() });
   const stage = new Stage(app, config.name);
   const { network } = new NetworkStack(stage, 'Network', { network: config.network, logRetention: config.logRetention, removalPolicy: config.removalPolicy });
-  const stack = new TwoServicesStack(stage, 'AiInference', network, aiInferenceSettingsOf(config));
+  const stack = new AiInferenceStack(stage, 'AiInference', { ...aiInferenceSettingsOf(config), network });
   const result = synthWithControlTower(app);
-  const [first, second] = stack.services.map((service) => auditExemptions(result.report, service));
+  const [first, second] = Object.values(stack.services).map((service) => auditExemptions(result.report, service));
 
   test('synthesizes with no open finding', () => {
     expect([result.open, result.error]).toEqual([[], undefined]);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_NODE_MAJOR } from '../../lib/constructs/inference/agent-bundling';
 import { BAKE_SCRIPT } from '../../lib/constructs/inference/baked-image';
 
 const STUB = join(__dirname, 'sandbox/stub.sh');
@@ -14,7 +15,7 @@ function bake(image: string): { status: number | null; calls: string[] } {
     for (const command of ['aws', 'docker', 'dnf', 'systemctl']) symlinkSync(STUB, join(root, 'bin', command));
     const record = join(root, 'calls.log');
     const result = spawnSync('bash', [BAKE_SCRIPT], {
-      env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, HOME: root, STUB_RECORD: record, CONTAINER_IMAGE: image },
+      env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, HOME: root, STUB_RECORD: record, CONTAINER_IMAGE: image, NODE_MAJOR: String(AGENT_NODE_MAJOR) },
       encoding: 'utf8',
     });
     return { status: result.status, calls: readFileSync(record, 'utf8').trim().split('\n') };
@@ -28,7 +29,7 @@ describe('bake.sh', () => {
     expect(bake('public.ecr.aws/my-org/serving:1.0.0')).toEqual({
       status: 0,
       calls: [
-        'dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20',
+        `dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs${AGENT_NODE_MAJOR}`,
         'systemctl enable --now docker',
         'docker pull public.ecr.aws/my-org/serving:1.0.0',
       ],
@@ -43,6 +44,12 @@ describe('bake.sh', () => {
       `docker pull ${image}`,
       'docker logout 763104351884.dkr.ecr.eu-west-1.amazonaws.com',
     ]);
+  });
+
+  test('refuses to run without the agent\'s Node.js major', () => {
+    const result = spawnSync('bash', [BAKE_SCRIPT], { env: { PATH: process.env.PATH, CONTAINER_IMAGE: 'public.ecr.aws/my-org/serving:1.0.0' }, encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/NODE_MAJOR must name the Node.js major of the queue agent/);
   });
 
   test('refuses to run without an image', () => {

@@ -1,7 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
+import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
 import { synthStage } from '../helpers/synth-stage';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
 const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85', 'BucketsArtifactsB9EE6400', 'BucketsAccessLogsA5F88218'];
@@ -58,6 +60,14 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     template.hasOutput('EndpointName', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerEndpoint'), 'EndpointName'] } });
   });
 
+  test('each variant runs the Deep Learning Container build of its instance type: -cpu- on a CPU type, -gpu- on an NVIDIA GPU type', () => {
+    const [endpointConfig] = Object.values(resources).filter((r) => r.Type === 'AWS::SageMaker::EndpointConfig');
+    const variants = endpointConfig.Properties.ProductionVariants as Array<{ InstanceType: string; ModelName: { 'Fn::GetAtt': [string, string] } }>;
+    const imageOf = (modelId: string) => JSON.stringify((resources[modelId].Properties.PrimaryContainer as { Image: unknown }).Image);
+    expect(variants.map((v) => [v.InstanceType, /-(cpu|gpu)-/.exec(imageOf(v.ModelName['Fn::GetAtt'][0]))?.[1]]))
+      .toEqual(variants.map((v) => [v.InstanceType, imageProcessorOf(v.InstanceType)]));
+  });
+
   test("uses the environment's network, with no VPC and no custom resource of its own", () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource')).toEqual([]);
@@ -76,7 +86,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }) });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.cluster.maxNodes), DesiredCapacity: Match.absent() });
   });
 
@@ -84,7 +94,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     template.hasResourceProperties('AWS::EC2::EC2Fleet', {
       Type: 'maintain',
       TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity, DefaultTargetCapacityType: 'spot' }),
-      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy }),
+      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy ?? 'price-capacity-optimized' }),
       LaunchTemplateConfigs: [Match.objectLike({ Overrides: config.training.spotFleet.instanceTypes.map((t) => Match.objectLike({ InstanceType: t })) })],
     });
   });
@@ -138,7 +148,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the endpoint serves the fleet\'s model archive from the model bucket', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`])] }) }),
+      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference[config.sageMaker.service].model.name}/${config.inference[config.sageMaker.service].model.version}/model.tar.gz`])] }) }),
     });
   });
 

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { DEEP_LEARNING_AMI_PARAMETER } from '../../gpu/deep-learning-ami';
 import { checkInRange, throwIfProblems } from '../../validation';
 import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
+import { AGENT_NODE_MAJOR } from './agent-bundling';
 import { InferenceImage } from './inference-image';
 
 /** The script the build component runs (packages and the image pull, as boot.sh does them). */
@@ -86,7 +87,7 @@ export class BakedImage extends Construct {
       reason: 'The managed policy AWS documents for Image Builder build instances (components, logs).',
     });
     this.buildRole = role;
-    const image = props.servingImage.bind(this, role);
+    const image = props.servingImage.bind(this, role, 'gpu');
     const pullPolicy = role.node.tryFindChild('DefaultPolicy');
     if (pullPolicy) {
       Validations.of(pullPolicy).acknowledge({
@@ -105,7 +106,7 @@ export class BakedImage extends Construct {
         steps: [{
           name: 'Bake',
           action: 'ExecuteBash',
-          inputs: { commands: [`export CONTAINER_IMAGE='${image.imageUri}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
+          inputs: { commands: [`export CONTAINER_IMAGE='${image.imageUri}' NODE_MAJOR='${AGENT_NODE_MAJOR}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
         }],
       }],
     });

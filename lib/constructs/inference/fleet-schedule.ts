@@ -1,11 +1,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { Problem, checkCron, checkTimeZone, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
-
-/** The evening action's cron when the settings name none. */
-export const DEFAULT_SCALE_DOWN_CRON = '0 22 * * *';
-/** The morning action's cron when the settings name none. */
-export const DEFAULT_SCALE_UP_CRON = '0 8 * * 1-5';
 
 /** When the fleet sleeps: plain values an environment config holds. */
 export interface FleetScheduleSettings {
@@ -23,6 +19,12 @@ export interface FleetScheduleSettings {
   readonly scaleUpCron?: string;
 }
 
+/** The defaults of {@link FleetScheduleSettings}: off at 22:00 every day, back at 08:00 on weekdays. */
+export const FLEET_SCHEDULE_DEFAULTS: Defaults<FleetScheduleSettings> = {
+  scaleDownCron: '0 22 * * *',
+  scaleUpCron: '0 8 * * 1-5',
+};
+
 /** Props of {@link FleetSchedule}. */
 export interface FleetScheduleProps extends FleetScheduleSettings {
   /** The fleet. Deploy it with MinSize 0 (see the class comment). */
@@ -35,8 +37,8 @@ export interface FleetScheduleProps extends FleetScheduleSettings {
 export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): Problem[] {
   return [
     checkTimeZone('timeZone', settings.timeZone),
-    checkCron('scaleDownCron', settings.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON),
-    checkCron('scaleUpCron', settings.scaleUpCron ?? DEFAULT_SCALE_UP_CRON),
+    checkCron('scaleDownCron', settings.scaleDownCron),
+    checkCron('scaleUpCron', settings.scaleUpCron),
   ];
 }
 
@@ -55,8 +57,7 @@ export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): 
 export class FleetSchedule extends Construct {
   constructor(scope: Construct, id: string, props: FleetScheduleProps) {
     super(scope, id);
-    const scaleDownCron = props.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON;
-    const scaleUpCron = props.scaleUpCron ?? DEFAULT_SCALE_UP_CRON;
+    const { scaleDownCron, scaleUpCron } = withDefaults(props, FLEET_SCHEDULE_DEFAULTS);
     throwIfProblems(checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0), ...fleetScheduleSettingsProblems(props));
     new autoscaling.ScheduledAction(this, 'ScaleDownEvening', {
       autoScalingGroup: props.autoScalingGroup,

@@ -6,8 +6,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -108,6 +110,17 @@ export interface GpuFleetSettings {
   readonly healthCheckGracePeriod?: Duration;
 }
 
+/** The defaults of {@link GpuFleetSettings}. */
+// expectedBootTime defaults per boot image (expectedBootTimeOf); no spot price cap and no baked image unless set.
+export const GPU_FLEET_DEFAULTS: Defaults<Omit<GpuFleetSettings, 'spotMaxPriceUsdPerHour' | 'expectedBootTime' | 'bakedImage'>> = {
+  onDemandBaseCapacity: 0,
+  onDemandPercentageAboveBaseCapacity: 0,
+  rootVolumeSizeGiB: 100,
+  bootBudget: Duration.minutes(30),
+  instanceWarmup: Duration.minutes(2),
+  healthCheckGracePeriod: Duration.minutes(2),
+};
+
 /** Props of {@link GpuFleet}. */
 export interface GpuFleetProps extends GpuFleetSettings {
   /** VPC of the fleet. */
@@ -119,7 +132,7 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The AMI; required with `bakedImage` (the baked image's `machineImage`).
-   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate)
+   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate), which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
   /** Version of the model served; a change rolls the fleet through an instance refresh. */
@@ -133,31 +146,35 @@ export function expectedBootTimeOf(settings: GpuFleetSettings): Duration {
   return settings.expectedBootTime ?? EXPECTED_BOOT_TIME[settings.bakedImage ? 'bakedImage' : 'deepLearningAmi'];
 }
 
-/** The rules of {@link GpuFleetSettings}, each problem naming its field. */
-export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] {
-  const bootBudget = settings.bootBudget ?? Duration.minutes(30);
+/**
+ * The rules of {@link GpuFleetSettings}, each problem naming its field; the instance types must
+ * run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFleetProps, 'machineImage'>): Problem[] {
+  const { onDemandBaseCapacity, bootBudget } = withDefaults(settings, GPU_FLEET_DEFAULTS);
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
     checkNoDuplicates('instanceTypes', settings.instanceTypes),
     checkWholeNumberAtLeast('minCapacity', settings.minCapacity, 0),
     checkWholeNumberAtLeast('maxCapacity', settings.maxCapacity, 1),
     checkMinMax('maxCapacity', settings.maxCapacity, 'minCapacity', settings.minCapacity),
-    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0, 0),
-    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0),
-    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity ?? 0, 0, 100),
+    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity, 0),
+    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', onDemandBaseCapacity),
+    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity, 0, 100),
     checkSpotMaxPrice('spotMaxPriceUsdPerHour', settings.spotMaxPriceUsdPerHour, settings.instanceTypes),
-    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
-    checkDurationBetween('bootBudget', bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
-    checkWholeDuration('bootBudget', bootBudget, 'seconds'),
+    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB, 30, 16_384),
+    checkDurationBetween('bootBudget', settings.bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
+    checkWholeDuration('bootBudget', settings.bootBudget, 'seconds'),
     // Against a valid budget only: a fractional one has its own problem above.
     Number.isInteger(bootBudget.toSeconds({ integral: false }))
       ? checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget)
       : undefined,
     checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
     ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
-    checkDurationBetween('instanceWarmup', settings.instanceWarmup ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(1)),
-    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(2)),
+    checkDurationBetween('instanceWarmup', settings.instanceWarmup, Duration.seconds(0), Duration.hours(1)),
+    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod, Duration.seconds(0), Duration.hours(2)),
   ];
 }
 
@@ -210,7 +227,8 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       checkNotEmpty('modelVersion', props.modelVersion),
       props.bakedImage && !props.machineImage ? 'bakedImage needs machineImage, the baked image\'s (InferenceService passes it; see BakedImage)' : undefined,
     );
-    this.bootBudget = props.bootBudget ?? Duration.minutes(30);
+    const settings = withDefaults(props, GPU_FLEET_DEFAULTS);
+    this.bootBudget = settings.bootBudget;
     this.bootImage = props.bakedImage ? 'bakedImage' : 'deepLearningAmi';
     this.expectedBootTime = expectedBootTimeOf(props);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
@@ -231,7 +249,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     const template = new GpuLaunchTemplate(this, 'LaunchTemplate', {
       securityGroup,
       userData: this.userData,
-      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      rootVolumeSizeGiB: settings.rootVolumeSizeGiB,
       machineImage: props.machineImage,
     });
     // A new tag value makes a new launch template version, which starts the instance refresh.
@@ -260,17 +278,17 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
         launchTemplateOverrides: props.instanceTypes.map((type) => ({ instanceType: new ec2.InstanceType(type) })),
         instancesDistribution: {
           onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
-          onDemandBaseCapacity: props.onDemandBaseCapacity ?? 0,
-          onDemandPercentageAboveBaseCapacity: props.onDemandPercentageAboveBaseCapacity ?? 0,
+          onDemandBaseCapacity: settings.onDemandBaseCapacity,
+          onDemandPercentageAboveBaseCapacity: settings.onDemandPercentageAboveBaseCapacity,
           spotAllocationStrategy: autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
           spotMaxPrice: props.spotMaxPriceUsdPerHour?.toString(),
         },
       },
       capacityRebalance: true,
-      defaultInstanceWarmup: props.instanceWarmup ?? Duration.minutes(2),
+      defaultInstanceWarmup: settings.instanceWarmup,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(2),
+        gracePeriod: settings.healthCheckGracePeriod,
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       // Failures only: the topic reaches people (the environment's notifications), and a

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems, withPath } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
 import { metricDataQueries } from './metric-data-queries';
@@ -41,6 +42,15 @@ export interface QueueStepScalingOptions {
   readonly cooldown?: Duration;
 }
 
+/** The seed's step policy: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown. */
+export const QUEUE_STEP_SCALING_DEFAULTS: Defaults<QueueStepScalingOptions> = {
+  threshold: 10,
+  evaluationPeriods: 2,
+  period: Duration.seconds(120),
+  adjustment: 2,
+  cooldown: Duration.seconds(300),
+};
+
 /** How the fleet follows its queue: plain values an environment config holds. */
 export interface QueueScalingSettings {
   /**
@@ -63,7 +73,7 @@ export interface QueueScalingSettings {
   readonly predictive?: PredictiveScalingSettings;
   /**
    * Thresholds of `mode: 'step'`.
-   * @default - the seed's: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown
+   * @default - the seed's (QUEUE_STEP_SCALING_DEFAULTS)
    */
   readonly step?: QueueStepScalingOptions;
 }
@@ -90,9 +100,9 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
       : `acceptableLatency (${settings.acceptableLatency.toHumanString()}) must be >= timePerJob (${settings.timePerJob.toHumanString()}): the backlog target per instance is their ratio and must be at least one job`,
     checkDurationBetween('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, Duration.minutes(1), Duration.days(1)),
     checkWholeDuration('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, 'minutes'),
-    checkPositive('step.threshold', step.threshold ?? 10),
-    checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods ?? 2, 1),
-    checkWholeNumberAtLeast('step.adjustment', step.adjustment ?? 2, 1),
+    checkPositive('step.threshold', step.threshold),
+    checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods, 1),
+    checkWholeNumberAtLeast('step.adjustment', step.adjustment, 1),
     ...(settings.predictive ? withPath('predictive', predictiveScalingSettingsProblems(settings.predictive)) : []),
   ];
 }
@@ -197,21 +207,22 @@ export class QueueScaling extends Construct {
     });
   }
 
-  private addSeedStepPolicy(step: QueueStepScalingOptions): void {
+  private addSeedStepPolicy(options: QueueStepScalingOptions): void {
+    const step = withDefaults(options, QUEUE_STEP_SCALING_DEFAULTS);
     // L1: the seed's policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
     const policy = new autoscaling.CfnScalingPolicy(this, 'QueueDepthStep', {
       autoScalingGroupName: this.props.fleet.autoScalingGroup.autoScalingGroupName,
       policyType: 'SimpleScaling',
       adjustmentType: 'ChangeInCapacity',
-      scalingAdjustment: step.adjustment ?? 2,
-      cooldown: String((step.cooldown ?? Duration.seconds(300)).toSeconds()),
+      scalingAdjustment: step.adjustment,
+      cooldown: String(step.cooldown.toSeconds()),
     });
-    const period = step.period ?? Duration.seconds(120);
+    const { period } = step;
     const alarm = new cloudwatch.Alarm(this, 'QueueDepthHigh', {
       alarmDescription: 'Jobs are piling up in the queue: add instances',
       metric: this.props.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Average', period }),
-      threshold: step.threshold ?? 10,
-      evaluationPeriods: step.evaluationPeriods ?? 2,
+      threshold: step.threshold,
+      evaluationPeriods: step.evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

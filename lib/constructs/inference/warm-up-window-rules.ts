@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { parseCron } from '../../cron';
 import { Span, cronFirings, describeInstant } from '../../cron-firings';
 import { Problem, checkCron, checkDurationBetween, checkTimeZone, checkWholeDuration, checkWholeNumberAtLeast, problemsOf } from '../../validation';
-import { DEFAULT_SCALE_DOWN_CRON, DEFAULT_SCALE_UP_CRON, FleetScheduleSettings } from './fleet-schedule';
+import { FLEET_SCHEDULE_DEFAULTS, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
 
 /** A known busy time: plain values an environment config holds. */
 export interface WarmUpWindowSettings {
@@ -106,8 +106,8 @@ function intervalsOf(window: WarmUpWindowSettings, timeZone: string, endCron: st
 function scheduleActions(schedule: FleetScheduleSettings | undefined): { at: number; on: boolean }[] {
   if (!schedule) return [];
   return [
-    ...cronFirings(schedule.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON, schedule.timeZone, REFERENCE_SPAN).map((at) => ({ at, on: false })),
-    ...cronFirings(schedule.scaleUpCron ?? DEFAULT_SCALE_UP_CRON, schedule.timeZone, REFERENCE_SPAN).map((at) => ({ at, on: true })),
+    ...cronFirings(schedule.scaleDownCron ?? FLEET_SCHEDULE_DEFAULTS.scaleDownCron, schedule.timeZone, REFERENCE_SPAN).map((at) => ({ at, on: false })),
+    ...cronFirings(schedule.scaleUpCron ?? FLEET_SCHEDULE_DEFAULTS.scaleUpCron, schedule.timeZone, REFERENCE_SPAN).map((at) => ({ at, on: true })),
   ].sort((a, b) => a.at - b.at);
 }
 
@@ -132,11 +132,7 @@ export function planWarmUpWindows(windows: readonly WarmUpWindowSettings[], cont
   problems.push(...fields.flat());
   // A schedule that is itself invalid is reported by its own rules (fleetScheduleSettingsProblems).
   const schedule = context.schedule;
-  const badSchedule = schedule && problemsOf([
-    checkTimeZone('timeZone', schedule.timeZone),
-    checkCron('scaleDownCron', schedule.scaleDownCron ?? DEFAULT_SCALE_DOWN_CRON),
-    checkCron('scaleUpCron', schedule.scaleUpCron ?? DEFAULT_SCALE_UP_CRON),
-  ]).length > 0;
+  const badSchedule = schedule && problemsOf(fleetScheduleSettingsProblems(schedule)).length > 0;
   if (windows.length === 0 || tokens || badSchedule || problems.length > 0) return { plans: [], problems };
 
   const actions = scheduleActions(context.schedule);

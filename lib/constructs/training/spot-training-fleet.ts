@@ -8,6 +8,7 @@ import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-contr
 import {
   Problem, checkGpuInstanceType, checkInRange, checkJobName, checkNoDuplicates, checkNonEmptyList, checkNotEmpty, checkWholeNumberAtLeast, throwIfProblems,
 } from '../../validation';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { runBootScript } from './boot-script';
 import { selectPlacementSubnet } from './placement-subnet';
 import { TrainingBuckets } from './training-buckets';
@@ -19,11 +20,15 @@ export type SpotAllocationStrategy = 'price-capacity-optimized' | 'capacity-opti
 /** The fleet's settings: plain values an environment config holds. */
 export type SpotTrainingFleetSettings = Pick<SpotTrainingFleetProps, 'instanceTypes' | 'targetCapacity' | 'allocationStrategy' | 'jobName' | 'trainingCommand' | 'rootVolumeSizeGiB'>;
 
-/** The rules of {@link SpotTrainingFleetSettings}, each problem naming its field. */
-export function spotTrainingFleetSettingsProblems(settings: SpotTrainingFleetSettings): Problem[] {
+/**
+ * The rules of {@link SpotTrainingFleetSettings}, each problem naming its field; the instance
+ * types must run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function spotTrainingFleetSettingsProblems(settings: SpotTrainingFleetSettings & Pick<SpotTrainingFleetProps, 'machineImage'>): Problem[] {
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
     checkNoDuplicates('instanceTypes', settings.instanceTypes),
     checkWholeNumberAtLeast('targetCapacity', settings.targetCapacity, 0),
     checkJobName('jobName', settings.jobName),
@@ -78,7 +83,7 @@ export interface SpotTrainingFleetProps {
   readonly rootVolumeSizeGiB?: number;
   /**
    * AMI of the instances.
-   * @default - the Deep Learning Base GPU AMI from its public SSM parameter
+   * @default - the Deep Learning Base GPU AMI from its public SSM parameter, which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
 }

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { runBootScript } from './boot-script';
 import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
 import { selectPlacementSubnet } from './placement-subnet';
@@ -15,11 +16,15 @@ import { TrainingLaunchTemplate } from './training-launch-template';
 /** The cluster's settings: plain values an environment config holds. */
 export type TrainingClusterSettings = Pick<TrainingClusterProps, 'instanceType' | 'maxNodes' | 'efa' | 'rootVolumeSizeGiB'>;
 
-/** The rules of {@link TrainingClusterSettings}, each problem naming its field. */
-export function trainingClusterSettingsProblems(settings: TrainingClusterSettings): Problem[] {
+/**
+ * The rules of {@link TrainingClusterSettings}, each problem naming its field; the instance type
+ * must run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function trainingClusterSettingsProblems(settings: TrainingClusterSettings & Pick<TrainingClusterProps, 'machineImage'>): Problem[] {
   const instanceType = settings.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE;
   return [
     checkGpuInstanceType('instanceType', instanceType),
+    settings.machineImage ? undefined : checkDeepLearningAmiSupports('instanceType', instanceType),
     checkWholeNumberAtLeast('maxNodes', settings.maxNodes, 1),
     checkEfaSupported('efa', settings.efa ?? false, 'instanceType', instanceType),
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
@@ -61,7 +66,7 @@ export interface TrainingClusterProps {
   readonly datasetBucket: s3.IBucket;
   /**
    * AMI of the nodes.
-   * @default - the Deep Learning Base GPU AMI from its public SSM parameter
+   * @default - the Deep Learning Base GPU AMI from its public SSM parameter, which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
 }

@@ -1,12 +1,12 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
+import { checkDeepLearningAmiSupports, deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
 import { checkEfaSupported, checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
 
 /** Props of {@link TrainingLaunchTemplate}. */
 export interface TrainingLaunchTemplateProps {
-  /** GPU instance type, e.g. `p3.8xlarge`; a fleet may override it. */
+  /** GPU instance type, e.g. `g5.12xlarge`; a fleet may override it. */
   readonly instanceType: string;
   /** Instance role. */
   readonly role: iam.IRole;
@@ -25,8 +25,9 @@ export interface TrainingLaunchTemplateProps {
    */
   readonly rootVolumeSizeGiB?: number;
   /**
-   * AMI: resolved at deploy time, never a hard-coded id.
-   * @default - the Deep Learning Base GPU AMI from `DEEP_LEARNING_AMI_PARAMETER`
+   * AMI: resolved at deploy time, never a hard-coded id. Give one whose driver supports the
+   * instance type's GPUs when the default does not (Volta).
+   * @default - the Deep Learning Base GPU AMI from `DEEP_LEARNING_AMI_PARAMETER` (Turing and newer GPUs)
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
@@ -51,6 +52,7 @@ export class TrainingLaunchTemplate extends Construct {
     const efa = props.efa ?? false;
     throwIfProblems(
       checkGpuInstanceType('instanceType', props.instanceType),
+      props.machineImage ? undefined : checkDeepLearningAmiSupports('instanceType', props.instanceType),
       checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384),
       checkEfaSupported('efa', efa, 'instanceType', props.instanceType),
     );

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bakes what boot.sh installs and pulls into an image: run once as root by EC2 Image Builder's
-# build component on the Deep Learning AMI, with CONTAINER_IMAGE set to the serving image.
+# build component on the Deep Learning AMI, with CONTAINER_IMAGE set to the serving image and
+# NODE_MAJOR to the queue agent's Node.js major (boot.sh's, from the same constant).
 # 1. installs the packages boot.sh installs (the same dnf line: a test compares the two);
 # 2. pulls the serving image (after `docker login` when it is an ECR image), so boot.sh's own
 #    pull finds every layer on disk.
@@ -9,11 +10,12 @@
 set -euo pipefail
 
 : "${CONTAINER_IMAGE:?CONTAINER_IMAGE must name the serving image}"
+: "${NODE_MAJOR:?NODE_MAJOR must name the Node.js major of the queue agent}"
 
 log() { printf '%s bake: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-log "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs20"
-dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20
+log "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
+dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}"
 
 log "pulling the inference image ${CONTAINER_IMAGE}"
 systemctl enable --now docker

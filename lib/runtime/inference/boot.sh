@@ -2,15 +2,17 @@
 # Boots one instance of the GPU inference fleet; run once by user data as root:
 #   boot.sh /etc/ai-inference/boot.env
 # 1. reads the instance id and region from IMDSv2 and finds the instance's Auto Scaling group;
-# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js 20 from dnf (Docker and the
+# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js NODE_MAJOR from dnf (Docker and the
 #    NVIDIA container toolkit come with the Deep Learning AMI) and starts the CloudWatch agent;
 # 3. mounts the EFS model cache over TLS through its access point;
 # 4. under a lock, downloads and extracts the model once per version (temp dir, rename,
-#    then the `ready` marker); an instance that finds the marker skips the download;
+#    then the `ready` marker), restoring no owner: the access point acts as one POSIX user;
+#    an instance that finds the marker skips the download;
 # 5. pulls the inference image (after `docker login` when it is an ECR image), then starts
-#    the container on port 8080 with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
-# 6. waits for GET /ping to answer 200 (the SageMaker inference container contract), starts
-#    the queue agent, then CONTINUEs the launch lifecycle action.
+#    the container on SERVER_PORT with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
+# 6. waits for GET HEALTH_PATH to answer 200 (SERVER_PORT and HEALTH_PATH are the SageMaker
+#    inference container contract's 8080 and /ping, from the construct), starts the queue
+#    agent, then CONTINUEs the launch lifecycle action.
 #
 # The launch hook's heartbeat timeout only has to cover the gap between two heartbeats: boot
 # records one as each step starts and every HEARTBEAT_INTERVAL_SECONDS while a long step runs.
@@ -20,9 +22,9 @@
 # has only the budget, its holder being bounded by its own), or when the boot has run
 # BOOT_BUDGET_SECONDS. A heartbeat that fails is logged and boot goes on.
 #
-# The config file (written by user data) sets MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
+# The config file (written by user data) sets NODE_MAJOR, MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
 # CONTAINER_IMAGE, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
-# LOG_GROUP_NAME, METRICS_NAMESPACE, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
+# LOG_GROUP_NAME, METRICS_NAMESPACE, SERVER_PORT, HEALTH_PATH, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
 # HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
 # AGENT_CONFIG and AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine and set
 # the polling pace; tests point them at a sandbox.
@@ -31,15 +33,17 @@ set -euo pipefail
 CONFIG_FILE="${1:?usage: boot.sh CONFIG_FILE}"
 ROOT="${ROOT:-}"
 IMDS_ENDPOINT="${IMDS_ENDPOINT:-http://169.254.169.254}"
-SERVER_URL="${SERVER_URL:-http://127.0.0.1:8080}"
-HEALTH_URL="${SERVER_URL}/ping"
 HEALTH_POLL_SECONDS="${HEALTH_POLL_SECONDS:-5}"
 PROGRESS_POLL_SECONDS="${PROGRESS_POLL_SECONDS:-1}"
-NODE_BIN="${NODE_BIN:-/usr/bin/node-20}"
 CWAGENT_CTL="${CWAGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl}"
 
 # shellcheck source=/dev/null
 source "$CONFIG_FILE"
+# AL2023 namespaces each Node.js major: package nodejs<N>, binary /usr/bin/node-<N>
+# (https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html).
+NODE_BIN="${NODE_BIN:-/usr/bin/node-${NODE_MAJOR}}"
+SERVER_URL="${SERVER_URL:-http://127.0.0.1:${SERVER_PORT}}"
+HEALTH_URL="${SERVER_URL}${HEALTH_PATH}"
 
 LOG_DIR="${ROOT}/var/log/ai-inference"
 ETC_DIR="${ROOT}/etc/ai-inference"
@@ -226,8 +230,8 @@ os_boot="$(uptime_seconds)"
 os_boot_ms=$(( ${os_boot%.*} * 1000 + 10#${os_boot#*.} * 10 ))
 record_phase os-boot "$os_boot_ms"
 
-begin packages "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs20"
-watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20 \
+begin packages "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
+watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}" \
   || die "dnf could not install the packages"
 
 begin cloudwatch-agent "starting the CloudWatch agent"
@@ -294,7 +298,12 @@ else
     aws s3 cp --only-show-errors --region "$region" "$archive_url" "${scratch_dir}/model.tar.gz" \
     || die "could not download ${archive_url}"
   begin model-extract "extracting model ${model} into the cache"
-  watch "$STALL_TIMEOUT_SECONDS" "$work_dir" tar -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" \
+  # The access point enforces one POSIX user: EFS runs every NFS call as that user, so the
+  # chown a root tar makes to restore the archive's owners fails (EPERM) and tar exits 2
+  # (https://docs.aws.amazon.com/efs/latest/ug/enforce-identity-access-points.html). Files
+  # take the access point's user and the umask's modes instead.
+  watch "$STALL_TIMEOUT_SECONDS" "$work_dir" \
+    tar --no-same-owner --no-same-permissions -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" \
     || die "model archive ${archive_url} is corrupt: tar could not extract it"
   mv "$work_dir" "$model_dir"
   work_dir=""
@@ -315,7 +324,7 @@ watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could n
 
 begin container-start "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
-docker run -d --name ai-inference --restart always --gpus all -p 8080:8080 \
+docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}:${SERVER_PORT}" \
   -v "${model_dir}:/opt/ml/model:ro" \
   -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AGENT_NODE_MAJOR } from '../../../lib/constructs/inference/agent-bundling';
 import { BAKE_SCRIPT, BakedImage, BakedImageProps } from '../../../lib/constructs/inference/baked-image';
 import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
 import { DEEP_LEARNING_AMI_PARAMETER } from '../../../lib/gpu/deep-learning-ami';
@@ -37,14 +38,14 @@ describe('BakedImage', () => {
     });
   });
 
-  test('runs bake.sh with the serving image in its build component', () => {
+  test('runs bake.sh with the serving image and the agent\'s Node.js major in its build component', () => {
     const component = Object.values(template.findResources('AWS::ImageBuilder::Component'))[0];
     const document = JSON.parse(component.Properties.Data);
     expect(document.phases[0].name).toBe('build');
     expect(document.phases[0].steps[0]).toEqual({
       name: 'Bake',
       action: 'ExecuteBash',
-      inputs: { commands: ["export CONTAINER_IMAGE='public.ecr.aws/my-org/serving:1.0.0'", readFileSync(BAKE_SCRIPT, 'utf8')] },
+      inputs: { commands: [`export CONTAINER_IMAGE='public.ecr.aws/my-org/serving:1.0.0' NODE_MAJOR='${AGENT_NODE_MAJOR}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
     });
   });
 

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -220,10 +220,17 @@ describe('inferenceServiceSettingsProblems', () => {
     ['schedule', { schedule: { timeZone: 'Mars/Olympus' } }, /^schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
     ['the job duration', { maxJobDuration: Duration.hours(13) }, /^maxJobDuration \(13 hours\) must be between 1 second and 12 hours$/],
     ['results', { results: { retention: Duration.hours(12) } }, /^results\.retention \(days\) \(0\.5\) must be a whole number >= 1$/],
+    ['the jobs per instance', { maxConcurrentJobs: 1.5 }, /^maxConcurrentJobs \(1\.5\) must be a whole number from 1 to 1000: the jobs one instance runs at once$/],
   ] as Array<[string, Partial<InferenceServiceSettings>, RegExp]>)('prefixes problems of %s with their path', (_what, overrides, message) => {
     const problems = problemsOf(inferenceServiceSettingsProblems(settings(overrides)));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  test('runs one job per instance unless maxConcurrentJobs says more', () => {
+    const userData = (construct: InferenceService) => JSON.stringify(Stack.of(construct).resolve(construct.fleet.userData.render()));
+    expect(userData(service(serviceResources(), 'One'))).toContain('\\"maxConcurrentJobs\\":1,');
+    expect(userData(service(serviceResources(), 'Four', { maxConcurrentJobs: 4 }))).toContain('\\"maxConcurrentJobs\\":4,');
   });
 
   test('the construct throws with the same paths', () => {

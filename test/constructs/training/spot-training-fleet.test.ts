@@ -19,7 +19,7 @@ function build(props: Partial<SpotTrainingFleetProps> = {}) {
     vpc,
     vpcSubnets: { subnets: [vpc.privateSubnets[0]] },
     placementGroup: cluster.placementGroup,
-    instanceTypes: ['p3.8xlarge', 'g5.12xlarge', 'p4d.24xlarge'],
+    instanceTypes: ['g6.12xlarge', 'g5.12xlarge', 'p4d.24xlarge'],
     targetCapacity: 2,
     role: cluster.role,
     securityGroup: cluster.securityGroup,
@@ -37,7 +37,7 @@ describe('SpotTrainingFleet', () => {
   Tags.of(stack).add('cost_center', 'ml-1');
   const template = Template.fromStack(stack);
   const fleetLaunchTemplate = template.findResources('AWS::EC2::LaunchTemplate', {
-    Properties: { LaunchTemplateData: { InstanceType: 'p3.8xlarge', UserData: Match.anyValue() } },
+    Properties: { LaunchTemplateData: { InstanceType: 'g6.12xlarge', UserData: Match.anyValue() } },
   });
   const userData = JSON.stringify(
     Object.entries(fleetLaunchTemplate).find(([id]) => id.startsWith('SpotFleet'))?.[1].Properties.LaunchTemplateData.UserData,
@@ -56,7 +56,7 @@ describe('SpotTrainingFleet', () => {
       LaunchTemplateConfigs: [
         {
           LaunchTemplateSpecification: { LaunchTemplateId: { Ref: Match.stringLikeRegexp('^SpotFleet') }, Version: Match.anyValue() },
-          Overrides: ['p3.8xlarge', 'g5.12xlarge', 'p4d.24xlarge'].map((InstanceType) => ({ InstanceType, SubnetId: subnetId })),
+          Overrides: ['g6.12xlarge', 'g5.12xlarge', 'p4d.24xlarge'].map((InstanceType) => ({ InstanceType, SubnetId: subnetId })),
         },
       ],
     });
@@ -134,6 +134,7 @@ describe('SpotTrainingFleet', () => {
   test.each([
     [{ instanceTypes: [] }, /instanceTypes is empty: list at least one value/],
     [{ instanceTypes: ['m5.large'] }, /instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+    [{ instanceTypes: ['g5.12xlarge', 'p3dn.24xlarge'] }, /instanceTypes\[1\] \("p3dn\.24xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support/],
     [{ targetCapacity: -1 }, /targetCapacity \(-1\) must be a whole number >= 0/],
     [{ jobName: 'My Job' }, /jobName \("My Job"\) must be lower-case letters, digits and hyphens/],
     [{ trainingCommand: ' ' }, /trainingCommand is empty/],

@@ -98,8 +98,14 @@ describe('TrainingCluster', () => {
 
   test.each([
     [{ maxNodes: 0 }, /maxNodes \(0\) must be a whole number >= 1/],
-    [{ efa: true, instanceType: 'p3.8xlarge' }, /efa \(true\) needs an instance type with EFA, and instanceType \("p3\.8xlarge"\) has none/],
+    [{ efa: true, instanceType: 'g5.xlarge' }, /efa \(true\) needs an instance type with EFA, and instanceType \("g5\.xlarge"\) has none/],
+    [{ instanceType: 'p3.8xlarge' }, /instanceType \("p3\.8xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support/],
   ])('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('takes a Volta type with a machineImage of its own', () => {
+    const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+    expect(() => build({ instanceType: 'p3.8xlarge', machineImage })).not.toThrow();
   });
 });
