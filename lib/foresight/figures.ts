@@ -30,6 +30,13 @@ export interface PolicyFigures {
   readonly oracleGpuHoursLowerBound: number;
   /** gpuHours / oracleGpuHoursLowerBound: how many times the limit the policy pays. */
   readonly timesLimit: number;
+  /**
+   * The least GPU-hours any scaler that cannot see the future pays on average for such jobs
+   * (online-floor.ts); undefined for a CSV workload, whose arrival rate is not known.
+   */
+  readonly onlineFloorGpuHours?: number;
+  /** onlineFloorGpuHours / oracleGpuHoursLowerBound: the part of the gap to the limit no real scaler closes. */
+  readonly onlineFloorTimesLimit?: number;
   /** GPU-hours paid for while no job ran. */
   readonly idleGpuHours: number;
   readonly spotInterruptions: number;
@@ -48,13 +55,21 @@ export function percentile(sorted: Float64Array, p: number): number {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Summarizes a trace: waits of completed jobs, job counts, instance-hours and their cost, against the clairvoyant bound. */
-export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound): PolicyFigures {
+/**
+ * Summarizes the measured minutes of a trace (from `measureFromMinute`): waits of the completed
+ * jobs that arrived in them, job counts, instance-hours and their cost, against the clairvoyant
+ * bound.
+ */
+export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound, onlineFloorInstanceHours?: number): PolicyFigures {
   const waits: number[] = [];
   const awake: number[] = [];
+  const from = trace.measureFromMinute;
+  let submitted = 0;
   let completed = 0;
   let lost = 0;
   trace.jobStatus.forEach((status, job) => {
+    if (trace.workload.arrivalSeconds[job] < from * 60) return;
+    submitted++;
     if (status === 3) lost++;
     if (status !== 2) return;
     completed++;
@@ -68,27 +83,30 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: O
   const instanceHours = spotHours + onDemandHours;
   const gpuHours = instanceHours * prices.gpusPerInstance;
   const oracleGpuHours = oracle.instanceHours * prices.gpusPerInstance;
+  const floorGpuHours = onlineFloorInstanceHours === undefined ? undefined : onlineFloorInstanceHours * prices.gpusPerInstance;
   return {
     p50WaitSeconds: round(percentile(sorted, 50), 1),
     p95WaitSeconds: round(percentile(sorted, 95), 1),
     p99WaitSeconds: round(percentile(sorted, 99), 1),
     maxWaitSeconds: round(sorted.length ? sorted[sorted.length - 1] : 0, 1),
     p95WaitAwakeSeconds: round(percentile(sortedAwake, 95), 1),
-    maxJobsWaiting: trace.visible.reduce((a, b) => Math.max(a, b), 0),
-    jobsSubmitted: trace.jobStatus.length,
+    maxJobsWaiting: trace.visible.subarray(from).reduce((a, b) => Math.max(a, b), 0),
+    jobsSubmitted: submitted,
     jobsCompleted: completed,
     jobsLost: lost,
-    jobsPendingAtEnd: trace.jobStatus.length - completed - lost,
+    jobsPendingAtEnd: submitted - completed - lost,
     spotInstanceHours: round(spotHours),
     onDemandInstanceHours: round(onDemandHours),
     instanceHours: round(instanceHours),
     gpuHours: round(gpuHours),
     oracleGpuHoursLowerBound: round(oracleGpuHours),
     timesLimit: oracleGpuHours > 0 ? round(gpuHours / oracleGpuHours) : 0,
+    onlineFloorGpuHours: floorGpuHours === undefined ? undefined : round(floorGpuHours),
+    onlineFloorTimesLimit: floorGpuHours === undefined || oracleGpuHours <= 0 ? undefined : round(floorGpuHours / oracleGpuHours),
     idleGpuHours: round(Math.max(0, instanceHours - trace.busySeconds / 3600) * prices.gpusPerInstance),
     spotInterruptions: trace.spotInterruptions,
     launchesAbandoned: trace.launchesAbandoned,
-    wakeUpsFromZero: trace.events.filter((e) => e.from === 0 && e.to > 0).length,
+    wakeUpsFromZero: trace.events.filter((e) => e.minute >= from && e.from === 0 && e.to > 0).length,
     costUsd: round(spotHours * prices.spotUsdPerHour + onDemandHours * prices.onDemandUsdPerHour),
   };
 }

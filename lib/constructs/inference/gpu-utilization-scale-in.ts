@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
@@ -27,10 +26,17 @@ export interface GpuUtilizationScaleInSettings {
    */
   readonly period?: Duration;
   /**
-   * Instances removed each minute the alarm stays in ALARM.
+   * Instances removed each time the alarm acts.
    * @default 1
    */
   readonly scaleInBy?: number;
+  /**
+   * Time after a scaling activity of the group before the alarm removes again: long enough for
+   * the smaller fleet to show in the metrics (one period plus CloudWatch's delay), so one alarm
+   * does not remove the instances the metric has not yet seen go (whole seconds).
+   * @default Duration.minutes(2)
+   */
+  readonly cooldown?: Duration;
 }
 
 /** The defaults of {@link GpuUtilizationScaleInSettings}. */
@@ -39,6 +45,7 @@ export const GPU_UTILIZATION_SCALE_IN_DEFAULTS: Defaults<GpuUtilizationScaleInSe
   evaluationPeriods: 10,
   period: Duration.minutes(1),
   scaleInBy: 1,
+  cooldown: Duration.minutes(2),
 };
 
 /** Props of {@link GpuUtilizationScaleIn}. */
@@ -56,6 +63,8 @@ export function gpuUtilizationScaleInSettingsProblems(settings: GpuUtilizationSc
     checkWholeNumberAtLeast('scaleInBy', settings.scaleInBy, 1),
     checkDurationBetween('period', settings.period, Duration.minutes(1), Duration.days(1)),
     checkWholeDuration('period', settings.period, 'minutes'),
+    checkDurationBetween('cooldown', settings.cooldown, Duration.seconds(0), Duration.hours(1)),
+    checkWholeDuration('cooldown', settings.cooldown, 'seconds'),
     // CloudWatch: evaluation periods x period may span at most one day.
     Number.isInteger(evaluationPeriods) && evaluationPeriods * period.toSeconds({ integral: false }) > 86_400
       ? `evaluationPeriods x period (${evaluationPeriods} x ${period.toHumanString()}) must be at most 1 day (CloudWatch's limit): use fewer or shorter periods`
@@ -71,6 +80,15 @@ export function gpuUtilizationScaleInSettingsProblems(settings: GpuUtilizationSc
  * It never removes the last InService instance: the queue scaling's idle alarm takes the fleet
  * to 0 once no job is visible or in flight, so a trickle of jobs keeps one warm GPU. No data
  * (no instances) never fires it. The group's MinSize still applies.
+ *
+ * The action is a simple scaling policy with a cooldown, not a step policy: an alarm with an
+ * Auto Scaling action invokes it every minute it stays in ALARM
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), and
+ * the metric sees a removal a period and CloudWatch's delay later, so a step policy removes
+ * one instance more than the alarm saw, the last one included (the simulator shows it, and the
+ * fleet then wakes again for the next job). Simple scaling waits `cooldown` after each scaling
+ * activity (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html).
+ * An L1 policy: aws-cdk-lib's L2 has no simple scaling.
  */
 export class GpuUtilizationScaleIn extends Construct {
   /** The low-utilization alarm. */
@@ -79,14 +97,16 @@ export class GpuUtilizationScaleIn extends Construct {
   constructor(scope: Construct, id: string, props: GpuUtilizationScaleInProps) {
     super(scope, id);
     throwIfProblems(...gpuUtilizationScaleInSettingsProblems(props));
-    const { thresholdPercent, scaleInBy, period, evaluationPeriods } = withDefaults(props, GPU_UTILIZATION_SCALE_IN_DEFAULTS);
-    const action = new autoscaling.StepScalingAction(this, 'ScaleIn', {
-      autoScalingGroup: props.fleet.autoScalingGroup,
-      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    const { thresholdPercent, scaleInBy, period, evaluationPeriods, cooldown } = withDefaults(props, GPU_UTILIZATION_SCALE_IN_DEFAULTS);
+    const policy = new autoscaling.CfnScalingPolicy(this, 'ScaleIn', {
+      autoScalingGroupName: props.fleet.autoScalingGroup.autoScalingGroupName,
+      policyType: 'SimpleScaling',
+      adjustmentType: 'ChangeInCapacity',
+      scalingAdjustment: -scaleInBy,
+      cooldown: String(cooldown.toSeconds()),
     });
-    action.addAdjustment({ adjustment: -scaleInBy, upperBound: 0 });
     const alarm = new cloudwatch.Alarm(this, 'LowUtilization', {
-      alarmDescription: `GPU utilization of a fleet of more than one instance is below ${thresholdPercent} %: remove ${scaleInBy} instance(s)`,
+      alarmDescription: `GPU utilization of a fleet of more than one instance is below ${thresholdPercent} %: remove ${scaleInBy} instance(s), then wait ${cooldown.toHumanString()}`,
       // A single instance reads as 100 %: the last one leaves with the queue's idle alarm.
       metric: new cloudwatch.MathExpression({
         expression: 'IF(FILL(inService, 0) > 1, utilization, 100)',
@@ -102,7 +122,7 @@ export class GpuUtilizationScaleIn extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+    alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
     this.alarm = alarm;
   }
 }
