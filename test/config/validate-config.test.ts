@@ -90,6 +90,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['an empty guardrail allow-list', prodWith({ guardrails: { allowedInstanceTypes: [] } }), /prod\.guardrails\.allowedInstanceTypes is empty/],
   ['a duplicated allowed type', prodWith({ guardrails: { allowedInstanceTypes: ['g5.xlarge', 'g5.xlarge'] } }), /prod\.guardrails\.allowedInstanceTypes lists "g5\.xlarge" twice/],
   ['a zero budget', prodWith({ budget: { monthlyLimitUsd: 0 } }), /prod\.budget\.monthlyLimitUsd \(0\) must be > 0/],
+  ['a budget overrun acknowledged without a reason', prodWith({ budget: { acknowledgeOverrun: { reason: ' ' } } }),
+    /prod\.budget\.acknowledgeOverrun\.reason is empty: say why the environment may cost more than budget\.monthlyLimitUsd \(\d+ USD\), or remove acknowledgeOverrun/],
   ['a malformed notification email', prodWith({ notifications: { emails: ['finance'] } }),
     /prod\.notifications\.emails\[0\] \("finance"\) must be an email address/],
   ['a duplicated notification email', prodWith({ notifications: { emails: ['a@b.io', 'a@b.io'] } }), /prod\.notifications\.emails lists "a@b\.io" twice/],
