@@ -64,7 +64,7 @@ function baseAssemblyOf(values: Values): CloudAssembly | undefined {
 }
 
 /** Every flag of the estimate, checked before anything is synthesized. */
-function settingsOf(values: Values): CostSettings {
+export function costSettingsOf(values: Values): CostSettings {
   const assumptions = assumptionsOf(values);
   return {
     source: workloadOf(values, 'office-hours'),
@@ -83,7 +83,7 @@ function settingsOf(values: Values): CostSettings {
 
 /** The command, run with its parsed command line; returns the exit code. */
 export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.options>): number => {
-  const settings = settingsOf(values);
+  const settings = costSettingsOf(values);
   const base = baseAssemblyOf(values);
   const costs: EnvironmentCost[] = [];
   const diffs = environmentsOf(values, ['default']).map(({ config, services, policies }) => {
