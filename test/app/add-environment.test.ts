@@ -71,7 +71,7 @@ describe('adding an environment', () => {
  */
 describe('what it costs', () => {
   const published = environmentStacks(synthForForesight([name], 'default', environments), name).stacks;
-  const settings = costSettingsOf(parseArgs({ args: [], options: COST_COMMAND_LINE.options }).values);
+  const settings = costSettingsOf(parseArgs({ args: [], options: { ...COST_COMMAND_LINE.options, help: { type: 'boolean', default: false } } }).values);
   const { estimate, budget } = estimateEnvironment(added, inferenceServicesOf(added).map(([service]) => service), published, settings);
 
   test('the README\'s budget covers the expected monthly cost, so npm run cost passes', () => {

@@ -128,6 +128,10 @@ describe('validateEnvironmentConfig', () => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
   });
 
+  test('accepts a budget overrun acknowledged with a reason', () => {
+    expect(() => validateEnvironmentConfig(prodWith({ budget: { acknowledgeOverrun: { reason: 'launch month, INC-42' } } }))).not.toThrow();
+  });
+
   test('checks the ML platform of an environment that has it switched off, so switching it on meets a valid config', () => {
     expect(() => validateEnvironmentConfig(mergeConfig(dev, { mlPlatform: { enabled: false, cpuNodePool: { limits: { cpu: 0, memoryGiB: 64 } } } })))
       .toThrow(/dev\.mlPlatform\.cpuNodePool\.limits\.cpu \(0\) must be a whole number >= 1/);
