@@ -14,7 +14,7 @@ import { environmentStacks } from '../lib/foresight/stack-templates';
 import { PRICE_SOURCES, SAVINGS_PLAN_ASSUMPTION } from '../lib/pricing/price-table';
 import { EXIT_OK, ParsedCommandLine, UsageError, runMain } from './cli';
 import { SAVINGS_PLAN_PURCHASE, renderDiff, renderEnvironment, usd } from './foresight/cost-report';
-import { CostSettings, EnvironmentCost, estimateEnvironment } from './foresight/estimate-environment';
+import { CostSettings, EnvironmentCost, estimateEnvironment, servicesWithFleet } from './foresight/estimate-environment';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, workloadOf } from './foresight/options';
 
 /** An environment is expected to cost more than its budget, and its config does not acknowledge it. */
@@ -91,7 +91,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     costs.push(here);
     if (!base) return undefined;
     const baseStacks = base.nestedAssemblies.some((n) => n.displayName === config.name) ? environmentStacks(base, config.name).stacks : undefined;
-    return diffEstimates(baseStacks && estimateEnvironment(config, services, baseStacks, settings).estimate, here.estimate);
+    return diffEstimates(baseStacks && estimateEnvironment(config, servicesWithFleet(baseStacks, services), baseStacks, settings).estimate, here.estimate);
   }).filter((d) => d !== undefined);
   const { prices } = settings;
   if (values.json) {

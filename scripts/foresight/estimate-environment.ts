@@ -29,25 +29,29 @@ export interface EnvironmentCost {
   readonly savingsPlans: readonly SavingsPlanAdvice[];
 }
 
+const fleetOutput = (name: string) => serviceOutputKey(name, 'AutoScalingGroupName');
+
+/** The services of `names` whose fleet `stacks` hold (a base branch may not have a service yet). */
+export function servicesWithFleet(stacks: readonly StackTemplate[], names: readonly string[]): string[] {
+  return names.filter((name) => stacks.some((s) => s.template.Outputs?.[fleetOutput(name)] !== undefined));
+}
+
 /**
  * Estimates the environment `config` from `stacks` (this synth's, or a base's for `--diff`): each
- * of `services` whose fleet the stacks hold is simulated twice, with the workload and idle (a
- * base without a service's fleet estimates without it), the rest is priced from the templates;
- * then the budget check (with the config's acknowledgement) and the Savings Plans advice.
+ * of `services` is simulated twice, with the workload and idle, the rest is priced from the
+ * templates; then the budget check (with the config's acknowledgement) and the Savings Plans advice.
  */
 export function estimateEnvironment(config: EnvironmentConfig, services: readonly string[], stacks: readonly StackTemplate[], settings: CostSettings): EnvironmentCost {
   const { source, assumptions, prices } = settings;
-  const fleetOutput = (name: string) => serviceOutputKey(name, 'AutoScalingGroupName');
-  const hasFleet = (name: string) => stacks.some((s) => s.template.Outputs?.[fleetOutput(name)] !== undefined);
   const policies = [{ name: 'default', stacks }];
-  const fleets = services.filter(hasFleet).map((name): ServiceFleetUsage => {
+  const fleets = services.map((name): ServiceFleetUsage => {
     const service = serviceOf(config, name);
     const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;
     const idle = runForesight(config.name, policies, service, { builtIn: 'idle' }, assumptions, prices).policies.default;
     return { service: name, fleet: expected.fleet, idle: idle.figures, expected: expected.figures, prices: fleetPrices(expected.fleet, prices, assumptions.spotDiscount) };
   });
   // Every service's fleet is inference capacity, estimated here or not: none is priced as training.
-  const inferenceFleets = inferenceServicesOf(config).map(([name]) => name).filter(hasFleet).map((name) => fleetFromTemplates(stacks, fleetOutput(name)).source);
+  const inferenceFleets = servicesWithFleet(stacks, inferenceServicesOf(config).map(([name]) => name)).map((name) => fleetFromTemplates(stacks, fleetOutput(name)).source);
   const gpu: GpuUsage = { fleets, days: assumptions.days, inferenceFleets };
   const env = { environment: config.name, stacks };
   const estimate = estimateCost(env, gpu, prices, settings.usage);

@@ -2,6 +2,7 @@ import { checkBudget } from '../../lib/foresight/budget-check';
 import { CostLine, totalOf } from '../../lib/foresight/cost-line';
 import { CostEstimate } from '../../lib/foresight/cost-model';
 import { diffEstimates } from '../../lib/foresight/cost-diff';
+import { servicesWithFleet } from '../../scripts/foresight/estimate-environment';
 
 const line = (resource: string, component: string, expectedUsd: number): CostLine =>
   ({ resource, type: 'AWS::EC2::NatGateway', component, quantity: 730, unit: 'hours', unitPriceUsd: expectedUsd / 730, monthly: { minUsd: expectedUsd, expectedUsd, maxUsd: expectedUsd } });
@@ -55,4 +56,9 @@ describe('checkBudget', () => {
   test('templates without a budget have nothing to check', () => {
     expect(checkBudget(estimate([nat])).status).toBe('no budget');
   });
+});
+
+test('a base branch is estimated with the services whose fleet it already has', () => {
+  const stacks = [{ hierarchicalId: 'prod/AiInference', template: { Outputs: { AutoScalingGroupName: { Value: { Ref: 'Asg' } } } } }];
+  expect(servicesWithFleet(stacks, ['default', 'summarizer'])).toEqual(['default']);
 });
