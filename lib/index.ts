@@ -40,3 +40,5 @@ export * from './constructs/storage/bucket-events-to-event-bridge';
 export * from './compliance/control-tower-checks';
 export * from './compliance/control-tower-controls';
 export * from './constructs/storage/data-bucket';
+// The result type of the exported `...Problems` validation functions.
+export type { Problem } from './validation';
