@@ -54,9 +54,10 @@ export function checkWholeDuration(field: string, value: Duration, unit: 'second
   return `${field} (${value.toHumanString()}) must be a whole number of ${unit}`;
 }
 
+/** A maximum at or above its minimum; the fix names both ways out: a lower minimum or a higher maximum. */
 export function checkMinMax(maxField: string, max: number, minField: string, min: number): Problem {
   if (isToken(min) || isToken(max) || max >= min) return undefined;
-  return `${maxField} (${max}) must be >= ${minField} (${min}): raise ${minField.split('.').pop()} or lower ${maxField.split('.').pop()}`;
+  return `${maxField} (${max}) must be >= ${minField} (${min}): lower ${minField.split('.').pop()} or raise ${maxField.split('.').pop()}`;
 }
 
 export function checkInRange(field: string, value: number, min: number, max: number): Problem {

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import {
-  checkCron, checkDurationBetween, checkNoDuplicates, checkS3KeySegment, checkTagValue, checkWholeDuration, problemsOf, throwIfProblems, withPath,
+  checkCron, checkDurationBetween, checkMinMax, checkNoDuplicates, checkS3KeySegment, checkTagValue, checkWholeDuration, problemsOf, throwIfProblems, withPath,
 } from '../lib/validation';
 
 describe('checkCron', () => {
@@ -29,6 +29,16 @@ describe('checkCron', () => {
 
   test('lets a token pass', () => {
     expect(checkCron('cron', Token.asString({ Ref: 'Cron' }))).toBeUndefined();
+  });
+});
+
+describe('checkMinMax', () => {
+  test.each([[2, 2], [4, 2]])('accepts maxCapacity %i with minCapacity %i', (max, min) => {
+    expect(checkMinMax('fleet.maxCapacity', max, 'fleet.minCapacity', min)).toBeUndefined();
+  });
+
+  test('the fix points the right way: a lower minimum or a higher maximum', () => {
+    expect(checkMinMax('fleet.maxCapacity', 2, 'fleet.minCapacity', 5)).toBe('fleet.maxCapacity (2) must be >= fleet.minCapacity (5): lower minCapacity or raise maxCapacity');
   });
 });
 

@@ -65,7 +65,6 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       maxCapacity: 2,
       maxRequestsPerSecond: 20,
       safetyFactor: 0.5,
-      customerManagedKey: false,
     },
     trainingImageRepositoryName: 'ai-infra/training',
   },
@@ -93,5 +92,5 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge'],
     requireScaleToZero: true,
   },
-  budget: { monthlyLimitUsd: 5000, notificationEmails: [] },
+  budget: { monthlyLimitUsd: 5000 },
 };

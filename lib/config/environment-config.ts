@@ -5,6 +5,7 @@ import { AutoModeNodePoolSettings } from '../constructs/ml-platform/auto-mode-no
 import { MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
 import { MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
 import { NetworkSettings } from '../constructs/network/environment-network';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
 import { SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
@@ -68,12 +69,10 @@ export interface GuardrailsConfig {
   readonly requireScaleToZero: boolean;
 }
 
-/** The environment's monthly AWS Budget. */
+/** The environment's monthly AWS Budget; it notifies `notifications`. */
 export interface BudgetConfig {
   /** Monthly limit in USD for resources tagged with this environment. */
   readonly monthlyLimitUsd: number;
-  /** Email addresses notified at 80 % actual and 100 % forecasted spend (at most 10). */
-  readonly notificationEmails: string[];
 }
 
 /** Everything that differs between environments. Start from `baseConfig` and override (see `defineEnvironment`). */
@@ -119,4 +118,10 @@ export interface EnvironmentConfig {
   readonly guardrails: GuardrailsConfig;
   /** Monthly budget. */
   readonly budget: BudgetConfig;
+  /**
+   * Who hears the environment: every alarm topic, the budget (80 % actual, 100 % forecasted
+   * spend) and the idle-shutdown reports reach these emails and Slack or Teams channels.
+   * @default - nobody: the topics exist without subscribers (their ARNs are stack outputs)
+   */
+  readonly notifications?: NotificationTargets;
 }

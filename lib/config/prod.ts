@@ -36,7 +36,8 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
         { name: 'candidate', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 },
       ],
       maxCapacity: 6,
-      customerManagedKey: true,
+      // No customerManagedKey: ml.g5 stores on local NVMe, which the instance's hardware encrypts,
+      // and SageMaker refuses a KMS key for it (sageMakerEndpointSettingsProblems says so at synth).
     },
   },
   // On: the teams' experiment tracking and pipelines.
@@ -50,4 +51,11 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
     requireScaleToZero: false,
   },
   budget: { monthlyLimitUsd: 40000 },
+  // Who hears prod: its alarms, budget and idle-shutdown reports reach these. Put the on-call
+  // addresses here, and Slack or Teams channels once their workspace or team is authorized in
+  // the Amazon Q Developer in chat applications console (README "Notifications"), e.g.
+  // notifications: {
+  //   emails: ['ml-oncall@example.com'],
+  //   slackChannels: [{ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }],
+  // },
 });

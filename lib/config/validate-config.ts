@@ -3,6 +3,7 @@ import { autoModeNodePoolSettingsProblems } from '../constructs/ml-platform/auto
 import { mlPlatformClusterSettingsProblems } from '../constructs/ml-platform/ml-platform-cluster';
 import { mlflowTrackingServerSettingsProblems } from '../constructs/ml-platform/mlflow-tracking-server';
 import { networkSettingsProblems } from '../constructs/network/environment-network';
+import { notificationTargetsProblems } from '../constructs/notifications/notification-targets';
 import { idleShutdownSettingsProblems } from '../constructs/training/idle-shutdown';
 import { sageMakerEndpointSettingsProblems } from '../constructs/training/sagemaker-endpoint';
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
@@ -18,7 +19,9 @@ import { EnvironmentConfig } from './environment-config';
 /**
  * Every problem of one environment's config, each naming `env.path.to.field`, the value and the
  * fix. The construct rules run on the props the stacks map from the config, so config and
- * constructs can never disagree; the environment adds only what no construct owns.
+ * constructs can never disagree; the environment adds only what no construct owns. They check
+ * what the user wrote: `modelPublished: false` holds the fleet at 0 in the service, not in the
+ * settings, so a wrong `fleet.minCapacity` fails the first synth, not the deploy that publishes.
  */
 export function environmentProblems(c: EnvironmentConfig): string[] {
   const at = (field: string) => `${c.name}.${field}`;
@@ -39,6 +42,7 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
     ...withPath(at('mlPlatform.gpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.gpu)),
     ...withPath(at('mlPlatform.cpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.cpu)),
     ...withPath(at('mlPlatform.mlflow'), mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
+    ...withPath(at('notifications'), notificationTargetsProblems(c.notifications ?? {})),
   ];
 }
 
@@ -64,13 +68,6 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
     checkNonEmptyList(at('guardrails.allowedInstanceTypes'), c.guardrails.allowedInstanceTypes),
     checkNoDuplicates(at('guardrails.allowedInstanceTypes'), c.guardrails.allowedInstanceTypes),
     checkPositive(at('budget.monthlyLimitUsd'), c.budget.monthlyLimitUsd),
-    c.budget.notificationEmails.length <= 10
-      ? undefined
-      : `${at('budget.notificationEmails')} has ${c.budget.notificationEmails.length} addresses: AWS Budgets notifies at most 10, use a mailing list`,
-    checkNoDuplicates(at('budget.notificationEmails'), c.budget.notificationEmails),
-    ...c.budget.notificationEmails.map((email, i) =>
-      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? undefined : `${at(`budget.notificationEmails[${i}]`)} ("${email}") is not an email address`,
-    ),
   ];
 }
 

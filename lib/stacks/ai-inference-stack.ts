@@ -8,12 +8,16 @@ import { InferenceService, InferenceServiceSettings } from '../constructs/infere
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
-  /** The inference service of the environment's model. */
+  /** The inference service of the environment's model, as the config states it. */
   readonly service: InferenceServiceSettings;
+  /** Whether the model archive is in the model bucket; until it is, the fleet's MinSize stays 0. */
+  readonly modelPublished: boolean;
   /** Prefix of the services' log groups, unique per environment (`/ai/inference/<env>`). */
   readonly logGroupPrefix: string;
   /** Retention of log groups and access logs. */
@@ -22,6 +26,8 @@ export interface AiInferenceSettings {
   readonly backupRetentionDays: number;
   /** What happens to the buckets, the file system and the queues when they leave the app. */
   readonly removalPolicy: RemovalPolicy;
+  /** Who hears the service's alarms and its fleet's launch and terminate failures. */
+  readonly notifications: NotificationTargets;
 }
 
 /** Props of {@link AiInferenceStack}. */
@@ -31,17 +37,19 @@ export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
 }
 
 /**
- * The config's inference settings: the fleet keeps MinSize 0 until the model is published, so a
- * new environment starts no instance that could only fail to load it.
+ * The config's inference settings, as written: the service keeps the fleet's MinSize 0 until the
+ * model is published (so a new environment starts no instance that could only fail to load it),
+ * and validates `fleet.minCapacity` as the config states it either way.
  */
 export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
-  const { inference } = config;
   return {
-    service: config.modelPublished ? inference : { ...inference, fleet: { ...inference.fleet, minCapacity: 0 } },
+    service: config.inference,
+    modelPublished: config.modelPublished,
     logGroupPrefix: `${INFERENCE_LOG_GROUP_PREFIX}/${config.name}`,
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
+    notifications: config.notifications ?? {},
   };
 }
 
@@ -62,6 +70,8 @@ export class AiInferenceStack extends Stack {
   public readonly modelCache: ModelCache;
   /** The environment's inference service. */
   public readonly service: InferenceService;
+  /** The people subscribed to the service's alarm topic. */
+  public readonly notifications: NotificationSubscriptions;
 
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
@@ -80,6 +90,7 @@ export class AiInferenceStack extends Stack {
     });
     this.service = new InferenceService(this, 'Service', {
       ...props.service,
+      modelPublished: props.modelPublished,
       vpc: network.vpc,
       clientCidr: network.cidr,
       modelBucket: this.models,
@@ -93,11 +104,17 @@ export class AiInferenceStack extends Stack {
       removalPolicy,
     });
 
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', { ...props.notifications, topics: [this.service.fleet.notificationTopic] });
+
     this.service.addOutputs();
     new CfnOutput(this, 'ModelBucketName', {
       value: this.models.bucket.bucketName,
       description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${this.service.modelKey}`,
     });
     new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
+    new CfnOutput(this, 'ModelCacheBackupVaultName', {
+      value: this.modelCache.backupVault.backupVaultName,
+      description: 'AWS Backup vault of the model cache\'s daily recovery points; retained, named per deployment',
+    });
   }
 }

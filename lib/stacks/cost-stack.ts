@@ -2,6 +2,8 @@ import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
 import { EnvironmentBudget } from '../constructs/cost/environment-budget';
+import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 
 /** What {@link CostStack} takes from the environment's config. */
 export interface CostSettings {
@@ -9,8 +11,8 @@ export interface CostSettings {
   readonly environmentName: string;
   /** Monthly limit in USD. */
   readonly monthlyLimitUsd: number;
-  /** Addresses notified next to the topic. */
-  readonly notificationEmails: readonly string[];
+  /** Who hears the budget: its emails directly, its chat channels through the topic. */
+  readonly notifications: NotificationTargets;
   /** What happens to the topic's key when it leaves the app. */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -20,25 +22,33 @@ export interface CostStackProps extends StackProps, CostSettings {}
 
 /** The config's budget settings. */
 export function costSettingsOf(config: EnvironmentConfig): CostSettings {
-  return { environmentName: config.name, ...config.budget, removalPolicy: config.removalPolicy };
+  return { environmentName: config.name, ...config.budget, notifications: config.notifications ?? {}, removalPolicy: config.removalPolicy };
 }
 
 /** The environment's monthly budget on the spend tagged `environment=<name>`. */
 export class CostStack extends Stack {
   /** The budget and its notification topic. */
   public readonly budget: EnvironmentBudget;
+  /** The chat channels of the budget topic. */
+  public readonly notifications: NotificationSubscriptions;
 
   constructor(scope: Construct, id: string, props: CostStackProps) {
     super(scope, id, props);
     this.budget = new EnvironmentBudget(this, 'Budget', {
       monthlyLimitUsd: props.monthlyLimitUsd,
       costAllocationTag: { key: 'environment', value: props.environmentName },
-      notificationEmails: props.notificationEmails,
+      notificationEmails: props.notifications.emails,
       removalPolicy: props.removalPolicy,
+    });
+    // The budget emails the addresses itself; the topic brings its notifications to the chat channels.
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', {
+      ...props.notifications,
+      topics: [this.budget.topic],
+      subscribeEmails: false,
     });
     new CfnOutput(this, 'BudgetTopicArn', {
       value: this.budget.topic.topicArn,
-      description: 'SNS topic of the budget notifications (80 % actual, 100 % forecasted): subscribe chat or paging to it',
+      description: 'SNS topic of the budget notifications (80 % actual, 100 % forecasted); config notifications reach it',
     });
   }
 }

@@ -2,7 +2,9 @@ import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitOpsConfig, validateGitOpsConfig } from '../config/gitops';
+import { acknowledgeWildcards, resourceFinding } from '../constructs/training/nag-findings';
 import { applyCostTags } from '../cost-tags';
+import { GITHUB_ROLES_STACK_ID, STACK_IDS, stackNameOf } from './stack-names';
 
 /** Props of {@link DeployRoleStack}. */
 export interface DeployRoleStackProps extends StackProps {
@@ -18,15 +20,24 @@ export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 type BootstrapRole = 'deploy-role' | 'file-publishing-role' | 'lookup-role';
 
 /**
- * The roles GitHub Actions assume through OIDC, deployed once per account:
- * - the diff role (pull requests, and the scheduled drift check on the deploy branch) is read-only;
- * - the deploy role (the deploy branch and the GitHub environments) can only assume the CDK
- *   bootstrap roles, which do the deploying.
+ * The roles GitHub Actions assume through OIDC, deployed once per account. Each trusts exact
+ * `sub` claims of this repository; GitHub builds the claim from the job's GitHub environment
+ * when it has one, else `pull_request` for pull-request events, else the ref
+ * (https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims):
+ * - the diff role (`repo:<repo>:pull_request`) reads only the app's deployed stacks and templates;
+ * - the drift role (`repo:<repo>:ref:refs/heads/<deployBranch>`, the scheduled drift check) can
+ *   only assume the CDK bootstrap lookup role;
+ * - the deploy role (`repo:<repo>:environment:<name>` of each deploy environment, nothing else)
+ *   can only assume the CDK bootstrap roles, which do the deploying. A workflow on the deploy
+ *   branch without a GitHub environment gets a `ref:` claim, which it does not trust: every
+ *   deploy passes its environment's protection rules (prod's required reviewers).
  */
 export class DeployRoleStack extends Stack {
-  /** Role of `cdk diff` on pull requests and of `cdk drift`. */
+  /** Role of `cdk diff` on pull requests. */
   public readonly diffRole: iam.Role;
-  /** Role of `cdk deploy` on the deploy branch's environments. */
+  /** Role of the scheduled drift check on the deploy branch. */
+  public readonly driftRole: iam.Role;
+  /** Role of `cdk deploy`, in the deploy environments' GitHub environments. */
   public readonly deployRole: iam.Role;
   /** The GitHub OIDC provider, created or imported. */
   public readonly oidcProvider: iam.IOidcProvider;
@@ -46,21 +57,24 @@ export class DeployRoleStack extends Stack {
         clientIds: [GITHUB_OIDC_AUDIENCE],
       });
 
-    this.diffRole = this.gitHubRole('DiffRole', 'cdk diff on pull requests and the scheduled cdk drift (read-only)', [
+    this.diffRole = this.gitHubRole('DiffRole', 'cdk diff on pull requests: reads the app\'s deployed stacks and templates', [
       `repo:${repository}:pull_request`,
+    ]);
+    this.driftRole = this.gitHubRole('DriftRole', 'the scheduled cdk drift on the deploy branch, as the CDK bootstrap lookup role', [
       `repo:${repository}:ref:refs/heads/${deployBranch}`,
     ]);
-    this.deployRole = this.gitHubRole('DeployRole', 'cdk deploy from the deploy branch, through the CDK bootstrap roles', [
-      `repo:${repository}:ref:refs/heads/${deployBranch}`,
+    this.deployRole = this.gitHubRole('DeployRole', 'cdk deploy in the deploy environments, through the CDK bootstrap roles', [
       ...environments.map((e) => `repo:${repository}:environment:${e.gitHubEnvironment}`),
     ]);
 
     this.grantDiff();
-    this.grantDeploy();
+    this.grantBootstrapRoles('DriftRolePolicy', this.driftRole, ['lookup-role']);
+    this.grantBootstrapRoles('DeployRolePolicy', this.deployRole, ['deploy-role', 'file-publishing-role', 'lookup-role']);
 
     applyCostTags(this, { environment: 'shared', team: props.config.tags.team, cost_center: props.config.tags.costCenter, project: props.config.tags.project });
 
     new CfnOutput(this, 'DiffRoleArn', { value: this.diffRole.roleArn, description: 'Repository variable AWS_DIFF_ROLE_ARN' });
+    new CfnOutput(this, 'DriftRoleArn', { value: this.driftRole.roleArn, description: 'Repository variable AWS_DRIFT_ROLE_ARN' });
     new CfnOutput(this, 'DeployRoleArn', { value: this.deployRole.roleArn, description: 'Repository variable AWS_DEPLOY_ROLE_ARN' });
   }
 
@@ -79,57 +93,50 @@ export class DeployRoleStack extends Stack {
   }
 
   /**
-   * `cdk diff --method=template` reads deployed templates through the bootstrap lookup role.
-   * `cdk drift` does not assume a bootstrap role: it calls CloudFormation with the caller's own
-   * credentials, and CloudFormation reads every resource with them too, so the diff role holds
-   * AWS's ReadOnlyAccess (what the lookup role has; it includes cloudformation:Detect* and
-   * Describe*, every call drift detection makes), minus reading data: a resource it cannot read
-   * would report drift UNKNOWN, hiding drift. The deploy workflow's drift gate runs as the lookup
-   * role instead: its jobs carry the GitHub environment's `sub`, which this role does not trust.
+   * `cdk diff --method=template` compares with the deployed template
+   * (https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html): it reads it as the
+   * bootstrap lookup role where it can assume that, and otherwise, with a warning, with the
+   * caller's own credentials (the CLI's `accessStackForLookup`). The lookup role holds AWS's
+   * ReadOnlyAccess with only kms:Decrypt denied (the bootstrap template, `cdk bootstrap
+   * --show-template`; https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html), which
+   * reads data: log events, objects, items. The diff role may not assume it and reads only
+   * what the diff needs: DescribeStacks and GetTemplate of the app's own stacks.
    */
   private grantDiff(): void {
+    const stacks = [
+      ...this.config.environments.flatMap((e) => Object.values(STACK_IDS).map((stackId) => stackNameOf(e.name, stackId))),
+      GITHUB_ROLES_STACK_ID,
+    ].map((stackName) => this.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${stackName}/*` }));
     const policy = new iam.Policy(this, 'DiffRolePolicy', {
       roles: [this.diffRole],
       statements: [
         new iam.PolicyStatement({
-          sid: 'AssumeCdkLookupRole',
-          actions: ['sts:AssumeRole'],
-          resources: [this.bootstrapRoleArn('lookup-role')],
-        }),
-        new iam.PolicyStatement({
-          sid: 'NoDataReads',
-          effect: iam.Effect.DENY,
-          actions: ['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion', 'secretsmanager:GetSecretValue', 'sqs:ReceiveMessage'],
-          resources: ['*'],
+          sid: 'ReadTheAppsStacks',
+          actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+          resources: stacks,
         }),
       ],
     });
-    this.diffRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
-
-    Validations.of(this.diffRole).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess]',
-      reason: 'CloudFormation drift detection reads every resource with the caller\'s credentials and reports drift UNKNOWN for any it cannot read; AWS recommends ReadOnlyAccess for it, the bootstrap lookup role has the same, and DiffRolePolicy denies reading data (kms:Decrypt, objects, secrets, messages)',
-    });
-    this.acknowledgeBootstrapWildcard(policy, 'lookup-role');
+    acknowledgeWildcards(
+      policy,
+      stacks.map((arn) => resourceFinding(policy, arn)),
+      'The wildcards are the region (environments may live in any region) and the stack id CloudFormation appends to the stack name; each names one stack of the app.',
+    );
   }
 
-  /**
-   * The deploy role acts only through the bootstrap roles, which hold the deploy permissions; it
-   * reads (the drift gate before a deploy, the smoke check after it) as the lookup role.
-   */
-  private grantDeploy(): void {
-    const roles: BootstrapRole[] = ['deploy-role', 'file-publishing-role', 'lookup-role'];
-    const policy = new iam.Policy(this, 'DeployRolePolicy', {
-      roles: [this.deployRole],
+  /** Lets `role` assume these bootstrap roles and nothing else. */
+  private grantBootstrapRoles(id: string, role: iam.Role, bootstrapRoles: BootstrapRole[]): void {
+    const policy = new iam.Policy(this, id, {
+      roles: [role],
       statements: [
         new iam.PolicyStatement({
           sid: 'AssumeCdkBootstrapRoles',
           actions: ['sts:AssumeRole'],
-          resources: roles.map((role) => this.bootstrapRoleArn(role)),
+          resources: bootstrapRoles.map((bootstrapRole) => this.bootstrapRoleArn(bootstrapRole)),
         }),
       ],
     });
-    roles.forEach((role) => this.acknowledgeBootstrapWildcard(policy, role));
+    bootstrapRoles.forEach((bootstrapRole) => this.acknowledgeBootstrapWildcard(policy, bootstrapRole));
   }
 
   /** `cdk-<qualifier>-<role>-<account>-<region>` in this account, any region. */

@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
 import { InferenceModel } from '../constructs/inference/inference-runtime';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
+import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
+import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 import { IdleShutdown, IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpoint, SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
@@ -38,8 +40,8 @@ export interface TrainingSettings {
   readonly logRetention: logs.RetentionDays;
   /** What happens to buckets, keys and queues when they leave the app. */
   readonly removalPolicy: RemovalPolicy;
-  /** Addresses notified of idle shutdowns. */
-  readonly notificationEmails: readonly string[];
+  /** Who hears of idle shutdowns. */
+  readonly notifications: NotificationTargets;
 }
 
 /** Props of {@link TrainingStack}. */
@@ -59,7 +61,7 @@ export function trainingSettingsOf(config: EnvironmentConfig): TrainingSettings 
     trainingImageRepositoryName: config.sageMaker.trainingImageRepositoryName,
     logRetention: config.logRetention,
     removalPolicy: config.removalPolicy,
-    notificationEmails: config.budget.notificationEmails,
+    notifications: config.notifications ?? {},
   };
 }
 
@@ -77,6 +79,8 @@ export class TrainingStack extends Stack {
   public readonly spotFleet: SpotTrainingFleet;
   /** The idle alarm and the Lambda that scales the cluster and the fleet to 0. */
   public readonly idleShutdown: IdleShutdown;
+  /** The people subscribed to the idle-shutdown topic. */
+  public readonly notifications: NotificationSubscriptions;
   /** The role of SageMaker models and training jobs. */
   public readonly executionRole: SageMakerExecutionRole;
   /** The autoscaled SageMaker endpoint, once the model is published. */
@@ -121,8 +125,8 @@ export class TrainingStack extends Stack {
       logRetention: props.logRetention,
       logEncryptionKey,
       removalPolicy: props.removalPolicy,
-      notificationEmails: props.notificationEmails,
     });
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', { ...props.notifications, topics: [this.idleShutdown.topic] });
 
     const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', props.trainingImageRepositoryName);
     const executionRole = new SageMakerExecutionRole(this, 'SageMakerExecutionRole', {

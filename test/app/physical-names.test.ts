@@ -18,13 +18,13 @@ function physicalNameOf(type: string, properties: Record<string, unknown> = {}):
   return properties[`${type.split('::')[2]}Name`];
 }
 
-/** Names set by more than one resource of a type, as `type name`; names built from the stack's own name are unique by construction. */
+/** Names set by more than one resource of a type, as `type name`; names built from the stack's own name or id are unique by construction. */
 function sharedPhysicalNames(templates: readonly TemplateJson[]): string[] {
   const seen = new Map<string, number>();
   for (const template of templates) {
     for (const resource of Object.values(template.Resources)) {
       const name = physicalNameOf(resource.Type, resource.Properties);
-      if (name === undefined || JSON.stringify(name).includes('AWS::StackName')) continue;
+      if (name === undefined || /AWS::Stack(Name|Id)/.test(JSON.stringify(name))) continue;
       const key = `${resource.Type} ${JSON.stringify(name)}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }

@@ -4,16 +4,20 @@ import { ConfigOverrides, EnvironmentConfig, ENVIRONMENTS, mergeConfig, selectEn
 import { dev } from '../../lib/config/dev';
 import { prod } from '../../lib/config/prod';
 import { InferenceImage } from '../../lib/constructs/inference/inference-image';
+import { MlflowTrackingServerSize } from '../../lib/constructs/ml-platform/mlflow-tracking-server';
 
 /** Prod with some fields overridden, as an environment file overrides the base. */
 function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentConfig {
   return mergeConfig(prod, overrides);
 }
 
+const TEAM_ID = '74361522-da01-538d-aa2e-ac7918c6bb92';
+const TEAMS_CHANNEL = '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2';
+
 /** Each construct rule reached through the config names `env.path.to.field`. */
 const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } }),
-    /prod\.inference\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\)/],
+    /prod\.inference\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
   ['a non-GPU instance type', prodWith({ inference: { fleet: { instanceTypes: ['m5.large'] } } }),
     /prod\.inference\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
   ['a duplicated instance type', prodWith({ inference: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } }),
@@ -50,6 +54,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.training\.idleShutdown\.idleDuration \(2 minutes\) must be between 5 minutes and 1 day/],
   ['duplicate variant names', prodWith({ sageMaker: { endpoint: { variants: [prod.sageMaker.endpoint.variants[0], prod.sageMaker.endpoint.variants[0]] } } }),
     /prod\.sageMaker\.endpoint\.variants has the name "primary" twice/],
+  ['a customer managed key on variants with local NVMe storage', prodWith({ sageMaker: { endpoint: { customerManagedKey: true } } }),
+    /prod\.sageMaker\.endpoint\.customerManagedKey \(true\) cannot be used with variants\[0\]\.instanceType \("ml\.g5\.xlarge"\): its storage is local NVMe/],
   ['an environment name with capitals', { ...prod, name: 'Prod' }, /environment name \("Prod"\) must be 1-20 lower-case letters/],
   ['a malformed account', prodWith({ account: '12345' }), /prod\.account \("12345"\) must be a 12-digit AWS account id/],
   ['a malformed region', prodWith({ region: 'Frankfurt' }), /prod\.region \("Frankfurt"\) must be a region code like "eu-central-1"/],
@@ -64,10 +70,15 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['an empty guardrail allow-list', prodWith({ guardrails: { allowedInstanceTypes: [] } }), /prod\.guardrails\.allowedInstanceTypes is empty/],
   ['a duplicated allowed type', prodWith({ guardrails: { allowedInstanceTypes: ['g5.xlarge', 'g5.xlarge'] } }), /prod\.guardrails\.allowedInstanceTypes lists "g5\.xlarge" twice/],
   ['a zero budget', prodWith({ budget: { monthlyLimitUsd: 0 } }), /prod\.budget\.monthlyLimitUsd \(0\) must be > 0/],
-  ['a malformed budget email', prodWith({ budget: { notificationEmails: ['finance'] } }), /prod\.budget\.notificationEmails\[0\] \("finance"\) is not an email address/],
-  ['a duplicated budget email', prodWith({ budget: { notificationEmails: ['a@b.io', 'a@b.io'] } }), /prod\.budget\.notificationEmails lists "a@b\.io" twice/],
-  ['more budget emails than AWS Budgets takes', prodWith({ budget: { notificationEmails: Array.from({ length: 11 }, (_, n) => `p${n}@b.io`) } }),
-    /prod\.budget\.notificationEmails has 11 addresses: AWS Budgets notifies at most 10/],
+  ['a malformed notification email', prodWith({ notifications: { emails: ['finance'] } }),
+    /prod\.notifications\.emails\[0\] \("finance"\) must be an email address/],
+  ['a duplicated notification email', prodWith({ notifications: { emails: ['a@b.io', 'a@b.io'] } }), /prod\.notifications\.emails lists "a@b\.io" twice/],
+  ['more emails than AWS Budgets takes', prodWith({ notifications: { emails: Array.from({ length: 11 }, (_, n) => `p${n}@b.io`) } }),
+    /prod\.notifications\.emails has 11 addresses: AWS Budgets emails at most 10 per notification/],
+  ['a Slack channel name instead of its id', prodWith({ notifications: { slackChannels: [{ workspaceId: 'T07EA123LEP', channelId: '#ml-alerts' }] } }),
+    /prod\.notifications\.slackChannels\[0\]\.channelId \("#ml-alerts"\) must be a Slack channel id/],
+  ['a Teams tenant that is not a UUID', prodWith({ notifications: { teamsChannels: [{ tenantId: 'contoso', teamId: TEAM_ID, channelId: TEAMS_CHANNEL }] } }),
+    /prod\.notifications\.teamsChannels\[0\]\.tenantId \("contoso"\) must be a Microsoft Entra tenant id/],
   ['a Kubernetes version without the bundled kubectl layer', prodWith({ mlPlatform: { cluster: { kubernetesVersion: eks.KubernetesVersion.V1_34 } } }),
     /prod\.mlPlatform\.cluster\.kubernetesVersion \(1\.34\) has no kubectl layer/],
   ['a cluster admin that is not an IAM ARN', prodWith({ mlPlatform: { cluster: { adminPrincipalArns: ['PlatformAdmin'] } } }),
@@ -80,6 +91,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.mlPlatform\.cpuNodePool\.instanceTypes \(g5\.xlarge\) are GPU types in a CPU pool/],
   ['a fractional NodePool consolidation delay', prodWith({ mlPlatform: { cpuNodePool: { consolidateAfter: Duration.millis(1500) } } }),
     /prod\.mlPlatform\.cpuNodePool\.consolidateAfter \(1 second 500 millis\) must be a whole number of seconds/],
+  ['an MLflow size CloudFormation does not know', prodWith({ mlPlatform: { mlflow: { size: 'XLarge' as MlflowTrackingServerSize } } }),
+    /prod\.mlPlatform\.mlflow\.size \("XLarge"\) must be one of Small, Medium, Large/],
   ['an MLflow maintenance window that is not Ddd:HH:MM', prodWith({ mlPlatform: { mlflow: { weeklyMaintenanceWindowStart: 'Sunday 3am' } } }),
     /prod\.mlPlatform\.mlflow\.weeklyMaintenanceWindowStart \("Sunday 3am"\) must be Ddd:HH:MM in UTC/],
 ];
@@ -104,12 +117,9 @@ describe('validateEnvironmentConfig', () => {
     );
   });
 
-  test('checks the fleet as the stack deploys it: an unpublished model keeps MinSize 0, so min > max only shows once published', () => {
-    const overrides: ConfigOverrides<EnvironmentConfig> = { inference: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } };
-    expect([
-      () => validateEnvironmentConfig(prodWith({ ...overrides, modelPublished: false })),
-      () => validateEnvironmentConfig(prodWith({ ...overrides, modelPublished: true })),
-    ].map((run) => { try { run(); return 'ok'; } catch { return 'rejected'; } })).toEqual(['ok', 'rejected']);
+  test.each([false, true])('checks the fleet as written, whether or not the model is published (modelPublished: %s)', (modelPublished) => {
+    expect(() => validateEnvironmentConfig(prodWith({ modelPublished, inference: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } })))
+      .toThrow(/prod\.inference\.fleet\.maxCapacity \(10\) must be >= minCapacity \(12\): lower minCapacity or raise maxCapacity/);
   });
 });
 

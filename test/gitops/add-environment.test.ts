@@ -13,20 +13,17 @@ describe('adding an environment, GitOps side', () => {
     expect(JSON.parse(environmentNamesJson(withQa))).toEqual(withQa.map((e) => e.name));
   });
 
-  test('the deploy role trusts its GitHub environment, after the deploy branch and in the list\'s order', () => {
+  test('the deploy role trusts its GitHub environment, in the list\'s order, and no branch', () => {
     const config = { ...gitops, repository: 'my-org/ai-infra', environments: gitHubDeployEnvironmentsOf(withQa) };
     const stack = new DeployRoleStack(new App(), 'AiInfraGitHubRoles', { config });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
-      Description: 'cdk deploy from the deploy branch, through the CDK bootstrap roles',
+      Description: 'cdk deploy in the deploy environments, through the CDK bootstrap roles',
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({
           Condition: {
             StringEquals: {
               'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-              'token.actions.githubusercontent.com:sub': [
-                'repo:my-org/ai-infra:ref:refs/heads/main',
-                ...withQa.map((e) => `repo:my-org/ai-infra:environment:${e.name}`),
-              ],
+              'token.actions.githubusercontent.com:sub': withQa.map((e) => `repo:my-org/ai-infra:environment:${e.name}`),
             },
           },
         })],

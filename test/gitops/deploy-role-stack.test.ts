@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GitOpsConfig, gitops } from '../../lib/config/gitops';
 import { DeployRoleStack } from '../../lib/stacks/deploy-role-stack';
+import { GITHUB_ROLES_STACK_ID, STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 
 const config: GitOpsConfig = { ...gitops, repository: 'my-org/ai-infra', deployBranch: 'main' };
 
@@ -42,6 +43,7 @@ describe('DeployRoleStack', () => {
   const policies = template.findResources('AWS::IAM::Policy');
   const diffRole = roles[logicalId(stack.diffRole)];
   const deployRole = roles[logicalId(stack.deployRole)];
+  const driftRole = roles[logicalId(stack.driftRole)];
   const providerId = Object.keys(template.findResources('AWS::IAM::OIDCProvider'))[0];
   const policyOf = (role: string) => Object.values(policies).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
 
@@ -57,47 +59,35 @@ describe('DeployRoleStack', () => {
     });
   });
 
-  test('the diff role trusts only pull requests and the deploy branch of the repository', () => {
-    expect(diffRole.Properties.AssumeRolePolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow',
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Principal: { Federated: { Ref: providerId } },
-        Condition: {
-          StringEquals: {
-            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': ['repo:my-org/ai-infra:pull_request', 'repo:my-org/ai-infra:ref:refs/heads/main'],
-          },
-        },
-      }],
-    });
+  /** The trust policy of a role that trusts exactly these `sub` claims of the repository. */
+  const trusting = (subjects: string[]) => ({
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Principal: { Federated: { Ref: providerId } },
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': subjects },
+      },
+    }],
   });
 
-  test('the deploy role trusts only the deploy branch and the GitHub environments of the repository', () => {
-    expect(deployRole.Properties.AssumeRolePolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow',
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Principal: { Federated: { Ref: providerId } },
-        Condition: {
-          StringEquals: {
-            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': [
-              'repo:my-org/ai-infra:ref:refs/heads/main',
-              'repo:my-org/ai-infra:environment:dev',
-              'repo:my-org/ai-infra:environment:staging',
-              'repo:my-org/ai-infra:environment:prod',
-            ],
-          },
-        },
-      }],
-    });
+  test('the diff role trusts only pull requests of the repository', () => {
+    expect(diffRole.Properties.AssumeRolePolicyDocument).toEqual(trusting(['repo:my-org/ai-infra:pull_request']));
   });
 
-  test.each([['diff'], ['deploy']])('the %s role sessions last at most one hour', (which) => {
-    expect((which === 'diff' ? diffRole : deployRole).Properties.MaxSessionDuration).toBe(3600);
+  test('the drift role trusts only the deploy branch of the repository (the scheduled drift check)', () => {
+    expect(driftRole.Properties.AssumeRolePolicyDocument).toEqual(trusting(['repo:my-org/ai-infra:ref:refs/heads/main']));
+  });
+
+  test('the deploy role trusts only the GitHub environments of the deploy environments, never a branch', () => {
+    expect(deployRole.Properties.AssumeRolePolicyDocument).toEqual(trusting(
+      gitops.environments.map((e) => `repo:my-org/ai-infra:environment:${e.gitHubEnvironment}`),
+    ));
+  });
+
+  test.each([['diff'], ['drift'], ['deploy']])('the %s role sessions last at most one hour', (which) => {
+    expect({ diff: diffRole, drift: driftRole, deploy: deployRole }[which]?.Properties.MaxSessionDuration).toBe(3600);
   });
 
   test('the deploy role may only assume the CDK bootstrap deploy, file-publishing and lookup roles', () => {
@@ -117,34 +107,36 @@ describe('DeployRoleStack', () => {
     }]);
   });
 
-  test('the diff role assumes only the lookup role and reads no data', () => {
+  test('the drift role may only assume the CDK bootstrap lookup role', () => {
+    expect([driftRole.Properties.ManagedPolicyArns, driftRole.Properties.Policies]).toEqual([undefined, undefined]);
+    const attached = policyOf(logicalId(stack.driftRole));
+    expect(attached).toHaveLength(1);
+    expect(flat(attached[0].Properties.PolicyDocument.Statement)).toEqual([{
+      Sid: 'AssumeCdkBootstrapRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-lookup-role-<AWS::AccountId>-*',
+    }]);
+  });
+
+  test('the diff role holds no managed policy (no ReadOnlyAccess, which reads data) and reads only the app\'s stacks and templates', () => {
+    expect([diffRole.Properties.ManagedPolicyArns, diffRole.Properties.Policies]).toEqual([undefined, undefined]);
     const attached = policyOf(logicalId(stack.diffRole));
     expect(attached).toHaveLength(1);
-    expect(flat(attached[0].Properties.PolicyDocument.Statement)).toEqual([
-      {
-        Sid: 'AssumeCdkLookupRole',
-        Effect: 'Allow',
-        Action: 'sts:AssumeRole',
-        Resource: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-lookup-role-<AWS::AccountId>-*',
-      },
-      {
-        Sid: 'NoDataReads',
-        Effect: 'Deny',
-        Action: ['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion', 'secretsmanager:GetSecretValue', 'sqs:ReceiveMessage'],
-        Resource: '*',
-      },
-    ]);
+    const stackNames = [...gitops.environments.flatMap((e) => Object.values(STACK_IDS).map((id) => stackNameOf(e.name, id))), GITHUB_ROLES_STACK_ID];
+    expect(flat(attached[0].Properties.PolicyDocument.Statement)).toEqual([{
+      Sid: 'ReadTheAppsStacks',
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+      Resource: stackNames.map((name) => `arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:stack/${name}/*`),
+    }]);
   });
 
-  test('the diff role detects drift and reads resources for it through ReadOnlyAccess (cloudformation:Detect*, Describe*)', () => {
-    expect(flat(diffRole.Properties.ManagedPolicyArns)).toEqual(['arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess']);
+  test('no policy lets the diff role assume a bootstrap role', () => {
+    expect(JSON.stringify(flat(policyOf(logicalId(stack.diffRole))))).not.toMatch(/sts:AssumeRole|cdk-/);
   });
 
-  test('no policy lets the diff role assume the bootstrap deploy role', () => {
-    expect(JSON.stringify(flat(policyOf(logicalId(stack.diffRole))))).not.toMatch(/deploy-role|file-publishing-role/);
-  });
-
-  test.each([['DiffRoleArn', 'diffRole'], ['DeployRoleArn', 'deployRole']] as const)('outputs %s', (output, role) => {
+  test.each([['DiffRoleArn', 'diffRole'], ['DriftRoleArn', 'driftRole'], ['DeployRoleArn', 'deployRole']] as const)('outputs %s', (output, role) => {
     template.hasOutput(output, { Value: { 'Fn::GetAtt': [logicalId(stack[role]), 'Arn'] } });
   });
 

@@ -156,7 +156,7 @@ describe('permissions', () => {
     const roles = allSteps.filter(({ step }) => isOidc(step)).map(({ file, step }) => `${file} ${step.with?.['role-to-assume']}`);
     expect(roles).toEqual([
       'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'deploy.yml ${{ vars.AWS_DEPLOY_ROLE_ARN }}',
-      'drift.yml ${{ vars.AWS_DIFF_ROLE_ARN }}',
+      'drift.yml ${{ vars.AWS_DRIFT_ROLE_ARN }}',
       'pull-request.yml ${{ vars.AWS_DIFF_ROLE_ARN }}',
     ]);
   });
@@ -345,11 +345,17 @@ describe('drift.yml', () => {
     },
   );
 
-  test('fails on drift of the deployed stacks, as the read-only diff role', () => {
+  test('fails on drift of the deployed stacks, as the lookup role reached through the drift role', () => {
     const check = named(job, 'cdk drift of the deployed stacks');
     expect(job.env).toEqual({ TARGET: '${{ matrix.target }}' });
     expect(runBlock(check.run, { TARGET: 'staging' }, { exit: 1 })).toMatchObject({ status: 1, npxCalls: ['tsx scripts/drift-check/main.ts staging'] });
-    expect(stepsOf(job).filter(isOidc).map((s) => s.with?.['role-to-assume'])).toEqual(['${{ vars.AWS_DIFF_ROLE_ARN }}']);
+    const roles = stepsOf(job).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((s) => s.with?.['role-to-assume']);
+    expect(roles).toEqual(['${{ vars.AWS_DRIFT_ROLE_ARN }}', LOOKUP_ROLE]);
+    expect(stepsOf(job).findIndex(isChained)).toBeLessThan(stepsOf(job).findIndex((s) => s.name === 'cdk drift of the deployed stacks'));
+  });
+
+  test('reads through the lookup role of the configured bootstrap qualifier', () => {
+    expect(drift.env?.CDK_QUALIFIER).toBe(gitops.bootstrapQualifier);
   });
 
   test('alerts Slack after a failure, with a notice when the webhook secret is absent', () => {

@@ -127,12 +127,16 @@ describe('the other needs of the real templates', () => {
     expect(elasticIpNeeds(stacks)).toEqual({ addresses: config.network.natGateways, natGateways: config.network.natGateways, stackNames: [stackOf(STACK_IDS.network)] });
   });
 
-  test('fixed names: the retained log groups and backup vault, none built from a generated name', () => {
+  test('fixed names: none retained (the retained log groups and backup vault are named per deployment), none built from a generated name', () => {
     const names = fixedNames(stacks, TARGET);
-    expect(names.map((n) => n.type).sort()).toEqual(expect.arrayContaining(['AWS::Backup::BackupVault', 'AWS::Logs::LogGroup']));
-    expect(names.every((n) => n.retained)).toBe(true);
-    expect(names.map((n) => n.name)).toContain(`/ai/inference/${config.name}/${config.inference.model.name}`);
+    expect(names.filter((n) => n.retained)).toEqual([]);
     expect(names.filter((n) => n.name.startsWith('/aws/lambda/'))).toEqual([]);
+  });
+
+  test('fixed names: the service log group is one where the environment destroys it', () => {
+    const destroyed = synthStage({ ...config, removalPolicy: RemovalPolicy.DESTROY }).templates;
+    const names = fixedNames(Object.entries(destroyed).map(([id, t]) => ({ stackName: `${config.name}-${id}`, template: t.toJSON() as CfnTemplate })), TARGET);
+    expect(names.map((n) => [n.type, n.name, n.retained])).toContainEqual(['AWS::Logs::LogGroup', `/ai/inference/${config.name}/${config.inference.model.name}`, false]);
   });
 
   test('the Deep Learning AMI\'s public SSM parameter', () => {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
 import { prod } from '../../lib/config/prod';
-import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
+import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
@@ -17,7 +17,8 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
   test('outputs exactly what the smoke check and users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       [
-        'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName', 'QueueUrl',
+        'AlarmTopicArn', 'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName',
+        'ModelCacheBackupVaultName', 'QueueUrl',
         'ResultsBucketName', 'SuccessTopicArn', 'TargetGroupArn',
       ].sort(),
     );
@@ -64,8 +65,12 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
-  test('the log group /ai/inference/<env>/<model> keeps logs as configured', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/ai/inference/${env}/${config.inference.model.name}`, RetentionInDays: config.logRetention });
+  test('the log group /ai/inference/<env>/<model> keeps logs as configured; retained, its name ends with the deployment\'s stack UUID', () => {
+    const [logGroup] = Object.values(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: config.logRetention } }));
+    const name = `/ai/inference/${env}/${config.inference.model.name}`;
+    expect(resolve(logGroup.Properties.LogGroupName, EXAMPLE_STACK)).toBe(
+      config.removalPolicy === RemovalPolicy.RETAIN ? `${name}/51af3dc0-da77-11e4-872e-1234567db123` : name,
+    );
   });
 
   test('the service\'s log group is encrypted with the stack\'s own logs key', () => {
@@ -166,8 +171,8 @@ describe('night schedule', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 8 * * 1-5',
       TimeZone: 'Europe/Berlin',
-      // The mapped minimum: the config's once the model is published, 0 before.
-      MinSize: aiInferenceSettingsOf(config).service.fleet.minCapacity,
+      // The config's minimum once the model is published, 0 before.
+      MinSize: config.modelPublished ? config.inference.fleet.minCapacity : 0,
     });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
       Recurrence: '0 22 * * *',

@@ -7,6 +7,7 @@ import { staging } from '../../lib/config/staging';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { mlNodePoolsOf, mlPlatformSettingsOf } from '../../lib/stacks/ml-platform-stack';
 import { appliedObjects, AppliedObject, validateAgainstSchema } from '../helpers/kubernetes-manifests';
+import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 
 /** Logical id of the artifact bucket: a change here replaces (and empties) the bucket of every MLflow run. */
@@ -134,6 +135,7 @@ describe('prod MlPlatform stack', () => {
   });
 
   test('retains the control-plane logs, kept as long as prod keeps logs', () => {
-    template.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/'), RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+    const [logGroup] = Object.values(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' }));
+    expect(resolve(logGroup.Properties.LogGroupName, EXAMPLE_STACK)).toMatch(/^\/aws\/eks\/prodMlPlatformCluster[0-9A-F]{8}-51af3dc0-da77-11e4-872e-1234567db123\/cluster$/);
   });
 });

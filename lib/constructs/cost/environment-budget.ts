@@ -7,8 +7,11 @@ import { Construct } from 'constructs';
 import { checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
-/** AWS Budgets takes at most 10 email subscribers per notification (plus one SNS topic). */
-const MAX_EMAIL_SUBSCRIBERS = 10;
+/**
+ * AWS Budgets takes at most 10 email subscribers per notification (plus one SNS topic):
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_NotificationWithSubscribers.html
+ */
+export const MAX_BUDGET_EMAIL_SUBSCRIBERS = 10;
 
 /** A cost allocation tag, as activated in the Billing console. */
 export interface CostAllocationTag {
@@ -68,9 +71,9 @@ export class EnvironmentBudget extends Construct {
       checkNotEmpty('costAllocationTag.value', props.costAllocationTag.value),
       checkPositive('actualThresholdPercent', actual),
       checkPositive('forecastedThresholdPercent', forecasted),
-      emails.length <= MAX_EMAIL_SUBSCRIBERS
+      emails.length <= MAX_BUDGET_EMAIL_SUBSCRIBERS
         ? undefined
-        : `notificationEmails has ${emails.length} addresses: AWS Budgets notifies at most ${MAX_EMAIL_SUBSCRIBERS}, use a mailing list or subscribe to the topic`,
+        : `notificationEmails has ${emails.length} addresses: AWS Budgets notifies at most ${MAX_BUDGET_EMAIL_SUBSCRIBERS}, use a mailing list or subscribe to the topic`,
     );
 
     const budgets = new iam.ServicePrincipal('budgets.amazonaws.com');

@@ -155,7 +155,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly connections: ec2.Connections;
   /** The instances' boot script: software binding to the fleet appends its commands. */
   public readonly userData: ec2.UserData;
-  /** Topic receiving launch, terminate and failure notifications, and the alarms of the fleet's service. */
+  /** Topic receiving launch and terminate failures and the alarms of the fleet's service: subscribe people here. */
   public readonly notificationTopic: sns.ITopic;
   /** Name of the launch lifecycle hook the instance completes when its model is warm. */
   public readonly launchLifecycleHookName = LAUNCH_LIFECYCLE_HOOK_NAME;
@@ -237,7 +237,9 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
         gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(2),
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
-      notifications: [{ topic }],
+      // Failures only: the topic reaches people (the environment's notifications), and a
+      // queue-scaled fleet launches and terminates instances all day.
+      notifications: [{ topic, scalingEvents: autoscaling.ScalingEvents.ERRORS }],
       updatePolicy: autoscaling.UpdatePolicy.instanceRefresh({
         strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
         minHealthyPercentage: 100,
@@ -268,6 +270,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     Validations.of(asg).acknowledge({
       id: 'AwsSolutions-EC26',
       reason: 'cdk-nag 3.0.2 reads only the group\'s LaunchTemplate property and throws on a MixedInstancesPolicy; the launch template in the policy encrypts its only (root) volume.',
+    });
+    Validations.of(asg).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
     });
     this.autoScalingGroup = asg;
     this.grantInstanceSelfManagement();

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { retainedName } from '../../retained-name';
 import { GpuFleet } from './gpu-fleet';
 
 /** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
@@ -19,7 +20,11 @@ export interface InferenceObservabilityProps {
   readonly fleet: GpuFleet;
   /** Visible messages per InService instance (QueueScaling.metricBacklogPerInstance()). */
   readonly backlogPerInstance: cloudwatch.IMetric;
-  /** Name of the log group of boot, agent and container logs; unique per environment and model. */
+  /**
+   * Name of the log group of boot, agent and container logs; unique per environment and model.
+   * A retained log group (removalPolicy RETAIN) gets `/<stack UUID>` appended, so a new
+   * deployment of the stack never meets the group an earlier one left behind.
+   */
   readonly logGroupName: string;
   /** Retention of the log group. */
   readonly logRetention: logs.RetentionDays;
@@ -64,11 +69,13 @@ export class InferenceObservability extends Construct {
     super(scope, id);
     const period = Duration.minutes(1);
     const maxAge = props.maxOldestMessageAge ?? Duration.minutes(15);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: props.logGroupName,
+      // A retained log group outlives the stack: its name then ends with the deployment's id.
+      logGroupName: retainedName(this, props.logGroupName, removalPolicy, '/'),
       retention: props.logRetention,
       encryptionKey: props.logEncryptionKey,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestJobAge', {
       alarmDescription: `A job has waited more than ${maxAge.toHumanString()}: the fleet is not keeping up`,

@@ -79,6 +79,13 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    */
   readonly deletionProtection?: boolean;
   /**
+   * Whether the model archive is in the model bucket. Until it is, the fleet's MinSize (and the
+   * morning action's) is 0, whatever `fleet.minCapacity` says: no instance starts that could only
+   * fail to load the model. `fleet.minCapacity` is still validated as written.
+   * @default true
+   */
+  readonly modelPublished?: boolean;
+  /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
    * @default RemovalPolicy.RETAIN
@@ -127,6 +134,8 @@ export class InferenceService extends Construct {
     throwIfProblems(...inferenceServiceSettingsProblems(props));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.modelKey = modelArchiveKey(props.model);
+    // Validated above as written; until the model is published, nothing keeps an instance up.
+    const minCapacity = (props.modelPublished ?? true) ? props.fleet.minCapacity : 0;
 
     this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });
     // Retained whatever the removal policy: job results are the users' data.
@@ -135,7 +144,7 @@ export class InferenceService extends Construct {
       ...props.fleet,
       vpc: props.vpc,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
-      minCapacity: props.schedule ? 0 : props.fleet.minCapacity,
+      minCapacity: props.schedule ? 0 : minCapacity,
       modelVersion: props.model.version,
       maxJobDuration: props.maxJobDuration,
     });
@@ -145,7 +154,7 @@ export class InferenceService extends Construct {
       new FleetSchedule(this, 'Schedule', {
         ...props.schedule,
         autoScalingGroup: this.fleet.autoScalingGroup,
-        minCapacity: props.fleet.minCapacity,
+        minCapacity,
       });
     }
     this.endpoint = new InferenceEndpoint(this, 'Endpoint', {
@@ -190,6 +199,7 @@ export class InferenceService extends Construct {
       ResultsBucketName: [this.results.bucket.bucketName, 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)'],
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
+      AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });

@@ -5,6 +5,7 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { retainedName } from '../../retained-name';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link ModelCache}. */
@@ -43,6 +44,8 @@ export class ModelCache extends Construct implements ec2.IConnectable {
   public readonly accessPoint: efs.IAccessPoint;
   /** The mount targets' security group: allow NFS from clients through it. */
   public readonly connections: ec2.Connections;
+  /** The AWS Backup vault of the daily recovery points; retained, so they outlive the stack. */
+  public readonly backupVault: backup.IBackupVault;
 
   constructor(scope: Construct, id: string, props: ModelCacheProps) {
     super(scope, id);
@@ -81,6 +84,11 @@ export class ModelCache extends Construct implements ec2.IConnectable {
         }),
       ],
     });
+    // The plan's vault is retained (it holds the recovery points) and AWS Backup requires a vault
+    // name: one unique per deployment, so that the environment can be destroyed and deployed again.
+    // L1 override: BackupPlan names its own vault, which keeps the vault's logical id.
+    this.backupVault = plan.backupVault;
+    (plan.backupVault.node.defaultChild as backup.CfnBackupVault).backupVaultName = retainedName(this, 'model-cache', RemovalPolicy.RETAIN);
     const selection = plan.addSelection('FileSystem', { resources: [backup.BackupResource.fromEfsFileSystem(fileSystem)] });
     Validations.of(selection).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+import { retainedName } from '../../retained-name';
 import { Problem, throwIfProblems } from '../../validation';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 import { acknowledgeEksClusterFindings } from './eks-nag-findings';
@@ -113,19 +114,22 @@ export class MlPlatformCluster extends Construct {
     const adminPrincipalArns = props.adminPrincipalArns ?? [];
     throwIfProblems(...mlPlatformClusterSettingsProblems(props));
 
-    const clusterName = Names.uniqueResourceName(this, { maxLength: 100 });
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // EKS writes the control-plane logs to /aws/eks/<cluster name>/cluster: a retained log group
+    // outlives the stack, so its cluster's name ends with the deployment's id (see retainedName).
+    const clusterName = retainedName(this, Names.uniqueResourceName(this, { maxLength: 63 }), removalPolicy);
     const logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
       logGroupName: `/aws/eks/${clusterName}/cluster`,
       retention: props.logRetention,
       encryptionKey: props.logsEncryptionKey,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     this.logGroup = logGroup;
     // Kubernetes Secrets encrypted with a key of the account (envelope encryption, CT.EKS.PR.2).
     const secretsKey = new kms.Key(this, 'SecretsKey', {
       description: `Kubernetes Secrets of ${clusterName}`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     denyGrantsToNonAwsServices(secretsKey);
 

@@ -9,8 +9,15 @@ import { acknowledgeWildcards, resourceFinding } from '../training/nag-findings'
 /** Prefix of the artifact bucket under which MLflow stores run artifacts and models. */
 export const MLFLOW_ARTIFACT_PREFIX = 'mlflow/';
 
-/** Sizes of a managed MLflow tracking server; AWS recommends Small for teams of up to 25 users. */
-export type MlflowTrackingServerSize = 'Small' | 'Medium' | 'Large';
+/**
+ * Sizes of a managed MLflow tracking server; AWS recommends Small for teams of up to 25 users.
+ * They are TrackingServerSize's allowed values:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html
+ */
+export const MLFLOW_TRACKING_SERVER_SIZES = ['Small', 'Medium', 'Large'] as const;
+
+/** One of {@link MLFLOW_TRACKING_SERVER_SIZES}. */
+export type MlflowTrackingServerSize = (typeof MLFLOW_TRACKING_SERVER_SIZES)[number];
 
 /** Props of {@link MlflowTrackingServer}. */
 export interface MlflowTrackingServerProps {
@@ -33,6 +40,12 @@ export interface MlflowTrackingServerProps {
   readonly mlflowVersion?: string;
 }
 
+/** A config is plain data: a size outside the type (a cast, a typo in JavaScript) would fail only at deploy. */
+function checkSize(value: string | undefined): Problem {
+  if (value === undefined || Token.isUnresolved(value) || (MLFLOW_TRACKING_SERVER_SIZES as readonly string[]).includes(value)) return undefined;
+  return `size ("${value}") must be one of ${MLFLOW_TRACKING_SERVER_SIZES.join(', ')} (CloudFormation's TrackingServerSize): Small serves up to 25 users`;
+}
+
 function checkMaintenanceWindow(value: string | undefined): Problem {
   if (value === undefined || Token.isUnresolved(value) || /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/.test(value)) {
     return undefined;
@@ -50,7 +63,7 @@ export type MlflowTrackingServerSettings = Pick<MlflowTrackingServerProps, 'size
 
 /** The rules of {@link MlflowTrackingServerSettings}, each problem naming its field. */
 export function mlflowTrackingServerSettingsProblems(settings: MlflowTrackingServerSettings): Problem[] {
-  return [checkMaintenanceWindow(settings.weeklyMaintenanceWindowStart), checkMlflowVersion(settings.mlflowVersion)];
+  return [checkSize(settings.size), checkMaintenanceWindow(settings.weeklyMaintenanceWindowStart), checkMlflowVersion(settings.mlflowVersion)];
 }
 
 /**

@@ -10,7 +10,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { gpuUtilizationMetric } from '../../gpu/gpu-metrics';
@@ -40,11 +39,6 @@ export interface IdleShutdownProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Email addresses subscribed to the shutdown topic.
-   * @default - no subscriptions
-   */
-  readonly notificationEmails?: readonly string[];
 }
 
 /** The idle shutdown's settings: plain values an environment config holds. */
@@ -88,9 +82,6 @@ export class IdleShutdown extends Construct {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
-    for (const email of props.notificationEmails ?? []) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       // Declares it a dead-letter queue (the Lambda's), so it needs none of its own (CT.SQS.PR.1).
@@ -135,7 +126,14 @@ export class IdleShutdown extends Construct {
       timeout: Duration.minutes(2),
       role,
       logGroup,
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: Lambda refuses a reservation that leaves the account less than
+      // its minimum unreserved concurrency (100, or all of a new account's reduced quota of 10),
+      // and the stack would roll back
+      // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html,
+      // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Nothing needs
+      // one run at a time: every run sets the same absolute targets (0 and 0), and alarms invoke
+      // actions only when they change state
+      // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
       retryAttempts: 2,
       deadLetterQueue: this.deadLetterQueue,
       description: 'Sets an idle training cluster and its spot fleet to 0 and reports it',

@@ -1,5 +1,5 @@
 import * as sagemaker from '@aws-cdk/aws-sagemaker-alpha';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import {
   checkUniqueNames, checkWholeNumberAtLeast, Problem, throwIfProblems,
 } from '../../validation';
 import { acknowledgeWildcards } from './nag-findings';
+import { hasLocalInstanceStorage } from './sagemaker-instance-storage';
 import { InferenceModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
@@ -50,7 +51,10 @@ export interface SageMakerEndpointProps {
   readonly safetyFactor?: number;
   /**
    * Encrypt the instances' storage volumes with a customer managed KMS key (rotated yearly).
-   * @default false - SageMaker's AWS managed key
+   * Only for variants whose instance type stores on EBS: local NVMe storage (ml.g4dn, ml.g5,
+   * ml.p4d, the `d` types, ...) is encrypted by a hardware module on the instance, and
+   * CreateEndpointConfig fails when a KmsKeyId is given for such a type.
+   * @default false - SageMaker's AWS managed key (EBS), the instance's hardware encryption (NVMe)
    */
   readonly customerManagedKey?: boolean;
   /**
@@ -211,6 +215,18 @@ export function sageMakerEndpointSettingsProblems(props: SageMakerEndpointSettin
       checkPositive(`variants[${n}].initialVariantWeight`, v.initialVariantWeight),
       checkWholeNumberAtLeast(`variants[${n}].initialInstanceCount`, v.initialInstanceCount, 1),
       checkInRange(`variants[${n}].initialInstanceCount`, v.initialInstanceCount, props.minCapacity, props.maxCapacity),
+      checkKeyForStorage(props.customerManagedKey ?? false, `variants[${n}].instanceType`, v.instanceType),
     ]),
   ];
+}
+
+/**
+ * "If you specify a value for KmsKeyId when using any nitro-based instances with local storage,
+ * the call to CreateEndpointConfig fails": their volumes are encrypted by a hardware module on
+ * the instance (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId).
+ */
+function checkKeyForStorage(customerManagedKey: boolean, field: string, instanceType: string): Problem {
+  if (!customerManagedKey || Token.isUnresolved(instanceType) || !hasLocalInstanceStorage(instanceType)) return undefined;
+  return `customerManagedKey (true) cannot be used with ${field} ("${instanceType}"): its storage is local NVMe, encrypted by the instance's `
+    + 'hardware, and CreateEndpointConfig fails when a KmsKeyId is given for it; set customerManagedKey to false, or use a type whose storage is EBS, e.g. "ml.m5.xlarge"';
 }

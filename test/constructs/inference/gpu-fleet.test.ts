@@ -87,9 +87,12 @@ describe('GpuFleet', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MetricsCollection: [{ Granularity: '1Minute' }] });
   });
 
-  test('notifies scaling activity to its TLS-only topic', () => {
+  test('notifies launch and terminate failures, not every launch, to its TLS-only topic', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      NotificationConfigurations: [Match.objectLike({ TopicARN: { Ref: Match.stringLikeRegexp('FleetNotifications') } })],
+      NotificationConfigurations: [{
+        TopicARN: { Ref: Match.stringLikeRegexp('FleetNotifications') },
+        NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+      }],
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -6,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { InferenceObservability } from '../../../lib/constructs/inference/inference-observability';
 import { fleetAndQueue } from './fixtures';
+import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 describe('InferenceObservability', () => {
   const { stack, fleet, queue } = fleetAndQueue();
@@ -22,10 +24,26 @@ describe('InferenceObservability', () => {
   const template = Template.fromStack(stack);
 
   test('log group of the given name with the configured retention, retained by default', () => {
-    template.hasResource('AWS::Logs::LogGroup', {
-      DeletionPolicy: 'Retain',
-      Properties: { LogGroupName: '/ai/inference/dev/llama', RetentionInDays: 7 },
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ RetentionInDays: 7 }) });
+  });
+
+  test('a retained log group\'s name ends with the deployment\'s stack UUID, so a redeploy never meets the old one', () => {
+    const [logGroup] = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(resolve(logGroup.Properties.LogGroupName, EXAMPLE_STACK)).toBe('/ai/inference/dev/llama/51af3dc0-da77-11e4-872e-1234567db123');
+  });
+
+  test('a log group that goes with the stack keeps the name as given', () => {
+    const { stack: other, fleet: otherFleet, queue: otherQueue } = fleetAndQueue();
+    new InferenceObservability(other, 'Observability', {
+      queue: otherQueue,
+      deadLetterQueue: new sqs.Queue(other, 'Dlq'),
+      fleet: otherFleet,
+      logGroupName: '/ai/inference/dev/llama',
+      backlogPerInstance: otherQueue.metricNumberOfMessagesSent(),
+      logRetention: RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
+    Template.fromStack(other).hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ LogGroupName: '/ai/inference/dev/llama' }) });
   });
 
   test('alarms when the oldest job waited more than 15 minutes', () => {

@@ -9,6 +9,7 @@ import {
 } from '../../../lib/constructs/inference/inference-service';
 import { problemsOf } from '../../../lib/validation';
 import { ServiceResources, model, serviceResources } from './fixtures';
+import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceServiceSettings {
   return {
@@ -18,6 +19,11 @@ function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceS
     scaling: { acceptableLatency: Duration.minutes(2), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) },
     ...overrides,
   };
+}
+
+/** The log group names of the template, resolved in the documented example stack. */
+function logGroupNames(template: Template): unknown[] {
+  return Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => resolve(r.Properties.LogGroupName, EXAMPLE_STACK)).sort();
 }
 
 function service(resources: ServiceResources, id: string, overrides: Partial<InferenceServiceProps> = {}): InferenceService {
@@ -53,8 +59,9 @@ describe('InferenceService', () => {
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { VisibilityTimeout: 600 }, 2);
   });
 
-  test('the log group is named after the model', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', RetentionInDays: 7 });
+  test('the log group is named after the model (and, retained, after the deployment)', () => {
+    expect(logGroupNames(template)).toEqual(['/ai/inference/llama/51af3dc0-da77-11e4-872e-1234567db123']);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
   test('without a schedule, MinSize is fleet.minCapacity and there is no scheduled action', () => {
@@ -109,7 +116,7 @@ describe('InferenceService', () => {
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LlamaQueueUrl', 'LlamaAutoScalingGroupName', 'LlamaLogGroupName']));
   });
 
-  test('addOutputs names the results bucket and the success and error topics', () => {
+  test('addOutputs names the results bucket, the success and error topics and the alarm topic', () => {
     const other = serviceResources();
     const withOutputs = service(other, 'Llama');
     withOutputs.addOutputs('Llama');
@@ -118,6 +125,7 @@ describe('InferenceService', () => {
     expect(outputs.LlamaResultsBucketName.Value).toEqual(ref(withOutputs.results.bucket));
     expect(outputs.LlamaSuccessTopicArn.Value).toEqual(ref(withOutputs.results.successTopic));
     expect(outputs.LlamaErrorTopicArn.Value).toEqual(ref(withOutputs.results.errorTopic));
+    expect(outputs.LlamaAlarmTopicArn.Value).toEqual(ref(withOutputs.fleet.notificationTopic));
   });
 
   test('the results bucket is retained even when the service\'s removal policy is DESTROY', () => {
@@ -151,7 +159,7 @@ describe('InferenceService with a logs key and deletion protection', () => {
   const template = Template.fromStack(resources.stack);
 
   test('encrypts the service\'s log group with the key', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
   test('protects the load balancer from deletion', () => {
@@ -172,8 +180,7 @@ describe('InferenceService, two in one stack', () => {
   });
 
   test('have a log group each', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/llama' });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/mistral' });
+    expect(logGroupNames(template)).toEqual(['/ai/inference/llama', '/ai/inference/mistral'].map((name) => `${name}/51af3dc0-da77-11e4-872e-1234567db123`));
   });
 
   test('boot their own model', () => {
@@ -221,5 +228,26 @@ describe('inferenceServiceSettingsProblems', () => {
 
   test('the construct throws with the same paths', () => {
     expect(() => service(serviceResources(), 'Llama', { fleet: { ...settings().fleet, maxCapacity: 0 } })).toThrow(/fleet\.maxCapacity \(0\) must be a whole number >= 1/);
+  });
+});
+
+describe('InferenceService before its model is published', () => {
+  test('keeps the fleet at MinSize 0, and the morning action too', () => {
+    const resources = serviceResources();
+    service(resources, 'Llama', { modelPublished: false, fleet: { ...settings().fleet, minCapacity: 2 }, schedule: { timeZone: 'Europe/Berlin' } });
+    const template = Template.fromStack(resources.stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 8 * * 1-5', MinSize: 0 });
+  });
+
+  test('without a schedule, keeps MinSize 0', () => {
+    const resources = serviceResources();
+    service(resources, 'Llama', { modelPublished: false });
+    Template.fromStack(resources.stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '4' });
+  });
+
+  test('still validates fleet.minCapacity as written: a minimum above the maximum fails now, not once published', () => {
+    expect(() => service(serviceResources(), 'Llama', { modelPublished: false, fleet: { ...settings().fleet, minCapacity: 6 } }))
+      .toThrow(/fleet\.maxCapacity \(4\) must be >= minCapacity \(6\): lower minCapacity or raise maxCapacity/);
   });
 });

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ModelCache, ModelCacheProps } from '../../../lib/constructs/inference/model-cache';
 import { networkStack } from './fixtures';
+import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 function cache(overrides: Partial<ModelCacheProps> = {}) {
   const { stack, vpc } = networkStack();
@@ -54,6 +55,15 @@ describe('ModelCache', () => {
     template.hasResourceProperties('AWS::Backup::BackupSelection', {
       BackupSelection: Match.objectLike({ Resources: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]) }),
     });
+  });
+
+  test('the retained backup vault has a name of its own in each deployment, below AWS Backup\'s 50 characters', () => {
+    const [id, vault] = Object.entries(template.findResources('AWS::Backup::BackupVault'))[0];
+    expect(vault.DeletionPolicy).toBe('Retain');
+    const name = resolve(vault.Properties.BackupVaultName, EXAMPLE_STACK) as string;
+    expect(name).toBe('model-cache-51af3dc0-da77-11e4-872e-1234567db123');
+    expect(name).toMatch(/^[a-zA-Z0-9\-_]{2,50}$/); // BackupVaultName's pattern
+    expect(stack.resolve(construct.backupVault.backupVaultName)).toEqual({ 'Fn::GetAtt': [id, 'BackupVaultName'] });
   });
 
   test('has its own security group, which the mount targets use', () => {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { MlPlatformCluster, MlPlatformClusterProps } from '../../../lib/constructs/ml-platform/ml-platform-cluster';
 import { appliedObjects, validateAgainstSchema } from '../../helpers/kubernetes-manifests';
 import { appWithFeatureFlags, networkStack } from './fixtures';
+import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 function clusterStack(overrides: Partial<MlPlatformClusterProps> = {}): { stack: Stack; cluster: MlPlatformCluster } {
   const app = appWithFeatureFlags();
@@ -41,10 +42,22 @@ describe('MlPlatformCluster', () => {
   });
 
   test('creates the control-plane log group, with retention, before the cluster', () => {
-    const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/eks/MlCluster.*/cluster$'), RetentionInDays: 7 },
-    }));
+    const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 7 } }));
     template.hasResource('AWS::EKS::Cluster', { DependsOn: Match.arrayWith([id]) });
+  });
+
+  test('retained, the control-plane log group is the one EKS writes to, and both names carry the deployment\'s stack UUID', () => {
+    const [logGroup] = Object.values(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 7 } }));
+    const [cluster] = Object.values(template.findResources('AWS::EKS::Cluster'));
+    const clusterName = resolve(cluster.Properties.Name, EXAMPLE_STACK) as string;
+    expect(clusterName).toMatch(/^MlCluster[0-9A-F]{8}-51af3dc0-da77-11e4-872e-1234567db123$/);
+    expect(clusterName.length).toBeLessThanOrEqual(100);
+    expect([logGroup.DeletionPolicy, resolve(logGroup.Properties.LogGroupName, EXAMPLE_STACK)]).toEqual(['Retain', `/aws/eks/${clusterName}/cluster`]);
+  });
+
+  test('a cluster whose logs go with the stack keeps its plain name', () => {
+    const other = Template.fromStack(clusterStack({ removalPolicy: RemovalPolicy.DESTROY }).stack);
+    other.hasResourceProperties('AWS::EKS::Cluster', { Name: Match.stringLikeRegexp('^MlCluster[0-9A-F]{8}$') });
   });
 
   test('encrypts Kubernetes Secrets with a rotated key of the account that grants only to AWS resources', () => {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { MlflowTrackingServer, MlflowTrackingServerProps } from '../../../lib/constructs/ml-platform/mlflow-tracking-server';
+import { MlflowTrackingServer, MlflowTrackingServerProps, MlflowTrackingServerSize } from '../../../lib/constructs/ml-platform/mlflow-tracking-server';
 
 function serverStack(props: Partial<MlflowTrackingServerProps> = {}): { stack: Stack; server: MlflowTrackingServer } {
   const stack = new Stack(new App(), 'Test');
@@ -54,6 +54,17 @@ describe('MlflowTrackingServer', () => {
 });
 
 describe('MlflowTrackingServer validation', () => {
+  // AWS::SageMaker::MlflowTrackingServer TrackingServerSize, allowed values: Small | Medium | Large.
+  test.each(['Small', 'Medium', 'Large'] as const)('accepts CloudFormation\'s size %s', (size) => {
+    Template.fromStack(serverStack({ size }).stack).hasResourceProperties('AWS::SageMaker::MlflowTrackingServer', { TrackingServerSize: size });
+  });
+
+  test.each(['XLarge', 'small', ''])('rejects the size "%s", which CloudFormation would refuse at deploy', (size) => {
+    expect(() => serverStack({ size: size as MlflowTrackingServerSize })).toThrow(
+      new RegExp(`size \\("${size}"\\) must be one of Small, Medium, Large \\(CloudFormation's TrackingServerSize\\)`),
+    );
+  });
+
   test('a maintenance window that is not Ddd:HH:MM', () => {
     expect(() => serverStack({ weeklyMaintenanceWindowStart: 'Sunday 3am' })).toThrow(/weeklyMaintenanceWindowStart \("Sunday 3am"\) must be Ddd:HH:MM in UTC/);
   });

@@ -91,14 +91,17 @@ describe('SageMakerEndpoint', () => {
     template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: Match.absent() });
   });
 
+  /** Variants on EBS-backed instances, the only ones a customer managed key can encrypt. */
+  const EBS_VARIANTS = VARIANTS.map((v) => ({ ...v, instanceType: 'ml.m5.xlarge' }));
+
   test('customerManagedKey encrypts the storage volume with a rotated key', () => {
-    const t = build({ customerManagedKey: true });
+    const t = build({ customerManagedKey: true, variants: EBS_VARIANTS });
     t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerStorageKey'), 'Arn'] } });
   });
 
   test('the storage key allows grants only for AWS resources', () => {
-    build({ customerManagedKey: true }).hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([DENY_NON_AWS_GRANTS]) } });
+    build({ customerManagedKey: true, variants: EBS_VARIANTS }).hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([DENY_NON_AWS_GRANTS]) } });
   });
 
   test('the model is outside a VPC by default', () => {
@@ -130,6 +133,17 @@ describe('SageMakerEndpoint', () => {
     [{ variants: [{ ...VARIANTS[0], initialInstanceCount: 1.5 }] }, /variants\[0\]\.initialInstanceCount \(1\.5\) must be a whole number >= 1/],
   ] as Array<[Partial<SageMakerEndpointProps>, RegExp]>)('rejects %o', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('names the variant, its type and the fix when a customer managed key meets local NVMe storage', () => {
+    expect(() => build({ customerManagedKey: true, variants: [EBS_VARIANTS[0], VARIANTS[1]] })).toThrow(
+      'customerManagedKey (true) cannot be used with variants[1].instanceType ("ml.g5.xlarge"): its storage is local NVMe, encrypted by the instance\'s hardware, '
+      + 'and CreateEndpointConfig fails when a KmsKeyId is given for it; set customerManagedKey to false, or use a type whose storage is EBS, e.g. "ml.m5.xlarge"',
+    );
+  });
+
+  test('without a customer managed key, NVMe variants synthesize', () => {
+    expect(() => build({ customerManagedKey: false })).not.toThrow();
   });
 
   test('rejects an image outside ECR', () => {
