@@ -1,6 +1,6 @@
 import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { CDK_APP_MODE_CONTEXT, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
-import { selectEnvironments } from './config';
+import { EnvironmentConfig, selectEnvironments } from './config';
 import { registerControlTowerChecks } from './compliance/register-control-tower';
 import { gitops } from './config/gitops';
 import { registerNagPacks } from './nag/register-nag-packs';
@@ -37,6 +37,12 @@ export interface AiInfraAppSettings {
    * @default 'process'
    */
   readonly appMode?: 'process' | 'inmemory';
+  /**
+   * The environments `-c env=` selects among (all of them without it), e.g. a config with one
+   * service more, for a test or script.
+   * @default ENVIRONMENTS
+   */
+  readonly environments?: readonly EnvironmentConfig[];
 }
 
 /**
@@ -58,12 +64,12 @@ export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp 
     builtinCloudFormationValidation: false,
   });
 
-  const stages = selectEnvironments(app.node.tryGetContext('env')).map((config) => new AiInfraStage(app, config.name, { config }));
+  const stages = selectEnvironments(app.node.tryGetContext('env'), settings.environments).map((config) => new AiInfraStage(app, config.name, { config }));
 
   // The GitHub OIDC roles: one per account, outside the environments, whatever -c env= selects.
   new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
 
   registerNagPacks(app, stages);
-  registerControlTowerChecks(app, stages);
+  registerControlTowerChecks(app);
   return { app, stages };
 }

@@ -6,7 +6,10 @@ import { parseCron } from './cron';
  * Checks shared by the environment config and the constructs' props. Each returns the
  * problem as a sentence naming the field, the value and the fix, or undefined when the
  * value is fine or still a token. `field` is the caller's name for the value: a prop name
- * in a construct, a dotted path (`prod.inference.maxCapacity`) in the config.
+ * in a construct, a dotted path (`prod.inference.default.fleet.maxCapacity`) in the config.
+ * The checks of single values pass an undefined value: they check what the user wrote, an
+ * unset optional prop taking the construct's default (`withDefaults`), which is valid by
+ * construction (test/defaults.test.ts).
  */
 export type Problem = string | undefined;
 
@@ -40,7 +43,8 @@ function isToken(value: unknown): boolean {
 }
 
 /** A duration between two bounds, inclusive; tokens pass. */
-export function checkDurationBetween(field: string, value: Duration, min: Duration, max: Duration): Problem {
+export function checkDurationBetween(field: string, value: Duration | undefined, min: Duration, max: Duration): Problem {
+  if (value === undefined) return undefined;
   // integral: false, so a fractional duration gets this message instead of CDK's conversion error.
   const seconds = value.toSeconds({ integral: false });
   if (isToken(seconds) || (seconds >= min.toSeconds() && seconds <= max.toSeconds())) return undefined;
@@ -48,30 +52,31 @@ export function checkDurationBetween(field: string, value: Duration, min: Durati
 }
 
 /** A duration of whole `unit`s: Auto Scaling and SQS take whole seconds, CloudWatch periods whole minutes. */
-export function checkWholeDuration(field: string, value: Duration, unit: 'seconds' | 'minutes'): Problem {
+export function checkWholeDuration(field: string, value: Duration | undefined, unit: 'seconds' | 'minutes'): Problem {
+  if (value === undefined) return undefined;
   const seconds = value.toSeconds({ integral: false });
   if (isToken(seconds) || Number.isInteger(unit === 'seconds' ? seconds : seconds / 60)) return undefined;
   return `${field} (${value.toHumanString()}) must be a whole number of ${unit}`;
 }
 
-/** A maximum at or above its minimum; the fix names both ways out: a lower minimum or a higher maximum. */
+/** A maximum at or above its minimum (both the values in force: a default where the user set none); the fix names both ways out. */
 export function checkMinMax(maxField: string, max: number, minField: string, min: number): Problem {
   if (isToken(min) || isToken(max) || max >= min) return undefined;
   return `${maxField} (${max}) must be >= ${minField} (${min}): lower ${minField.split('.').pop()} or raise ${maxField.split('.').pop()}`;
 }
 
-export function checkInRange(field: string, value: number, min: number, max: number): Problem {
-  if (isToken(value) || (Number.isFinite(value) && value >= min && value <= max)) return undefined;
+export function checkInRange(field: string, value: number | undefined, min: number, max: number): Problem {
+  if (value === undefined || isToken(value) || (Number.isFinite(value) && value >= min && value <= max)) return undefined;
   return `${field} (${value}) must be between ${min} and ${max}`;
 }
 
-export function checkPositive(field: string, value: number): Problem {
-  if (isToken(value) || (Number.isFinite(value) && value > 0)) return undefined;
+export function checkPositive(field: string, value: number | undefined): Problem {
+  if (value === undefined || isToken(value) || (Number.isFinite(value) && value > 0)) return undefined;
   return `${field} (${value}) must be > 0`;
 }
 
-export function checkWholeNumberAtLeast(field: string, value: number, min: number): Problem {
-  if (isToken(value) || (Number.isInteger(value) && value >= min)) return undefined;
+export function checkWholeNumberAtLeast(field: string, value: number | undefined, min: number): Problem {
+  if (value === undefined || isToken(value) || (Number.isInteger(value) && value >= min)) return undefined;
   return `${field} (${value}) must be a whole number >= ${min}`;
 }
 
@@ -126,8 +131,8 @@ export function checkSpotMaxPrice(field: string, price: number | undefined, inst
  * Auto Scaling recurrences are standard 5-field cron expressions (minute hour day-of-month
  * month day-of-week), each field `*`, a number, a range, a list or a step within its range.
  */
-export function checkCron(field: string, expression: string): Problem {
-  if (isToken(expression)) return undefined;
+export function checkCron(field: string, expression: string | undefined): Problem {
+  if (expression === undefined || isToken(expression)) return undefined;
   const parsed = parseCron(expression);
   if ('fieldCount' in parsed) {
     return `${field} ("${expression}") must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), e.g. "0 22 * * *"`;
@@ -150,8 +155,8 @@ export function checkTimeZone(field: string, timeZone: string): Problem {
 }
 
 /** A share in (0, 1], e.g. a safety factor or a memory fraction. */
-export function checkFraction(field: string, value: number): Problem {
-  if (isToken(value) || (value > 0 && value <= 1)) return undefined;
+export function checkFraction(field: string, value: number | undefined): Problem {
+  if (value === undefined || isToken(value) || (value > 0 && value <= 1)) return undefined;
   return `${field} (${value}) must be > 0 and <= 1`;
 }
 
@@ -159,12 +164,6 @@ export function checkFraction(field: string, value: number): Problem {
 export function checkEfaSupported(efaField: string, efa: boolean, typeField: string, instanceType: string): Problem {
   if (!efa || isToken(instanceType) || acceleratedInstanceType(instanceType)?.efa !== false) return undefined;
   return `${efaField} (true) needs an instance type with EFA, and ${typeField} ("${instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`;
-}
-
-/** A training job name names the S3 prefix `checkpoints/{jobName}/`. */
-export function checkJobName(field: string, jobName: string): Problem {
-  if (isToken(jobName) || /^[a-z0-9][a-z0-9-]*$/.test(jobName)) return undefined;
-  return `${field} ("${jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`;
 }
 
 /** Names that must be unique within a list, e.g. SageMaker production variants. */

@@ -9,10 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
+import { EXIT_OK, runMain } from './cli';
+import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 
 const ROOT = join(__dirname, '..');
 /** The generated document. */
@@ -41,12 +43,6 @@ export function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
-/** The environment stage a construct is in, if any (the App itself is a stage, not an environment). */
-function environmentOf(construct: IConstruct): Stage | undefined {
-  const stage = Stage.of(construct);
-  return stage === undefined || App.isApp(stage) ? undefined : stage;
-}
-
 function acknowledgementsOn(construct: IConstruct): Acknowledgement[] {
   const stage = environmentOf(construct);
   const prefix = stage === undefined ? '' : `${stage.node.path}/`;
@@ -67,24 +63,6 @@ function acknowledgementsOn(construct: IConstruct): Acknowledgement[] {
 /** Every acknowledgement below `scope`, in construct tree order. */
 export function acknowledgementsOf(scope: IConstruct): Acknowledgement[] {
   return scope.node.findAll().flatMap(acknowledgementsOn);
-}
-
-/** `items` grouped by `key`, groups in order of first appearance. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return [...groups.values()];
-}
-
-/** Text for a table cell: no line breaks, `|` escaped. */
-function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
-}
-
-function environmentsCell(environments: readonly (string | undefined)[], allEnvironments: readonly string[]): string {
-  const named = [...new Set(environments.filter((e): e is string => e !== undefined))];
-  if (named.length === 0) return '-';
-  return allEnvironments.every((e) => named.includes(e)) ? 'all' : named.join(', ');
 }
 
 interface Row {
@@ -125,7 +103,7 @@ function renderTable(rows: readonly Row[]): string {
  * type with acknowledgements, then the stack types without any.
  */
 export function renderAcknowledgements(app: App): string {
-  const allEnvironments = app.node.children.filter(Stage.isStage).map((s) => s.stageName);
+  const allEnvironments = environmentNamesOf(app);
   const byStackType = groupBy(acknowledgementsOf(app), (a) => a.stackType);
   const sections = byStackType.map((acks) => `## ${acks[0].stackType}\n\n${renderTable(rowsOf(acks, allEnvironments))}`);
   const acknowledged = new Set(byStackType.map((acks) => acks[0].stackType));
@@ -147,7 +125,14 @@ export function generateAcknowledgementsDoc(): string {
   return renderAcknowledgementsDoc(app);
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const DOCS_NAG_COMMAND_LINE = { name: 'docs:nag', usage: 'usage: npm run docs:nag\n  Rewrites docs/nag-acknowledgements.md from the acknowledgements in the code.', options: {} } as const;
+
+/** The command; returns the exit code. */
+export function writeAcknowledgementsDoc(): number {
   writeFileSync(ACKNOWLEDGEMENTS_DOC, generateAcknowledgementsDoc());
   console.log(`wrote ${ACKNOWLEDGEMENTS_DOC}`);
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc);

@@ -1,21 +1,26 @@
 /**
- * npm run simulate -- [--env dev] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
+ * npm run simulate -- [--env dev] [--service default] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
  *
- * Replays a workload through each environment's synthesized fleet and scaling policies (see
- * README "Foresight: simulate and cost").
+ * Replays a workload through each environment's synthesized fleets and scaling policies, one
+ * run per inference service, beside the clairvoyant lower bound of GPU-hours (see README
+ * "Foresight: simulate and cost").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderChart } from '../lib/foresight/chart';
 import { PolicyFigures } from '../lib/foresight/figures';
-import { ForesightRun, runForesight } from '../lib/foresight/foresight-run';
-import { regionPrices } from '../lib/pricing/price-table';
-import { COMMON_HELP, assumptionsOf, environmentsOf, parse, runCli, workloadOf } from './foresight/options';
+import { ForesightRun, runForesight, undocumentedAssumptions } from '../lib/foresight/foresight-run';
+import { EXIT_OK, ParsedCommandLine, UsageError, runMain } from './cli';
+import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, pricesOf, serviceOf, workloadOf } from './foresight/options';
 
-const HELP = `npm run simulate -- [flags]
-  --compare step       also run the seed's step policy on the same fleet
-  --chart <file.svg>   where to write the chart (default: cdk.out/foresight/<env>-<workload>.svg)
-${COMMON_HELP}`;
+/** Jobs were lost (expired or dead-lettered): the config cannot carry the workload. */
+export const EXIT_JOBS_LOST = 3;
+
+const HELP = `usage: npm run simulate -- [flags]
+  --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
+  --chart <file.svg>   where to write the chart, with one environment and service (default: cdk.out/foresight/<env>-<service>-<workload>.svg)
+${COMMON_HELP}
+Exit 0: simulated. 1: an error. 2: usage. 3: jobs were lost (expired or dead-lettered).`;
 
 const ROWS: [keyof PolicyFigures, string][] = [
   ['p50WaitSeconds', 'p50 wait (s)'],
@@ -30,41 +35,57 @@ const ROWS: [keyof PolicyFigures, string][] = [
   ['jobsPendingAtEnd', 'jobs queued/in flight at end'],
   ['spotInstanceHours', 'spot instance-hours'],
   ['onDemandInstanceHours', 'on-demand instance-hours'],
+  ['gpuHours', 'GPU-hours'],
+  ['oracleGpuHoursLowerBound', 'clairvoyant GPU-hours (limit)'],
+  ['timesLimit', 'x limit'],
   ['idleGpuHours', 'idle GPU-hours'],
   ['spotInterruptions', 'spot interruptions'],
+  ['launchesAbandoned', 'launches abandoned'],
+  ['wakeUpsFromZero', 'wake-ups from 0'],
   ['costUsd', 'cost (USD)'],
 ];
 
 function table(run: ForesightRun): string {
   const names = Object.keys(run.policies);
-  const lines = [`${run.env} / ${run.workload} (acceptableLatencySeconds ${run.acceptableLatencySeconds})`, `  ${''.padEnd(30)}${names.map((n) => n.padStart(12)).join('')}`];
+  const lines = [`${run.env} / ${run.service} / ${run.workload} (acceptableLatencySeconds ${run.acceptableLatencySeconds})`, `  ${''.padEnd(30)}${names.map((n) => n.padStart(12)).join('')}`];
   for (const [key, label] of ROWS) lines.push(`  ${label.padEnd(30)}${names.map((n) => String(run.policies[n].figures[key]).padStart(12)).join('')}`);
   return lines.join('\n');
 }
 
-runCli(() => {
-  const { values } = parse(process.argv.slice(2), { compare: { type: 'string' }, chart: { type: 'string' } });
-  if (values.help) { console.log(HELP); return; }
-  if (values.compare !== undefined && values.compare !== 'step') throw new Error(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
+/** The command line: its name, usage and flags. */
+export const SIMULATE_COMMAND_LINE = { name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: { type: 'string' }, chart: { type: 'string' } } } as const;
+
+/** The command, run with its parsed command line; returns the exit code. */
+export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_LINE.options>): number => {
+  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
   const assumptions = assumptionsOf(values);
-  const prices = regionPrices(values.region);
+  const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');
-  const runs = environmentsOf(values).map(({ config, assembly }) => runForesight(assembly, config, source, assumptions, prices, values.compare === 'step'));
+  const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
+  const runs = environments.flatMap(({ config, services, policies }) =>
+    services.map((service) => runForesight(config.name, policies, serviceOf(config, service), source, assumptions, prices)));
+  const assumed = undocumentedAssumptions(assumptions);
   const documents = runs.map((run) => ({
     env: run.env,
+    service: run.service,
     workload: run.workload,
+    assumptions: assumed,
     policies: Object.fromEntries(Object.entries(run.policies).map(([name, p]) => [name, p.figures])),
   }));
   for (const run of runs) {
-    const file = values.chart && runs.length === 1 ? values.chart : join('cdk.out', 'foresight', `${run.env}-${run.workload}.svg`);
+    const file = values.chart && runs.length === 1 ? values.chart : join('cdk.out', 'foresight', `${run.env}-${run.service}-${run.workload}.svg`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, renderChart(run));
     if (!values.json) console.log(`${table(run)}\n  chart: ${file}\n`);
   }
   if (values.json) console.log(JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2));
-  const lost = runs.flatMap((r) => Object.entries(r.policies).filter(([, p]) => p.figures.jobsLost > 0).map(([n]) => `${r.env}/${n}`));
+  else console.log(`assumed (AWS documents none of these, or only a bound):\n${assumed.map((a) => `  - ${a}`).join('\n')}`);
+  const lost = runs.flatMap((r) => Object.entries(r.policies).filter(([, p]) => p.figures.jobsLost > 0).map(([n]) => `${r.env}/${r.service}/${n}`));
   if (lost.length > 0) {
     console.error(`jobs were lost (${lost.join(', ')}): they expired or went to the dead-letter queue`);
-    process.exitCode = 2;
+    return EXIT_JOBS_LOST;
   }
-});
+  return EXIT_OK;
+};
+
+if (require.main === module) runMain(SIMULATE_COMMAND_LINE, simulate);

@@ -22,7 +22,7 @@ export interface ComplianceReportInput {
   readonly resourceTypes: ReadonlySet<string>;
   /** The synth's validation report (all environments). */
   readonly report: ValidationReport;
-  /** The environment's Control Tower exemptions and what they suppressed. */
+  /** The Control Tower exemptions that hold in the environment's constructs, and what they suppressed. */
   readonly exemptions: readonly AppliedExemption[];
   /** Fixed controls and what changed. */
   readonly fixes: Readonly<Record<string, string>>;
@@ -50,7 +50,7 @@ function controlRow(input: ComplianceReportInput, control: ControlTowerControl):
   const exempted = input.exemptions.filter((e) => e.exemption.control === control.id && e.suppressedPaths.length > 0);
   if (exempted.length > 0) {
     const elsewhere = input.fixes[control.id] ? [`elsewhere fixed: ${input.fixes[control.id]}`] : [];
-    return { status: 'exempted', detail: [...exempted.map((e) => `\`${e.environment}/${e.exemption.constructPath}\`: ${e.exemption.reason}`), ...elsewhere].join('<br>') };
+    return { status: 'exempted', detail: [...exempted.map((e) => `\`${e.constructPath}\`: ${e.exemption.reason}`), ...elsewhere].join('<br>') };
   }
   const applicable = control.resourceTypes.some((type) => input.resourceTypes.has(type));
   if (!applicable) return { status: 'not applicable', detail: `no ${control.resourceTypes.map((t) => `\`${t}\``).join(', ')} in this environment` };

@@ -4,13 +4,13 @@
  */
 export const CONTROL_TOWER_FIXES: Readonly<Record<string, string>> = {
   'CT.AUTOSCALING.PR.1': 'The inference fleet names the Availability Zones of its subnets (two or more).',
-  'CT.CLOUDWATCH.PR.2': 'prod keeps logs one year (logRetention ONE_YEAR).',
+  'CT.CLOUDWATCH.PR.2': 'Log groups kept a year or more (logRetention ONE_YEAR or longer) meet it; the others are exempted by the construct that owns them.',
   'CT.CLOUDWATCH.PR.3': 'Every log group is encrypted with a customer managed key, one per stack that has log groups (1 USD a month each).',
   'CT.EC2.PR.2': 'Launch templates set the IMDS hop limit to 1: only the host reads instance metadata.',
   'CT.EC2.PR.10': 'Training launch templates turn on detailed monitoring.',
   'CT.EC2.PR.11': 'Public subnets (NAT gateways only) do not assign public IPs.',
-  'CT.EC2.PR.15': 'The training cluster defaults to g5.12xlarge instead of the seed\'s p3.8xlarge (Xen, not Nitro); p3.8xlarge stays in prod\'s allowedInstanceTypes.',
-  'CT.ELASTICLOADBALANCING.PR.5': 'The ALB has deletion protection where the removal policy is RETAIN (prod).',
+  'CT.EC2.PR.15': 'The training cluster defaults to g5.12xlarge instead of the seed\'s p3.8xlarge (Xen, not Nitro, and Volta GPUs the Deep Learning AMI does not run); no environment allows p3.',
+  'CT.ELASTICLOADBALANCING.PR.5': 'The ALB has deletion protection where the removal policy is RETAIN.',
   'CT.KMS.PR.3': 'Every customer managed key denies kms:CreateGrant unless the grant is for an AWS resource.',
   'CT.S3.PR.3': 'The versioned model bucket has a lifecycle rule (incomplete uploads aborted after 7 days).',
   'CT.S3.PR.4': 'Every bucket sends its object events to EventBridge.',

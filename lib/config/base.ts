@@ -6,8 +6,10 @@ import { EnvironmentConfig } from './environment-config';
 
 /**
  * What every environment shares unless it overrides it: the model and its serving image,
- * the schedule, the training job, the SageMaker sizing. Each environment file overrides only
- * what differs (see `defineEnvironment`).
+ * the schedule, the training job, the SageMaker sizing. It states only what the constructs
+ * require or what differs from their defaults (each construct's `XXX_DEFAULTS`, documented as
+ * `@default` on its props), with the reason; each environment file overrides only what differs
+ * from here (see `defineEnvironment`).
  */
 export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
   tags: { team: 'ml-platform', costCenter: 'ml-shared-1000', project: 'ai-infra' },
@@ -17,54 +19,48 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
   removalPolicy: RemovalPolicy.DESTROY,
   modelPublished: false,
   inference: {
-    model: {
-      name: 'sentiment',
-      version: '1.0.0',
-      // An AWS Deep Learning Container honouring the SageMaker inference contract (/ping, /invocations on 8080).
-      image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker'),
-      gpuMemoryFraction: 0.8,
+    default: {
+      model: {
+        name: 'sentiment',
+        version: '1.0.0',
+        // An AWS Deep Learning Container honouring the SageMaker inference contract (SERVING_CONTRACT):
+        // each instance type runs the tag of its processor (the GPU fleet and ml.g5 the gpu tag, ml.m5 the cpu tag).
+        image: InferenceImage.fromDeepLearningContainer('pytorch-inference', {
+          gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker',
+          cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
+        }),
+      },
+      fleet: {
+        instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g4dn.xlarge'],
+        minCapacity: 1,
+        maxCapacity: 4,
+        // A fifth on-demand above the base (the fleet's default is all spot): a spot reclaim never empties the fleet.
+        onDemandPercentageAboveBaseCapacity: 20,
+      },
+      maxJobDuration: Duration.minutes(10),
+      scaling: {
+        timePerJob: Duration.seconds(10),
+        acceptableLatency: Duration.seconds(60),
+        scaleToZeroAfterIdle: Duration.minutes(30),
+      },
+      // Off at night in the team's time zone, at the schedule's default hours.
+      schedule: { timeZone: 'Europe/Berlin' },
     },
-    fleet: {
-      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g4dn.xlarge'],
-      minCapacity: 1,
-      maxCapacity: 4,
-      onDemandBaseCapacity: 0,
-      onDemandPercentageAboveBaseCapacity: 20,
-      rootVolumeSizeGiB: 100,
-      bootBudget: Duration.minutes(30),
-    },
-    maxJobDuration: Duration.minutes(10),
-    scaling: {
-      timePerJob: Duration.seconds(10),
-      acceptableLatency: Duration.seconds(60),
-      scaleToZeroAfterIdle: Duration.minutes(30),
-    },
-    // Trim a fleet whose GPUs idle: a 1-minute alarm (the instances publish every minute) at 40 %,
-    // so n instances become n - 1 only while those would stay under 40 x n / (n - 1) % busy.
-    gpuScaleIn: { thresholdPercent: 40, evaluationPeriods: 10, period: Duration.minutes(1), scaleInBy: 1 },
-    schedule: { timeZone: 'Europe/Berlin', scaleDownCron: '0 22 * * *', scaleUpCron: '0 8 * * 1-5' },
-    results: { retention: Duration.days(30) },
   },
   training: {
-    cluster: { instanceType: 'g5.12xlarge', maxNodes: 2, efa: false, rootVolumeSizeGiB: 100 },
-    spotFleet: {
-      instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'],
-      targetCapacity: 0,
-      allocationStrategy: 'price-capacity-optimized',
-      jobName: 'default',
-      trainingCommand: 'exec python3 /opt/train/train.py',
-      rootVolumeSizeGiB: 100,
-    },
+    // The rest of the cluster and the fleet (g5.12xlarge, no EFA, 100 GiB, target 0, price-capacity-optimized) are the constructs' defaults.
+    cluster: { maxNodes: 2 },
+    spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'] },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleDuration: Duration.minutes(30) },
     checkpointNoncurrentVersionDays: 14,
   },
   sageMaker: {
+    service: 'default',
     endpoint: {
       variants: [{ name: 'primary', instanceType: 'ml.g5.xlarge', initialInstanceCount: 1, initialVariantWeight: 1 }],
       minCapacity: 1,
       maxCapacity: 2,
       maxRequestsPerSecond: 20,
-      safetyFactor: 0.5,
     },
     trainingImageRepositoryName: 'ai-infra/training',
   },
@@ -76,19 +72,20 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.12xlarge', 'g6.12xlarge'],
       // 8 GPUs: at most 8 single-GPU or 2 four-GPU nodes, within guardrails.maxGpuInstancesPerFleet.
       limits: { cpu: 96, memoryGiB: 384, gpus: 8 },
-      capacityTypes: ['spot', 'on-demand'],
       // Only empty nodes go: consolidating underutilized ones would move (restart) running training pods.
       consolidationPolicy: 'WhenEmpty',
-      consolidateAfter: Duration.minutes(5),
     },
     cpuNodePool: {
       instanceTypes: ['m6i.large', 'm6i.xlarge', 'm7i.large', 'm7i.xlarge'],
       limits: { cpu: 16, memoryGiB: 64 },
     },
-    mlflow: { size: 'Small', weeklyMaintenanceWindowStart: 'Sun:03:00' },
+    // Maintenance at a quiet hour, not a window SageMaker picks.
+    mlflow: { weeklyMaintenanceWindowStart: 'Sun:03:00' },
   },
   guardrails: {
     maxGpuInstancesPerFleet: 8,
+    // The fleets of the base (inference 4, training cluster 2, the ML platform's GPU pool 8) and a small second service.
+    maxGpuInstancesPerEnvironment: 16,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.g5.xlarge'],
     requireScaleToZero: true,
   },

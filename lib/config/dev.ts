@@ -9,15 +9,17 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
   logRetention: RetentionDays.ONE_WEEK,
   backupRetentionDays: 7,
   inference: {
-    fleet: {
-      instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
-      minCapacity: 0,
-      maxCapacity: 2,
-      onDemandPercentageAboveBaseCapacity: 0,
-      spotMaxPriceUsdPerHour: 0.5,
+    default: {
+      fleet: {
+        instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
+        minCapacity: 0,
+        maxCapacity: 2,
+        onDemandPercentageAboveBaseCapacity: 0,
+        spotMaxPriceUsdPerHour: 0.5,
+      },
+      scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
+      results: { retention: Duration.days(7) },
     },
-    scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
-    results: { retention: Duration.days(7) },
   },
   training: {
     cluster: { instanceType: 'g4dn.12xlarge' },
@@ -34,6 +36,8 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
   mlPlatform: { gpuNodePool: { limits: { cpu: 48, memoryGiB: 192, gpus: 4 } } },
   guardrails: {
     maxGpuInstancesPerFleet: 4,
+    // Dev's fleets (inference 2, training cluster 2) and its GPU pool's 4 once the ML platform is on.
+    maxGpuInstancesPerEnvironment: 8,
     allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'g4dn.12xlarge', 'g5.12xlarge', 'g6.12xlarge', 'ml.m5.large'],
   },
   budget: { monthlyLimitUsd: 1500 },

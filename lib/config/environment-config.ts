@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { InferenceServiceSettings } from '../constructs/inference/inference-service';
+import { GpuCostLimits } from '../nag/gpu-cost-checks';
 import { AutoModeNodePoolSettings } from '../constructs/ml-platform/auto-mode-node-pool';
 import { MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
 import { MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
@@ -33,8 +34,10 @@ export interface TrainingConfig {
   readonly checkpointNoncurrentVersionDays: number;
 }
 
-/** The SageMaker real-time endpoint; it serves `inference.model`, the fleet's image and archive. */
+/** The SageMaker real-time endpoint; it serves one inference service's model: that fleet's image and archive. */
 export interface SageMakerConfig {
+  /** Name of the inference service (a key of `inference`) whose model the endpoint serves. */
+  readonly service: string;
   /** The endpoint's variants, capacity and key. */
   readonly endpoint: SageMakerEndpointSettings;
   /** ECR repository name of the training images SageMaker training jobs may pull. */
@@ -57,16 +60,6 @@ export interface MlPlatformConfig {
   readonly cpuNodePool: Omit<AutoModeNodePoolSettings, 'gpu'>;
   /** The managed MLflow tracking server: size, maintenance window, version. */
   readonly mlflow: MlflowTrackingServerSettings;
-}
-
-/** Limits the GPU cost guardrails enforce at synth. */
-export interface GuardrailsConfig {
-  /** Highest MaxSize (or target capacity) any GPU fleet may have. */
-  readonly maxGpuInstancesPerFleet: number;
-  /** GPU and SageMaker instance types this environment may use. */
-  readonly allowedInstanceTypes: string[];
-  /** Whether every GPU fleet must be able to reach 0 instances (a night schedule or idle shutdown). */
-  readonly requireScaleToZero: boolean;
 }
 
 /** The environment's monthly AWS Budget; it notifies `notifications`. */
@@ -100,28 +93,38 @@ export interface EnvironmentConfig {
   /** What happens to stateful resources (buckets, file systems, queues) when removed from the app. */
   readonly removalPolicy: RemovalPolicy;
   /**
-   * Whether `models/{name}/{version}/model.tar.gz` of `inference.model` is in the model bucket.
-   * Leave false on a new environment's first deploy: the SageMaker endpoint is not created (it
-   * could not start, and CloudFormation would roll back) and the fleet's MinSize stays 0.
-   * Upload the model, set true, deploy again (README "First deploy of a new environment").
+   * Whether `models/{name}/{version}/model.tar.gz` of every inference service's model is in the
+   * model bucket. Leave false on a new environment's first deploy: the SageMaker endpoint is not
+   * created (it could not start, and CloudFormation would roll back) and every fleet's MinSize
+   * stays 0. Upload the models, set true, deploy again (README "First deploy of a new
+   * environment"); upload a new service's model before adding the service (README "Adding a service").
    */
   readonly modelPublished: boolean;
-  /** The inference service: model, fleet, queue scaling, schedule. */
-  readonly inference: InferenceServiceSettings;
+  /**
+   * The environment's inference services by name (README "Adding a service"): each its model,
+   * fleet, queue scaling, schedule and results, and its own queue, fleet, results bucket and
+   * stack outputs. `lib/stacks/service-names.ts` turns a name into those resources' names.
+   */
+  readonly inference: Readonly<Record<string, InferenceServiceSettings>>;
   /** The training cluster, spot fleet and idle shutdown. */
   readonly training: TrainingConfig;
   /** The SageMaker endpoint. */
   readonly sageMaker: SageMakerConfig;
   /** The ML platform stack, and whether this environment has it. */
   readonly mlPlatform: MlPlatformConfig;
-  /** GPU cost limits. */
-  readonly guardrails: GuardrailsConfig;
+  /** GPU cost limits: the GpuCost nag pack's, enforced at synth. */
+  readonly guardrails: GpuCostLimits;
   /** Monthly budget. */
   readonly budget: BudgetConfig;
   /**
-   * Who hears the environment: every alarm topic, the budget (80 % actual, 100 % forecasted
+   * Who hears the environment: every alarm topic, the budget (at its actual and forecasted thresholds
    * spend) and the idle-shutdown reports reach these emails and Slack or Teams channels.
    * @default - nobody: the topics exist without subscribers (their ARNs are stack outputs)
    */
   readonly notifications?: NotificationTargets;
+}
+
+/** The environment's inference services as `[name, settings]`, in the config's order; a service an override set to undefined is gone. */
+export function inferenceServicesOf(config: Pick<EnvironmentConfig, 'inference'>): [string, InferenceServiceSettings][] {
+  return Object.entries(config.inference).filter((entry): entry is [string, InferenceServiceSettings] => entry[1] !== undefined);
 }

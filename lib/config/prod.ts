@@ -12,19 +12,22 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   backupRetentionDays: 35,
   removalPolicy: RemovalPolicy.RETAIN,
   inference: {
-    fleet: {
-      instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
-      minCapacity: 2,
-      maxCapacity: 10,
-      onDemandBaseCapacity: 2,
-      onDemandPercentageAboveBaseCapacity: 25,
+    default: {
+      fleet: {
+        instanceTypes: ['g5.xlarge', 'g6.xlarge', 'g5.2xlarge', 'g4dn.xlarge'],
+        minCapacity: 2,
+        maxCapacity: 10,
+        onDemandBaseCapacity: 2,
+        onDemandPercentageAboveBaseCapacity: 25,
+      },
+      scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
+      schedule: undefined,
     },
-    scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
-    schedule: undefined,
   },
   training: {
-    // The seed's p3.8xlarge stays available: set it here (and in the allow-list) where V100s are wanted.
-    cluster: { instanceType: 'g5.12xlarge', maxNodes: 4 },
+    // The seed's V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
+    // --instance-type ml.p3.8xlarge): the EC2 capacity's Deep Learning Base OSS Nvidia Driver AMI does not support Volta.
+    cluster: { maxNodes: 4 },
     spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },
     idleShutdown: { idleDuration: Duration.minutes(60) },
     checkpointNoncurrentVersionDays: 30,
@@ -44,9 +47,11 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   mlPlatform: { enabled: true },
   guardrails: {
     maxGpuInstancesPerFleet: 10,
+    // Prod's fleets (inference 10, training cluster 4, the GPU pool 8) and a small second service.
+    maxGpuInstancesPerEnvironment: 24,
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
-      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'p3.8xlarge', 'ml.g5.xlarge',
+      'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',
     ],
     requireScaleToZero: false,
   },

@@ -5,45 +5,70 @@ import { mlflowTrackingServerSettingsProblems } from '../constructs/ml-platform/
 import { networkSettingsProblems } from '../constructs/network/environment-network';
 import { notificationTargetsProblems } from '../constructs/notifications/notification-targets';
 import { idleShutdownSettingsProblems } from '../constructs/training/idle-shutdown';
-import { sageMakerEndpointSettingsProblems } from '../constructs/training/sagemaker-endpoint';
+import { sageMakerEndpointSettingsProblems, sageMakerImageProblems } from '../constructs/training/sagemaker-endpoint';
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
 import { trainingClusterSettingsProblems } from '../constructs/training/training-cluster';
-import { aiInferenceSettingsOf } from '../stacks/ai-inference-stack';
-import { mlNodePoolsOf, mlPlatformSettingsOf } from '../stacks/ml-platform-stack';
-import { trainingSettingsOf } from '../stacks/training-stack';
+import { gpuCostLimitsProblems } from '../nag/gpu-cost-checks';
+import { aiInferenceServicesProblems, aiInferenceSettingsOf } from '../stacks/ai-inference-stack';
+import { ML_PLATFORM_CONSTRUCT_IDS, mlNodePoolsOf, mlPlatformSettingsOf } from '../stacks/ml-platform-stack';
+import { NETWORK_CONSTRUCT_ID } from '../stacks/network-stack';
+import { serviceConstructId } from '../stacks/service-names';
+import { STACK_IDS, StackId } from '../stacks/stack-names';
+import { TRAINING_CONSTRUCT_IDS, trainingSettingsOf } from '../stacks/training-stack';
 import {
-  Problem, checkNoDuplicates, checkNonEmptyList, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
+  Problem, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
 } from '../validation';
-import { EnvironmentConfig } from './environment-config';
+import { EnvironmentConfig, inferenceServicesOf } from './environment-config';
 
 /**
- * Every problem of one environment's config, each naming `env.path.to.field`, the value and the
- * fix. The construct rules run on the props the stacks map from the config, so config and
- * constructs can never disagree; the environment adds only what no construct owns. They check
- * what the user wrote: `modelPublished: false` holds the fleet at 0 in the service, not in the
- * settings, so a wrong `fleet.minCapacity` fails the first synth, not the deploy that publishes.
+ * Every problem of one environment's config, each naming `env.path.to.field`, the value, the fix
+ * and the construct the field configures. The construct rules run on the props the stacks map
+ * from the config, so config and constructs can never disagree; the environment adds only what
+ * no construct owns. They check what the user wrote: `modelPublished: false` holds the fleets at
+ * 0 in the services, not in the settings, so a wrong `fleet.minCapacity` fails the first synth,
+ * not the deploy that publishes.
  */
 export function environmentProblems(c: EnvironmentConfig): string[] {
   const at = (field: string) => `${c.name}.${field}`;
-  const inference = aiInferenceSettingsOf(c).service;
-  const training = trainingSettingsOf(c);
+  /** The problems of the config section `field`, which configures the construct `stackId/constructId`. */
+  const section = (field: string, stackId: StackId, constructId: string, problems: readonly Problem[]) =>
+    withPath(at(field), problems).map((problem) => `${problem} (construct ${c.name}/${stackId}/${constructId})`);
+  const { services } = aiInferenceSettingsOf(c);
+  const endpointService = sageMakerServiceProblem(c, at);
+  // The training settings carry the endpoint's model, so they exist only once the endpoint names a service.
+  const training = endpointService === undefined ? trainingSettingsOf(c) : undefined;
   // Checked whether or not the environment has the stack, so switching it on never meets a broken config.
   const mlPlatform = mlPlatformSettingsOf(c);
   const nodePools = mlNodePoolsOf(mlPlatform);
+  const ml = ML_PLATFORM_CONSTRUCT_IDS;
   return [
     ...problemsOf(environmentOwnProblems(c, at)),
-    ...withPath(at('network'), networkSettingsProblems(c.network)),
-    ...withPath(at('inference'), inferenceServiceSettingsProblems(inference)),
-    ...withPath(at('training.cluster'), trainingClusterSettingsProblems(training.cluster)),
-    ...withPath(at('training.spotFleet'), spotTrainingFleetSettingsProblems(training.spotFleet)),
-    ...withPath(at('training.idleShutdown'), idleShutdownSettingsProblems(training.idleShutdown)),
-    ...withPath(at('sageMaker.endpoint'), sageMakerEndpointSettingsProblems(c.sageMaker.endpoint)),
-    ...withPath(at('mlPlatform.cluster'), mlPlatformClusterSettingsProblems(mlPlatform.cluster)),
-    ...withPath(at('mlPlatform.gpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.gpu)),
-    ...withPath(at('mlPlatform.cpuNodePool'), autoModeNodePoolSettingsProblems(nodePools.cpu)),
-    ...withPath(at('mlPlatform.mlflow'), mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
+    ...withPath(at('guardrails'), gpuCostLimitsProblems(c.guardrails)),
+    ...section('network', STACK_IDS.network, NETWORK_CONSTRUCT_ID, networkSettingsProblems(c.network)),
+    ...problemsOf(aiInferenceServicesProblems(at('inference'), services)),
+    ...Object.entries(services).flatMap(([name, service]) =>
+      section(`inference.${name}`, STACK_IDS.inference, serviceConstructId(name), inferenceServiceSettingsProblems(service))),
+    ...(training ? [
+      ...section('training.cluster', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.cluster, trainingClusterSettingsProblems(training.cluster)),
+      ...section('training.spotFleet', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.spotFleet, spotTrainingFleetSettingsProblems(training.spotFleet)),
+      ...section('training.idleShutdown', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.idleShutdown, idleShutdownSettingsProblems(training.idleShutdown)),
+      ...problemsOf(sageMakerImageProblems(at(`inference.${c.sageMaker.service}.model.image`), services[c.sageMaker.service].model.image,
+        at('sageMaker.endpoint.variants'), c.sageMaker.endpoint.variants)),
+    ] : problemsOf([endpointService])),
+    ...section('sageMaker.endpoint', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, sageMakerEndpointSettingsProblems(c.sageMaker.endpoint)),
+    ...section('mlPlatform.cluster', STACK_IDS.mlPlatform, ml.cluster, mlPlatformClusterSettingsProblems(mlPlatform.cluster)),
+    ...section('mlPlatform.gpuNodePool', STACK_IDS.mlPlatform, ml.gpuNodePool, autoModeNodePoolSettingsProblems(nodePools.gpu)),
+    ...section('mlPlatform.cpuNodePool', STACK_IDS.mlPlatform, ml.cpuNodePool, autoModeNodePoolSettingsProblems(nodePools.cpu)),
+    ...section('mlPlatform.mlflow', STACK_IDS.mlPlatform, ml.mlflow, mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
     ...withPath(at('notifications'), notificationTargetsProblems(c.notifications ?? {})),
   ];
+}
+
+/** `sageMaker.service` names one of the environment's inference services. */
+function sageMakerServiceProblem(c: EnvironmentConfig, at: (field: string) => string): string | undefined {
+  const names = inferenceServicesOf(c).map(([name]) => name);
+  if (names.includes(c.sageMaker.service)) return undefined;
+  return `${at('sageMaker.service')} ("${c.sageMaker.service}") is not a service of ${at('inference')}: use one of ${names.join(', ') || '(none defined)'}`;
 }
 
 function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => string): Problem[] {
@@ -64,9 +89,6 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
     checkWholeNumberAtLeast(at('backupRetentionDays'), c.backupRetentionDays, 1),
     checkWholeNumberAtLeast(at('training.checkpointNoncurrentVersionDays'), c.training.checkpointNoncurrentVersionDays, 1),
     checkNotEmpty(at('sageMaker.trainingImageRepositoryName'), c.sageMaker.trainingImageRepositoryName),
-    checkWholeNumberAtLeast(at('guardrails.maxGpuInstancesPerFleet'), c.guardrails.maxGpuInstancesPerFleet, 1),
-    checkNonEmptyList(at('guardrails.allowedInstanceTypes'), c.guardrails.allowedInstanceTypes),
-    checkNoDuplicates(at('guardrails.allowedInstanceTypes'), c.guardrails.allowedInstanceTypes),
     checkPositive(at('budget.monthlyLimitUsd'), c.budget.monthlyLimitUsd),
   ];
 }

@@ -5,11 +5,15 @@
 export const AWS_DOCS = {
   /** SQS publishes its queue metrics to CloudWatch at one-minute intervals, only while the queue is active. */
   sqsMetrics: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html',
-  /** A queue counts as active for up to six hours after its last API call. */
-  sqsMonitoring: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/monitoring-using-cloudwatch.html',
+  /**
+   * A queue is active for up to six hours if it contains any messages or any action accesses it;
+   * "A delay of up to 15 minutes occurs in CloudWatch metrics when a queue is activated from an
+   * inactive state".
+   */
+  sqsMonitoring: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-monitoring-using-cloudwatch.html',
   /** Period, evaluation periods and datapoints to alarm (M of N); alarm states. */
   alarmEvaluation: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html',
-  /** breaching / notBreaching / ignore / missing. */
+  /** breaching / notBreaching / ignore / missing, and "How alarm state is evaluated when data is missing" (the evaluation range and its table of cases). */
   alarmMissingData: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html',
   /** Auto Scaling actions are invoked once per minute while the alarm stays in ALARM. */
   alarmActions: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html',
@@ -19,9 +23,9 @@ export const AWS_DOCS = {
   targetTracking: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html',
   /** Target tracking on metrics with a period below 60 s (10, 30 s). */
   targetTrackingHighResolution: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy-creating-high-resolution-metrics.html',
-  /** Step scaling: adjustments, and warming capacity counted toward the next scale-out. */
+  /** Step scaling: step bounds (inclusive on the threshold side), percent rounding, MinAdjustmentMagnitude, warming capacity left out of scale-out, terminating capacity counted in scale-in. */
   stepScaling: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html',
-  /** Default instance warmup: warming instances are not in the metric, count as capacity, block scale-in. */
+  /** Default instance warmup: warming instances are not in AWS's aggregated instance metrics (a custom metric the instances publish is not filtered), count as capacity, block scale-in. */
   defaultInstanceWarmup: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html',
   /** Simple scaling waits for the cooldown after any scaling activity. */
   cooldown: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html',
@@ -29,8 +33,10 @@ export const AWS_DOCS = {
   scheduledActions: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html',
   /** Instance scale-in protection: desired capacity drops, protected instances stay until unprotected. */
   scaleInProtection: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html',
-  /** Lifecycle hooks: the instance waits in Pending:Wait; the default result applies at the heartbeat timeout. */
+  /** Lifecycle hooks: the instance waits in Pending:Wait; the default result applies at the heartbeat timeout; global timeout min(48 h, 100 x heartbeat timeout); ABANDON terminates and replaces. */
   lifecycleHooks: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html',
+  /** RecordLifecycleActionHeartbeat restarts the timeout period (one-hour timeout, heartbeat at 30 min: 90 minutes in all). */
+  completingLifecycleHooks: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html',
   /** Spot interruption notice: two minutes before the instance is stopped or terminated. */
   spotInterruptionNotice: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html',
   /** Interruption frequency buckets (<5 %, 5-10 %, ...) per month, per instance type and Region. */

@@ -8,4 +8,6 @@ export interface CapacityView {
   readonly settled: number;
   /** Instances pending or still in their default instance warmup. */
   readonly warming: number;
+  /** Instances terminating (draining, or between a spot interruption notice and the interruption). */
+  readonly terminating: number;
 }

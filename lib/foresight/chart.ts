@@ -34,7 +34,7 @@ export function renderChart(run: ForesightRun): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(`${run.env}, ${run.workload}: jobs waiting and instances`)}</text>`,
+    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(`${run.env} ${run.service}, ${run.workload}: jobs waiting and instances`)}</text>`,
   ];
   names.forEach((name, p) => {
     const { trace, figures } = run.policies[name];
@@ -46,7 +46,7 @@ export function renderChart(run: ForesightRun): string {
     const yInst = (v: number) => top + PANEL_HEIGHT - (v / maxInstances) * PANEL_HEIGHT;
     const days = trace.visible.length / 1440;
     parts.push(
-      `<text x="${MARGIN.left}" y="${top - 8}" font-weight="bold">${escape(`${name}: p95 wait ${figures.p95WaitSeconds} s, ${figures.instanceHours} instance-hours, $${figures.costUsd}`)}</text>`,
+      `<text x="${MARGIN.left}" y="${top - 8}" font-weight="bold">${escape(`${name}: p95 wait ${figures.p95WaitSeconds} s, ${figures.gpuHours} GPU-hours = ${figures.timesLimit} x limit (clairvoyant ${figures.oracleGpuHoursLowerBound}), $${figures.costUsd}`)}</text>`,
       `<rect x="${MARGIN.left}" y="${top}" width="${plotWidth}" height="${PANEL_HEIGHT}" fill="none" stroke="#ccc"/>`,
     );
     for (let d = 0; d <= days; d++) {

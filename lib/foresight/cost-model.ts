@@ -1,28 +1,12 @@
-import { acceleratedInstanceType } from '../gpu/accelerated-instance-types';
-import { RegionPrices, sageMakerUsdPerHour, spotDiscount } from '../pricing/price-table';
-import { CfnResource, EnvironmentAssembly } from './cloud-assembly';
+import { RegionPrices } from '../pricing/price-table';
+import {
+  CostLine, HOURS_PER_MONTH, Resources, UsageAssumptions, eksNodeLines, launchTemplateGiB, line, round, sageMakerLines, trainingLines,
+} from './compute-cost';
 import { PolicyFigures } from './figures';
 import { FleetModel } from './fleet-model';
+import { FleetPrices } from './fleet-prices';
+import { EnvironmentStacks } from './stack-templates';
 
-/** Hours in an average month, as AWS prices them. */
-export const HOURS_PER_MONTH = 730;
-
-/** One line of the estimate, monthly USD. */
-export interface CostLine {
-  readonly item: string;
-  readonly minUsd: number;
-  readonly expectedUsd: number;
-  readonly maxUsd: number;
-}
-
-/** Usage the templates do not say, as flags. */
-export interface UsageAssumptions {
-  readonly natGbPerMonth: number;
-  readonly albLcu: number;
-  readonly efsGb: number;
-  /** Replaces the price table's spot discount. */
-  readonly spotDiscount?: number;
-}
 
 /** The estimate of one environment. */
 export interface CostEstimate {
@@ -34,6 +18,8 @@ export interface CostEstimate {
   readonly overBudget: boolean;
   /** What the templates hold that the estimate does not price: resource types and instance types, with counts. */
   readonly unpriced: readonly string[];
+  /** The usage assumed where the templates say nothing, printed with the total. */
+  readonly assumptions: readonly string[];
 }
 
 /**
@@ -43,10 +29,10 @@ export interface CostEstimate {
 const ACCOUNTED_TYPES = new Set([
   'AWS::EC2::NatGateway', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::EFS::FileSystem', 'AWS::EC2::VPCEndpoint',
   'AWS::EKS::Cluster', 'AWS::KMS::Key', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::SageMaker::EndpointConfig',
-  'AWS::AutoScaling::AutoScalingGroup', 'AWS::EC2::EC2Fleet', 'AWS::Budgets::Budget',
+  'AWS::AutoScaling::AutoScalingGroup', 'AWS::EC2::EC2Fleet', 'AWS::Budgets::Budget', 'AWS::EC2::EIP',
   // No standing charge.
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::Route',
-  'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::EIP', 'AWS::EC2::SecurityGroup',
+  'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::FlowLog', 'AWS::EC2::LaunchTemplate',
   'AWS::EC2::PlacementGroup', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile',
   'AWS::KMS::Alias', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SNS::Topic',
@@ -62,26 +48,22 @@ const ACCOUNTED_TYPES = new Set([
 ]);
 
 type Props = Record<string, unknown>;
-const round = (x: number) => Math.round(x * 100) / 100;
-const flat = (item: string, usd: number): CostLine => ({ item, minUsd: round(usd), expectedUsd: round(usd), maxUsd: round(usd) });
-
-function resourcesOf(assembly: EnvironmentAssembly): [string, CfnResource][] {
-  return assembly.stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
-}
-
-function onDemandUsd(instanceType: string): number {
-  const entry = acceleratedInstanceType(instanceType);
-  if (!entry) throw new Error(`${instanceType} is not in the accelerated instance catalog (lib/gpu): no on-demand price`);
-  return entry.onDemandUsdPerHour;
-}
+const flat = (item: string, usd: number): CostLine => line(item, usd, usd, usd);
 
 /** Always-on resources the templates hold, priced for a month. */
-function fixedLines(resources: [string, CfnResource][], prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
+function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
   const count = (type: string, where: (p: Props) => boolean = () => true) =>
     resources.filter(([, r]) => r.Type === type && where(r.Properties ?? {})).length;
   const lines: CostLine[] = [];
   const nat = count('AWS::EC2::NatGateway');
   if (nat) lines.push(flat(`${nat} NAT gateway(s), ${usage.natGbPerMonth} GB each`, nat * (HOURS_PER_MONTH * prices.natGatewayUsdPerHour + usage.natGbPerMonth * prices.natGatewayUsdPerGb)));
+  // Every public IPv4 address costs by the hour, a NAT gateway's Elastic IP included; an
+  // internet-facing load balancer has one per Availability Zone.
+  const publicAlbIps = resources
+    .filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal')
+    .reduce((n, [, r]) => n + Math.max(1, ((r.Properties?.Subnets as unknown[] | undefined) ?? []).length), 0);
+  const ipv4 = count('AWS::EC2::EIP') + publicAlbIps;
+  if (ipv4) lines.push(flat(`${ipv4} public IPv4 address(es) (Elastic IPs, internet-facing load balancers)`, ipv4 * HOURS_PER_MONTH * prices.publicIpv4UsdPerHour));
   const alb = count('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => (p.Type ?? 'application') === 'application');
   if (alb) lines.push(flat(`${alb} Application Load Balancer(s), ${usage.albLcu} LCU`, alb * HOURS_PER_MONTH * (prices.albUsdPerHour + usage.albLcu * prices.albUsdPerLcuHour)));
   const efs = count('AWS::EFS::FileSystem');
@@ -103,92 +85,57 @@ function fixedLines(resources: [string, CfnResource][], prices: RegionPrices, us
   return lines;
 }
 
-/** SageMaker endpoint variants: at their scalable target's minimum, maximum at its maximum. */
-function sageMakerLines(resources: [string, CfnResource][], prices: RegionPrices, unpriced: string[]): CostLine[] {
-  const targets = resources.filter(([, r]) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
-  return resources
-    .filter(([, r]) => r.Type === 'AWS::SageMaker::EndpointConfig')
-    .flatMap(([, r]) => ((r.Properties?.ProductionVariants as Props[] | undefined) ?? []).map((v) => {
-      const name = String(v.VariantName);
-      const target = targets.find(([, t]) => JSON.stringify(t.Properties?.ResourceId ?? '').includes(`variant/${name}`));
-      const min = Number(target?.[1].Properties?.MinCapacity ?? v.InitialInstanceCount ?? 1);
-      const max = Number(target?.[1].Properties?.MaxCapacity ?? v.InitialInstanceCount ?? 1);
-      const usdPerHour = priceOrUndefined(() => sageMakerUsdPerHour(prices, String(v.InstanceType)));
-      if (usdPerHour === undefined) {
-        unpriced.push(`SageMaker variant ${name} (${v.InstanceType}): not in the price table`);
-        return [];
-      }
-      const hourly = usdPerHour * HOURS_PER_MONTH;
-      return [{ item: `SageMaker variant ${name}: ${min}-${max} x ${v.InstanceType}`, minUsd: round(min * hourly), expectedUsd: round(min * hourly), maxUsd: round(max * hourly) }];
-    }).flat());
+/** One simulated GPU fleet: a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
+function gpuFleetLines(resources: Resources, usage: ServiceFleetUsage, days: number, prices: RegionPrices): CostLine[] {
+  const { service, fleet, idle, expected } = usage;
+  const perMonth = HOURS_PER_MONTH / (days * 24);
+  const asg = resources.find(([id]) => fleet.source.endsWith(`/${id}`))?.[1].Properties ?? {};
+  const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
+  const gib = launchTemplateGiB(resources, spec?.LaunchTemplateId);
+  const ebsPerInstanceHour = (gib * prices.ebsGp3UsdPerGbMonth) / HOURS_PER_MONTH;
+  const ceiling = usage.prices;
+  return [
+    line(`GPU fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
+      idle.costUsd * perMonth, expected.costUsd * perMonth, fleet.maxSize * ceiling.ceilingUsdPerHour * HOURS_PER_MONTH),
+    line(`GPU fleet of ${service}: root volumes, ${gib} GiB gp3 each`,
+      idle.instanceHours * perMonth * ebsPerInstanceHour, expected.instanceHours * perMonth * ebsPerInstanceHour, fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth),
+  ];
 }
 
-/** A price, or undefined where the table or the catalog has none. */
-function priceOrUndefined(price: () => number): number | undefined {
-  try {
-    return price();
-  } catch {
-    return undefined;
-  }
+/** One inference service's GPU fleet and its simulated weeks: idle (no jobs) and the expected workload. */
+export interface ServiceFleetUsage {
+  readonly service: string;
+  readonly fleet: FleetModel;
+  readonly idle: PolicyFigures;
+  readonly expected: PolicyFigures;
+  /** The fleet's prices: per type, and the ceiling (its priciest type on-demand). */
+  readonly prices: FleetPrices;
 }
 
-function launchTemplateType(resources: [string, CfnResource][], ref: unknown): string | undefined {
-  const id = (ref as Props | undefined)?.Ref;
-  const template = resources.find(([k]) => k === id)?.[1];
-  return (template?.Properties?.LaunchTemplateData as Props | undefined)?.InstanceType as string | undefined;
-}
-
-/** Training capacity at its configured idle state; its maximum with every node on for the month. */
-function trainingLines(resources: [string, CfnResource][], fleetSource: string, prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
-  const lines: CostLine[] = [];
-  for (const [id, r] of resources) {
-    const p = r.Properties ?? {};
-    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && !fleetSource.endsWith(`/${id}`)) {
-      const type = launchTemplateType(resources, (p.LaunchTemplate as Props | undefined)?.LaunchTemplateId);
-      if (!type) { unpriced.push(`${id}: an Auto Scaling group without an instance type in its launch template`); continue; }
-      const usdPerHour = priceOrUndefined(() => onDemandUsd(type));
-      if (usdPerHour === undefined) { unpriced.push(`${id}: ${type} is not in the accelerated instance catalog`); continue; }
-      const hourly = usdPerHour * HOURS_PER_MONTH;
-      const idle = Number(p.DesiredCapacity ?? p.MinSize ?? 0);
-      lines.push({ item: `${id}: ${idle}-${p.MaxSize} x ${type} on-demand`, minUsd: round(idle * hourly), expectedUsd: round(idle * hourly), maxUsd: round(Number(p.MaxSize) * hourly) });
-    }
-    if (r.Type === 'AWS::EC2::EC2Fleet') {
-      const spec = (p.TargetCapacitySpecification as Props | undefined) ?? {};
-      const overrides = ((p.LaunchTemplateConfigs as Props[] | undefined) ?? []).flatMap((c) => (c.Overrides as Props[] | undefined) ?? []);
-      const type = overrides.map((o) => String(o.InstanceType)).find((t) => acceleratedInstanceType(t));
-      if (!type) { unpriced.push(`${id}: an EC2 Fleet without an accelerated instance type`); continue; }
-      const n = Number(spec.TotalTargetCapacity ?? 0);
-      const usd = n * onDemandUsd(type) * (1 - (usage.spotDiscount ?? spotDiscount(prices, type))) * HOURS_PER_MONTH;
-      lines.push({ item: `${id}: ${n} x ${type} spot (target capacity)`, minUsd: round(usd), expectedUsd: round(usd), maxUsd: round(usd) });
-    }
-  }
-  return lines;
+/** The GPU usage an estimate covers. */
+export interface GpuUsage {
+  /** The estimated services' fleets. */
+  readonly fleets: readonly ServiceFleetUsage[];
+  /** Days each simulation ran. */
+  readonly days: number;
+  /** `FleetModel.source` of every inference fleet of the environment, estimated or not: none of them is training capacity. */
+  readonly inferenceFleets: readonly string[];
 }
 
 /**
- * The monthly estimate of one environment: fixed costs from the templates, the GPU fleet from a
- * simulated week scaled to a month (min: the fleet with no jobs under its schedules; max: MaxSize
- * on-demand all month), SageMaker and training capacity, against the budget in the templates.
+/**
+ * The monthly estimate of one environment: fixed costs from the templates, each estimated
+ * service's GPU fleet from a simulated week scaled to a month, SageMaker, training and EKS
+ * capacity, against the budget in the templates.
  */
-export function estimateCost(
-  assembly: EnvironmentAssembly,
-  fleet: FleetModel,
-  gpu: { readonly idle: PolicyFigures; readonly expected: PolicyFigures; readonly days: number },
-  prices: RegionPrices,
-  usage: UsageAssumptions,
-): CostEstimate {
-  const resources = resourcesOf(assembly);
+export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
+  const resources: Resources = env.stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
-  const perMonth = HOURS_PER_MONTH / (gpu.days * 24);
   const usageLines: CostLine[] = [
-    {
-      item: `GPU fleet ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')}`,
-      minUsd: round(gpu.idle.costUsd * perMonth),
-      expectedUsd: round(gpu.expected.costUsd * perMonth),
-      maxUsd: round(fleet.maxSize * onDemandUsd(fleet.instanceTypes[0]) * HOURS_PER_MONTH),
-    },
-    ...trainingLines(resources, fleet.source, prices, usage, unpriced),
+    ...gpu.fleets.flatMap((fleet) => gpuFleetLines(resources, fleet, gpu.days, prices)),
+    ...trainingLines(resources, gpu.inferenceFleets.map((source) => source.slice(source.lastIndexOf('/') + 1)), prices, usage, unpriced),
+    ...eksNodeLines(resources, prices, usage, unpriced),
   ];
   const unknownTypes = new Map<string, number>();
   for (const [, r] of resources) if (!ACCOUNTED_TYPES.has(r.Type)) unknownTypes.set(r.Type, (unknownTypes.get(r.Type) ?? 0) + 1);
@@ -197,5 +144,10 @@ export function estimateCost(
   const budget = resources.find(([, r]) => r.Type === 'AWS::Budgets::Budget')?.[1].Properties?.Budget as Props | undefined;
   const budgetUsd = budget ? Number((budget.BudgetLimit as Props | undefined)?.Amount) : undefined;
   const total = { minUsd: sum('minUsd'), expectedUsd: sum('expectedUsd'), maxUsd: sum('maxUsd') };
-  return { env: assembly.environment, budgetUsd, fixed, usage: usageLines, total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced };
+  const spot = usage.spotDiscount === undefined ? 'per family (price table)' : `${usage.spotDiscount * 100} %`;
+  const assumptions = [
+    `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
+    `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `GPU fleet: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
+  ];
+  return { env: env.environment, budgetUsd, fixed, usage: usageLines, total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
 }

@@ -1,4 +1,5 @@
 import { FleetPrices } from './fleet-prices';
+import { OracleBound } from './oracle-bound';
 import { SimulationTrace } from './simulator';
 
 /** The figures of one policy on one workload (the `--json` fields). */
@@ -20,9 +21,22 @@ export interface PolicyFigures {
   readonly onDemandInstanceHours: number;
   /** GPU instance-hours, spot and on-demand. */
   readonly instanceHours: number;
+  /** GPU-hours paid for: instance-hours x GPUs per instance. */
+  readonly gpuHours: number;
+  /**
+   * The physical limit: no scaler that knows every job in advance needs fewer GPU-hours for
+   * these jobs within acceptableLatency (oracle-bound.ts).
+   */
+  readonly oracleGpuHoursLowerBound: number;
+  /** gpuHours / oracleGpuHoursLowerBound: how many times the limit the policy pays. */
+  readonly timesLimit: number;
   /** GPU-hours paid for while no job ran. */
   readonly idleGpuHours: number;
   readonly spotInterruptions: number;
+  /** Launches the launch lifecycle hook abandoned (each replaced). */
+  readonly launchesAbandoned: number;
+  /** Times the desired capacity left 0: how often the fleet woke (and, before, went back to sleep). */
+  readonly wakeUpsFromZero: number;
   readonly costUsd: number;
 }
 
@@ -34,8 +48,8 @@ export function percentile(sorted: Float64Array, p: number): number {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Summarizes a trace: waits of completed jobs, job counts, instance-hours and their cost. */
-export function figuresOf(trace: SimulationTrace, prices: FleetPrices): PolicyFigures {
+/** Summarizes a trace: waits of completed jobs, job counts, instance-hours and their cost, against the clairvoyant bound. */
+export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound): PolicyFigures {
   const waits: number[] = [];
   const awake: number[] = [];
   let completed = 0;
@@ -52,6 +66,8 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices): PolicyFi
   const spotHours = trace.spotInstanceSeconds / 3600;
   const onDemandHours = trace.onDemandInstanceSeconds / 3600;
   const instanceHours = spotHours + onDemandHours;
+  const gpuHours = instanceHours * prices.gpusPerInstance;
+  const oracleGpuHours = oracle.instanceHours * prices.gpusPerInstance;
   return {
     p50WaitSeconds: round(percentile(sorted, 50), 1),
     p95WaitSeconds: round(percentile(sorted, 95), 1),
@@ -66,8 +82,13 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices): PolicyFi
     spotInstanceHours: round(spotHours),
     onDemandInstanceHours: round(onDemandHours),
     instanceHours: round(instanceHours),
+    gpuHours: round(gpuHours),
+    oracleGpuHoursLowerBound: round(oracleGpuHours),
+    timesLimit: oracleGpuHours > 0 ? round(gpuHours / oracleGpuHours) : 0,
     idleGpuHours: round(Math.max(0, instanceHours - trace.busySeconds / 3600) * prices.gpusPerInstance),
     spotInterruptions: trace.spotInterruptions,
+    launchesAbandoned: trace.launchesAbandoned,
+    wakeUpsFromZero: trace.events.filter((e) => e.from === 0 && e.to > 0).length,
     costUsd: round(spotHours * prices.spotUsdPerHour + onDemandHours * prices.onDemandUsdPerHour),
   };
 }

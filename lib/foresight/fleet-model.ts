@@ -48,11 +48,14 @@ export interface AlarmModel {
   readonly treatMissingData: MissingDataTreatment;
 }
 
-/** One step of a step scaling policy, bounds relative to the alarm threshold. */
+/**
+ * One step of a step scaling policy, bounds relative to the alarm threshold. Which bound is
+ * inclusive depends on the side of the threshold the metric is on (see step-scaling.ts).
+ */
 export interface StepAdjustment {
-  /** Inclusive lower bound of (value - threshold); undefined is -infinity. */
+  /** Lower bound of (value - threshold); undefined is -infinity. */
   readonly lowerBound?: number;
-  /** Exclusive upper bound of (value - threshold); undefined is +infinity. */
+  /** Upper bound of (value - threshold); undefined is +infinity. */
   readonly upperBound?: number;
   /** Change in capacity, or the capacity for ExactCapacity. */
   readonly adjustment: number;
@@ -81,6 +84,8 @@ export interface StepPolicyModel {
   readonly kind: 'step';
   readonly name: string;
   readonly adjustmentType: AdjustmentType;
+  /** Smallest change of a PercentChangeInCapacity adjustment (MinAdjustmentMagnitude); undefined: none. */
+  readonly minAdjustmentMagnitude?: number;
   readonly steps: readonly StepAdjustment[];
   /** The alarm whose action is this policy. */
   readonly alarm: AlarmModel;
@@ -91,6 +96,8 @@ export interface SimplePolicyModel {
   readonly kind: 'simple';
   readonly name: string;
   readonly adjustmentType: AdjustmentType;
+  /** Smallest change of a PercentChangeInCapacity adjustment (MinAdjustmentMagnitude); undefined: none. */
+  readonly minAdjustmentMagnitude?: number;
   readonly adjustment: number;
   /** Seconds after a scaling activity during which this policy does not act. */
   readonly cooldownSeconds: number;
@@ -124,8 +131,10 @@ export interface FleetModel {
   readonly onDemandPercentageAboveBaseCapacity: number;
   /** Seconds after InService during which an instance is warming (0: none). */
   readonly defaultInstanceWarmupSeconds: number;
-  /** Heartbeat timeout of the launch lifecycle hook; undefined when there is none. */
-  readonly launchHookTimeoutSeconds?: number;
+  /** The launch lifecycle hook; undefined when there is none. */
+  readonly launchHook?: LaunchHookModel;
+  /** How the instances' boot keeps the launch hook alive; undefined when it records no heartbeats. */
+  readonly bootHeartbeats?: BootHeartbeatsModel;
   /** Heartbeat timeout of the termination lifecycle hook; undefined when there is none. */
   readonly terminationHookTimeoutSeconds?: number;
   /** Receives after which SQS moves a job to the dead-letter queue; undefined: never. */
@@ -134,4 +143,22 @@ export interface FleetModel {
   readonly messageRetentionSeconds: number;
   readonly policies: readonly PolicyModel[];
   readonly schedules: readonly ScheduleModel[];
+}
+
+/** A launch lifecycle hook: the instance waits in Pending:Wait until it is completed or times out. */
+export interface LaunchHookModel {
+  /** Seconds without a heartbeat after which the hook times out (HeartbeatTimeout). */
+  readonly heartbeatTimeoutSeconds: number;
+  /** What happens at the timeout (DefaultResult). */
+  readonly defaultResult: 'CONTINUE' | 'ABANDON';
+}
+
+/**
+ * How the fleet's boot script treats the launch hook: it records a heartbeat every
+ * `intervalSeconds` while it runs, completes the hook with CONTINUE when the instance is ready
+ * and ABANDONs it itself once it has run `budgetSeconds`.
+ */
+export interface BootHeartbeatsModel {
+  readonly intervalSeconds: number;
+  readonly budgetSeconds: number;
 }

@@ -1,8 +1,8 @@
 import { acceleratedInstanceType } from '../gpu/accelerated-instance-types';
-import { RegionPrices, spotDiscount } from '../pricing/price-table';
+import { RegionPrices, ec2OnDemandUsdPerHour, spotDiscount } from '../pricing/price-table';
 import { FleetModel } from './fleet-model';
 
-/** What one hour of the fleet's instances costs, by market. */
+/** What one hour of the fleet's instances costs, by market, in one Region. */
 export interface FleetPrices {
   /** The on-demand type: the first (most preferred) type, which a prioritized on-demand strategy launches. */
   readonly onDemandInstanceType: string;
@@ -10,31 +10,30 @@ export interface FleetPrices {
   /** The spot type: the cheapest after the assumed discount, which price-capacity-optimized favours. */
   readonly spotInstanceType: string;
   readonly spotUsdPerHour: number;
-  /** Accelerators (GPUs) of one instance (both types are assumed to have as many as the on-demand one). */
+  /** The most expensive allowed type on-demand: what a month at MaxSize costs at worst. */
+  readonly ceilingInstanceType: string;
+  readonly ceilingUsdPerHour: number;
+  /** Accelerators (GPUs) of one instance (every type is assumed to have as many as the on-demand one). */
   readonly gpusPerInstance: number;
 }
 
-function catalogEntry(instanceType: string) {
-  const entry = acceleratedInstanceType(instanceType);
-  if (!entry) throw new Error(`${instanceType} is not in the accelerated instance catalog (lib/gpu): no on-demand price`);
-  return entry;
-}
-
 /**
- * Prices the fleet's instance mix. `spotDiscountOverride` (0-1) replaces the table's per-family
- * spot discount assumption.
+ * Prices the fleet's instance mix from the price table. `spotDiscountOverride` (0-1) replaces
+ * the table's per-family spot discount assumption.
  */
 export function fleetPrices(fleet: FleetModel, prices: RegionPrices, spotDiscountOverride?: number): FleetPrices {
-  const onDemandInstanceType = fleet.instanceTypes[0];
-  const spot = fleet.instanceTypes
-    .map((type) => ({ type, usd: catalogEntry(type).onDemandUsdPerHour * (1 - (spotDiscountOverride ?? spotDiscount(prices, type))) }))
-    .sort((a, b) => a.usd - b.usd)[0];
-  const onDemand = catalogEntry(onDemandInstanceType);
+  const onDemand = fleet.instanceTypes.map((type) => ({ type, usd: ec2OnDemandUsdPerHour(prices, type) }));
+  const spot = onDemand
+    .map(({ type, usd }) => ({ type, usd: usd * (1 - (spotDiscountOverride ?? spotDiscount(prices, type))) }))
+    .reduce((a, b) => (b.usd < a.usd ? b : a));
+  const ceiling = onDemand.reduce((a, b) => (b.usd > a.usd ? b : a));
   return {
-    onDemandInstanceType,
-    onDemandUsdPerHour: onDemand.onDemandUsdPerHour,
+    onDemandInstanceType: onDemand[0].type,
+    onDemandUsdPerHour: onDemand[0].usd,
     spotInstanceType: spot.type,
     spotUsdPerHour: spot.usd,
-    gpusPerInstance: onDemand.accelerators,
+    ceilingInstanceType: ceiling.type,
+    ceilingUsdPerHour: ceiling.usd,
+    gpusPerInstance: acceleratedInstanceType(onDemand[0].type)?.accelerators ?? 1,
   };
 }

@@ -1,4 +1,5 @@
 import { FleetModel } from './fleet-model';
+import { LaunchOutcome } from './lifecycle-hook';
 import { Random } from './random';
 import { SPOT_INTERRUPTION_NOTICE_SECONDS, interruptionProbabilityPerMinute, nextLaunchIsOnDemand, wantedOnDemand } from './spot';
 import { Workload } from './workloads';
@@ -13,8 +14,13 @@ const LOST = 3;
 interface Instance {
   readonly onDemand: boolean;
   readonly launchedAt: number;
+  /** When it goes InService: never for a launch that is abandoned. */
   readonly inServiceAt: number;
+  /** When its launch is abandoned: never for one that goes InService. */
+  readonly abandonAt: number;
   readonly warmUntil: number;
+  /** When its CloudWatch agent starts publishing GPU utilization. */
+  readonly agentFrom: number;
   state: State;
   /** When the current job ends (or ended). */
   freeAt: number;
@@ -26,8 +32,13 @@ interface Instance {
 
 /** Timing assumptions of the fleet's instances and jobs. */
 export interface RuntimeOptions {
-  /** Seconds from launch until the instance completes its launch hook and goes InService. */
-  readonly bootSeconds: number;
+  /** How every launch ends (lifecycle-hook.ts): InService, or abandoned, so many seconds after the launch. */
+  readonly launch: LaunchOutcome;
+  /**
+   * Seconds from launch until the instance's CloudWatch agent publishes GPU utilization: the boot
+   * starts the agent early (boot.sh step 2), long before the instance is InService.
+   */
+  readonly agentStartSeconds: number;
   readonly spotInterruptionsPerInstanceHour: number;
   readonly seed: number;
 }
@@ -59,6 +70,8 @@ export class FleetRuntime {
   onDemandSeconds = 0;
   busySeconds = 0;
   interruptions = 0;
+  /** Launches abandoned by the launch lifecycle hook (each replaced by a new launch). */
+  launchesAbandoned = 0;
 
   constructor(private readonly fleet: FleetModel, private readonly workload: Workload, private readonly options: RuntimeOptions) {
     this.random = new Random(options.seed ^ 0x5eed);
@@ -80,12 +93,16 @@ export class FleetRuntime {
       const live = this.live();
       const onDemand = nextLaunchIsOnDemand(live.filter((i) => i.onDemand).length, live.length,
         this.fleet.onDemandBaseCapacity, this.fleet.onDemandPercentageAboveBaseCapacity);
-      const inServiceAt = warm ? now : now + this.options.bootSeconds;
+      const outcome = this.options.launch;
+      const ends = warm ? now : now + outcome.atSeconds;
+      const inServiceAt = warm || outcome.result === 'InService' ? ends : Number.POSITIVE_INFINITY;
       this.instances.push({
-        onDemand, launchedAt: now, inServiceAt, warmUntil: warm ? now : inServiceAt + this.fleet.defaultInstanceWarmupSeconds,
+        onDemand, launchedAt: now, inServiceAt, abandonAt: inServiceAt === ends ? Number.POSITIVE_INFINITY : ends,
+        warmUntil: warm ? now : inServiceAt + this.fleet.defaultInstanceWarmupSeconds,
+        agentFrom: warm ? Number.NEGATIVE_INFINITY : now + this.options.agentStartSeconds,
         state: State.Pending, freeAt: inServiceAt, job: -1, goneAt: Number.POSITIVE_INFINITY, busySeconds: 0, busyThisMinute: 0,
       });
-      this.lastActivityCompleted = Math.max(this.lastActivityCompleted, inServiceAt);
+      this.lastActivityCompleted = Math.max(this.lastActivityCompleted, ends);
     }
   }
 
@@ -121,17 +138,32 @@ export class FleetRuntime {
     return this.live().length;
   }
 
-  /** Counts at time `at`: InService, InService past warmup, pending or warming. */
-  counts(at: number): { inService: number; settled: number; warming: number } {
+  /**
+   * Launches whose lifecycle hook ends in ABANDON by `at`: they terminate (billed until then)
+   * and the group's next reconciliation launches replacements (AWS_DOCS.lifecycleHooks).
+   */
+  abandonLaunches(at: number): void {
+    for (const i of this.instances) {
+      if (i.state !== State.Pending || i.abandonAt > at) continue;
+      this.launchesAbandoned++;
+      this.retire(i, i.abandonAt);
+      this.lastActivityCompleted = Math.max(this.lastActivityCompleted, i.abandonAt);
+    }
+  }
+
+  /** Counts at time `at`: InService, InService past warmup, pending or warming, terminating. */
+  counts(at: number): { inService: number; settled: number; warming: number; terminating: number } {
     let inService = 0;
     let settled = 0;
     let warming = 0;
+    let terminating = 0;
     for (const i of this.instances) {
+      if (i.state === State.Terminating && i.goneAt > at) terminating++;
       if (i.state !== State.Pending && i.state !== State.InService) continue;
       if (i.inServiceAt <= at) inService++;
       if (i.warmUntil <= at) settled++; else warming++;
     }
-    return { inService, settled, warming };
+    return { inService, settled, warming, terminating };
   }
 
   /** Spot interruption notices for the minute starting at `t0`. */
@@ -234,14 +266,20 @@ export class FleetRuntime {
     return { visible, inFlight, oldestAgeSeconds: visible > 0 ? t1 - oldest : undefined };
   }
 
-  /** Average GPU busy percentage over the minute of InService instances past warmup; undefined with none. */
+  /**
+   * Average GPU busy percentage over the minute that ends at `t1`, of every instance whose
+   * CloudWatch agent ran through it: booting (0 %), warming and InService ones alike. The agent
+   * publishes with the group's name as a dimension and CloudWatch averages across instances; the
+   * default instance warmup filters only AWS's own aggregated instance metrics
+   * (AWS_DOCS.defaultInstanceWarmup), not a metric the instance publishes. Undefined with none.
+   */
   gpuUtilization(t1: number): number | undefined {
     let n = 0;
     let busy = 0;
     for (const i of this.instances) {
-      if (i.state !== State.InService || i.warmUntil > t1 - 60) continue;
+      if ((i.state !== State.InService && i.state !== State.Pending) || i.agentFrom > t1 - 60) continue;
       n++;
-      busy += Math.min(60, i.busyThisMinute);
+      if (i.state === State.InService) busy += Math.min(60, i.busyThisMinute);
     }
     return n === 0 ? undefined : (busy / (n * 60)) * 100;
   }

@@ -3,7 +3,7 @@ import { CompiledExpression, Datapoint, DivisionByZero, compileExpression } from
 import { MetricStore } from './metric-store';
 
 /** The value of a set of queries (a metric or metric math) for one period, read from the store. */
-export type QueryEvaluator = (store: MetricStore, endMinute: number, periodMinutes: number) => Datapoint;
+export type QueryEvaluator = (store: MetricStore, endMinute: number, periodMinutes: number, asOfMinute: number) => Datapoint;
 
 /** Compiles the queries of an alarm or policy once; the returned function reads the returning query. */
 export function compileQueries(queries: readonly MetricQuery[], divisionByZero: DivisionByZero): QueryEvaluator {
@@ -16,16 +16,18 @@ export function compileQueries(queries: readonly MetricQuery[], divisionByZero: 
   let store: MetricStore | undefined;
   let end = 0;
   let period = 1;
+  let asOf = 0;
   const valueOf = (id: string): Datapoint => {
     const q = byId.get(id);
     if (!q) throw new Error(`metric math refers to "${id}", which no query defines`);
     if (q.expression !== undefined) return compiled.get(id)!(valueOf);
-    return store!.datapoint(q.signal!, q.statistic ?? 'Average', end, period);
+    return store!.datapoint(q.signal!, q.statistic ?? 'Average', end, period, asOf);
   };
-  return (metrics, endMinute, periodMinutes) => {
+  return (metrics, endMinute, periodMinutes, asOfMinute) => {
     store = metrics;
     end = endMinute;
     period = periodMinutes;
+    asOf = asOfMinute;
     return valueOf(result.id);
   };
 }

@@ -46,3 +46,29 @@ export function scheduleTimeline(schedules: readonly ScheduleModel[], startEpoch
   before.sort((a, b) => minuteOf(a) - minuteOf(b));
   return { before, at };
 }
+
+/** The group's MinSize and MaxSize minute by minute, and its size at the start, from its schedules alone. */
+export interface GroupLimits {
+  readonly initial: GroupSize;
+  readonly minSize: Int32Array;
+  readonly maxSize: Int32Array;
+}
+
+/** The limits the scheduled actions set over `minutes` from `startEpochSeconds`. */
+export function groupLimits(
+  fleet: { readonly minSize: number; readonly maxSize: number; readonly schedules: readonly ScheduleModel[] },
+  startEpochSeconds: number,
+  minutes: number,
+): GroupLimits {
+  const timeline = scheduleTimeline(fleet.schedules, startEpochSeconds, minutes);
+  const initial = timeline.before.reduce(applySchedule, { minSize: fleet.minSize, maxSize: fleet.maxSize, desired: fleet.minSize });
+  const minSize = new Int32Array(minutes);
+  const maxSize = new Int32Array(minutes);
+  let size = initial;
+  for (let m = 0; m < minutes; m++) {
+    for (const action of timeline.at.get(m) ?? []) size = applySchedule(size, action);
+    minSize[m] = size.minSize;
+    maxSize[m] = size.maxSize;
+  }
+  return { initial, minSize, maxSize };
+}

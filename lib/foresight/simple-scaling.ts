@@ -14,6 +14,6 @@ export function simpleScalingDesired(
   lastActivityCompletedSeconds: number,
 ): number | undefined {
   if (nowSeconds < lastActivityCompletedSeconds + policy.cooldownSeconds) return undefined;
-  const target = adjusted(policy.adjustmentType, policy.adjustment, view.desired);
+  const target = adjusted(policy.adjustmentType, policy.adjustment, view.desired, policy.minAdjustmentMagnitude);
   return target === view.desired ? undefined : target;
 }

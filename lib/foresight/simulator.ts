@@ -1,35 +1,44 @@
-import { AlarmEvaluator } from './alarm';
+import { AlarmEvaluator, AlarmTiming } from './alarm';
 import { CapacityView } from './capacity-view';
 import { FleetModel, PolicyModel } from './fleet-model';
 import { FleetRuntime } from './fleet-runtime';
-import { DivisionByZero } from './metric-math';
+import { launchOutcome } from './lifecycle-hook';
 import { MetricStore } from './metric-store';
 import { GroupSize, applySchedule, scheduleTimeline } from './scheduled-actions';
 import { simpleScalingDesired } from './simple-scaling';
 import { stepScalingDesired } from './step-scaling';
-import { targetTrackingAlarms, targetTrackingDesired } from './target-tracking';
+import { TargetTrackingCadence, targetTrackingAlarms, targetTrackingDesired } from './target-tracking';
 import { Workload } from './workloads';
 
-/** A queue counts as active, and publishes metrics, up to six hours after its last API call (AWS_DOCS.sqsMonitoring). */
+/**
+ * A queue is active, and publishes metrics, while it holds messages and up to six hours after
+ * an API call accessed it (AWS_DOCS.sqsMonitoring).
+ */
 const SQS_ACTIVE_SECONDS = 6 * 3600;
 
+/**
+ * "A delay of up to 15 minutes occurs in CloudWatch metrics when a queue is activated from an
+ * inactive state" (AWS_DOCS.sqsMonitoring): the upper bound is the default,
+ * `--sqs-reactivation-delay-minutes`.
+ */
+export const DEFAULT_SQS_REACTIVATION_DELAY_MINUTES = 15;
+
 /** How one simulation runs. */
-export interface SimulationOptions {
+export interface SimulationOptions extends AlarmTiming {
   /** Epoch seconds of the first simulated minute. */
   readonly startEpochSeconds: number;
   /** Simulated minutes. */
   readonly minutes: number;
-  /** Seconds from launch to InService (boot, model download, launch hook completed). */
+  /** Seconds from launch until the boot completes the launch hook (boot, model download, health). */
   readonly bootSeconds: number;
+  /** Seconds from launch until the instance's CloudWatch agent publishes GPU utilization. */
+  readonly agentStartSeconds: number;
   /** Spot interruptions per spot instance-hour. */
   readonly spotInterruptionsPerInstanceHour: number;
-  /**
-   * Minutes after a period ends before its datapoint reaches alarms. AWS publishes SQS metrics
-   * every minute (AWS_DOCS.sqsMetrics) but documents no delay; 1 is the assumption.
-   */
-  readonly metricDelayMinutes: number;
-  /** What metric math returns for x / 0 (not documented by AWS). */
-  readonly divisionByZero: DivisionByZero;
+  /** Minutes the SQS metrics of a queue coming back from inactivity are late. */
+  readonly sqsReactivationDelayMinutes: number;
+  /** Datapoints target tracking's alarms need (not documented by AWS). */
+  readonly targetTrackingCadence: TargetTrackingCadence;
   readonly seed: number;
 }
 
@@ -51,6 +60,8 @@ export interface SimulationTrace {
   readonly onDemandInstanceSeconds: number;
   readonly busySeconds: number;
   readonly spotInterruptions: number;
+  /** Launches the launch lifecycle hook abandoned. */
+  readonly launchesAbandoned: number;
   /** Every change of desired capacity: minute, cause (policy or scheduled action), from, to. */
   readonly events: readonly ScalingEvent[];
 }
@@ -66,11 +77,10 @@ export interface ScalingEvent {
 type Decide = (store: MetricStore, minute: number, view: CapacityView, now: number, lastActivity: number) => number | undefined;
 
 function decider(policy: PolicyModel, options: SimulationOptions): Decide {
-  const delay = options.metricDelayMinutes;
   if (policy.kind === 'targetTracking') {
-    const alarms = targetTrackingAlarms(policy);
-    const high = new AlarmEvaluator(alarms.high, delay, options.divisionByZero);
-    const low = new AlarmEvaluator(alarms.low, delay, options.divisionByZero);
+    const alarms = targetTrackingAlarms(policy, options.targetTrackingCadence);
+    const high = new AlarmEvaluator(alarms.high, options);
+    const low = new AlarmEvaluator(alarms.low, options);
     return (store, minute, view) => {
       const out = high.evaluate(store, minute) === 'ALARM' && high.latest !== undefined
         ? targetTrackingDesired(policy, 'out', high.latest, view) : undefined;
@@ -79,7 +89,7 @@ function decider(policy: PolicyModel, options: SimulationOptions): Decide {
       return out ?? inn;
     };
   }
-  const alarm = new AlarmEvaluator(policy.alarm, delay, options.divisionByZero);
+  const alarm = new AlarmEvaluator(policy.alarm, options);
   // Auto Scaling actions run every minute the alarm stays in ALARM (AWS_DOCS.alarmActions).
   if (policy.kind === 'step') {
     return (store, minute, view) => (alarm.evaluate(store, minute) === 'ALARM' ? stepScalingDesired(policy, alarm.latest, view) : undefined);
@@ -98,7 +108,7 @@ function decider(policy: PolicyModel, options: SimulationOptions): Decide {
 export function simulate(fleet: FleetModel, workload: Workload, options: SimulationOptions): SimulationTrace {
   const minutes = options.minutes;
   const store = new MetricStore(minutes);
-  const runtime = new FleetRuntime(fleet, workload, options);
+  const runtime = new FleetRuntime(fleet, workload, { ...options, launch: launchOutcome(fleet.launchHook, fleet.bootHeartbeats, options.bootSeconds) });
   const decisions = fleet.policies.map((p) => decider(p, options));
   const timeline = scheduleTimeline(fleet.schedules, options.startEpochSeconds, minutes);
   let size: GroupSize = timeline.before.reduce(applySchedule, { minSize: fleet.minSize, maxSize: fleet.maxSize, desired: fleet.minSize });
@@ -108,6 +118,9 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
   const inService = new Int32Array(minutes);
   const awakeAt = new Uint8Array(minutes);
   const events: ScalingEvent[] = [];
+  // The queue's history before the start is unknown: it starts active.
+  let sqsActive = true;
+  let reactivatedAt = Number.NEGATIVE_INFINITY;
 
   for (let m = 0; m < minutes; m++) {
     const t0 = m * 60;
@@ -117,6 +130,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
       if (next.desired !== size.desired) events.push({ minute: m, cause: action.name, from: size.desired, to: next.desired });
       size = next;
     }
+    runtime.abandonLaunches(t0);
     reconcile(runtime, size.desired, t0);
     awakeAt[m] = runtime.counts(t0).inService > 0 ? 1 : 0;
     runtime.interruptSpot(t0);
@@ -125,7 +139,10 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
 
     const q = runtime.queueSample(t1);
     const counts = runtime.counts(t1);
-    const active = t1 - runtime.lastQueueActivity <= SQS_ACTIVE_SECONDS;
+    const active = q.visible + q.inFlight > 0 || t1 - runtime.lastQueueActivity <= SQS_ACTIVE_SECONDS;
+    if (active && !sqsActive) reactivatedAt = m;
+    sqsActive = active;
+    if (m < reactivatedAt + options.sqsReactivationDelayMinutes) store.holdSqsBack(m, reactivatedAt + options.sqsReactivationDelayMinutes);
     // SQS metrics exist only while the queue is active; NotVisible only with jobs in flight and
     // the oldest age only with a job waiting (AWS_DOCS.sqsMetrics).
     store.record('visible', m, active ? q.visible : undefined);
@@ -168,6 +185,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     onDemandInstanceSeconds: runtime.onDemandSeconds,
     busySeconds: runtime.busySeconds,
     spotInterruptions: runtime.interruptions,
+    launchesAbandoned: runtime.launchesAbandoned,
     events,
   };
 }

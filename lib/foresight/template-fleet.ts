@@ -1,8 +1,8 @@
 import { INSTANCE_METRICS_NAMESPACE } from '../gpu/gpu-metrics';
-import { CfnResource, StackTemplate } from './cloud-assembly';
 import {
   AdjustmentType,
   AlarmModel,
+  BootHeartbeatsModel,
   ComparisonOperator,
   FleetModel,
   MetricQuery,
@@ -12,6 +12,7 @@ import {
   SignalName,
   StepAdjustment,
 } from './fleet-model';
+import { CfnResource, StackTemplate } from './stack-templates';
 
 type Props = Record<string, unknown>;
 
@@ -154,13 +155,15 @@ function policyOf(res: Resources, id: string, p: Props, queueIds: string[]): Pol
   const { alarm, queueIds: alarmQueues } = alarmOf(alarms[0][0], alarms[0][1].Properties ?? {});
   queueIds.push(...alarmQueues);
   const adjustmentType = (p.AdjustmentType as AdjustmentType | undefined) ?? 'ChangeInCapacity';
+  const minAdjustmentMagnitude = optionalNum(p.MinAdjustmentMagnitude, `policy ${name} MinAdjustmentMagnitude`);
   if (p.PolicyType === 'StepScaling') {
-    return { kind: 'step', name, adjustmentType, steps: stepsOf(p), alarm };
+    return { kind: 'step', name, adjustmentType, minAdjustmentMagnitude, steps: stepsOf(p), alarm };
   }
   return {
     kind: 'simple',
     name,
     adjustmentType,
+    minAdjustmentMagnitude,
     adjustment: num(p.ScalingAdjustment, `policy ${name} ScalingAdjustment`),
     cooldownSeconds: optionalNum(p.Cooldown, `policy ${name} Cooldown`) ?? DEFAULT_COOLDOWN_SECONDS,
     alarm,
@@ -178,21 +181,51 @@ function scheduleOf(id: string, p: Props): ScheduleModel {
   };
 }
 
-type Hook = { LifecycleTransition?: string; HeartbeatTimeout?: unknown };
+type Hook = { LifecycleTransition?: string; HeartbeatTimeout?: unknown; DefaultResult?: string };
+
+/** The literal text of a template value: strings, and the strings inside Fn::Base64 / Fn::Join. */
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(literalText).join('');
+  if (value && typeof value === 'object') {
+    const v = value as Props;
+    if ('Fn::Base64' in v) return literalText(v['Fn::Base64']);
+    if (Array.isArray(v['Fn::Join'])) return literalText((v['Fn::Join'] as unknown[])[1]);
+  }
+  return '';
+}
 
 /**
- * The GPU fleet of one environment: the Auto Scaling group that scaling policies act on, found by
- * resource type and references (never by logical id), with every policy, the alarm behind each
- * step or simple policy, its scheduled actions and the job queue its metrics name.
+ * How the fleet's boot (lib/runtime/inference/boot.sh) keeps the launch hook alive, read from
+ * the boot config its user data writes (BOOT_BUDGET_SECONDS, HEARTBEAT_INTERVAL_SECONDS, see
+ * runtime-files.ts); undefined for a fleet whose user data has no such boot.
  */
-export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel {
+function bootHeartbeatsOf(all: Record<string, CfnResource>, asg: Props): BootHeartbeatsModel | undefined {
+  const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
+  const id = referencedId(spec?.LaunchTemplateId);
+  const userData = literalText((all[id ?? '']?.Properties?.LaunchTemplateData as Props | undefined)?.UserData);
+  const value = (name: string) => new RegExp(`(?:^|\\n)${name}='?(\\d+)'?(?:\\n|$)`).exec(userData)?.[1];
+  const budget = value('BOOT_BUDGET_SECONDS');
+  const interval = value('HEARTBEAT_INTERVAL_SECONDS');
+  return budget && interval ? { budgetSeconds: Number(budget), intervalSeconds: Number(interval) } : undefined;
+}
+
+/**
+ * A GPU fleet of one environment: the Auto Scaling group that scaling policies act on, found by
+ * resource type and references (never by logical id), with every policy, the alarm behind each
+ * step or simple policy, its scheduled actions and the job queue its metrics name. With
+ * `autoScalingGroupOutput`, the group that stack output references (one service's fleet, e.g.
+ * `serviceOutputKey(service, 'AutoScalingGroupName')`); without it, the templates' one fleet.
+ */
+export function fleetFromTemplates(stacks: readonly StackTemplate[], autoScalingGroupOutput?: string): FleetModel {
   const candidates = stacks.flatMap((stack) => {
     const all = stack.template.Resources ?? {};
     const entries = Object.entries(all);
+    const named = autoScalingGroupOutput === undefined ? undefined : referencedId(stack.template.Outputs?.[autoScalingGroupOutput]?.Value);
     return entries
-      .filter(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
+      .filter(([id, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && (autoScalingGroupOutput === undefined || id === named))
       .map(([asgId, asg]) => ({
-        res: { stack: stack.displayName, all },
+        res: { stack: stack.hierarchicalId, all },
         asgId,
         asg,
         policies: entries.filter(([, r]) => r.Type === 'AWS::AutoScaling::ScalingPolicy' && referencedId(r.Properties?.AutoScalingGroupName) === asgId),
@@ -201,9 +234,10 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel
       .filter((c) => c.policies.length > 0);
   });
   if (candidates.length !== 1) {
-    const names = stacks.map((s) => s.displayName).join(', ') || 'no stacks';
+    const names = stacks.map((s) => s.hierarchicalId).join(', ') || 'no stacks';
+    const which = autoScalingGroupOutput === undefined ? 'no AWS::AutoScaling::AutoScalingGroup' : `no AWS::AutoScaling::AutoScalingGroup named by the output ${autoScalingGroupOutput}`;
     throw new Error(candidates.length === 0
-      ? `no fleet in ${names}: no AWS::AutoScaling::AutoScalingGroup has a scaling policy`
+      ? `no fleet in ${names}: ${which} has a scaling policy`
       : `${candidates.length} Auto Scaling groups with scaling policies in ${names}; the simulator takes one fleet`);
   }
   const { res, asgId, asg, policies, schedules } = candidates[0];
@@ -216,11 +250,10 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel
     throw new Error(`fleet ${res.stack}/${asgId} has no MixedInstancesPolicy overrides: the simulator needs the instance types`);
   }
   const hooks = (p.LifecycleHookSpecificationList as Hook[] | undefined) ?? [];
-  const hookTimeout = (transition: string) => {
-    const hook = hooks.find((h) => h.LifecycleTransition === transition);
-    // A hook without HeartbeatTimeout waits 3600 s (AWS_DOCS.lifecycleHooks).
-    return hook ? optionalNum(hook.HeartbeatTimeout, 'HeartbeatTimeout') ?? 3600 : undefined;
-  };
+  const hookOf = (transition: string) => hooks.find((h) => h.LifecycleTransition === transition);
+  // A hook without HeartbeatTimeout waits 3600 s, and CONTINUEs unless DefaultResult says ABANDON (AWS_DOCS.lifecycleHooks).
+  const hookTimeout = (hook: Hook | undefined) => (hook ? optionalNum(hook.HeartbeatTimeout, 'HeartbeatTimeout') ?? 3600 : undefined);
+  const launchHook = hookOf('autoscaling:EC2_INSTANCE_LAUNCHING');
   const queueIds: string[] = [];
   const policyModels = policies.map(([id, r]) => policyOf(res, id, r.Properties ?? {}, queueIds));
   const queue = [...new Set(queueIds)].map((id) => res.all[id]?.Properties ?? {})[0] ?? {};
@@ -234,8 +267,9 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[]): FleetModel
     // The percentage defaults to 100 (all on-demand) when the template omits it (AWS_DOCS.mixedInstances).
     onDemandPercentageAboveBaseCapacity: optionalNum(distribution.OnDemandPercentageAboveBaseCapacity, 'OnDemandPercentageAboveBaseCapacity') ?? 100,
     defaultInstanceWarmupSeconds: Math.max(0, optionalNum(p.DefaultInstanceWarmup, 'DefaultInstanceWarmup') ?? 0),
-    launchHookTimeoutSeconds: hookTimeout('autoscaling:EC2_INSTANCE_LAUNCHING'),
-    terminationHookTimeoutSeconds: hookTimeout('autoscaling:EC2_INSTANCE_TERMINATING'),
+    launchHook: launchHook && { heartbeatTimeoutSeconds: hookTimeout(launchHook)!, defaultResult: launchHook.DefaultResult === 'ABANDON' ? 'ABANDON' : 'CONTINUE' },
+    bootHeartbeats: bootHeartbeatsOf(res.all, p),
+    terminationHookTimeoutSeconds: hookTimeout(hookOf('autoscaling:EC2_INSTANCE_TERMINATING')),
     maxReceiveCount: redrive ? num(redrive.maxReceiveCount, 'maxReceiveCount') : undefined,
     messageRetentionSeconds: optionalNum(queue.MessageRetentionPeriod, 'MessageRetentionPeriod') ?? DEFAULT_RETENTION_SECONDS,
     policies: policyModels,

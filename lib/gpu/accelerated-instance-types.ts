@@ -1,5 +1,17 @@
+import { PRICE_TABLE, ec2OnDemandUsdPerHour } from '../pricing/price-table';
+
 /** The kind of accelerator an instance type carries. */
-export type AcceleratorKind = 'nvidia-gpu' | 'inferentia' | 'trainium' | 'gaudi';
+export type AcceleratorKind = 'nvidia-gpu' | 'amd-gpu' | 'inferentia' | 'trainium' | 'gaudi' | 'qualcomm-ai100';
+
+/**
+ * NVIDIA GPU architectures, oldest first. NVIDIA's open GPU kernel modules, the driver of the
+ * Deep Learning Base OSS Nvidia Driver AMI, support Turing and newer only
+ * (https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/kernel-modules.html).
+ */
+export const GPU_ARCHITECTURES = ['volta', 'turing', 'ampere', 'ada-lovelace', 'hopper'] as const;
+
+/** One NVIDIA GPU architecture: Volta (V100), Turing (T4), Ampere (A10G, A100), Ada Lovelace (L4, L40S), Hopper (H100). */
+export type GpuArchitecture = typeof GPU_ARCHITECTURES[number];
 
 /** What the project needs to know about one accelerated EC2 instance type. */
 export interface AcceleratedInstanceTypeInfo {
@@ -7,63 +19,83 @@ export interface AcceleratedInstanceTypeInfo {
   readonly accelerator: AcceleratorKind;
   /** Number of accelerators (GPUs, Inferentia or Trainium chips, Gaudi cards). */
   readonly accelerators: number;
-  /** Linux on-demand price in us-east-1, USD per hour: the ceiling a spot max price is checked against. */
+  /** Linux on-demand price in us-east-1, USD per hour (lib/pricing/price-table.ts): the ceiling a spot max price is checked against. */
   readonly onDemandUsdPerHour: number;
   /** Whether the type supports Elastic Fabric Adapter network interfaces. */
   readonly efa: boolean;
   /** Whether the type runs on the AWS Nitro System (Control Tower and current AMIs expect it; p3 below 24xlarge is Xen). */
   readonly nitro: boolean;
+  /** The GPUs' architecture, for NVIDIA GPU types: which drivers, and so which AMIs, run them. */
+  readonly gpuArchitecture?: GpuArchitecture;
 }
+
+/** The accelerator of every accelerated instance family, whether or not the catalog below prices its types. */
+const FAMILY_ACCELERATORS: Readonly<Record<string, AcceleratorKind>> = {
+  ...Object.fromEntries([
+    'g3', 'g3s', 'g4dn', 'g5', 'g5g', 'g6', 'g6e', 'g6f', 'gr6', 'gr6f',
+    'p2', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200',
+  ].map((family) => [family, 'nvidia-gpu'])),
+  g4ad: 'amd-gpu',
+  inf1: 'inferentia',
+  inf2: 'inferentia',
+  trn1: 'trainium',
+  trn1n: 'trainium',
+  trn2: 'trainium',
+  dl1: 'gaudi',
+  dl2q: 'qualcomm-ai100',
+};
 
 /**
  * Instance families whose types carry accelerators, whether or not the catalog below prices
  * them: the guardrails treat every type of these families as GPU spend.
  */
-export const ACCELERATED_FAMILIES: readonly string[] = [
-  'g3', 'g3s', 'g4ad', 'g4dn', 'g5', 'g5g', 'g6', 'g6e', 'g6f', 'gr6', 'gr6f',
-  'p2', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200',
-  'inf1', 'inf2', 'trn1', 'trn1n', 'trn2', 'dl1', 'dl2q',
-];
+export const ACCELERATED_FAMILIES: readonly string[] = Object.keys(FAMILY_ACCELERATORS);
 
-const nvidia = (accelerators: number, onDemandUsdPerHour: number, efa: boolean, nitro = true): AcceleratedInstanceTypeInfo =>
-  ({ accelerator: 'nvidia-gpu', accelerators, onDemandUsdPerHour, efa, nitro });
+/** us-east-1 on-demand prices, from the project's one price table. */
+const US_EAST_1 = PRICE_TABLE['us-east-1'];
+const accelerated = (instanceType: string, accelerator: AcceleratorKind, accelerators: number, efa: boolean, nitro = true): [string, AcceleratedInstanceTypeInfo] =>
+  [instanceType, { accelerator, accelerators, onDemandUsdPerHour: ec2OnDemandUsdPerHour(US_EAST_1, instanceType), efa, nitro }];
+const nvidia = (instanceType: string, architecture: GpuArchitecture, accelerators: number, efa: boolean, nitro = true): [string, AcceleratedInstanceTypeInfo] => {
+  const [name, info] = accelerated(instanceType, 'nvidia-gpu', accelerators, efa, nitro);
+  return [name, { ...info, gpuArchitecture: architecture }];
+};
 
 /**
  * The accelerated instance types this project supports. Prices are us-east-1 Linux on-demand
- * list prices (AWS price list, 2026-11); other regions differ by a few percent, so they bound a
- * spot max price and estimate a bill, they do not quote one.
+ * list prices from lib/pricing/price-table.ts; they bound a spot max price (the same ceiling
+ * whatever the Region: other Regions' prices differ by a few percent).
  */
-export const ACCELERATED_INSTANCE_TYPES: Readonly<Record<string, AcceleratedInstanceTypeInfo>> = {
-  'g4dn.xlarge': nvidia(1, 0.526, false),
-  'g4dn.2xlarge': nvidia(1, 0.752, false),
-  'g4dn.4xlarge': nvidia(1, 1.204, false),
-  'g4dn.8xlarge': nvidia(1, 2.176, true),
-  'g4dn.12xlarge': nvidia(4, 3.912, true),
-  'g4dn.16xlarge': nvidia(1, 4.352, true),
-  'g5.xlarge': nvidia(1, 1.006, false),
-  'g5.2xlarge': nvidia(1, 1.212, false),
-  'g5.4xlarge': nvidia(1, 1.624, false),
-  'g5.8xlarge': nvidia(1, 2.448, true),
-  'g5.12xlarge': nvidia(4, 5.672, true),
-  'g5.48xlarge': nvidia(8, 16.288, true),
-  'g6.xlarge': nvidia(1, 0.8048, false),
-  'g6.2xlarge': nvidia(1, 0.9776, false),
-  'g6.4xlarge': nvidia(1, 1.3232, false),
-  'g6.12xlarge': nvidia(4, 4.6016, true),
-  'g6e.xlarge': nvidia(1, 1.861, false),
-  'g6e.2xlarge': nvidia(1, 2.242, false),
-  'p3.2xlarge': nvidia(1, 3.06, false, false),
-  'p3.8xlarge': nvidia(4, 12.24, false, false),
-  'p3.16xlarge': nvidia(8, 24.48, false, false),
-  'p3dn.24xlarge': nvidia(8, 31.212, true),
-  'p4d.24xlarge': nvidia(8, 32.7726, true),
-  'p5.48xlarge': nvidia(8, 55.04, true),
-  'inf2.xlarge': { accelerator: 'inferentia', accelerators: 1, onDemandUsdPerHour: 0.7582, efa: false, nitro: true },
-  'inf2.48xlarge': { accelerator: 'inferentia', accelerators: 12, onDemandUsdPerHour: 12.9813, efa: false, nitro: true },
-  'trn1.2xlarge': { accelerator: 'trainium', accelerators: 1, onDemandUsdPerHour: 1.3438, efa: false, nitro: true },
-  'trn1.32xlarge': { accelerator: 'trainium', accelerators: 16, onDemandUsdPerHour: 21.5, efa: true, nitro: true },
-  'dl1.24xlarge': { accelerator: 'gaudi', accelerators: 8, onDemandUsdPerHour: 13.10904, efa: true, nitro: true },
-};
+export const ACCELERATED_INSTANCE_TYPES: Readonly<Record<string, AcceleratedInstanceTypeInfo>> = Object.fromEntries([
+  nvidia('g4dn.xlarge', 'turing', 1, false),
+  nvidia('g4dn.2xlarge', 'turing', 1, false),
+  nvidia('g4dn.4xlarge', 'turing', 1, false),
+  nvidia('g4dn.8xlarge', 'turing', 1, true),
+  nvidia('g4dn.12xlarge', 'turing', 4, true),
+  nvidia('g4dn.16xlarge', 'turing', 1, true),
+  nvidia('g5.xlarge', 'ampere', 1, false),
+  nvidia('g5.2xlarge', 'ampere', 1, false),
+  nvidia('g5.4xlarge', 'ampere', 1, false),
+  nvidia('g5.8xlarge', 'ampere', 1, true),
+  nvidia('g5.12xlarge', 'ampere', 4, true),
+  nvidia('g5.48xlarge', 'ampere', 8, true),
+  nvidia('g6.xlarge', 'ada-lovelace', 1, false),
+  nvidia('g6.2xlarge', 'ada-lovelace', 1, false),
+  nvidia('g6.4xlarge', 'ada-lovelace', 1, false),
+  nvidia('g6.12xlarge', 'ada-lovelace', 4, true),
+  nvidia('g6e.xlarge', 'ada-lovelace', 1, false),
+  nvidia('g6e.2xlarge', 'ada-lovelace', 1, false),
+  nvidia('p3.2xlarge', 'volta', 1, false, false),
+  nvidia('p3.8xlarge', 'volta', 4, false, false),
+  nvidia('p3.16xlarge', 'volta', 8, false, false),
+  nvidia('p3dn.24xlarge', 'volta', 8, true),
+  nvidia('p4d.24xlarge', 'ampere', 8, true),
+  nvidia('p5.48xlarge', 'hopper', 8, true),
+  accelerated('inf2.xlarge', 'inferentia', 1, false),
+  accelerated('inf2.48xlarge', 'inferentia', 12, false),
+  accelerated('trn1.2xlarge', 'trainium', 1, false),
+  accelerated('trn1.32xlarge', 'trainium', 16, true),
+  accelerated('dl1.24xlarge', 'gaudi', 8, true),
+]);
 
 /** The family of an instance type: `g5` of `g5.xlarge`. */
 export function instanceFamilyOf(instanceType: string): string {
@@ -73,6 +105,21 @@ export function instanceFamilyOf(instanceType: string): string {
 /** Whether `instanceType` belongs to an accelerated family (GPU, Inferentia, Trainium, Gaudi), catalogued or not. */
 export function isAcceleratedInstanceType(instanceType: string): boolean {
   return ACCELERATED_FAMILIES.includes(instanceFamilyOf(instanceType));
+}
+
+/**
+ * What a serving image must be built for to use an instance type: `gpu` (CUDA) for NVIDIA GPU
+ * types, `cpu` for types without accelerators, `other` for other accelerators (Inferentia,
+ * Trainium, Gaudi, AMD), which need images of their own. Takes EC2 types and SageMaker
+ * `ml.` types alike.
+ */
+export type ImageProcessor = 'gpu' | 'cpu' | 'other';
+
+/** The {@link ImageProcessor} of `instanceType`, EC2 (`g5.xlarge`) or SageMaker (`ml.g5.xlarge`). */
+export function imageProcessorOf(instanceType: string): ImageProcessor {
+  const accelerator = FAMILY_ACCELERATORS[instanceFamilyOf(instanceType.replace(/^ml\./, ''))];
+  if (accelerator === undefined) return 'cpu';
+  return accelerator === 'nvidia-gpu' ? 'gpu' : 'other';
 }
 
 /** The catalog entry of `instanceType`, or undefined when the project does not support it. */

@@ -1,10 +1,12 @@
-import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport, Stack, Stage } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { Problem, checkNoDuplicates, checkNonEmptyList, checkWholeNumberAtLeast, throwIfProblems } from '../validation';
 import { NagRule } from './nag-rule';
 import { isWithin } from './resource-lookup';
 import { CheckpointBucketNoncurrentExpiry } from './rules/checkpoint-bucket-noncurrent-expiry';
 import { EbsVolumeGp3 } from './rules/ebs-volume-gp3';
+import { environmentGpuInstances } from './rules/environment-gpu-instances';
 import { gpuFleetMaxSize } from './rules/gpu-fleet-max-size';
 import { GpuFleetScalesToZero } from './rules/gpu-fleet-scales-to-zero';
 import { instanceTypeAllowed } from './rules/instance-type-allowed';
@@ -16,14 +18,30 @@ import { SageMakerEndpointScalableTarget } from './rules/sage-maker-endpoint-sca
 import { SpotMaxPriceBelowOnDemand } from './rules/spot-max-price-below-on-demand';
 import { TrainingClusterIdleShutdown } from './rules/training-cluster-idle-shutdown';
 
-/** The limits one environment's GPU cost rules enforce. */
+/** The limits one environment's GPU cost rules enforce: an environment config's `guardrails`. */
 export interface GpuCostLimits {
-  /** Highest MaxSize (Auto Scaling group) or total target capacity (EC2 Fleet) of a GPU fleet. */
+  /** Highest MaxSize (Auto Scaling group) or total target capacity (EC2 Fleet) of one GPU fleet, and GPU nodes of one NodePool. */
   readonly maxGpuInstancesPerFleet: number;
+  /**
+   * Most GPU instances all the environment's GPU fleets may run together: the sum of every GPU
+   * Auto Scaling group's MaxSize, EC2 Fleet's target capacity and GPU NodePool's node limit
+   * (every inference service's fleet, the training cluster and spot fleet, the ML platform's pool).
+   */
+  readonly maxGpuInstancesPerEnvironment: number;
   /** GPU and SageMaker instance types the environment may use. */
   readonly allowedInstanceTypes: readonly string[];
-  /** Whether every GPU fleet must be able to reach 0 instances (true outside prod). */
+  /** Whether every GPU fleet must be able to reach 0 instances (a night schedule or idle shutdown). */
   readonly requireScaleToZero: boolean;
+}
+
+/** The rules of {@link GpuCostLimits}, each problem naming its field. */
+export function gpuCostLimitsProblems(limits: GpuCostLimits): Problem[] {
+  return [
+    checkWholeNumberAtLeast('maxGpuInstancesPerFleet', limits.maxGpuInstancesPerFleet, 1),
+    checkWholeNumberAtLeast('maxGpuInstancesPerEnvironment', limits.maxGpuInstancesPerEnvironment, 1),
+    checkNonEmptyList('allowedInstanceTypes', limits.allowedInstanceTypes),
+    checkNoDuplicates('allowedInstanceTypes', limits.allowedInstanceTypes),
+  ];
 }
 
 /** Props of {@link GpuCostChecks}. */
@@ -51,15 +69,22 @@ export class GpuCostChecks extends NagPack {
 
   constructor(scope: IConstruct | undefined, props: GpuCostChecksProps) {
     super(scope, props);
+    throwIfProblems(...gpuCostLimitsProblems(props));
     this.packName = 'GpuCost';
     this.scope = scope;
-    const { maxGpuInstancesPerFleet: cap, allowedInstanceTypes: allowed } = props;
+    const { maxGpuInstancesPerFleet: cap, maxGpuInstancesPerEnvironment: environmentCap, allowedInstanceTypes: allowed } = props;
     this.rules = [
       {
         rule: gpuFleetMaxSize(cap),
         level: NagMessageLevel.ERROR,
         info: `A GPU Auto Scaling group's MaxSize, or a GPU EC2 Fleet's target capacity, is above this environment's cap of ${cap} instances.`,
         explanation: 'One runaway fleet can exhaust the month\'s budget in hours. Lower the size, or raise guardrails.maxGpuInstancesPerFleet in the environment config.',
+      },
+      {
+        rule: environmentGpuInstances(environmentCap, (node) => this.scope ?? Stage.of(node) ?? Stack.of(node)),
+        level: NagMessageLevel.ERROR,
+        info: `This environment's GPU fleets together (Auto Scaling MaxSize, EC2 Fleet target capacity, GPU NodePool nodes) can run more than its cap of ${environmentCap} instances; the finding is on every fleet that counts.`,
+        explanation: 'Fleets that each stay within the per-fleet cap, e.g. one per inference service, can still add up past what the environment may spend. Lower their sizes, or raise guardrails.maxGpuInstancesPerEnvironment in the environment config.',
       },
       ...(props.requireScaleToZero ? [{
         rule: GpuFleetScalesToZero,

@@ -5,6 +5,7 @@ export * from './nag-rule';
 export * from './rules/checkpoint-bucket-noncurrent-expiry';
 export * from './rules/cost-allocation-tags';
 export * from './rules/ebs-volume-gp3';
+export * from './rules/environment-gpu-instances';
 export * from './rules/gpu-fleet-max-size';
 export * from './rules/gpu-fleet-scales-to-zero';
 export * from './rules/instance-type-allowed';

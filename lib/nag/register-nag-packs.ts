@@ -1,18 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EnvironmentConfig } from '../config';
 import { AiInfraStage } from '../stacks/ai-infra-stage';
 import { CostTaggingChecks } from './cost-tagging-checks';
-import { GpuCostChecks, GpuCostLimits } from './gpu-cost-checks';
-
-/** The GPU cost limits of one environment, from its config. */
-export function gpuCostLimitsOf(config: EnvironmentConfig): GpuCostLimits {
-  return {
-    maxGpuInstancesPerFleet: config.guardrails.maxGpuInstancesPerFleet,
-    allowedInstanceTypes: config.guardrails.allowedInstanceTypes,
-    requireScaleToZero: config.guardrails.requireScaleToZero,
-  };
-}
+import { GpuCostChecks } from './gpu-cost-checks';
 
 /**
  * Registers every nag pack on the App: AwsSolutionsChecks and the cost tagging pack for the
@@ -23,6 +13,6 @@ export function registerNagPacks(app: App, stages: readonly AiInfraStage[]): voi
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new CostTaggingChecks(app),
-    ...stages.map((stage) => new GpuCostChecks(stage, gpuCostLimitsOf(stage.config))),
+    ...stages.map((stage) => new GpuCostChecks(stage, stage.config.guardrails)),
   );
 }

@@ -1,25 +1,26 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config/environment-config';
+import { EnvironmentConfig, inferenceServicesOf } from '../config/environment-config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
-import { INFERENCE_LOG_GROUP_PREFIX } from '../constructs/inference/inference-observability';
-import { InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
+import { INFERENCE_SERVICE_OUTPUTS, InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
 import { ModelBucket } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
 import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
 import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
+import { Problem, throwIfProblems } from '../validation';
+import { checkServiceName, serviceConstructId, serviceLogGroupPrefix, serviceOutputPrefix } from './service-names';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
-  /** The inference service of the environment's model, as the config states it. */
-  readonly service: InferenceServiceSettings;
-  /** Whether the model archive is in the model bucket; until it is, the fleet's MinSize stays 0. */
+  /** The environment's inference services by name (at least one), each named as `service-names.ts` says, as the config states them. */
+  readonly services: Readonly<Record<string, InferenceServiceSettings>>;
+  /** Whether every service's model archive is in the model bucket; until it is, every fleet's MinSize stays 0. */
   readonly modelPublished: boolean;
-  /** Prefix of the services' log groups, unique per environment (`/ai/inference/<env>`). */
-  readonly logGroupPrefix: string;
+  /** The environment's name: it makes the services' log group names unique per environment. */
+  readonly environmentName: string;
   /** Retention of log groups and access logs. */
   readonly logRetention: logs.RetentionDays;
   /** Days AWS Backup keeps the model cache's recovery points. */
@@ -37,20 +38,49 @@ export interface AiInferenceStackProps extends StackProps, AiInferenceSettings {
 }
 
 /**
- * The config's inference settings, as written: the service keeps the fleet's MinSize 0 until the
- * model is published (so a new environment starts no instance that could only fail to load it),
- * and validates `fleet.minCapacity` as the config states it either way.
+ * The config's inference settings, as written: each service keeps its fleet's MinSize 0 until the
+ * models are published (so a new environment starts no instance that could only fail to load
+ * one), and validates `fleet.minCapacity` as the config states it either way.
  */
 export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSettings {
   return {
-    service: config.inference,
+    services: Object.fromEntries(inferenceServicesOf(config)),
     modelPublished: config.modelPublished,
-    logGroupPrefix: `${INFERENCE_LOG_GROUP_PREFIX}/${config.name}`,
+    environmentName: config.name,
     logRetention: config.logRetention,
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
     notifications: config.notifications ?? {},
   };
+}
+
+/** Names in `names` that `nameOf` maps to one value, as `"a" and "b" (value)`, or undefined. */
+function clash(names: readonly string[], nameOf: (name: string) => readonly string[]): string | undefined {
+  const owner = new Map<string, string>();
+  for (const name of names) {
+    for (const value of nameOf(name)) {
+      const other = owner.get(value);
+      if (other !== undefined && other !== name) return `"${other}" and "${name}" (${value})`;
+      owner.set(value, name);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The rules of the services' names, `field` naming the map (e.g. `dev.inference`): at least one
+ * service, each name valid, and no two services get one construct id or one stack output key.
+ */
+export function aiInferenceServicesProblems(field: string, services: Readonly<Record<string, unknown>>): Problem[] {
+  const names = Object.keys(services);
+  const sameId = clash(names, (name) => [serviceConstructId(name)]);
+  const sameOutput = clash(names, (name) => INFERENCE_SERVICE_OUTPUTS.map((output) => `${serviceOutputPrefix(name)}${output}`));
+  return [
+    names.length > 0 ? undefined : `${field} has no service: define at least one (README "Adding a service")`,
+    ...names.map((name) => checkServiceName(`${field}.${name}`, name)),
+    sameId === undefined ? undefined : `${field} services ${sameId} get one construct id: rename one`,
+    sameOutput === undefined ? undefined : `${field} services ${sameOutput} get one stack output key: rename one`,
+  ];
 }
 
 /**
@@ -62,19 +92,20 @@ const KEPT_LOGICAL_IDS: Readonly<Record<string, string>> = {
   ServiceJobsDeadLetterQueue90469DEA: 'JobsDeadLetterQueue8CC426EE',
 };
 
-/** The queue-fed GPU inference of one environment: the shared model bucket and cache, and its service. */
+/** The queue-fed GPU inference of one environment: the shared model bucket and cache, and its services. */
 export class AiInferenceStack extends Stack {
   /** The versioned model bucket. */
   public readonly models: ModelBucket;
   /** The EFS model cache. */
   public readonly modelCache: ModelCache;
-  /** The environment's inference service. */
-  public readonly service: InferenceService;
-  /** The people subscribed to the service's alarm topic. */
+  /** The environment's inference services by name. */
+  public readonly services: Readonly<Record<string, InferenceService>>;
+  /** The people subscribed to the services' alarm topics. */
   public readonly notifications: NotificationSubscriptions;
 
   constructor(scope: Construct, id: string, props: AiInferenceStackProps) {
     super(scope, id, props);
+    throwIfProblems(...aiInferenceServicesProblems('services', props.services));
     for (const [generated, kept] of Object.entries(KEPT_LOGICAL_IDS)) this.renameLogicalId(generated, kept);
     const { removalPolicy, network } = props;
 
@@ -88,28 +119,37 @@ export class AiInferenceStack extends Stack {
       backupRetentionDays: props.backupRetentionDays,
       removalPolicy,
     });
-    this.service = new InferenceService(this, 'Service', {
-      ...props.service,
-      modelPublished: props.modelPublished,
-      vpc: network.vpc,
-      clientCidr: network.cidr,
-      modelBucket: this.models,
-      modelCache: this.modelCache,
-      accessLogsBucket: accessLogs.bucket,
-      logGroupPrefix: props.logGroupPrefix,
-      logRetention: props.logRetention,
-      logEncryptionKey,
-      // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
-      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy,
+    const services: Record<string, InferenceService> = {};
+    for (const [name, settings] of Object.entries(props.services)) {
+      const service = new InferenceService(this, serviceConstructId(name), {
+        ...settings,
+        modelPublished: props.modelPublished,
+        vpc: network.vpc,
+        clientCidr: network.cidr,
+        modelBucket: this.models,
+        modelCache: this.modelCache,
+        accessLogsBucket: accessLogs.bucket,
+        logGroupPrefix: serviceLogGroupPrefix(props.environmentName, name),
+        logRetention: props.logRetention,
+        logEncryptionKey,
+        // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
+        deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+        removalPolicy,
+      });
+      service.addOutputs(serviceOutputPrefix(name));
+      services[name] = service;
+    }
+    this.services = services;
+
+    this.notifications = new NotificationSubscriptions(this, 'Notifications', {
+      ...props.notifications,
+      topics: Object.values(services).map((service) => service.fleet.notificationTopic),
     });
 
-    this.notifications = new NotificationSubscriptions(this, 'Notifications', { ...props.notifications, topics: [this.service.fleet.notificationTopic] });
-
-    this.service.addOutputs();
+    const served = Object.values(services).map((service) => service.modelKey).join(', ');
     new CfnOutput(this, 'ModelBucketName', {
       value: this.models.bucket.bucketName,
-      description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${this.service.modelKey}`,
+      description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${served}`,
     });
     new CfnOutput(this, 'FileSystemId', { value: this.modelCache.fileSystem.fileSystemId, description: 'EFS model cache' });
     new CfnOutput(this, 'ModelCacheBackupVaultName', {

@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
-import { EnvironmentBudget } from '../constructs/cost/environment-budget';
+import { ENVIRONMENT_BUDGET_DEFAULTS, EnvironmentBudget } from '../constructs/cost/environment-budget';
 import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
 import { NotificationTargets } from '../constructs/notifications/notification-targets';
 
@@ -48,7 +48,7 @@ export class CostStack extends Stack {
     });
     new CfnOutput(this, 'BudgetTopicArn', {
       value: this.budget.topic.topicArn,
-      description: 'SNS topic of the budget notifications (80 % actual, 100 % forecasted); config notifications reach it',
+      description: `SNS topic of the budget notifications (${ENVIRONMENT_BUDGET_DEFAULTS.actualThresholdPercent} % actual, ${ENVIRONMENT_BUDGET_DEFAULTS.forecastedThresholdPercent} % forecasted); config notifications reach it`,
     });
   }
 }

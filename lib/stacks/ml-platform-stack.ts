@@ -15,6 +15,9 @@ import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 /** A NodePool of the platform, as the environment configures it: whether it is the GPU pool is the stack's choice. */
 export type MlNodePoolSettings = Omit<AutoModeNodePoolSettings, 'gpu'>;
 
+/** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
+export const ML_PLATFORM_CONSTRUCT_IDS = { cluster: 'Cluster', gpuNodePool: 'GpuNodePool', cpuNodePool: 'CpuNodePool', mlflow: 'Mlflow' } as const;
+
 /** What {@link MlPlatformStack} takes from the environment's config. */
 export interface MlPlatformSettings {
   /** The EKS cluster: Kubernetes version (with the bundled kubectl layer) and admins. */
@@ -80,9 +83,9 @@ export class MlPlatformStack extends Stack {
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: logRetention, removalPolicy });
     this.artifactBucket = new MlArtifactBucket(this, 'Artifacts', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket });
 
-    this.mlflow = new MlflowTrackingServer(this, 'Mlflow', { ...props.mlflow, artifactBucket: this.artifactBucket.bucket });
+    this.mlflow = new MlflowTrackingServer(this, ML_PLATFORM_CONSTRUCT_IDS.mlflow, { ...props.mlflow, artifactBucket: this.artifactBucket.bucket });
 
-    this.cluster = new MlPlatformCluster(this, 'Cluster', {
+    this.cluster = new MlPlatformCluster(this, ML_PLATFORM_CONSTRUCT_IDS.cluster, {
       ...props.cluster,
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
@@ -92,8 +95,8 @@ export class MlPlatformStack extends Stack {
     });
     const { cluster } = this.cluster;
     const pools = mlNodePoolsOf(props);
-    this.gpuNodePool = new AutoModeNodePool(this, 'GpuNodePool', { ...pools.gpu, cluster, nodePoolName: 'gpu' });
-    this.cpuNodePool = new AutoModeNodePool(this, 'CpuNodePool', { ...pools.cpu, cluster, nodePoolName: 'cpu' });
+    this.gpuNodePool = new AutoModeNodePool(this, ML_PLATFORM_CONSTRUCT_IDS.gpuNodePool, { ...pools.gpu, cluster, nodePoolName: 'gpu' });
+    this.cpuNodePool = new AutoModeNodePool(this, ML_PLATFORM_CONSTRUCT_IDS.cpuNodePool, { ...pools.cpu, cluster, nodePoolName: 'cpu' });
 
     this.pipelines = new KubeflowPipelines(this, 'Pipelines', { cluster, artifactBucket: this.artifactBucket.bucket });
     this.pipelines.node.addDependency(this.cpuNodePool);

@@ -5,6 +5,9 @@ import { Construct } from 'constructs';
 import { EnvironmentNetwork, NetworkSettings } from '../constructs/network/environment-network';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 
+/** The construct id of the environment's network in its stack. */
+export const NETWORK_CONSTRUCT_ID = 'Network';
+
 /** Props of {@link NetworkStack}. */
 export interface NetworkStackProps extends StackProps {
   /** The VPC's shape. */
@@ -27,7 +30,7 @@ export class NetworkStack extends Stack {
     super(scope, id, props);
     this.azCount = props.network.maxAzs;
     this.logsKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
-    this.network = new EnvironmentNetwork(this, 'Network', {
+    this.network = new EnvironmentNetwork(this, NETWORK_CONSTRUCT_ID, {
       ...props.network,
       flowLogRetention: props.logRetention,
       flowLogEncryptionKey: this.logsKey,

@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { CloudAssembly, CloudFormationStackArtifact, UNKNOWN_REGION } from 'aws-cdk-lib/cx-api';
-import { CfnTemplate } from '../../lib/foresight/cloud-assembly';
+import { CfnTemplate } from '../../lib/foresight/stack-templates';
 
 /** A synthesized stack, as CloudFormation names it, with the template it deploys. */
 export interface AssemblyStack {

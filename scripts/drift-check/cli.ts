@@ -1,5 +1,5 @@
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, runCommandLine } from '../cli';
 import { AssemblyStack, assemblyStacks } from './assembly-stacks';
 import { deployedStacks } from './deployed-stacks';
 import { operationalProperties } from './operational-state';
@@ -12,16 +12,7 @@ export const USAGE = `usage: drift-check <environment | stack id> [--assembly <c
   target capacity of EC2 Fleets, and DefaultInstanceWarmup (a false drift CloudFormation reports).
   Exit 0: no drift. 1: drift, or the check could not run. 2: usage error.`;
 
-export const EXIT_USAGE = 2;
-export const EXIT_FAILED = 1;
-
-/** The parsed command line. */
-export interface DriftCheckArgs {
-  /** A Stage id (an environment) or a top-level stack id. */
-  readonly target: string;
-  /** The synthesized cloud assembly's directory. */
-  readonly assembly: string;
-}
+export { EXIT_FAILED, EXIT_USAGE };
 
 /** What the check calls outside itself, injected so tests run offline. */
 export interface DriftCheckIo {
@@ -33,42 +24,24 @@ export interface DriftCheckIo {
   readonly print: (line: string) => void;
 }
 
-/** Parses `<target> [--assembly <dir>]`; `'help'` for --help, a message for a usage error. */
-export function parseArgs(argv: readonly string[]): DriftCheckArgs | 'help' | string {
-  let parsed;
-  try {
-    parsed = parseNodeArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { assembly: { type: 'string', default: 'cdk.out' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (parsed.values.help) return 'help';
-  const [target, ...extra] = parsed.positionals;
-  if (target === undefined) return 'name an environment or a stack id';
-  if (extra.length > 0) return `unexpected argument "${extra[0]}"`;
-  return { target, assembly: parsed.values.assembly };
+const OPTIONS = { assembly: { type: 'string', default: 'cdk.out' } } as const;
+
+/** Runs the drift check on `<target> [--assembly <dir>]` and returns its exit code. */
+export async function run(argv: readonly string[], io: DriftCheckIo): Promise<number> {
+  const cli = { name: 'drift-check', usage: USAGE, options: OPTIONS, maxPositionals: 1 };
+  return runCommandLine(cli, argv, { print: io.print, printError: io.print }, async ({ values, positionals }) => {
+    const [target] = positionals;
+    if (target === undefined) throw new UsageError('name an environment or a stack id');
+    return check({ target, assembly: values.assembly }, io);
+  });
 }
 
-/** Runs the drift check and returns its exit code. */
-export async function run(argv: readonly string[], io: DriftCheckIo): Promise<number> {
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    io.print(USAGE);
-    return 0;
-  }
-  if (typeof args === 'string') {
-    io.print(`drift-check: ${args}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+async function check(args: { readonly target: string; readonly assembly: string }, io: DriftCheckIo): Promise<number> {
   let stacks: AssemblyStack[];
   try {
     stacks = assemblyStacks(args.assembly, args.target);
   } catch (error) {
-    io.print(`drift-check: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_USAGE;
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   let deployed: AssemblyStack[];
   try {
@@ -81,13 +54,13 @@ export async function run(argv: readonly string[], io: DriftCheckIo): Promise<nu
   }
   if (deployed.length === 0) {
     io.print(`no stack of ${args.target} is deployed yet: no drift`);
-    return 0;
+    return EXIT_OK;
   }
   let failed = false;
   for (const stack of deployed) {
     failed = !(await checkStack(stack, io)) || failed;
   }
-  return failed ? EXIT_FAILED : 0;
+  return failed ? EXIT_FAILED : EXIT_OK;
 }
 
 /** Detects one stack's drift and prints it; true when it has none. */

@@ -1,4 +1,4 @@
-import { CfnTemplate } from '../../lib/foresight/cloud-assembly';
+import { CfnTemplate } from '../../lib/foresight/stack-templates';
 
 /** A property of one resource whose difference from the template is operational state, not drift. */
 export interface OperationalProperty {

@@ -1,114 +1,167 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ParseArgsConfig, parseArgs } from 'node:util';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
-import { EnvironmentAssembly, environmentNamed, readCloudAssembly } from '../../lib/foresight/cloud-assembly';
-import { ForesightAssumptions, WorkloadSource } from '../../lib/foresight/foresight-run';
-import { DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR } from '../../lib/foresight/spot';
-import { synthEnvironments } from './synth-environments';
+import { InferenceServiceSettings } from '../../lib/constructs/inference/inference-service';
+import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStacks, WorkloadSource } from '../../lib/foresight/foresight-run';
+import { environmentStacks } from '../../lib/foresight/stack-templates';
+import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
+import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
+import { CliOptions, ParsedCommandLine, UsageError } from '../cli';
+import { environmentsNamed, servicesNamed } from '../environment-selection';
+import { ScalingVariant, synthForForesight } from './synth-environments';
+
+const d = DEFAULT_ASSUMPTIONS;
 
 /** Flags both `npm run simulate` and `npm run cost` take. */
 export const COMMON_OPTIONS = {
   env: { type: 'string' },
+  service: { type: 'string' },
   workload: { type: 'string' },
   csv: { type: 'string' },
   json: { type: 'boolean', default: false },
   assembly: { type: 'string' },
   region: { type: 'string', default: 'us-east-1' },
-  days: { type: 'string', default: '7' },
-  seed: { type: 'string', default: '1' },
+  days: { type: 'string', default: String(d.days) },
+  seed: { type: 'string', default: String(d.seed) },
   'seconds-per-job': { type: 'string' },
-  'job-seconds-cv': { type: 'string', default: '0.5' },
-  'boot-seconds': { type: 'string' },
-  'spot-interruptions-per-instance-hour': { type: 'string', default: String(DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR) },
+  'job-seconds-cv': { type: 'string', default: String(d.jobSecondsCv) },
+  'boot-seconds': { type: 'string', default: String(d.bootSeconds) },
+  'agent-start-seconds': { type: 'string', default: String(d.agentStartSeconds) },
+  'spot-interruptions-per-instance-hour': { type: 'string', default: String(d.spotInterruptionsPerInstanceHour) },
   'spot-discount': { type: 'string' },
-  'metric-delay-minutes': { type: 'string', default: '1' },
-  'divide-by-zero': { type: 'string', default: 'missing' },
-  help: { type: 'boolean', default: false },
-} as const satisfies ParseArgsConfig['options'];
+  'metric-delay-minutes': { type: 'string', default: String(d.metricDelayMinutes) },
+  'evaluation-range-extra': { type: 'string', default: String(d.evaluationRangeExtra) },
+  'sqs-reactivation-delay-minutes': { type: 'string', default: String(d.sqsReactivationDelayMinutes) },
+  'target-tracking-scale-out-datapoints': { type: 'string', default: String(d.targetTrackingCadence.scaleOutDatapoints) },
+  'target-tracking-scale-in-datapoints': { type: 'string', default: String(d.targetTrackingCadence.scaleInDatapoints) },
+  'divide-by-zero': { type: 'string', default: d.divisionByZero },
+} as const satisfies CliOptions;
 
 /** Help text of the common flags. */
-export const COMMON_HELP = `  --env <names>        dev, staging, prod, comma-separated, or all (default: all)
-  --workload <name>    steady, office-hours, bursty, overnight-batch (default: office-hours)
+export const COMMON_HELP = `  --env <names>        ${ENVIRONMENTS.map((c) => c.name).join(', ')}, comma-separated, or all (default: all)
+  --service <names>    inference services of each environment, comma-separated (default: every service)
+  --workload <name>    ${WORKLOAD_NAMES.join(', ')} (default: office-hours)
   --csv <file>         a workload from CSV: arrival[,jobSeconds] per line (seconds or ISO-8601)
-  --json               one JSON document (an array for several environments)
+  --json               one JSON document (an array for several environments or services)
   --assembly <dir>     read this cloud assembly (e.g. cdk.out) as it is (default: synthesize the
-                       environments in-process, each with its model published)
-  --region <name>      price table region (default: us-east-1)
-  --days <n>           simulated days (default: 7)
-  --seed <n>           random seed of the workload, job times and interruptions (default: 1)
-  --seconds-per-job <s>            mean job time (default: the environment's secondsPerJob)
-  --job-seconds-cv <x>             coefficient of variation of job times, log-normal (default: 0.5)
-  --boot-seconds <s>               launch to InService (default: 300)
+                       environments in-process as \`npx cdk synth\` does, with the model published)
+  --region <name>      price table region: ${Object.keys(PRICE_TABLE).join(', ')} (default: us-east-1)
+  --days <n>           simulated days (default: ${d.days})
+  --seed <n>           random seed of the workload, job times and interruptions (default: ${d.seed})
+  --seconds-per-job <s>            mean job time (default: the environment's timePerJob)
+  --job-seconds-cv <x>             coefficient of variation of job times, log-normal (default: ${d.jobSecondsCv})
+  --boot-seconds <s>               launch until the boot completes the launch hook (default: ${d.bootSeconds})
+  --agent-start-seconds <s>        launch until the CloudWatch agent publishes GPU utilization (default: ${d.agentStartSeconds})
   --spot-interruptions-per-instance-hour <x>  (default: 5 % a month, the Spot Advisor's lowest bucket)
   --spot-discount <0-1>            spot discount off on-demand (default: per family, lib/pricing/price-table.ts)
-  --metric-delay-minutes <n>       minutes before a datapoint reaches alarms (default: 1; undocumented by AWS)
-  --divide-by-zero missing|infinity  what metric math returns for x / 0 (default: missing; undocumented by AWS)`;
+Assumptions AWS does not document (each printed with the results):
+  --metric-delay-minutes <n>       minutes before a datapoint reaches alarms (default: ${d.metricDelayMinutes})
+  --evaluation-range-extra <n>     datapoints CloudWatch retrieves beyond an alarm's N (default: ${d.evaluationRangeExtra})
+  --sqs-reactivation-delay-minutes <n>  how late SQS metrics are after inactivity (default: ${d.sqsReactivationDelayMinutes}, AWS's "up to")
+  --target-tracking-scale-out-datapoints <n>  (default: ${d.targetTrackingCadence.scaleOutDatapoints}, observed)
+  --target-tracking-scale-in-datapoints <n>   (default: ${d.targetTrackingCadence.scaleInDatapoints}, observed)
+  --divide-by-zero missing|infinity  what metric math returns for x / 0 (default: ${d.divisionByZero})`;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof COMMON_OPTIONS; allowPositionals: false }>>['values'];
+type Values = ParsedCommandLine<typeof COMMON_OPTIONS>['values'];
 
-/** A flag's number, or an error naming it. */
-export function numberFlag(values: Record<string, unknown>, name: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+/** A flag's number, or a usage error naming it. */
+export function numberFlag(values: Record<string, unknown>, name: string, min: number, max = Number.POSITIVE_INFINITY, whole = false): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} (${String(raw)}) must be a number from ${min}${Number.isFinite(max) ? ` to ${max}` : ''}`);
+  if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} (${String(raw)}) must be a ${whole ? 'whole ' : ''}number from ${min}${Number.isFinite(max) ? ` to ${max}` : ''}`);
+  }
   return n;
 }
 
 /** The assumption flags. */
 export function assumptionsOf(values: Values): ForesightAssumptions {
   const divisionByZero = values['divide-by-zero'];
-  if (divisionByZero !== 'missing' && divisionByZero !== 'infinity') throw new Error(`--divide-by-zero (${divisionByZero}) must be missing or infinity`);
-  const days = numberFlag(values, 'days', 1, 31)!;
-  if (!Number.isInteger(days)) throw new Error(`--days (${days}) must be a whole number of days`);
+  if (divisionByZero !== 'missing' && divisionByZero !== 'infinity') throw new UsageError(`--divide-by-zero (${divisionByZero}) must be missing or infinity`);
   return {
-    days,
+    days: numberFlag(values, 'days', 1, 31, true)!,
     seed: numberFlag(values, 'seed', 0)!,
     secondsPerJob: numberFlag(values, 'seconds-per-job', 0.001),
     jobSecondsCv: numberFlag(values, 'job-seconds-cv', 0)!,
-    bootSeconds: numberFlag(values, 'boot-seconds', 0),
+    bootSeconds: numberFlag(values, 'boot-seconds', 0)!,
+    agentStartSeconds: numberFlag(values, 'agent-start-seconds', 0)!,
     spotInterruptionsPerInstanceHour: numberFlag(values, 'spot-interruptions-per-instance-hour', 0)!,
     spotDiscount: numberFlag(values, 'spot-discount', 0, 1),
-    metricDelayMinutes: numberFlag(values, 'metric-delay-minutes', 0, 60)!,
+    metricDelayMinutes: numberFlag(values, 'metric-delay-minutes', 0, 60, true)!,
+    evaluationRangeExtra: numberFlag(values, 'evaluation-range-extra', 0, 60, true)!,
+    sqsReactivationDelayMinutes: numberFlag(values, 'sqs-reactivation-delay-minutes', 0, 60, true)!,
+    targetTrackingCadence: {
+      scaleOutDatapoints: numberFlag(values, 'target-tracking-scale-out-datapoints', 1, 60, true)!,
+      scaleInDatapoints: numberFlag(values, 'target-tracking-scale-in-datapoints', 1, 60, true)!,
+    },
     divisionByZero,
   };
+}
+
+/** The prices of --region, or a usage error listing the priced Regions. */
+export function pricesOf(values: Values): RegionPrices {
+  try {
+    return regionPrices(values.region);
+  } catch (error) {
+    throw new UsageError(`--region ${(error as Error).message}`);
+  }
 }
 
 /** The workload flags: --csv wins over --workload. */
 export function workloadOf(values: Values, fallback: string): WorkloadSource {
   if (values.csv) {
-    if (!existsSync(values.csv)) throw new Error(`--csv ${values.csv}: no such file`);
+    if (!existsSync(values.csv)) throw new UsageError(`--csv ${values.csv}: no such file`);
     return { csvName: basename(values.csv), csvText: readFileSync(values.csv, 'utf8') };
   }
-  return { builtIn: values.workload ?? fallback };
+  const name = values.workload ?? fallback;
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(name)) throw new UsageError(`--workload ${name}: use one of ${WORKLOAD_NAMES.join(', ')}, or --csv <file>`);
+  return { builtIn: name };
 }
 
-/** The environments named by --env, each with its config and synthesized assembly. */
-export function environmentsOf(values: Values): { config: EnvironmentConfig; assembly: EnvironmentAssembly }[] {
-  const names = !values.env || values.env === 'all' ? ENVIRONMENTS.map((c) => c.name) : values.env.split(',').map((n) => n.trim());
-  const configs = names.map((name) => {
-    const config = ENVIRONMENTS.find((c) => c.name === name);
-    if (!config) throw new Error(`--env ${name} is not an environment: use ${ENVIRONMENTS.map((c) => c.name).join(', ')} or all`);
-    return config;
-  });
-  const dir = values.assembly ? resolve(values.assembly) : synthEnvironments(configs);
-  if (values.assembly && !existsSync(values.assembly)) throw new Error(`--assembly ${values.assembly}: no such directory`);
-  const assemblies = readCloudAssembly(dir);
-  return configs.map((config) => ({ config, assembly: environmentNamed(assemblies, config.name) }));
+/** The environments and services --env and --service name: checked before anything is synthesized. */
+export function selectionOf(values: Values): { config: EnvironmentConfig; services: string[] }[] {
+  return environmentsNamed(values.env).map((config) => ({ config, services: servicesNamed(config, values.service) }));
 }
 
-/** Parses argv with the common flags plus `extra`. */
-export function parse<E extends NonNullable<ParseArgsConfig['options']>>(argv: string[], extra: E) {
-  return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, allowPositionals: false, strict: true });
+/** The inference service `name` of an environment, as the simulator and the estimate run it. */
+export function serviceOf(config: EnvironmentConfig, name: string): ForesightService {
+  const service: InferenceServiceSettings | undefined = config.inference[name];
+  if (!service) throw new UsageError(`--service (${name}) is not a service of ${config.name}`);
+  return {
+    name,
+    acceptableLatencySeconds: service.scaling.acceptableLatency.toSeconds({ integral: false }),
+    secondsPerJob: service.scaling.timePerJob.toSeconds({ integral: false }),
+    timeZone: service.schedule?.timeZone,
+  };
 }
 
-/** Runs `main`, printing an error's message (not its stack) and exiting 1. */
-export function runCli(main: () => void): void {
-  try {
-    main();
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exitCode = 1;
+/** One environment: its config, its selected services and, by scaling variant, the policy stacks to simulate. */
+export interface ForesightEnvironment {
+  readonly config: EnvironmentConfig;
+  readonly services: readonly string[];
+  readonly policies: PolicyStacks[];
+}
+
+/**
+ * The environments named by --env, each with the templates of the variants asked for: read as
+ * they are from --assembly (the default variant only), else synthesized through the app factory.
+ */
+export function environmentsOf(values: Values, variants: readonly ScalingVariant[]): ForesightEnvironment[] {
+  const selection = selectionOf(values);
+  const configs = selection.map((s) => s.config);
+  if (values.assembly !== undefined && variants.includes('step')) throw new UsageError('--compare step synthesizes the seed\'s policy: leave out --assembly');
+  if (values.assembly !== undefined && !existsSync(resolve(values.assembly, 'manifest.json'))) {
+    throw new UsageError(`--assembly ${values.assembly}: no cloud assembly there (no manifest.json): run \`npx cdk synth\` first`);
   }
+  const assemblies = variants.map((variant) => ({
+    variant,
+    assembly: values.assembly !== undefined ? new CloudAssembly(resolve(values.assembly)) : synthForForesight(configs.map((c) => c.name), variant),
+  }));
+  return selection.map(({ config, services }) => ({
+    config,
+    services,
+    policies: assemblies.map(({ variant, assembly }) => ({ name: variant, stacks: environmentStacks(assembly, config.name).stacks })),
+  }));
 }

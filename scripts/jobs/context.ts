@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
-import { readStackOutputs } from '../smoke-check/stack-outputs';
+import { readServiceOutputs } from '../smoke-check/stack-outputs';
 
 /** The AWS clients the jobs CLI calls. */
 export interface JobsClients {
@@ -27,10 +27,10 @@ export function createJobsClients(region: string): JobsClients {
   };
 }
 
-/** Outputs of the environment's inference stack (`<env>-AiInference`) the CLI reads. */
+/** Outputs of a service in the environment's inference stack (`<env>-AiInference`) the CLI reads. */
 export const JOBS_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'ResultsBucketName'] as const;
 
-/** One environment's job queue and results bucket, and the clients to reach them. */
+/** One service's job queue and results bucket, and the clients to reach them. */
 export interface JobsContext {
   readonly clients: Pick<JobsClients, 'sqs' | 's3'>;
   readonly queueUrl: string;
@@ -38,11 +38,11 @@ export interface JobsContext {
   readonly resultsBucket: string;
 }
 
-/** Reads the outputs of the environment's inference stack; a stack that is not deployed is a clear error. */
-export async function loadJobsContext(clients: JobsClients, environment: string): Promise<JobsContext> {
+/** Reads the service's outputs of the environment's inference stack; a stack that is not deployed is a clear error. */
+export async function loadJobsContext(clients: JobsClients, environment: string, service: string): Promise<JobsContext> {
   const stackName = stackNameOf(environment, STACK_IDS.inference);
   try {
-    const outputs = await readStackOutputs(clients.cloudFormation, stackName, JOBS_OUTPUTS);
+    const outputs = await readServiceOutputs(clients.cloudFormation, stackName, service, JOBS_OUTPUTS);
     return { clients, queueUrl: outputs.QueueUrl, deadLetterQueueUrl: outputs.DeadLetterQueueUrl, resultsBucket: outputs.ResultsBucketName };
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {

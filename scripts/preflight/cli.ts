@@ -1,11 +1,12 @@
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { ParsedCommandLine, UsageError, runCommandLine } from '../cli';
+import { environmentNamed } from '../environment-selection';
 import { EnvironmentAssembly } from './assembly';
 import { PreflightClients } from './clients';
 import { runPreflight } from './preflight';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf, formatResult } from './result';
+import { EXIT_FAILED, EXIT_USAGE, exitCodeOf, formatResult } from './result';
 import { EnvironmentStack } from './template';
 
 export const USAGE = `usage: preflight --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--region <region>] [--assembly <cdk.out>]
@@ -39,37 +40,24 @@ export interface PreflightIo {
   readonly print: (line: string) => void;
 }
 
-/** Parses the command line; `'help'` for --help, a one-line message for a usage error. */
-export function parseArgs(argv: readonly string[]): PreflightArgs | 'help' | string {
-  let values;
-  try {
-    ({ values } = parseNodeArgs({
-      args: [...argv],
-      options: { env: { type: 'string' }, region: { type: 'string' }, assembly: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (values.help) return 'help';
-  const config = ENVIRONMENTS.find((c) => c.name === values.env);
-  if (!config) return `--env (${values.env ?? 'missing'}) must be one of ${ENVIRONMENTS.map((c) => c.name).join(', ')}`;
+const OPTIONS = { env: { type: 'string' }, region: { type: 'string' }, assembly: { type: 'string' } } as const;
+
+/** The checked command line. */
+function argsOf(values: ParsedCommandLine<typeof OPTIONS>['values']): PreflightArgs {
+  const config = environmentNamed(values.env);
   if (config.region !== undefined && values.region !== undefined && values.region !== config.region) {
-    return `--region (${values.region}) is not where ${config.name} deploys: lib/config/${config.name}.ts names ${config.region}`;
+    throw new UsageError(`--region (${values.region}) is not where ${config.name} deploys: lib/config/${config.name}.ts names ${config.region}`);
   }
   return { config, ...(values.region ? { region: values.region } : {}), ...(values.assembly ? { assembly: values.assembly } : {}) };
 }
 
 /** Runs the preflight and returns its exit code, printing one line per check. */
 export async function run(argv: readonly string[], io: PreflightIo): Promise<number> {
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    io.print(USAGE);
-    return EXIT_OK;
-  }
-  if (typeof args === 'string') {
-    io.print(`preflight: ${args}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const cli = { name: 'preflight', usage: USAGE, options: OPTIONS };
+  return runCommandLine(cli, argv, { print: io.print, printError: io.print }, ({ values }) => preflight(argsOf(values), io));
+}
+
+async function preflight(args: PreflightArgs, io: PreflightIo): Promise<number> {
   const region = args.region ?? args.config.region ?? (await io.defaultRegion());
   if (!region) {
     io.print('preflight: no region: pass --region, set AWS_REGION, or set the region of your AWS profile');

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { EXIT_OK, runMain } from '../cli';
 import { elasticIpNeeds, lambdaNeeds } from './account-needs';
 import { synthesizePublished } from './assembly';
 import { computeGroups, vcpuNeeds } from './compute-needs';
@@ -88,7 +89,14 @@ export function readmeQuotaTable(readme = readFileSync(README, 'utf8')): string 
   return readme.slice(begin, end + END.length);
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const DOCS_QUOTAS_COMMAND_LINE = { name: 'docs:quotas', usage: 'usage: npm run docs:quotas\n  Rewrites the README\'s quota table from the environments\' synthesized templates.', options: {} } as const;
+
+/** The command; returns the exit code. */
+export function writeQuotaTable(): number {
   const readme = readFileSync(README, 'utf8');
   writeFileSync(README, readme.replace(readmeQuotaTable(readme), generateQuotaTable()));
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable);

@@ -35,7 +35,7 @@ export async function imageChecks(ecrFor: (region: string) => ECRClient, images:
   const results: PreflightResult[] = [];
   for (const image of images) {
     const check = `image ${image.uri}`;
-    const fix = `publish ${image.repositoryName}:${image.tag ?? image.digest} in registry ${image.registryId} of ${image.region}, or set inference.model.image to an image that exists there`;
+    const fix = `publish ${image.repositoryName}:${image.tag ?? image.digest} in registry ${image.registryId} of ${image.region}, or set the service's inference.<service>.model.image to an image that exists there`;
     try {
       const response = await ecrFor(image.region).send(new BatchGetImageCommand({
         registryId: image.registryId,

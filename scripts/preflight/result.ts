@@ -1,3 +1,5 @@
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli';
+
 /** How one preflight check came out. */
 export type Status = 'pass' | 'warn' | 'fail';
 
@@ -12,9 +14,8 @@ export interface PreflightResult {
   readonly fix?: string;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+/** Exit codes of the preflight: the scripts' convention (scripts/cli.ts). */
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE };
 
 export const pass = (check: string, detail: string): PreflightResult => ({ status: 'pass', check, detail });
 export const warn = (check: string, detail: string, fix?: string): PreflightResult => ({ status: 'warn', check, detail, ...(fix ? { fix } : {}) });

@@ -1,3 +1,5 @@
+import { EXIT_FAILED, EXIT_OK } from '../cli';
+
 /** The outcome of one smoke check: one line of the report. */
 export interface CheckResult {
   /** What was checked, e.g. `dev-AiInference dead-letter queue`. */
@@ -8,10 +10,8 @@ export interface CheckResult {
   readonly detail: string;
 }
 
-/** Exit codes of the smoke check. */
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_USAGE = 2;
+/** Exit codes of the smoke check: the scripts' convention (scripts/cli.ts), a failed check being a failure. */
+export { EXIT_OK, EXIT_USAGE, EXIT_FAILED as EXIT_CHECK_FAILED } from '../cli';
 
 /** A check's outcome without its name; the runner names it. */
 export type Outcome = Omit<CheckResult, 'check'>;
@@ -35,5 +35,5 @@ export function formatResult(result: CheckResult): string {
 }
 
 export function exitCodeOf(results: readonly CheckResult[]): number {
-  return results.every((r) => r.ok) ? EXIT_OK : EXIT_CHECK_FAILED;
+  return results.every((r) => r.ok) ? EXIT_OK : EXIT_FAILED;
 }

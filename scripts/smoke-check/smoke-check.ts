@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EnvironmentConfig } from '../../lib/config';
+import { serviceOutputKey } from '../../lib/stacks/service-names';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CheckResult, pass, runCheck } from './check-result';
 import { WaitOptions } from '../jobs/status';
@@ -14,7 +15,7 @@ import { checkFleet } from './fleet-check';
 import { checkJobRoundTrip } from './job-check';
 import { checkClusterActive, checkTrackingServerActive } from './ml-platform-checks';
 import { checkDeadLetterQueueEmpty, checkQueueExists } from './queue-checks';
-import { readStackOutputs } from './stack-outputs';
+import { readServiceOutputs, readStackOutputs } from './stack-outputs';
 import { templateMinSize } from './template-min-size';
 
 /** The AWS clients the smoke check calls. */
@@ -35,7 +36,7 @@ export interface SmokeCheckClients {
   readonly eks: EKSClient;
 }
 
-/** Outputs of `<env>-AiInference` the checks read. */
+/** Outputs of each service of `<env>-AiInference` the checks read. */
 export const INFERENCE_OUTPUTS = ['QueueUrl', 'DeadLetterQueueUrl', 'TargetGroupArn', 'AutoScalingGroupName', 'ResultsBucketName'] as const;
 
 /** How long the smoke job may take, polled every 5 s. */
@@ -68,11 +69,21 @@ export function createClients(region: string): SmokeCheckClients {
 /** What the checks read of the environment's config: its name, whether its model is published, whether its ML platform is on. */
 export type SmokeCheckConfig = Pick<EnvironmentConfig, 'name' | 'modelPublished'> & { readonly mlPlatform: Pick<EnvironmentConfig['mlPlatform'], 'enabled'> };
 
-/** Every check of one environment's deployed stacks: one result per check. */
-export async function runSmokeCheck(clients: SmokeCheckClients, config: SmokeCheckConfig, jobWait: WaitOptions = JOB_WAIT): Promise<CheckResult[]> {
+/**
+ * Every check of one environment's deployed stacks, one result per check: each of `services`
+ * (the environment's inference services the command line selected, every one by default), the
+ * endpoint, and the ML platform where the environment's config deploys it.
+ */
+export async function runSmokeCheck(
+  clients: SmokeCheckClients,
+  config: SmokeCheckConfig,
+  services: readonly string[],
+  jobWait: WaitOptions = JOB_WAIT,
+): Promise<CheckResult[]> {
   const environment = config.name;
+  const inference = stackNameOf(environment, STACK_IDS.inference);
   return [
-    ...(await inferenceChecks(clients, stackNameOf(environment, STACK_IDS.inference), config, jobWait)),
+    ...(await Promise.all(services.map((service) => inferenceChecks(clients, inference, service, config, jobWait)))).flat(),
     ...(await trainingChecks(clients, stackNameOf(environment, STACK_IDS.training), config)),
     ...(config.mlPlatform.enabled ? await mlPlatformChecks(clients, stackNameOf(environment, STACK_IDS.mlPlatform)) : []),
   ];
@@ -81,10 +92,11 @@ export async function runSmokeCheck(clients: SmokeCheckClients, config: SmokeChe
 /** Why the config leaves the fleet at MinSize 0 and the Training stack without an endpoint. */
 const UNPUBLISHED = 'the model is not published: modelPublished is false in the environment\'s config';
 
-async function inferenceChecks(clients: SmokeCheckClients, stackName: string, config: SmokeCheckConfig, jobWait: WaitOptions): Promise<CheckResult[]> {
+async function inferenceChecks(clients: SmokeCheckClients, stackName: string, service: string, config: SmokeCheckConfig, jobWait: WaitOptions): Promise<CheckResult[]> {
+  const name = `${stackName} ${service}`;
   let outputs: Record<(typeof INFERENCE_OUTPUTS)[number], string> | undefined;
-  const read = await runCheck(`${stackName} outputs`, async () => {
-    outputs = await readStackOutputs(clients.cloudFormation, stackName, INFERENCE_OUTPUTS);
+  const read = await runCheck(`${name} outputs`, async () => {
+    outputs = await readServiceOutputs(clients.cloudFormation, stackName, service, INFERENCE_OUTPUTS);
     return { ok: true, detail: 'read' };
   });
   if (!outputs) {
@@ -92,13 +104,13 @@ async function inferenceChecks(clients: SmokeCheckClients, stackName: string, co
   }
   const o = outputs;
   return Promise.all([
-    runCheck(`${stackName} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName, {
-      templateMinSize: () => templateMinSize(clients.cloudFormation, stackName, 'AutoScalingGroupName'),
+    runCheck(`${name} fleet`, () => checkFleet(clients.elbv2, clients.autoScaling, o.TargetGroupArn, o.AutoScalingGroupName, {
+      templateMinSize: () => templateMinSize(clients.cloudFormation, stackName, serviceOutputKey(service, 'AutoScalingGroupName')),
       ...(config.modelPublished ? {} : { reason: UNPUBLISHED }),
     })),
-    runCheck(`${stackName} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
-    runCheck(`${stackName} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
-    runCheck(`${stackName} job`, () => checkJobRoundTrip(clients.elbv2, {
+    runCheck(`${name} queue`, () => checkQueueExists(clients.sqs, o.QueueUrl)),
+    runCheck(`${name} dead-letter queue`, () => checkDeadLetterQueueEmpty(clients.sqs, o.DeadLetterQueueUrl)),
+    runCheck(`${name} job`, () => checkJobRoundTrip(clients.elbv2, {
       clients: { sqs: clients.sqs, s3: clients.s3 },
       queueUrl: o.QueueUrl,
       deadLetterQueueUrl: o.DeadLetterQueueUrl,

@@ -1,41 +1,60 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { baseConfig, defineEnvironment, ENVIRONMENTS, selectEnvironments } from '../../lib/config';
-import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
+import { baseConfig, defineEnvironment, ENVIRONMENTS, inferenceServicesOf, selectEnvironments } from '../../lib/config';
+import { serviceLogGroupPrefix } from '../../lib/stacks/service-names';
+import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
+import { nameNotIn } from '../helpers/environments';
+import { realApp } from '../helpers/nag-app';
+import { synthWithNag } from '../helpers/nag';
 
-/** An environment added as the README says: one file of overrides on the base, listed in ENVIRONMENTS. */
-const qa = defineEnvironment(baseConfig, 'qa', {
-  tags: { costCenter: 'ml-qa-1004' },
-  inference: { fleet: { maxCapacity: 2 } },
-  budget: { monthlyLimitUsd: 800 },
-});
+/**
+ * An environment added as the README's "Adding an environment" says: step 1's file of overrides
+ * on the base, listed in ENVIRONMENTS (step 2), synthesized with every nag pack and Control Tower
+ * control (step 3). The snippet is the README's; the name is one no environment has yet.
+ */
+const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const SNIPPET = "export const qa = defineEnvironment(baseConfig, 'qa', { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });";
+const name = nameNotIn(ENVIRONMENTS.map((c) => c.name), 'qa');
+const added = defineEnvironment(baseConfig, name, { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });
+const environments = [...ENVIRONMENTS, added];
+
+const { app, stages } = realApp({ environments, env: name });
+const result = synthWithNag(app);
+const stage = stages[name];
 
 describe('adding an environment', () => {
-  const environments = [...ENVIRONMENTS, qa];
-  const [selected] = selectEnvironments('qa', environments);
-  const app = new App();
-  const stage = new AiInfraStage(app, selected.name, { config: selected });
-  const stacks = stage.node.findAll().filter(Stack.isStack);
+  test('this test adds the environment of the README\'s snippet', () => {
+    expect(README).toContain(SNIPPET);
+  });
 
   test('is selected and validated like the others', () => {
-    expect(selected).toBe(qa);
+    expect(selectEnvironments(name, environments)).toEqual([added]);
+  });
+
+  test('synthesizes with every nag pack and Control Tower control clean', () => {
+    expect([result.error, result.findings.filter((f) => f.severity === 'error')]).toEqual([undefined, []]);
   });
 
   test('gets every stack, named after it', () => {
-    expect(stacks.map((s) => s.stackName).sort()).toEqual(['qa-AiInference', 'qa-Cost', 'qa-Network', 'qa-Training']);
+    const expected = [STACK_IDS.network, STACK_IDS.inference, STACK_IDS.training, STACK_IDS.cost].map((id) => stackNameOf(name, id));
+    expect(stage.node.findAll().filter(Stack.isStack).map((s) => s.stackName).sort()).toEqual(expected.sort());
   });
 
   test('takes the base for what it does not override', () => {
-    expect([qa.inference.fleet.instanceTypes, qa.network]).toEqual([baseConfig.inference.fleet.instanceTypes, baseConfig.network]);
+    expect([added.inference, added.network]).toEqual([baseConfig.inference, baseConfig.network]);
   });
 
   test('its resources carry its name as the environment tag and in their physical names', () => {
     const template = Template.fromStack(stage.inference);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ai/inference/qa/sentiment' });
-    template.hasResourceProperties('AWS::SQS::Queue', { Tags: [{ Key: 'cost_center', Value: 'ml-qa-1004' }, { Key: 'environment', Value: 'qa' }, { Key: 'project', Value: 'ai-infra' }, { Key: 'team', Value: 'ml-platform' }] });
+    for (const [service, settings] of inferenceServicesOf(added)) {
+      template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `${serviceLogGroupPrefix(name, service)}/${settings.model.name}` });
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', { Tags: [{ Key: 'cost_center', Value: 'ml-qa-1004' }, { Key: 'environment', Value: name }, { Key: 'project', Value: 'ai-infra' }, { Key: 'team', Value: 'ml-platform' }] });
   });
 
   test('its overrides reach its stacks', () => {
-    Template.fromStack(stage.inference).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MaxSize: '2' });
+    Template.fromStack(stage.cost).hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetLimit: { Amount: 800, Unit: 'USD' } } });
   });
 });

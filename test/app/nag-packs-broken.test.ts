@@ -10,6 +10,7 @@ import { markAsCheckpointBucket } from '../../lib/nag/checkpoint-bucket';
 import { gpuGroup, scaleDownAtNight } from '../helpers/gpu-fixtures';
 import { NagSynthResult, findingsOf, ruleFindingsAt, synthWithNag } from '../helpers/nag';
 import { RealApp, realApp } from '../helpers/nag-app';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 
 interface BreakCase {
   /** The rule id, with its finding, the break must trip. */
@@ -29,7 +30,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'CostTagging-CostAllocationTags[cost_center]', severity: 'error', what: 'the cost_center tag dropped from the real dev job queue',
     breakIt: ({ stages: s }) => {
-      const queue = s.dev.inference.service.jobs.queue;
+      const queue = s.dev.inference.services[DEFAULT_SERVICE].jobs.queue;
       Tags.of(queue).remove('cost_center');
       return queue.node.defaultChild as CfnResource;
     },
@@ -37,7 +38,7 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetMaxSize', severity: 'error', what: 'the real prod inference fleet raised above the prod cap',
     breakIt: ({ stages: s }) => {
-      const group = s.prod.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
+      const group = s.prod.inference.services[DEFAULT_SERVICE].fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
       group.maxSize = String(s.prod.config.guardrails.maxGpuInstancesPerFleet + 1);
       return group;
     },
@@ -72,8 +73,8 @@ const CASES: BreakCase[] = [
   {
     rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real dev inference fleet without its night schedule and GPU idle alarm',
     breakIt: ({ stages: s }) => {
-      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.service.node.tryRemoveChild(id);
-      return s.dev.inference.service.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
+      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.services[DEFAULT_SERVICE].node.tryRemoveChild(id);
+      return s.dev.inference.services[DEFAULT_SERVICE].fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
     },
   },
   {

@@ -5,6 +5,8 @@ import { dev } from '../../lib/config/dev';
 import { prod } from '../../lib/config/prod';
 import { InferenceImage } from '../../lib/constructs/inference/inference-image';
 import { MlflowTrackingServerSize } from '../../lib/constructs/ml-platform/mlflow-tracking-server';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
+import { ENVIRONMENT_NAMES, UNKNOWN_ENVIRONMENT } from '../helpers/environments';
 
 /** Prod with some fields overridden, as an environment file overrides the base. */
 function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentConfig {
@@ -14,44 +16,64 @@ function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentCon
 const TEAM_ID = '74361522-da01-538d-aa2e-ac7918c6bb92';
 const TEAMS_CHANNEL = '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2';
 
+/** The base's one service, for configs that add services. */
+const service = prod.inference[DEFAULT_SERVICE];
+
 /** Each construct rule reached through the config names `env.path.to.field`. */
 const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
-  ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } }),
-    /prod\.inference\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
-  ['a non-GPU instance type', prodWith({ inference: { fleet: { instanceTypes: ['m5.large'] } } }),
-    /prod\.inference\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
-  ['a duplicated instance type', prodWith({ inference: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } }),
-    /prod\.inference\.fleet\.instanceTypes lists "g5\.xlarge" twice/],
-  ['a boot budget shorter than one heartbeat timeout', prodWith({ inference: { fleet: { bootBudget: Duration.seconds(10) } } }),
-    /prod\.inference\.fleet\.bootBudget \(10 seconds\) must be between 5 minutes and/],
-  ['a model version that is not one S3 key segment', prodWith({ inference: { model: { version: '1/0' } } }),
-    /prod\.inference\.model\.version \("1\/0"\) must be 1-128 letters, digits/],
-  ['a model name of ".."', prodWith({ inference: { model: { name: '..' } } }),
-    /prod\.inference\.model\.name \(".."\) must be/],
-  ['an image reference without a tag', prodWith({ inference: { model: { image: InferenceImage.fromRegistry('public.ecr.aws/acme/serving') } } }),
-    /prod\.inference\.model\.image \("public\.ecr\.aws\/acme\/serving"\) must be an image reference with a tag or digest/],
-  ['a GPU memory fraction above 1', prodWith({ inference: { model: { gpuMemoryFraction: 1.2 } } }),
-    /prod\.inference\.model\.gpuMemoryFraction \(1\.2\) must be > 0 and <= 1/],
-  ['a job longer than the SQS visibility limit', prodWith({ inference: { maxJobDuration: Duration.hours(13) } }),
-    /prod\.inference\.maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
-  ['results kept less than a day', prodWith({ inference: { results: { retention: Duration.hours(12) } } }),
-    /prod\.inference\.results\.retention \(days\) \(0\.5\) must be a whole number >= 1/],
-  ['results kept a fractional number of days', prodWith({ inference: { results: { retention: Duration.hours(36) } } }),
-    /prod\.inference\.results\.retention \(days\) \(1\.5\) must be a whole number >= 1/],
-  ['a latency below one job', prodWith({ inference: { scaling: { acceptableLatency: Duration.seconds(5) } } }),
-    /prod\.inference\.scaling\.acceptableLatency \(5 seconds\) must be >= timePerJob \(10 seconds\)/],
-  ['a cron hour out of range', prodWith({ inference: { schedule: { timeZone: 'UTC', scaleDownCron: '0 24 * * *' } } }),
-    /prod\.inference\.schedule\.scaleDownCron \("0 24 \* \* \*"\) has an invalid hour field "24"/],
-  ['an unknown time zone', prodWith({ inference: { schedule: { timeZone: 'Mars/Olympus' } } }),
-    /prod\.inference\.schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
+  ['a service name with capitals', prodWith({ inference: { Summarizer: service } }), /prod\.inference\.Summarizer \("Summarizer"\) must be 1-32 lower-case letters and digits/],
+  ['no inference service', prodWith({ inference: { [DEFAULT_SERVICE]: undefined } }), /prod\.inference has no service: define at least one/],
+  ['two services that get one construct id', prodWith({ inference: { 'a-1': service, a1: service } }),
+    /prod\.inference services "a-1" and "a1" \(ServiceA1\) get one construct id: rename one/],
+  ['two services that get one stack output key', prodWith({ inference: { a: service, 'a-dead-letter': service } }),
+    /prod\.inference services "a" and "a-dead-letter" \(ServiceADeadLetterQueueUrl\) get one stack output key: rename one/],
+  ['an endpoint serving no service', prodWith({ sageMaker: { service: 'summarizer' } }),
+    /prod\.sageMaker\.service \("summarizer"\) is not a service of prod\.inference: use one of default/],
+  ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { [DEFAULT_SERVICE]: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } } }),
+    /prod\.inference\.default\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
+  ['a non-GPU instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+  ['a duplicated instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes lists "g5\.xlarge" twice/],
+  ['a boot budget shorter than one heartbeat timeout', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { bootBudget: Duration.seconds(10) } } } }),
+    /prod\.inference\.default\.fleet\.bootBudget \(10 seconds\) must be between 5 minutes and/],
+  ['a model version that is not one S3 key segment', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { version: '1/0' } } } }),
+    /prod\.inference\.default\.model\.version \("1\/0"\) must be 1-128 letters, digits/],
+  ['a model name of ".."', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { name: '..' } } } }),
+    /prod\.inference\.default\.model\.name \(".."\) must be/],
+  ['an image reference without a tag', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { image: InferenceImage.fromRegistry('public.ecr.aws/acme/serving') } } } }),
+    /prod\.inference\.default\.model\.image \("public\.ecr\.aws\/acme\/serving"\) must be an image reference with a tag or digest/],
+  ['a GPU memory fraction above 1', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { gpuMemoryFraction: 1.2 } } } }),
+    /prod\.inference\.default\.model\.gpuMemoryFraction \(1\.2\) must be > 0 and <= 1/],
+  ['a job longer than the SQS visibility limit', prodWith({ inference: { [DEFAULT_SERVICE]: { maxJobDuration: Duration.hours(13) } } }),
+    /prod\.inference\.default\.maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
+  ['no job at a time per instance', prodWith({ inference: { [DEFAULT_SERVICE]: { maxConcurrentJobs: 0 } } }),
+    /prod\.inference\.default\.maxConcurrentJobs \(0\) must be a whole number from 1 to 1000: the jobs one instance runs at once/],
+  ['results kept less than a day', prodWith({ inference: { [DEFAULT_SERVICE]: { results: { retention: Duration.hours(12) } } } }),
+    /prod\.inference\.default\.results\.retention \(days\) \(0\.5\) must be a whole number >= 1/],
+  ['results kept a fractional number of days', prodWith({ inference: { [DEFAULT_SERVICE]: { results: { retention: Duration.hours(36) } } } }),
+    /prod\.inference\.default\.results\.retention \(days\) \(1\.5\) must be a whole number >= 1/],
+  ['a latency below one job', prodWith({ inference: { [DEFAULT_SERVICE]: { scaling: { acceptableLatency: Duration.seconds(5) } } } }),
+    /prod\.inference\.default\.scaling\.acceptableLatency \(5 seconds\) must be >= timePerJob \(10 seconds\)/],
+  ['a cron hour out of range', prodWith({ inference: { [DEFAULT_SERVICE]: { schedule: { timeZone: 'UTC', scaleDownCron: '0 24 * * *' } } } }),
+    /prod\.inference\.default\.schedule\.scaleDownCron \("0 24 \* \* \*"\) has an invalid hour field "24"/],
+  ['an unknown time zone', prodWith({ inference: { [DEFAULT_SERVICE]: { schedule: { timeZone: 'Mars/Olympus' } } } }),
+    /prod\.inference\.default\.schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
   ['more NAT gateways than AZs', prodWith({ network: { maxAzs: 2, natGateways: 3 } }),
     /prod\.network\.natGateways \(3\) must be between 1 and 2/],
   ['EFA on a type without it', prodWith({ training: { cluster: { instanceType: 'g5.xlarge', efa: true } } }),
     /prod\.training\.cluster\.efa \(true\) needs an instance type with EFA, and instanceType \("g5\.xlarge"\) has none/],
-  ['a spot fleet job name that is not an S3 prefix', prodWith({ training: { spotFleet: { jobName: 'My Job/1' } } }),
-    /prod\.training\.spotFleet\.jobName \("My Job\/1"\) must be lower-case letters, digits and hyphens/],
+  ['a spot fleet type that is no GPU', prodWith({ training: { spotFleet: { instanceTypes: ['g5.12xlarge', 'm5.large'] } } }),
+    /prod\.training\.spotFleet\.instanceTypes\[1\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+  ['a Volta training cluster the Deep Learning AMI cannot drive', prodWith({ training: { cluster: { instanceType: 'p3.8xlarge' } } }),
+    /prod\.training\.cluster\.instanceType \("p3\.8xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support/],
   ['an idle shutdown under 5 minutes', prodWith({ training: { idleShutdown: { idleDuration: Duration.minutes(2) } } }),
     /prod\.training\.idleShutdown\.idleDuration \(2 minutes\) must be between 5 minutes and 1 day/],
+  ['a CPU SageMaker variant with an image that has only a GPU tag',
+    mergeConfig(dev, { inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') } } } }),
+    /dev\.inference\.default\.model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-gpu-.*\) has no CPU build for dev\.sageMaker\.endpoint\.variants\[0\]\.instanceType \("ml\.m5\.large"\)/],
+  ['a fleet image with only a CPU tag', prodWith({ inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') } } } }),
+    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-cpu-.*\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
   ['duplicate variant names', prodWith({ sageMaker: { endpoint: { variants: [prod.sageMaker.endpoint.variants[0], prod.sageMaker.endpoint.variants[0]] } } }),
     /prod\.sageMaker\.endpoint\.variants has the name "primary" twice/],
   ['a customer managed key on variants with local NVMe storage', prodWith({ sageMaker: { endpoint: { customerManagedKey: true } } }),
@@ -111,6 +133,17 @@ describe('validateEnvironmentConfig', () => {
       .toThrow(/dev\.mlPlatform\.cpuNodePool\.limits\.cpu \(0\) must be a whole number >= 1/);
   });
 
+  test('names the construct a field configures', () => {
+    expect(() => validateEnvironmentConfig(prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } })))
+      .toThrow(/prod\.inference\.default\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/Service\)$/m);
+  });
+
+  test('checks every service, each under its name', () => {
+    const config = prodWith({ inference: { summarizer: mergeConfig(service, { fleet: { instanceTypes: ['m5.large'] } }) } });
+    expect(() => validateEnvironmentConfig(config))
+      .toThrow(/prod\.inference\.summarizer\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/ServiceSummarizer\)$/m);
+  });
+
   test('names the environment and lists every problem at once', () => {
     expect(() => validateEnvironmentConfig(prodWith({ tags: { team: '', project: '' } }))).toThrow(
       /^Invalid config for environment "prod":\n- prod\.tags\.team is empty.*\n- prod\.tags\.project is empty/,
@@ -118,8 +151,8 @@ describe('validateEnvironmentConfig', () => {
   });
 
   test.each([false, true])('checks the fleet as written, whether or not the model is published (modelPublished: %s)', (modelPublished) => {
-    expect(() => validateEnvironmentConfig(prodWith({ modelPublished, inference: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } })))
-      .toThrow(/prod\.inference\.fleet\.maxCapacity \(10\) must be >= minCapacity \(12\): lower minCapacity or raise maxCapacity/);
+    expect(() => validateEnvironmentConfig(prodWith({ modelPublished, inference: { [DEFAULT_SERVICE]: { fleet: { minCapacity: 12, onDemandBaseCapacity: 0 } } } })))
+      .toThrow(/prod\.inference\.default\.fleet\.maxCapacity \(10\) must be >= minCapacity \(12\): lower minCapacity or raise maxCapacity/);
   });
 });
 
@@ -138,21 +171,22 @@ describe('mergeConfig', () => {
   });
 
   test('removes a field overridden with undefined', () => {
-    expect(prod.inference.schedule).toBeUndefined();
+    expect(prod.inference[DEFAULT_SERVICE].schedule).toBeUndefined();
   });
 });
 
 describe('selectEnvironments', () => {
   test('selects every environment without context', () => {
-    expect(selectEnvironments(undefined).map((c) => c.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(selectEnvironments(undefined).map((c) => c.name)).toEqual(ENVIRONMENT_NAMES);
   });
 
   test('selects a comma-separated list', () => {
-    expect(selectEnvironments('dev, prod').map((c) => c.name)).toEqual(['dev', 'prod']);
+    const [first, last] = [ENVIRONMENT_NAMES[0], ENVIRONMENT_NAMES[ENVIRONMENT_NAMES.length - 1]];
+    expect(selectEnvironments(`${first}, ${last}`).map((c) => c.name)).toEqual([first, last]);
   });
 
   test('rejects an unknown environment', () => {
-    expect(() => selectEnvironments('qa')).toThrow(/context env \("qa"\) is not an environment: use one or more of dev, staging, prod/);
+    expect(() => selectEnvironments(UNKNOWN_ENVIRONMENT)).toThrow(`context env ("${UNKNOWN_ENVIRONMENT}") is not an environment: use one or more of ${ENVIRONMENT_NAMES.join(', ')}`);
   });
 
   test('validates what it selects', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_ASSUMPTIONS } from '../../lib/foresight/foresight-run';
 import { AlarmModel, FleetModel, MetricQuery } from '../../lib/foresight/fleet-model';
 import { SimulationOptions } from '../../lib/foresight/simulator';
 import { Workload } from '../../lib/foresight/workloads';
@@ -29,7 +30,6 @@ export function fleet(overrides: Partial<FleetModel> = {}): FleetModel {
     onDemandBaseCapacity: 0,
     onDemandPercentageAboveBaseCapacity: 0,
     defaultInstanceWarmupSeconds: 0,
-    launchHookTimeoutSeconds: 300,
     maxReceiveCount: 3,
     messageRetentionSeconds: 345_600,
     policies: [],
@@ -43,16 +43,14 @@ export function jobs(arrivals: number[], seconds = 10): Workload {
   return { name: 'test', arrivalSeconds: Float64Array.from(arrivals), jobSeconds: new Float64Array(arrivals.length).fill(seconds) };
 }
 
-/** Simulation options for `minutes`, no interruptions, boot 120 s; override any field. */
+/** Simulation options for `minutes`, no interruptions, boot 120 s, the other assumptions' defaults; override any field. */
 export function options(minutes: number, overrides: Partial<SimulationOptions> = {}): SimulationOptions {
   return {
+    ...DEFAULT_ASSUMPTIONS,
     startEpochSeconds: Date.UTC(2026, 0, 5) / 1000,
     minutes,
     bootSeconds: 120,
     spotInterruptionsPerInstanceHour: 0,
-    metricDelayMinutes: 1,
-    divisionByZero: 'missing',
-    seed: 1,
     ...overrides,
   };
 }

@@ -13,13 +13,14 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { App, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { AssemblyStack, assemblyStacks } from '../../scripts/drift-check/assembly-stacks';
-import { EXIT_FAILED, EXIT_USAGE, USAGE, parseArgs, run } from '../../scripts/drift-check/cli';
+import { EXIT_FAILED, EXIT_USAGE, USAGE, run } from '../../scripts/drift-check/cli';
 import { deployedStacks } from '../../scripts/drift-check/deployed-stacks';
 import { operationalProperties } from '../../scripts/drift-check/operational-state';
 import { classifyDrift } from '../../scripts/drift-check/stack-drift';
-import { CfnTemplate } from '../../lib/foresight/cloud-assembly';
+import { CfnTemplate } from '../../lib/foresight/stack-templates';
 import { ENVIRONMENTS, baseConfig } from '../../lib/config';
 import { synthStage } from '../helpers/synth-stage';
 
@@ -260,14 +261,13 @@ describe('drift-check', () => {
   });
 
   test.each([
-    [[], /^name an environment or a stack id$/],
-    [['dev', 'prod'], /^unexpected argument "prod"$/],
-    [['--env', 'dev'], /^Unknown option '--env'/],
-    [['dev', '--assembly'], /^Option '--assembly <value>' argument missing$/],
-  ])('rejects %j', async (argv, message) => {
-    expect(parseArgs(argv)).toMatch(message);
+    [[], /^drift-check: name an environment or a stack id \(see --help\)$/],
+    [['dev', 'prod'], /^drift-check: unexpected argument "prod" \(see --help\)$/],
+    [['--env', 'dev'], /^drift-check: Unknown option '--env'.* \(see --help\)$/],
+    [['dev', '--assembly'], /^drift-check: Option '--assembly <value>' argument missing \(see --help\)$/],
+  ])('rejects %j in one line, calling nothing', async (argv, message) => {
     const { code, lines } = await runWith(argv);
-    expect([code, lines[0].split('\n')[1]]).toEqual([EXIT_USAGE, USAGE.split('\n')[0]]);
+    expect([code, lines, cloudFormation.calls()]).toEqual([EXIT_USAGE, [expect.stringMatching(message)], []]);
   });
 
   test('--help prints the usage and exits 0 without calling AWS', async () => {
@@ -275,15 +275,23 @@ describe('drift-check', () => {
     expect([code, lines, cloudFormation.calls()]).toEqual([0, [USAGE], []]);
   });
 
-  test('reads cdk.out by default', () => {
-    expect(parseArgs(['dev'])).toEqual({ target: 'dev', assembly: 'cdk.out' });
+  test('reads cdk.out by default', async () => {
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), 'no-assembly-')));
+    try {
+      const { code, lines } = await runWith(['dev']);
+      expect([code, lines]).toEqual([EXIT_USAGE, ['drift-check: no cloud assembly in cdk.out: run npx cdk synth first (see --help)']]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 
 describe('operationalProperties of the app\'s templates', () => {
-  // An environment with the night schedule (the base's), without the ML platform (not needed here).
-  const config = ENVIRONMENTS[0];
-  const { templates } = synthStage({ ...config, inference: { ...config.inference, schedule: baseConfig.inference.schedule }, mlPlatform: { ...config.mlPlatform, enabled: false } });
+  // An environment whose one service has the night schedule (the base's), without the ML platform (not needed here).
+  const [config] = ENVIRONMENTS;
+  const service = { ...baseConfig.inference[DEFAULT_SERVICE], ...config.inference[DEFAULT_SERVICE], schedule: baseConfig.inference[DEFAULT_SERVICE].schedule };
+  const { templates } = synthStage({ ...config, inference: { [DEFAULT_SERVICE]: service }, mlPlatform: { ...config.mlPlatform, enabled: false } });
   const json = (id: string) => templates[id].toJSON() as CfnTemplate;
   const idOf = (template: CfnTemplate, type: string) => Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => id);
 

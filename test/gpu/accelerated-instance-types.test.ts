@@ -1,4 +1,6 @@
-import { acceleratedInstanceType, instanceFamilyOf, isAcceleratedInstanceType, nvidiaGpuInstanceTypes } from '../../lib/gpu/accelerated-instance-types';
+import {
+  acceleratedInstanceType, imageProcessorOf, instanceFamilyOf, isAcceleratedInstanceType, nvidiaGpuInstanceTypes,
+} from '../../lib/gpu/accelerated-instance-types';
 
 describe('isAcceleratedInstanceType', () => {
   test.each(['g4dn.xlarge', 'g5.48xlarge', 'p3.8xlarge', 'p5.48xlarge', 'trn1.32xlarge', 'inf2.xlarge', 'dl1.24xlarge', 'g6e.12xlarge'])(
@@ -28,7 +30,23 @@ describe('the catalog', () => {
     expect(nvidiaGpuInstanceTypes()).not.toContain('trn1.2xlarge');
   });
 
+  test('records the GPU architecture of every NVIDIA type', () => {
+    expect(nvidiaGpuInstanceTypes().filter((type) => acceleratedInstanceType(type)?.gpuArchitecture === undefined)).toEqual([]);
+    expect(['p3.8xlarge', 'g4dn.xlarge', 'g5.xlarge', 'g6.xlarge', 'p5.48xlarge'].map((t) => acceleratedInstanceType(t)?.gpuArchitecture))
+      .toEqual(['volta', 'turing', 'ampere', 'ada-lovelace', 'hopper']);
+  });
+
   test('names the family', () => {
     expect(instanceFamilyOf('g6e.2xlarge')).toBe('g6e');
+  });
+});
+
+describe('imageProcessorOf', () => {
+  test.each([
+    ['g5.xlarge', 'gpu'], ['ml.g5.xlarge', 'gpu'], ['ml.p4d.24xlarge', 'gpu'], ['p6-b200.48xlarge', 'gpu'],
+    ['m5.large', 'cpu'], ['ml.m5.large', 'cpu'], ['ml.c7i.xlarge', 'cpu'], ['ml.t3.medium', 'cpu'],
+    ['ml.inf2.xlarge', 'other'], ['trn1.2xlarge', 'other'], ['g4ad.xlarge', 'other'], ['dl1.24xlarge', 'other'],
+  ])('%s needs a %s image', (type, processor) => {
+    expect(imageProcessorOf(type)).toBe(processor);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { createAiInfraApp } from '../../lib/ai-infra-app';
+import { AiInfraAppSettings, createAiInfraApp } from '../../lib/ai-infra-app';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
 
@@ -19,13 +19,16 @@ export interface RealApp {
  * `createAiInfraApp()` with cdk.json's context (every environment, the roles stack, every
  * plugin, the feature flags), writing to a temporary directory removed after the test file, in
  * the app mode that throws validation errors instead of exiting. Call it once per test file.
+ * `environments` replaces ENVIRONMENTS, `env` selects among them as `-c env=` does.
  */
-export function realApp(): RealApp {
+export function realApp(settings: Pick<AiInfraAppSettings, 'environments'> & { readonly env?: string } = {}): RealApp & { readonly outdir: string } {
   const outdir = mkdtempSync(join(tmpdir(), 'ai-infra-app-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const { app, stages } = createAiInfraApp({ context: cdkJsonContext(), outdir, appMode: 'inmemory' });
+  const context = { ...cdkJsonContext(), ...(settings.env === undefined ? {} : { env: settings.env }) };
+  const { app, stages } = createAiInfraApp({ context, outdir, appMode: 'inmemory', environments: settings.environments });
   return {
     app,
+    outdir,
     stages: Object.fromEntries(stages.map((stage) => [stage.stageName, stage])),
     rolesStack: app.node.children.find((c): c is Stack => Stack.isStack(c)) as Stack,
   };

@@ -17,6 +17,7 @@ export function synthWithPack(app: App, pack: NagPack): NagSynthResult {
 /** GPU cost limits of a dev-like fixture environment. */
 export const FIXTURE_LIMITS = {
   maxGpuInstancesPerFleet: 4,
+  maxGpuInstancesPerEnvironment: 6,
   allowedInstanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'ml.m5.large'],
   requireScaleToZero: true,
 } as const;

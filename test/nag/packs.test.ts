@@ -12,6 +12,7 @@ import { gpuNodePool, manifestResource } from '../helpers/node-pool-fixtures';
 
 const GPU_COST_RULES = {
   'GpuCost-GpuFleetMaxSize': 'error',
+  'GpuCost-EnvironmentGpuInstances': 'error',
   'GpuCost-GpuFleetScalesToZero': 'error',
   'GpuCost-InstanceTypeAllowed': 'error',
   'GpuCost-NodePoolGpuLimit': 'error',

@@ -15,7 +15,13 @@ const SETTINGS: BootSettings = {
   fileSystemId: 'fs-0123',
   accessPointId: 'fsap-0456',
   logGroupName: "/ai/inference/it's-dev",
+  metricsNamespace: INSTANCE_METRICS_NAMESPACE,
+  serverPort: 8080,
+  healthCheckPath: '/ping',
   launchLifecycleHookName: 'model-warm',
+  bootBudgetSeconds: 1800,
+  heartbeatIntervalSeconds: 60,
+  stallTimeoutSeconds: 600,
   healthCheckTimeoutSeconds: 900,
   agentBundle: '/opt/ai-inference/agent.js',
   agentConfig: '/etc/ai-inference/agent.json',
@@ -47,10 +53,8 @@ describe('bootEnvFile', () => {
     });
   });
 
-  test('defaults to a one-hour budget, a heartbeat a minute, ten stalled minutes and the instance metrics namespace', () => {
-    expect(sourced(bootEnvFile(SETTINGS), ['BOOT_BUDGET_SECONDS', 'HEARTBEAT_INTERVAL_SECONDS', 'STALL_TIMEOUT_SECONDS', 'METRICS_NAMESPACE'])).toEqual({
-      BOOT_BUDGET_SECONDS: '3600', HEARTBEAT_INTERVAL_SECONDS: '60', STALL_TIMEOUT_SECONDS: '600', METRICS_NAMESPACE: INSTANCE_METRICS_NAMESPACE,
-    });
+  test('gives boot.sh the server port and health check path it is given', () => {
+    expect(sourced(bootEnvFile({ ...SETTINGS, serverPort: 9000, healthCheckPath: '/healthz' }), ['SERVER_PORT', 'HEALTH_PATH'])).toEqual({ SERVER_PORT: '9000', HEALTH_PATH: '/healthz' });
   });
 
   test('quotes each value so the shell reads it back unchanged', () => {

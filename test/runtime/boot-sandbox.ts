@@ -4,6 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootSettings, bootEnvFile, modelEnvFile } from '../../lib/constructs/inference/runtime-files';
+import { SERVING_CONTRACT } from '../../lib/constructs/inference/serving-contract';
 import { FakeImds } from './fakes/fake-imds';
 import { LoopbackServer, listenOnLoopback } from './fakes/http';
 
@@ -11,6 +12,14 @@ const BOOT_SCRIPT = join(__dirname, '../../lib/runtime/inference/boot.sh');
 const STUB = join(__dirname, 'sandbox/stub.sh');
 const STUBBED_COMMANDS = ['aws', 'docker', 'dnf', 'mount', 'systemctl', 'amazon-cloudwatch-agent-ctl'];
 export const MODEL_KEY = 'models/llm/7/model.tar.gz';
+/** Owner (uid and gid) of the members of the sandbox's model archive: neither root nor the access point's user. */
+export const ARCHIVE_OWNER = 4242;
+/**
+ * Runs a command in a new user namespace whose only user is the caller, mapped to root: the
+ * caller is root there, yet `chown` to any other owner fails, as it does through an EFS access
+ * point that enforces a POSIX user (EPERM on EFS, EINVAL here: the owner has no mapping).
+ */
+export const EFS_ACCESS_POINT_USER = ['unshare', '--map-root-user', '--'];
 /** The sandboxed instance's CONTINUE and ABANDON of the launch hook, and its heartbeat. */
 export const CONTINUE = /^aws autoscaling complete-lifecycle-action .*--lifecycle-hook-name launch-hook .*--lifecycle-action-result CONTINUE$/;
 export const ABANDON = /^aws autoscaling complete-lifecycle-action .*--lifecycle-action-result ABANDON$/;
@@ -26,9 +35,10 @@ export interface BootOutcome {
 /**
  * A temp root standing in for one instance's (and the shared EFS cache's) file system, with
  * recording stubs for the commands that would change the machine, a fake S3 directory, a fake
- * IMDS and the inference server on loopback. The server answers `GET /ping` with 503
- * `unhealthyAnswers` times, then 200, recording `health GET /ping 200` in the same log the
- * stubs write; any other request gets a 404.
+ * IMDS and the inference server on loopback. The server answers `GET <healthCheckPath>` (the
+ * serving contract's `/ping` unless the settings say otherwise) with 503 `unhealthyAnswers`
+ * times, then 200, recording `health GET <path> 200` in the same log the stubs write; any other
+ * request gets a 404.
  */
 export class BootSandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'boot-sandbox-'));
@@ -37,6 +47,7 @@ export class BootSandbox {
   readonly modelDir = join(this.root, 'models/llm/7');
   unhealthyAnswers = 0;
   healthy = true;
+  private healthCheckPath: string = SERVING_CONTRACT.healthCheckPath;
 
   private constructor(private readonly imds: FakeImds, private readonly health: LoopbackServer) {}
 
@@ -65,7 +76,10 @@ export class BootSandbox {
     return calls.slice(start, end).filter((call) => call === HEARTBEAT).length;
   }
 
-  /** Puts a model archive at the model's key in the fake S3: a real tarball, or `corrupt` bytes. */
+  /**
+   * Puts a model archive at the model's key in the fake S3: a real tarball whose members belong
+   * to uid and gid ARCHIVE_OWNER (as one packed on a build machine), or `corrupt` bytes.
+   */
   putModelArchive(kind: 'valid' | 'corrupt'): void {
     const target = join(this.s3Dir, MODEL_KEY);
     mkdirSync(join(target, '..'), { recursive: true });
@@ -76,17 +90,19 @@ export class BootSandbox {
     const content = join(this.root, 'model-content');
     mkdirSync(content, { recursive: true });
     writeFileSync(join(content, 'weights.bin'), 'weights');
-    spawnSync('tar', ['-czf', target, '-C', content, '.'], { stdio: 'ignore' });
+    spawnSync('tar', ['-czf', target, `--owner=${ARCHIVE_OWNER}`, `--group=${ARCHIVE_OWNER}`, '-C', content, '.'], { stdio: 'ignore' });
   }
 
   /**
    * Runs boot.sh as an instance would, with short timeouts and polls; `extraEnv` sets the
-   * stubs' FAKE_* knobs. The instance launches now: the fake launch hook's clock starts.
+   * stubs' FAKE_* knobs; `wrapper` is a command boot.sh runs under (EFS_ACCESS_POINT_USER).
+   * The instance launches now: the fake launch hook's clock starts.
    */
-  boot(extraEnv: Record<string, string> = {}): Promise<BootOutcome> {
+  boot(extraEnv: Record<string, string> = {}, wrapper: readonly string[] = []): Promise<BootOutcome> {
     const hookState = join(this.root, 'launch-hook.ms');
     writeFileSync(hookState, String(Date.now()));
-    const child = spawn('bash', [BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')], {
+    const [command, ...args] = [...wrapper, 'bash', BOOT_SCRIPT, join(this.root, 'etc/ai-inference/boot.env')];
+    const child = spawn(command, args, {
       env: {
         PATH: `${join(this.root, 'bin')}:${process.env.PATH}`,
         HOME: this.root,
@@ -96,7 +112,6 @@ export class BootSandbox {
         SERVER_URL: this.health.url,
         HEALTH_POLL_SECONDS: '0.1',
         PROGRESS_POLL_SECONDS: '0.1',
-        NODE_BIN: '/usr/bin/node-20',
         CWAGENT_CTL: join(this.root, 'bin/amazon-cloudwatch-agent-ctl'),
         STUB_RECORD: this.record,
         FAKE_ASG_NAME: 'inference-fleet',
@@ -117,12 +132,12 @@ export class BootSandbox {
   }
 
   private answerHealth(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' || req.url !== '/ping') {
+    if (req.method !== 'GET' || req.url !== this.healthCheckPath) {
       res.writeHead(404).end();
       return;
     }
     if (this.healthy && this.unhealthyAnswers === 0) {
-      appendFileSync(this.record, 'health GET /ping 200\n');
+      appendFileSync(this.record, `health GET ${this.healthCheckPath} 200\n`);
       res.writeHead(200).end();
       return;
     }
@@ -135,6 +150,7 @@ export class BootSandbox {
     for (const command of STUBBED_COMMANDS) symlinkSync(STUB, join(this.root, 'bin', command));
     const modelEnv = join(this.root, 'etc/ai-inference/model.env');
     writeFileSync(modelEnv, modelEnvFile({ MAX_BATCH_SIZE: '8' }));
+    this.healthCheckPath = settings.healthCheckPath ?? this.healthCheckPath;
     writeFileSync(join(this.root, 'etc/ai-inference/boot.env'), bootEnvFile({
       modelBucketName: 'model-bucket',
       modelName: 'llm',
@@ -146,6 +162,8 @@ export class BootSandbox {
       accessPointId: 'fsap-0456',
       logGroupName: '/ai/inference',
       metricsNamespace: 'Sandbox/Metrics',
+      serverPort: SERVING_CONTRACT.port,
+      healthCheckPath: this.healthCheckPath,
       launchLifecycleHookName: 'launch-hook',
       bootBudgetSeconds: 60,
       heartbeatIntervalSeconds: 1,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_NODE_MAJOR } from '../../lib/constructs/inference/agent-bundling';
 import { ABANDON, BootOutcome, BootSandbox, CONTINUE, HEARTBEAT, MODEL_KEY } from './boot-sandbox';
 
 describe('boot.sh on the first instance of a model version', () => {
@@ -34,10 +35,11 @@ describe('boot.sh on the first instance of a model version', () => {
     expect(sandbox.calls()).toContain(`mount -t efs -o tls,iam,accesspoint=fsap-0456 fs-0123:/ ${sandbox.root}/models`);
   });
 
-  test('installs only efs-utils, the CloudWatch agent and Node.js 20 from dnf', () => {
+  test('installs only efs-utils, the CloudWatch agent and the agent\'s Node.js LTS (AL2023\'s nodejs24) from dnf', () => {
     expect(sandbox.calls().filter((call) => call.startsWith('dnf '))).toEqual([
-      'dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20',
+      `dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs${AGENT_NODE_MAJOR}`,
     ]);
+    expect(AGENT_NODE_MAJOR).toBe(24);
   });
 
   test('starts the inference container per the SageMaker contract: the model at /opt/ml/model, started with `serve`, with the GPUs and restart always', () => {
@@ -75,7 +77,7 @@ describe('boot.sh on the first instance of a model version', () => {
 
   test('starts the queue agent under systemd with the instance identity', () => {
     const unit = readFileSync(join(sandbox.root, 'etc/systemd/system/ai-inference-agent.service'), 'utf8');
-    expect(unit).toContain('ExecStart=/usr/bin/node-20 /opt/ai-inference/agent.js /etc/ai-inference/agent.json');
+    expect(unit).toContain('ExecStart=/usr/bin/node-24 /opt/ai-inference/agent.js /etc/ai-inference/agent.json');
     expect(unit).toContain('TimeoutStopSec=960');
     expect(readFileSync(join(sandbox.root, 'etc/ai-inference/instance.env'), 'utf8')).toBe(
       'INSTANCE_ID=i-0123456789abcdef0\nAUTOSCALING_GROUP_NAME=inference-fleet\nAWS_REGION=eu-west-1\n',
@@ -91,15 +93,18 @@ describe('boot.sh on the first instance of a model version', () => {
     expect(calls.some((call) => call.startsWith('aws ecr') || call.startsWith('docker login'))).toBe(false);
   });
 
-  test('makes only the group lookup, launch hook heartbeats, the download and the CONTINUE as aws calls', () => {
+  test('makes only the group lookup, launch hook heartbeats, the download, the CONTINUE and the boot metrics as aws calls', () => {
     const awsCalls = new Set(sandbox.calls().filter((call) => call.startsWith('aws ')));
-    expect([...awsCalls].map((call) => call.replace(/ \/\S+\/model\.tar\.gz$/, ' DESTINATION'))).toEqual([
+    expect([...awsCalls].map((call) => call
+      .replace(/ \/\S+\/model\.tar\.gz$/, ' DESTINATION')
+      .replace(/ --metric-data .*$/, ' --metric-data DATA'))).toEqual([
       'aws autoscaling describe-auto-scaling-instances --region eu-west-1 --instance-ids i-0123456789abcdef0 '
         + '--query AutoScalingInstances[0].AutoScalingGroupName --output text',
       HEARTBEAT,
       `aws s3 cp --only-show-errors --region eu-west-1 s3://model-bucket/${MODEL_KEY} DESTINATION`,
       'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name inference-fleet '
         + '--lifecycle-hook-name launch-hook --instance-id i-0123456789abcdef0 --lifecycle-action-result CONTINUE',
+      'aws cloudwatch put-metric-data --region eu-west-1 --namespace Sandbox/Metrics --metric-data DATA',
     ]);
   });
 
@@ -192,6 +197,26 @@ describe.each([
     expect(calls.filter((call) => ABANDON.test(call))).toHaveLength(1);
     expect(calls.some((call) => CONTINUE.test(call))).toBe(false);
     expect(calls.some((call) => call.startsWith('docker run'))).toBe(false);
+  });
+});
+
+describe('boot.sh with another port and health check path in its config', () => {
+  let sandbox: BootSandbox;
+  let outcome: BootOutcome;
+
+  beforeAll(async () => {
+    sandbox = await BootSandbox.create({ serverPort: 9000, healthCheckPath: '/healthz' });
+    sandbox.putModelArchive('valid');
+    outcome = await sandbox.boot();
+  });
+  afterAll(() => sandbox.dispose());
+
+  test('publishes the container on SERVER_PORT and CONTINUEs once GET HEALTH_PATH answers 200: nothing is hard-coded', () => {
+    const calls = sandbox.calls();
+    expect(outcome).toMatchObject({ exitCode: 0 });
+    expect(calls.find((call) => call.startsWith('docker run'))).toContain('--gpus all -p 9000:9000');
+    expect(calls.indexOf('health GET /healthz 200')).toBeGreaterThan(-1);
+    expect(calls.indexOf('health GET /healthz 200')).toBeLessThan(calls.findIndex((call) => CONTINUE.test(call)));
   });
 });
 

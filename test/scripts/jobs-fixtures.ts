@@ -3,12 +3,18 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ENVIRONMENTS, inferenceServicesOf } from '../../lib/config';
+import { serviceOutputKey } from '../../lib/stacks/service-names';
 import { JobsIo } from '../../scripts/jobs/cli';
 import { JobsClients, JobsContext } from '../../scripts/jobs/context';
 
-export const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs';
-export const DLQ = 'https://sqs.eu-central-1.amazonaws.com/123456789012/dev-jobs-dlq';
-export const BUCKET = 'dev-job-results';
+/** The environment the CLI runs against: the first of ENVIRONMENTS, whichever that is. */
+export const ENV = ENVIRONMENTS[0].name;
+/** Its first inference service. */
+export const SERVICE = inferenceServicesOf(ENVIRONMENTS[0])[0][0];
+export const QUEUE = `https://sqs.eu-central-1.amazonaws.com/123456789012/${ENV}-jobs`;
+export const DLQ = `https://sqs.eu-central-1.amazonaws.com/123456789012/${ENV}-jobs-dlq`;
+export const BUCKET = `${ENV}-job-results`;
 
 export const sqs = mockClient(SQSClient);
 export const s3 = mockClient(S3Client);
@@ -27,16 +33,16 @@ export function context(): JobsContext {
   return { clients: clients(), queueUrl: QUEUE, deadLetterQueueUrl: DLQ, resultsBucket: BUCKET };
 }
 
-/** The deployed dev-AiInference stack, with the outputs the CLI reads. */
-export function deployedStack(): void {
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'dev-AiInference' }).resolves({
+/** The deployed `<ENV>-AiInference` stack, with the outputs the CLI reads of each of `services`. */
+export function deployedStack(services: readonly string[] = [SERVICE]): void {
+  cloudFormation.on(DescribeStacksCommand, { StackName: `${ENV}-AiInference` }).resolves({
     Stacks: [{
-      StackName: 'dev-AiInference', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE',
-      Outputs: [
-        { OutputKey: 'QueueUrl', OutputValue: QUEUE },
-        { OutputKey: 'DeadLetterQueueUrl', OutputValue: DLQ },
-        { OutputKey: 'ResultsBucketName', OutputValue: BUCKET },
-      ],
+      StackName: `${ENV}-AiInference`, CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE',
+      Outputs: services.flatMap((service) => [
+        { OutputKey: serviceOutputKey(service, 'QueueUrl'), OutputValue: QUEUE },
+        { OutputKey: serviceOutputKey(service, 'DeadLetterQueueUrl'), OutputValue: DLQ },
+        { OutputKey: serviceOutputKey(service, 'ResultsBucketName'), OutputValue: BUCKET },
+      ]),
     }],
   });
 }

@@ -1,5 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { ENVIRONMENTS, EnvironmentConfig, inferenceServicesOf } from '../../lib/config';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
+import { serviceLogGroupPrefix } from '../../lib/stacks/service-names';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { elasticIpNeeds, lambdaNeeds } from '../../scripts/preflight/account-needs';
 import { computeGroups, vcpuNeeds } from '../../scripts/preflight/compute-needs';
@@ -19,6 +21,7 @@ const { templates } = synthStage(config);
 const stacks: EnvironmentStack[] = Object.entries(templates).map(([id, template]) => ({ stackName: `${config.name}-${id}`, template: template.toJSON() as CfnTemplate }));
 const TARGET: DeployTarget = { account: '123456789012', region: 'eu-central-1', partition: 'aws', urlSuffix: 'amazonaws.com' };
 const stackOf = (id: string) => stackNameOf(config.name, id as never);
+const [[service, settings]] = inferenceServicesOf(config);
 
 test('the environment with the ML platform is there to read', () => {
   expect(platform).toBeDefined();
@@ -28,20 +31,20 @@ describe('computeGroups of the real templates', () => {
   const groups = computeGroups(stacks, config.guardrails.maxGpuInstancesPerFleet);
   const from = (stack: string) => groups.filter((g) => g.source.startsWith(`${stackOf(stack)}/`));
 
-  test('the inference fleet at MaxSize over its instance types', () => {
+  test('an inference fleet at MaxSize over its instance types', () => {
     const [fleet] = from(STACK_IDS.inference);
-    expect(fleet.instanceTypes).toEqual(config.inference.fleet.instanceTypes);
-    expect(fleet.source).toMatch(new RegExp(`\\(MaxSize ${config.inference.fleet.maxCapacity}\\)$`));
+    expect(fleet.instanceTypes).toEqual(settings.fleet.instanceTypes);
+    expect(fleet.source).toMatch(new RegExp(`\\(MaxSize ${settings.fleet.maxCapacity}\\)$`));
     const { instances: onDemand } = fleet.onDemand as { instances: number };
     const { instances: spot } = fleet.spot as { instances: number };
-    expect(onDemand + spot).toBeGreaterThanOrEqual(config.inference.fleet.maxCapacity);
-    expect(onDemand).toBeGreaterThanOrEqual(config.inference.fleet.onDemandBaseCapacity ?? 0);
+    expect(onDemand + spot).toBeGreaterThanOrEqual(settings.fleet.maxCapacity);
+    expect(onDemand).toBeGreaterThanOrEqual(settings.fleet.onDemandBaseCapacity ?? 0);
   });
 
   test('the training cluster on-demand at its maxNodes, the spot fleet at the guardrail modify-fleet may reach', () => {
     const training = from(STACK_IDS.training);
     expect(training.map((g) => [g.instanceTypes, g.onDemand, g.spot])).toEqual([
-      [[config.training.cluster.instanceType], { instances: config.training.cluster.maxNodes }, { instances: 0 }],
+      [[config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE], { instances: config.training.cluster.maxNodes }, { instances: 0 }],
       [config.training.spotFleet.instanceTypes, { instances: 0 }, { instances: config.guardrails.maxGpuInstancesPerFleet }],
     ]);
   });
@@ -136,7 +139,7 @@ describe('the other needs of the real templates', () => {
   test('fixed names: the service log group is one where the environment destroys it', () => {
     const destroyed = synthStage({ ...config, removalPolicy: RemovalPolicy.DESTROY }).templates;
     const names = fixedNames(Object.entries(destroyed).map(([id, t]) => ({ stackName: `${config.name}-${id}`, template: t.toJSON() as CfnTemplate })), TARGET);
-    expect(names.map((n) => [n.type, n.name, n.retained])).toContainEqual(['AWS::Logs::LogGroup', `/ai/inference/${config.name}/${config.inference.model.name}`, false]);
+    expect(names.map((n) => [n.type, n.name, n.retained])).toContainEqual(['AWS::Logs::LogGroup', `${serviceLogGroupPrefix(config.name, service)}/${settings.model.name}`, false]);
   });
 
   test('the Deep Learning AMI\'s public SSM parameter', () => {

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
+import { ENVIRONMENTS, EnvironmentConfig, inferenceServicesOf } from '../../lib/config';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { runSmokeCheck } from '../../scripts/smoke-check/smoke-check';
 import { synthStage } from '../helpers/synth-stage';
@@ -15,10 +15,12 @@ import { synthStage } from '../helpers/synth-stage';
 // (no night schedule) with and without the model published. The ML platform is left out: it
 // has its own checks and nothing here depends on it.
 const [first] = ENVIRONMENTS;
+// Its first service, the one the checks run on.
+const [[service, settings]] = inferenceServicesOf(first);
 const prodShaped = (modelPublished: boolean): EnvironmentConfig => ({
   ...first,
   modelPublished,
-  inference: { ...first.inference, schedule: undefined, fleet: { ...first.inference.fleet, minCapacity: Math.max(1, first.inference.fleet.minCapacity) } },
+  inference: { [service]: { ...settings, schedule: undefined, fleet: { ...settings.fleet, minCapacity: Math.max(1, settings.fleet.minCapacity) } } },
   guardrails: { ...first.guardrails, requireScaleToZero: false },
   mlPlatform: { ...first.mlPlatform, enabled: false },
 });
@@ -73,7 +75,7 @@ describe('before the model is published (every shipped config on its first deplo
 
   test('every check passes: the fleet at its template\'s MinSize 0 without a schedule, the endpoint skipped with why', async () => {
     deployed('unpublished');
-    const results = await runSmokeCheck(clients(), unpublished);
+    const results = await runSmokeCheck(clients(), unpublished, [service]);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(line(results, 'fleet')?.detail).toBe('fleet at 0, as its template\'s MinSize 0 allows (the model is not published: modelPublished is false in the environment\'s config): a queued job wakes it');
     expect(line(results, 'endpoint')?.detail).toBe('skipped: the model is not published: modelPublished is false in the environment\'s config, and the stack has no endpoint until it is');
@@ -84,16 +86,16 @@ describe('before the model is published (every shipped config on its first deplo
 describe('once the model is published', () => {
   test('a fleet at 0 fails: its template\'s MinSize is the config\'s minCapacity and no schedule explains 0', async () => {
     deployed('published');
-    const results = await runSmokeCheck(clients(), published);
+    const results = await runSmokeCheck(clients(), published, [service]);
     expect(line(results, 'fleet')).toMatchObject({
       ok: false,
-      detail: `fleet at 0 while its template's MinSize is ${published.inference.fleet.minCapacity}, and no scheduled action explains it: something set it to 0 outside the deploy`,
+      detail: `fleet at 0 while its template's MinSize is ${published.inference[service].fleet.minCapacity}, and no scheduled action explains it: something set it to 0 outside the deploy`,
     });
   });
 
   test('the endpoint named by the Training stack\'s output is checked', async () => {
     deployed('published');
-    const results = await runSmokeCheck(clients(), published);
+    const results = await runSmokeCheck(clients(), published, [service]);
     expect(line(results, 'endpoint')).toMatchObject({ ok: true, detail: 'EndpointName-value is InService' });
   });
 
@@ -101,7 +103,7 @@ describe('once the model is published', () => {
     deployed('published');
     const training = stackNameOf(first.name, STACK_IDS.training);
     cloudFormation.on(DescribeStacksCommand, { StackName: training }).rejects(new Error(`Stack with id ${training} does not exist`));
-    const results = await runSmokeCheck(clients(), published);
+    const results = await runSmokeCheck(clients(), published, [service]);
     expect(line(results, 'endpoint')).toMatchObject({ ok: false, detail: `Error: Stack with id ${training} does not exist` });
   });
 });

@@ -1,27 +1,49 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
-import { prod } from '../../lib/config/prod';
+import { ENVIRONMENTS, inferenceServicesOf, mergeConfig } from '../../lib/config';
+import { INFERENCE_SERVICE_OUTPUTS } from '../../lib/constructs/inference/inference-service';
+import { JOB_RESULTS_DEFAULTS } from '../../lib/constructs/inference/job-results';
+import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
+import { DEFAULT_SERVICE, serviceLogGroupPrefix, serviceOutputKey } from '../../lib/stacks/service-names';
 import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
 const inference = (env: string): Template => synthesized[env].templates.AiInference;
-const prodPublished = synthStage(mergeConfig(prod, { modelPublished: true })).templates.AiInference;
+/** Every environment's services, as `[env, service]`. */
+const services = ENVIRONMENTS.flatMap((config) => inferenceServicesOf(config).map(([service]) => [config.name, service] as const));
+
+type Resource = { readonly Type: string; readonly Properties: Record<string, unknown>; readonly DeletionPolicy?: string };
+type TemplateJson = { Outputs: Record<string, { Value: { Ref?: string; 'Fn::GetAtt'?: string[] } }>; Resources: Record<string, Resource> };
+
+/** The logical id of the resource a stack output of the service references (`Ref` or `Fn::GetAtt`). */
+function idOf(template: Template, service: string, output: (typeof INFERENCE_SERVICE_OUTPUTS)[number]): string {
+  const { Value: value } = (template.toJSON() as TemplateJson).Outputs[serviceOutputKey(service, output)];
+  return value.Ref ?? value['Fn::GetAtt']![0];
+}
+
+/** The resource a stack output of the service references. */
+function resourceOf(template: Template, service: string, output: (typeof INFERENCE_SERVICE_OUTPUTS)[number]): Resource {
+  return (template.toJSON() as TemplateJson).Resources[idOf(template, service, output)];
+}
+
+/** The user data of the service's launch template, as JSON text. */
+function userDataOf(template: Template, service: string): string {
+  const group = resourceOf(template, service, 'AutoScalingGroupName');
+  const launchTemplate = (group.Properties.MixedInstancesPolicy as { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: string } } } })
+    .LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
+  return JSON.stringify((template.toJSON() as TemplateJson).Resources[launchTemplate].Properties.LaunchTemplateData);
+}
 
 describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => {
   const { config } = synthesized[env];
   const template = inference(env);
+  const names = inferenceServicesOf(config).map(([name]) => name);
 
-  test('outputs exactly what the smoke check and users read', () => {
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      [
-        'AlarmTopicArn', 'AutoScalingGroupName', 'DeadLetterQueueUrl', 'ErrorTopicArn', 'FileSystemId', 'LoadBalancerDnsName', 'LogGroupName', 'ModelBucketName',
-        'ModelCacheBackupVaultName', 'QueueUrl',
-        'ResultsBucketName', 'SuccessTopicArn', 'TargetGroupArn',
-      ].sort(),
-    );
+  test('outputs exactly what the smoke check and users read: the stack\'s and every service\'s', () => {
+    const serviceOutputs = names.flatMap((service) => INFERENCE_SERVICE_OUTPUTS.map((output) => serviceOutputKey(service, output)));
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['FileSystemId', 'ModelBucketName', 'ModelCacheBackupVaultName', ...serviceOutputs].sort());
   });
 
   test.each([
@@ -34,6 +56,10 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
   });
 
+  test('the default service\'s queue and results bucket are those logical ids', () => {
+    expect([idOf(template, DEFAULT_SERVICE, 'QueueUrl'), idOf(template, DEFAULT_SERVICE, 'ResultsBucketName')]).toEqual(['JobsQueue24944186', 'ServiceJobResultsBucketB43DFBDC']);
+  });
+
   test('stateful resources follow the configured removal policy', () => {
     const policy = config.removalPolicy === RemovalPolicy.RETAIN ? 'Retain' : 'Delete';
     for (const id of ['JobsQueue24944186', 'JobsDeadLetterQueue8CC426EE', 'ModelsBucket970C6ADA', 'ModelCacheFileSystemC75099E4']) {
@@ -41,45 +67,19 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     }
   });
 
-  test('the results bucket is retained whatever the configured removal policy: a stack update never deletes job results', () => {
-    expect(template.toJSON().Resources.ServiceJobResultsBucketB43DFBDC).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
-  });
-
-  test('results expire after the configured retention', () => {
-    const days = config.inference.results?.retention?.toDays();
-    expect(template.toJSON().Resources.ServiceJobResultsBucketB43DFBDC.Properties.LifecycleConfiguration.Rules[0]).toEqual(expect.objectContaining({ ExpirationInDays: days }));
-  });
-
-  test('the fleet never carries a DesiredCapacity', () => {
+  test('every fleet is a service\'s, and none carries a DesiredCapacity', () => {
     const groups = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
-    expect(groups).toHaveLength(1);
-    expect(groups[0].Properties.DesiredCapacity).toBeUndefined();
+    expect(groups).toHaveLength(names.length);
+    expect(groups.map((group) => group.Properties.DesiredCapacity)).toEqual(names.map(() => undefined));
   });
 
-  test('MaxSize and the instance types come from the config', () => {
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MaxSize: String(config.inference.fleet.maxCapacity),
-      MixedInstancesPolicy: Match.objectLike({
-        LaunchTemplate: Match.objectLike({ Overrides: config.inference.fleet.instanceTypes.map((t) => ({ InstanceType: t })) }),
-      }),
-    });
+  test('every log group is a service\'s, encrypted with the stack\'s own logs key', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', names.length);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
   });
 
-  test('the log group /ai/inference/<env>/<model> keeps logs as configured; retained, its name ends with the deployment\'s stack UUID', () => {
-    const [logGroup] = Object.values(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: config.logRetention } }));
-    const name = `/ai/inference/${env}/${config.inference.model.name}`;
-    expect(resolve(logGroup.Properties.LogGroupName, EXAMPLE_STACK)).toBe(
-      config.removalPolicy === RemovalPolicy.RETAIN ? `${name}/51af3dc0-da77-11e4-872e-1234567db123` : name,
-    );
-  });
-
-  test('the service\'s log group is encrypted with the stack\'s own logs key', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] } });
-  });
-
-  test('the ALB is protected from deletion exactly where the config retains resources', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+  test('the ALBs are protected from deletion exactly where the config retains resources', () => {
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: String(config.removalPolicy === 'retain') }]),
     });
   });
@@ -87,17 +87,6 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
   test('access logs expire with the configured log retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: config.logRetention })] },
-    });
-  });
-
-  test('the queue hides a job for the longest job duration', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: config.inference.maxJobDuration.toSeconds() });
-  });
-
-  test('the backlog target is acceptable latency / time per job', () => {
-    const { acceptableLatency, timePerJob } = config.inference.scaling;
-    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      TargetTrackingConfiguration: Match.objectLike({ TargetValue: acceptableLatency.toSeconds() / timePerJob.toSeconds() }),
     });
   });
 
@@ -110,27 +99,75 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     template.resourceCountIs('AWS::Lambda::Function', 0);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"Type":"Custom::/);
   });
+});
+
+describe.each(services)('%s service %s', (env, service) => {
+  const { config, stage } = synthesized[env];
+  const settings = aiInferenceSettingsOf(config).services[service];
+  const template = inference(env);
+
+  test('the results bucket is retained whatever the configured removal policy: a stack update never deletes job results', () => {
+    expect(resourceOf(template, service, 'ResultsBucketName')).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+  });
+
+  test('results expire after the configured retention', () => {
+    const days = (settings.results?.retention ?? JOB_RESULTS_DEFAULTS.retention).toDays();
+    const rules = (resourceOf(template, service, 'ResultsBucketName').Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+    expect(rules[0]).toEqual(expect.objectContaining({ ExpirationInDays: days }));
+  });
+
+  test('MaxSize and the instance types come from the config', () => {
+    expect(resourceOf(template, service, 'AutoScalingGroupName').Properties).toEqual(expect.objectContaining({
+      MaxSize: String(settings.fleet.maxCapacity),
+      MixedInstancesPolicy: expect.objectContaining({
+        LaunchTemplate: expect.objectContaining({ Overrides: settings.fleet.instanceTypes.map((t) => ({ InstanceType: t })) }),
+      }),
+    }));
+  });
+
+  test('the log group is named by the service and its model and keeps logs as configured; retained, its name ends with the deployment\'s stack UUID', () => {
+    const { LogGroupName: logGroupName, RetentionInDays: retention } = resourceOf(template, service, 'LogGroupName').Properties;
+    const name = `${serviceLogGroupPrefix(env, service)}/${settings.model.name}`;
+    expect([resolve(logGroupName, EXAMPLE_STACK), retention]).toEqual([
+      config.removalPolicy === RemovalPolicy.RETAIN ? `${name}/51af3dc0-da77-11e4-872e-1234567db123` : name,
+      config.logRetention,
+    ]);
+  });
+
+  test('the queue hides a job for the longest job duration', () => {
+    expect(resourceOf(template, service, 'QueueUrl').Properties.VisibilityTimeout).toBe(settings.maxJobDuration.toSeconds());
+  });
+
+  test('the backlog target is acceptable latency / time per job', () => {
+    const { acceptableLatency, timePerJob } = settings.scaling;
+    const group = idOf(template, service, 'AutoScalingGroupName');
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      AutoScalingGroupName: { Ref: group },
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: acceptableLatency.toSeconds() / timePerJob.toSeconds() }),
+    });
+  });
 
   test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {
-    const runtime = synthesized[env].stage.inference.service.node.findChild('Runtime');
+    const runtime = stage.inference.services[service].node.findChild('Runtime');
     const [bootScript, agentBundle] = ['BootScript', 'AgentBundle'].map((id) => runtime.node.findChild(id) as Asset);
-    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    const userData = userDataOf(template, service);
     expect(userData).toContain(`/${bootScript.s3ObjectKey}' '/opt/ai-inference/boot.sh'`);
     expect(userData).toContain(`/${agentBundle.s3ObjectKey}' '/opt/ai-inference/agent.js'`);
     expect(userData).toContain("'/opt/ai-inference/boot.sh' /etc/ai-inference/boot.env");
   });
 
-  test('the runtime is configured with this environment\'s model and the fleet\'s lifecycle hooks', () => {
-    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
-    expect(userData).toContain(`MODEL_NAME='${config.inference.model.name}'`);
-    expect(userData).toContain(`MODEL_VERSION='${config.inference.model.version}'`);
+  test('the runtime is configured with this service\'s model and the fleet\'s lifecycle hooks', () => {
+    const userData = userDataOf(template, service);
+    expect(userData).toContain(`MODEL_NAME='${settings.model.name}'`);
+    expect(userData).toContain(`MODEL_VERSION='${settings.model.version}'`);
     expect(userData).toContain("LAUNCH_HOOK_NAME='model-warm'");
     expect(userData).toMatch(/terminationLifecycleHookName\W+drain\W/);
   });
 
   test('the instance role can do exactly what the runtime needs', () => {
-    const [role] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: 'GPU inference instance' } }));
-    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+    const role = stage.inference.services[service].fleet.role.node.defaultChild as CfnElement;
+    const roleId = stage.inference.resolve(role.logicalId) as string;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
     const actions = policy?.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
     expect(actions).toEqual(
       [
@@ -151,8 +188,9 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
         's3:GetObject', // the models/ prefix
         's3:GetObject', // the runtime's two assets
         's3:GetObject', // the results bucket's inputs/ prefix
-        's3:ListBucket', // results/ and errors/ only: finding an earlier attempt's result
-        's3:PutObject', // results/ and errors/
+        's3:GetObject', // the results bucket's attempts/ prefix: where a malformed message's job has its result
+        's3:ListBucket', // results/, errors/ and attempts/ only: finding an earlier attempt's result, record or announcement
+        's3:PutObject', // results/ and errors/ (once: the bucket policy), attempts/
         'sns:Publish', // the success and error topics
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
@@ -161,36 +199,35 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
       ].sort(),
     );
   });
+
+  test('a night schedule deploys the fleet with MinSize 0 and restores the mapped minimum in the morning; without one MinSize is the mapped minimum', () => {
+    const group = idOf(template, service, 'AutoScalingGroupName');
+    const schedules = Object.values(template.findResources('AWS::AutoScaling::ScheduledAction', { Properties: { AutoScalingGroupName: { Ref: group } } }));
+    // The mapped minimum: the config's once the model is published, 0 before.
+    const minCapacity = config.modelPublished ? settings.fleet.minCapacity : 0;
+    if (settings.schedule) {
+      expect(resourceOf(template, service, 'AutoScalingGroupName').Properties.MinSize).toBe('0');
+      expect(schedules.map((action) => action.Properties.MinSize).sort()).toEqual([0, minCapacity].sort());
+      expect(schedules.every((action) => action.Properties.TimeZone === settings.schedule?.timeZone)).toBe(true);
+    } else {
+      expect(resourceOf(template, service, 'AutoScalingGroupName').Properties.MinSize).toBe(String(minCapacity));
+      expect(schedules).toEqual([]);
+    }
+  });
 });
 
-describe('night schedule', () => {
-  test.each(['dev', 'staging'])('%s deploys the fleet with MinSize 0 and restores the config minimum in the morning', (env) => {
-    const { config } = synthesized[env];
-    const template = inference(env);
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
-      Recurrence: '0 8 * * 1-5',
-      TimeZone: 'Europe/Berlin',
-      // The config's minimum once the model is published, 0 before.
-      MinSize: config.modelPublished ? config.inference.fleet.minCapacity : 0,
-    });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
-      Recurrence: '0 22 * * *',
-      TimeZone: 'Europe/Berlin',
-      MinSize: 0,
-      DesiredCapacity: 0,
-    });
+describe('the model published', () => {
+  // Any environment, its default service with a daytime minimum and no schedule.
+  const config = mergeConfig(ENVIRONMENTS[0], { inference: { [DEFAULT_SERVICE]: { fleet: { minCapacity: 1 }, schedule: undefined } } });
+
+  test('an unpublished model keeps every fleet at MinSize 0: a new environment starts no instance that cannot load it', () => {
+    const unpublished = synthStage({ ...config, modelPublished: false }).templates.AiInference;
+    const groups = Object.values(unpublished.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(groups.map((group) => group.Properties.MinSize)).toEqual(groups.map(() => '0'));
   });
 
-  test('prod has no schedule', () => {
-    inference('prod').resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
-  });
-
-  test('prod keeps MinSize 0 until its model is published: a new environment starts no instance that cannot load it', () => {
-    inference('prod').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
-  });
-
-  test('prod deploys with the config minimum once the model is published', () => {
-    prodPublished.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(prod.inference.fleet.minCapacity) });
+  test('a published model deploys the config minimum', () => {
+    const published = synthStage({ ...config, modelPublished: true }).templates.AiInference;
+    expect(resourceOf(published, DEFAULT_SERVICE, 'AutoScalingGroupName').Properties.MinSize).toBe('1');
   });
 });

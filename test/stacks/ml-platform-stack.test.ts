@@ -9,6 +9,7 @@ import { mlNodePoolsOf, mlPlatformSettingsOf } from '../../lib/stacks/ml-platfor
 import { appliedObjects, AppliedObject, validateAgainstSchema } from '../helpers/kubernetes-manifests';
 import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
+import { MLFLOW_TRACKING_SERVER_DEFAULTS } from '../../lib/constructs/ml-platform/mlflow-tracking-server';
 
 /** Logical id of the artifact bucket: a change here replaces (and empties) the bucket of every MLflow run. */
 const ARTIFACT_BUCKET = 'ArtifactsBucket88671897';
@@ -92,7 +93,7 @@ describe('staging MlPlatform stack', () => {
 
   test('sizes MLflow from the config', () => {
     template.hasResourceProperties('AWS::SageMaker::MlflowTrackingServer', {
-      TrackingServerSize: staging.mlPlatform.mlflow.size,
+      TrackingServerSize: staging.mlPlatform.mlflow.size ?? MLFLOW_TRACKING_SERVER_DEFAULTS.size,
       WeeklyMaintenanceWindowStart: staging.mlPlatform.mlflow.weeklyMaintenanceWindowStart,
     });
   });

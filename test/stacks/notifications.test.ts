@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
+import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
 import { synthStage } from '../helpers/synth-stage';
 
 const notifications = {
@@ -15,7 +16,7 @@ const ref = (topic: sns.ITopic) => ({ Ref: Stack.of(topic).getLogicalId(topic.no
 
 /** Each stack's topic for people: the service's alarms, the idle shutdowns, the budget. */
 const topics: Array<[string, string, sns.ITopic]> = [
-  ['AiInference', 'the service\'s alarm topic', stage.inference.service.fleet.notificationTopic],
+  ['AiInference', 'the service\'s alarm topic', stage.inference.services[DEFAULT_SERVICE].fleet.notificationTopic],
   ['Training', 'the idle-shutdown topic', stage.training.idleShutdown.topic],
   ['Cost', 'the budget topic', stage.cost.budget.topic],
 ];

@@ -1,14 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
+import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
 import { synthStage } from '../helpers/synth-stage';
+import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
 const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85', 'BucketsArtifactsB9EE6400', 'BucketsAccessLogsA5F88218'];
 
 const OUTPUTS = [
   'EndpointName', 'ExecutionRoleArn', 'CheckpointBucketName', 'DatasetBucketName', 'ArtifactBucketName',
-  'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn',
+  'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn', 'TrainingLogGroupName', 'DefaultTrainingImage', 'DefaultSageMakerTrainingImage',
 ];
 
 describe('a new environment, its model not yet published', () => {
@@ -58,6 +60,14 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     template.hasOutput('EndpointName', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SageMakerEndpoint'), 'EndpointName'] } });
   });
 
+  test('each variant runs the Deep Learning Container build of its instance type: -cpu- on a CPU type, -gpu- on an NVIDIA GPU type', () => {
+    const [endpointConfig] = Object.values(resources).filter((r) => r.Type === 'AWS::SageMaker::EndpointConfig');
+    const variants = endpointConfig.Properties.ProductionVariants as Array<{ InstanceType: string; ModelName: { 'Fn::GetAtt': [string, string] } }>;
+    const imageOf = (modelId: string) => JSON.stringify((resources[modelId].Properties.PrimaryContainer as { Image: unknown }).Image);
+    expect(variants.map((v) => [v.InstanceType, /-(cpu|gpu)-/.exec(imageOf(v.ModelName['Fn::GetAtt'][0]))?.[1]]))
+      .toEqual(variants.map((v) => [v.InstanceType, imageProcessorOf(v.InstanceType)]));
+  });
+
   test("uses the environment's network, with no VPC and no custom resource of its own", () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource')).toEqual([]);
@@ -76,15 +86,17 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }),
+    });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.cluster.maxNodes), DesiredCapacity: Match.absent() });
   });
 
   test('the fleet follows the config', () => {
     template.hasResourceProperties('AWS::EC2::EC2Fleet', {
       Type: 'maintain',
-      TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity, DefaultTargetCapacityType: 'spot' }),
-      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy }),
+      TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity ?? 0, DefaultTargetCapacityType: 'spot' }),
+      SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy ?? 'price-capacity-optimized' }),
       LaunchTemplateConfigs: [Match.objectLike({ Overrides: config.training.spotFleet.instanceTypes.map((t) => Match.objectLike({ InstanceType: t })) })],
     });
   });
@@ -125,12 +137,15 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     expect(userData).toMatch(/--setenv=AUTO_SCALING_GROUP_NAME='",\{"Ref":"ClusterAutoScalingGroupASG/);
   });
 
-  test('the idle alarm uses the config threshold and duration', () => {
+  test('the idle alarm uses the config threshold and duration, on GPU utilization and the job heartbeat', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'GPUUtilization',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'gpu + 100 * heartbeat' }),
+        Match.objectLike({ Id: 'gpu', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GPUUtilization' }), Period: 60 }) }),
+        Match.objectLike({ Id: 'heartbeat', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TrainingJobHeartbeat' }), Period: 60 }) }),
+      ]),
       ComparisonOperator: 'LessThanThreshold',
       Threshold: config.training.idleShutdown.gpuUtilizationThresholdPercent,
-      Period: 60,
       EvaluationPeriods: config.training.idleShutdown.idleDuration.toMinutes(),
       DatapointsToAlarm: config.training.idleShutdown.idleDuration.toMinutes(),
     });
@@ -138,7 +153,7 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the endpoint serves the fleet\'s model archive from the model bucket', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference.model.name}/${config.inference.model.version}/model.tar.gz`])] }) }),
+      PrimaryContainer: Match.objectLike({ ModelDataUrl: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/models/${config.inference[config.sageMaker.service].model.name}/${config.inference[config.sageMaker.service].model.version}/model.tar.gz`])] }) }),
     });
   });
 

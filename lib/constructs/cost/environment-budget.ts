@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { checkNotEmpty, checkPositive, throwIfProblems } from '../../validation';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
@@ -49,9 +50,18 @@ export interface EnvironmentBudgetProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The defaults of {@link EnvironmentBudgetProps}. */
+export const ENVIRONMENT_BUDGET_DEFAULTS: Defaults<Omit<EnvironmentBudgetProps, 'monthlyLimitUsd' | 'costAllocationTag'>> = {
+  notificationEmails: [],
+  actualThresholdPercent: 80,
+  forecastedThresholdPercent: 100,
+  removalPolicy: RemovalPolicy.RETAIN,
+};
+
 /**
  * A monthly COST budget filtered by one cost allocation tag, notifying an encrypted SNS topic
- * (and email subscribers) when actual spend passes 80 % and when forecasted spend passes 100 %.
+ * (and email subscribers) when actual spend passes actualThresholdPercent and when forecasted
+ * spend passes forecastedThresholdPercent.
  * The tag must be activated once as a cost allocation tag in the Billing console.
  */
 export class EnvironmentBudget extends Construct {
@@ -62,15 +72,13 @@ export class EnvironmentBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentBudgetProps) {
     super(scope, id);
-    const emails = props.notificationEmails ?? [];
-    const actual = props.actualThresholdPercent ?? 80;
-    const forecasted = props.forecastedThresholdPercent ?? 100;
+    const { notificationEmails: emails, actualThresholdPercent: actual, forecastedThresholdPercent: forecasted, removalPolicy } = withDefaults(props, ENVIRONMENT_BUDGET_DEFAULTS);
     throwIfProblems(
       checkPositive('monthlyLimitUsd', props.monthlyLimitUsd),
       checkNotEmpty('costAllocationTag.key', props.costAllocationTag.key),
       checkNotEmpty('costAllocationTag.value', props.costAllocationTag.value),
-      checkPositive('actualThresholdPercent', actual),
-      checkPositive('forecastedThresholdPercent', forecasted),
+      checkPositive('actualThresholdPercent', props.actualThresholdPercent),
+      checkPositive('forecastedThresholdPercent', props.forecastedThresholdPercent),
       emails.length <= MAX_BUDGET_EMAIL_SUBSCRIBERS
         ? undefined
         : `notificationEmails has ${emails.length} addresses: AWS Budgets notifies at most ${MAX_BUDGET_EMAIL_SUBSCRIBERS}, use a mailing list or subscribe to the topic`,
@@ -81,7 +89,7 @@ export class EnvironmentBudget extends Construct {
     const key = new kms.Key(this, 'TopicKey', {
       description: `Encrypts the budget notifications of ${props.costAllocationTag.key}=${props.costAllocationTag.value}`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowBudgetsToEncryptNotifications',

@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { ACCESS_LOG_DESTINATION } from '../../compliance/shared-exemptions';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { sendBucketEventsToEventBridge } from '../storage/bucket-events-to-event-bridge';
 
@@ -46,6 +48,7 @@ export class AccessLogsBucket extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the access log destination; logging its own access would write a log for every log write.',
     });
+    for (const exemption of ACCESS_LOG_DESTINATION) exemptFromControlTower(this, bucket, exemption);
     this.bucket = bucket;
   }
 }

@@ -1,5 +1,6 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { Problem, checkCron, checkTimeZone, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** When the fleet sleeps: plain values an environment config holds. */
@@ -18,6 +19,12 @@ export interface FleetScheduleSettings {
   readonly scaleUpCron?: string;
 }
 
+/** The defaults of {@link FleetScheduleSettings}: off at 22:00 every day, back at 08:00 on weekdays. */
+export const FLEET_SCHEDULE_DEFAULTS: Defaults<FleetScheduleSettings> = {
+  scaleDownCron: '0 22 * * *',
+  scaleUpCron: '0 8 * * 1-5',
+};
+
 /** Props of {@link FleetSchedule}. */
 export interface FleetScheduleProps extends FleetScheduleSettings {
   /** The fleet. Deploy it with MinSize 0 (see the class comment). */
@@ -30,8 +37,8 @@ export interface FleetScheduleProps extends FleetScheduleSettings {
 export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): Problem[] {
   return [
     checkTimeZone('timeZone', settings.timeZone),
-    checkCron('scaleDownCron', settings.scaleDownCron ?? '0 22 * * *'),
-    checkCron('scaleUpCron', settings.scaleUpCron ?? '0 8 * * 1-5'),
+    checkCron('scaleDownCron', settings.scaleDownCron),
+    checkCron('scaleUpCron', settings.scaleUpCron),
   ];
 }
 
@@ -50,8 +57,7 @@ export function fleetScheduleSettingsProblems(settings: FleetScheduleSettings): 
 export class FleetSchedule extends Construct {
   constructor(scope: Construct, id: string, props: FleetScheduleProps) {
     super(scope, id);
-    const scaleDownCron = props.scaleDownCron ?? '0 22 * * *';
-    const scaleUpCron = props.scaleUpCron ?? '0 8 * * 1-5';
+    const { scaleDownCron, scaleUpCron } = withDefaults(props, FLEET_SCHEDULE_DEFAULTS);
     throwIfProblems(checkWholeNumberAtLeast('minCapacity', props.minCapacity, 0), ...fleetScheduleSettingsProblems(props));
     new autoscaling.ScheduledAction(this, 'ScaleDownEvening', {
       autoScalingGroup: props.autoScalingGroup,

@@ -6,6 +6,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
+import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import {
   Problem,
@@ -21,7 +25,10 @@ import {
   checkWholeDuration,
   checkWholeNumberAtLeast,
   throwIfProblems,
+  withPath,
 } from '../../validation';
+import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
+import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG, EXPECTED_BOOT_TIME } from './boot-time';
 import { GpuLaunchTemplate } from './gpu-launch-template';
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
@@ -78,6 +85,19 @@ export interface GpuFleetSettings {
    */
   readonly bootBudget?: Duration;
   /**
+   * Launch to InService as scaling plans for it: predictive scaling launches instances this
+   * early, and the simulator boots them this long (it reads the group's
+   * `ai-infra:expected-boot-seconds` tag). Whole seconds, at most `bootBudget`.
+   * @default - per boot image (EXPECTED_BOOT_TIME): 300 s from the Deep Learning AMI, 150 s from a baked image
+   */
+  readonly expectedBootTime?: Duration;
+  /**
+   * Boot from an AMI with the packages and the serving image baked in (EC2 Image Builder, see
+   * BakedImage), built by the inference service at deploy.
+   * @default - none: instances boot the Deep Learning AMI, then install the packages and pull the image
+   */
+  readonly bakedImage?: BakedImageSettings;
+  /**
    * Time after an instance goes InService before its metrics count for scaling. The instance
    * is InService only once its model is warm, so this covers the first jobs, not the boot.
    * @default Duration.minutes(2)
@@ -90,6 +110,17 @@ export interface GpuFleetSettings {
   readonly healthCheckGracePeriod?: Duration;
 }
 
+/** The defaults of {@link GpuFleetSettings}. */
+// expectedBootTime defaults per boot image (expectedBootTimeOf); no spot price cap and no baked image unless set.
+export const GPU_FLEET_DEFAULTS: Defaults<Omit<GpuFleetSettings, 'spotMaxPriceUsdPerHour' | 'expectedBootTime' | 'bakedImage'>> = {
+  onDemandBaseCapacity: 0,
+  onDemandPercentageAboveBaseCapacity: 0,
+  rootVolumeSizeGiB: 100,
+  bootBudget: Duration.minutes(30),
+  instanceWarmup: Duration.minutes(2),
+  healthCheckGracePeriod: Duration.minutes(2),
+};
+
 /** Props of {@link GpuFleet}. */
 export interface GpuFleetProps extends GpuFleetSettings {
   /** VPC of the fleet. */
@@ -100,8 +131,8 @@ export interface GpuFleetProps extends GpuFleetSettings {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * The AMI.
-   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate)
+   * The AMI; required with `bakedImage` (the baked image's `machineImage`).
+   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate), which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
   /** Version of the model served; a change rolls the fleet through an instance refresh. */
@@ -110,25 +141,40 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly maxJobDuration: Duration;
 }
 
-/** The rules of {@link GpuFleetSettings}, each problem naming its field. */
-export function gpuFleetSettingsProblems(settings: GpuFleetSettings): Problem[] {
-  const bootBudget = settings.bootBudget ?? Duration.minutes(30);
+/** The fleet's expected boot time: the settings', or the assumption of its boot image. */
+export function expectedBootTimeOf(settings: GpuFleetSettings): Duration {
+  return settings.expectedBootTime ?? EXPECTED_BOOT_TIME[settings.bakedImage ? 'bakedImage' : 'deepLearningAmi'];
+}
+
+/**
+ * The rules of {@link GpuFleetSettings}, each problem naming its field; the instance types must
+ * run the default Deep Learning AMI unless a `machineImage` is given.
+ */
+export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFleetProps, 'machineImage'>): Problem[] {
+  const { onDemandBaseCapacity, bootBudget } = withDefaults(settings, GPU_FLEET_DEFAULTS);
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
+    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
     checkNoDuplicates('instanceTypes', settings.instanceTypes),
     checkWholeNumberAtLeast('minCapacity', settings.minCapacity, 0),
     checkWholeNumberAtLeast('maxCapacity', settings.maxCapacity, 1),
     checkMinMax('maxCapacity', settings.maxCapacity, 'minCapacity', settings.minCapacity),
-    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0, 0),
-    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', settings.onDemandBaseCapacity ?? 0),
-    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity ?? 0, 0, 100),
+    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity, 0),
+    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', onDemandBaseCapacity),
+    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity, 0, 100),
     checkSpotMaxPrice('spotMaxPriceUsdPerHour', settings.spotMaxPriceUsdPerHour, settings.instanceTypes),
-    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB ?? 100, 30, 16_384),
-    checkDurationBetween('bootBudget', bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
-    checkWholeDuration('bootBudget', bootBudget, 'seconds'),
-    checkDurationBetween('instanceWarmup', settings.instanceWarmup ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(1)),
-    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod ?? Duration.minutes(2), Duration.seconds(0), Duration.hours(2)),
+    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB, 30, 16_384),
+    checkDurationBetween('bootBudget', settings.bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
+    checkWholeDuration('bootBudget', settings.bootBudget, 'seconds'),
+    // Against a valid budget only: a fractional one has its own problem above.
+    Number.isInteger(bootBudget.toSeconds({ integral: false }))
+      ? checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget)
+      : undefined,
+    checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
+    ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
+    checkDurationBetween('instanceWarmup', settings.instanceWarmup, Duration.seconds(0), Duration.hours(1)),
+    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod, Duration.seconds(0), Duration.hours(2)),
   ];
 }
 
@@ -167,6 +213,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly maxCapacity: number;
   /** Most time between two heartbeats of a boot before Auto Scaling abandons it. */
   public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
+  /** How the instances get their software: installed at boot, or baked into the AMI. */
+  public readonly bootImage: BootImageStrategy;
+  /** Launch to InService as scaling plans for it (see `GpuFleetSettings.expectedBootTime`). */
+  public readonly expectedBootTime: Duration;
 
   constructor(scope: Construct, id: string, props: GpuFleetProps) {
     super(scope, id);
@@ -175,8 +225,12 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
       checkTagValue('modelVersion', props.modelVersion),
       checkNotEmpty('modelVersion', props.modelVersion),
+      props.bakedImage && !props.machineImage ? 'bakedImage needs machineImage, the baked image\'s (InferenceService passes it; see BakedImage)' : undefined,
     );
-    this.bootBudget = props.bootBudget ?? Duration.minutes(30);
+    const settings = withDefaults(props, GPU_FLEET_DEFAULTS);
+    this.bootBudget = settings.bootBudget;
+    this.bootImage = props.bakedImage ? 'bakedImage' : 'deepLearningAmi';
+    this.expectedBootTime = expectedBootTimeOf(props);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
     if (props.maxJobDuration.toSeconds() > HEARTBEAT_MAX.toSeconds()) {
       Annotations.of(this).addWarningV2(
@@ -195,7 +249,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     const template = new GpuLaunchTemplate(this, 'LaunchTemplate', {
       securityGroup,
       userData: this.userData,
-      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      rootVolumeSizeGiB: settings.rootVolumeSizeGiB,
       machineImage: props.machineImage,
     });
     // A new tag value makes a new launch template version, which starts the instance refresh.
@@ -224,17 +278,17 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
         launchTemplateOverrides: props.instanceTypes.map((type) => ({ instanceType: new ec2.InstanceType(type) })),
         instancesDistribution: {
           onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
-          onDemandBaseCapacity: props.onDemandBaseCapacity ?? 0,
-          onDemandPercentageAboveBaseCapacity: props.onDemandPercentageAboveBaseCapacity ?? 0,
+          onDemandBaseCapacity: settings.onDemandBaseCapacity,
+          onDemandPercentageAboveBaseCapacity: settings.onDemandPercentageAboveBaseCapacity,
           spotAllocationStrategy: autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
           spotMaxPrice: props.spotMaxPriceUsdPerHour?.toString(),
         },
       },
       capacityRebalance: true,
-      defaultInstanceWarmup: props.instanceWarmup ?? Duration.minutes(2),
+      defaultInstanceWarmup: settings.instanceWarmup,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(2),
+        gracePeriod: settings.healthCheckGracePeriod,
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       // Failures only: the topic reaches people (the environment's notifications), and a
@@ -275,7 +329,16 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       id: 'AwsSolutions-AS3',
       reason: 'The topic reaches people (the environment\'s notifications): it gets the launch and terminate failures, not the launches and terminations a queue-scaled fleet makes all day, which the group\'s activity history and its GroupInServiceInstances metric show.',
     });
+    for (const control of ['CT.AUTOSCALING.PR.10', 'CT.AUTOSCALING.PR.11']) {
+      exemptFromControlTower(this, asg, nitroTypesOffControlList(control, props.instanceTypes));
+    }
     this.autoScalingGroup = asg;
+    // Warm pools would cut the boot further, but AWS refuses them on groups with a mixed
+    // instances policy or spot instances, which this fleet always has
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html#warm-pools-limitations).
+    for (const [key, value] of [[BOOT_IMAGE_TAG, this.bootImage], [EXPECTED_BOOT_SECONDS_TAG, String(this.expectedBootTime.toSeconds())]]) {
+      Tags.of(asg).add(key, value, { applyToLaunchedInstances: false });
+    }
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({

@@ -11,11 +11,8 @@ export interface GpuLaunchTemplateProps {
   readonly securityGroup: ec2.ISecurityGroup;
   /** Boot script of the instances. */
   readonly userData: ec2.UserData;
-  /**
-   * Size of the encrypted gp3 root volume (30-16384).
-   * @default 100
-   */
-  readonly rootVolumeSizeGiB?: number;
+  /** Size of the encrypted gp3 root volume (30-16384); the fleet's `rootVolumeSizeGiB`. */
+  readonly rootVolumeSizeGiB: number;
   /**
    * The AMI.
    * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023, resolved from its
@@ -38,7 +35,7 @@ export class GpuLaunchTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuLaunchTemplateProps) {
     super(scope, id);
-    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 100;
+    const { rootVolumeSizeGiB } = props;
     throwIfProblems(checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384));
 
     const role = new iam.Role(this, 'Role', {

@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
 
@@ -10,8 +11,8 @@ import { GpuFleet } from './gpu-fleet';
 export interface GpuUtilizationScaleInSettings {
   /**
    * Average GPU utilization (percent) of the fleet below which it has more GPUs than its jobs
-   * need. At 40 %, a fleet of n instances is only trimmed while n - 1 would run at most
-   * 40 x n / (n - 1) %, e.g. 80 % for 2.
+   * need. At t %, a fleet of n instances is only trimmed while n - 1 would run at most
+   * t x n / (n - 1) %: 80 % for 2 at the default (1-minute periods, as the instances publish).
    * @default 40
    */
   readonly thresholdPercent?: number;
@@ -32,6 +33,14 @@ export interface GpuUtilizationScaleInSettings {
   readonly scaleInBy?: number;
 }
 
+/** The defaults of {@link GpuUtilizationScaleInSettings}. */
+export const GPU_UTILIZATION_SCALE_IN_DEFAULTS: Defaults<GpuUtilizationScaleInSettings> = {
+  thresholdPercent: 40,
+  evaluationPeriods: 10,
+  period: Duration.minutes(1),
+  scaleInBy: 1,
+};
+
 /** Props of {@link GpuUtilizationScaleIn}. */
 export interface GpuUtilizationScaleInProps extends GpuUtilizationScaleInSettings {
   /** The fleet: its GPU utilization is watched and its group scaled in. */
@@ -40,14 +49,13 @@ export interface GpuUtilizationScaleInProps extends GpuUtilizationScaleInSetting
 
 /** The rules of {@link GpuUtilizationScaleInSettings}, each problem naming its field. */
 export function gpuUtilizationScaleInSettingsProblems(settings: GpuUtilizationScaleInSettings): Problem[] {
-  const period = settings.period ?? Duration.minutes(1);
-  const evaluationPeriods = settings.evaluationPeriods ?? 10;
+  const { period, evaluationPeriods } = withDefaults(settings, GPU_UTILIZATION_SCALE_IN_DEFAULTS);
   return [
-    checkInRange('thresholdPercent', settings.thresholdPercent ?? 40, 0, 100),
-    checkWholeNumberAtLeast('evaluationPeriods', evaluationPeriods, 1),
-    checkWholeNumberAtLeast('scaleInBy', settings.scaleInBy ?? 1, 1),
-    checkDurationBetween('period', period, Duration.minutes(1), Duration.days(1)),
-    checkWholeDuration('period', period, 'minutes'),
+    checkInRange('thresholdPercent', settings.thresholdPercent, 0, 100),
+    checkWholeNumberAtLeast('evaluationPeriods', settings.evaluationPeriods, 1),
+    checkWholeNumberAtLeast('scaleInBy', settings.scaleInBy, 1),
+    checkDurationBetween('period', settings.period, Duration.minutes(1), Duration.days(1)),
+    checkWholeDuration('period', settings.period, 'minutes'),
     // CloudWatch: evaluation periods x period may span at most one day.
     Number.isInteger(evaluationPeriods) && evaluationPeriods * period.toSeconds({ integral: false }) > 86_400
       ? `evaluationPeriods x period (${evaluationPeriods} x ${period.toHumanString()}) must be at most 1 day (CloudWatch's limit): use fewer or shorter periods`
@@ -71,9 +79,7 @@ export class GpuUtilizationScaleIn extends Construct {
   constructor(scope: Construct, id: string, props: GpuUtilizationScaleInProps) {
     super(scope, id);
     throwIfProblems(...gpuUtilizationScaleInSettingsProblems(props));
-    const thresholdPercent = props.thresholdPercent ?? 40;
-    const scaleInBy = props.scaleInBy ?? 1;
-    const period = props.period ?? Duration.minutes(1);
+    const { thresholdPercent, scaleInBy, period, evaluationPeriods } = withDefaults(props, GPU_UTILIZATION_SCALE_IN_DEFAULTS);
     const action = new autoscaling.StepScalingAction(this, 'ScaleIn', {
       autoScalingGroup: props.fleet.autoScalingGroup,
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
@@ -92,7 +98,7 @@ export class GpuUtilizationScaleIn extends Construct {
         period,
       }),
       threshold: thresholdPercent,
-      evaluationPeriods: props.evaluationPeriods ?? 10,
+      evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

@@ -5,8 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { checkInRange, throwIfProblems } from '../../validation';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { GpuFleet } from './gpu-fleet';
+import { SERVING_CONTRACT } from './serving-contract';
 
 /** Props of {@link InferenceEndpoint}. */
 export interface InferenceEndpointProps {
@@ -27,16 +28,6 @@ export interface InferenceEndpointProps {
   /** Bucket receiving the access logs, under `alb/`; SSE-S3 encrypted. */
   readonly accessLogsBucket: s3.IBucket;
   /**
-   * Port the inference server listens on.
-   * @default 8080
-   */
-  readonly inferencePort?: number;
-  /**
-   * Path of the inference server's health check (the SageMaker inference contract's).
-   * @default '/ping'
-   */
-  readonly healthCheckPath?: string;
-  /**
    * Whether the load balancer refuses to be deleted until this is turned off (CT.ELASTICLOADBALANCING.PR.5).
    * @default false
    */
@@ -45,7 +36,7 @@ export interface InferenceEndpointProps {
 
 /**
  * The internal Application Load Balancer in front of the fleet: HTTP on 80 from inside the
- * VPC, forwarding to the instances on the inference port, health check on `/ping`, access
+ * VPC, forwarding to the instances on the serving contract's port with its health check (`SERVING_CONTRACT`), access
  * logs to S3. In an environment-agnostic stack the log-delivery account comes from a
  * region mapping, which covers regions launched before August 2022; set the environment's
  * region to deploy to a newer one.
@@ -58,8 +49,8 @@ export class InferenceEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceEndpointProps) {
     super(scope, id);
-    const inferencePort = props.inferencePort ?? 8080;
-    throwIfProblems(checkInRange('inferencePort', inferencePort, 1, 65_535));
+    const { port, healthCheckPath } = SERVING_CONTRACT;
+    const deletionProtection = props.deletionProtection ?? false;
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -67,37 +58,47 @@ export class InferenceEndpoint extends Construct {
       allowAllOutbound: false,
     });
     securityGroup.addIngressRule(ec2.Peer.ipv4(props.clientCidr ?? props.vpc.vpcCidrBlock), ec2.Port.tcp(80), 'HTTP from inside the VPC');
-    props.fleet.connections.allowFrom(securityGroup, ec2.Port.tcp(inferencePort), 'ALB to the inference server');
+    props.fleet.connections.allowFrom(securityGroup, ec2.Port.tcp(port), 'ALB to the inference server');
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup,
       internetFacing: false,
       dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? false,
+      deletionProtection,
+    });
+    exemptFromControlTower(this, loadBalancer, {
+      control: 'CT.ELASTICLOADBALANCING.PR.5',
+      reason: 'Without deletion protection `cdk destroy` deletes the load balancer with its stack, as an environment whose resources are not retained needs; with deletionProtection on it meets the control.',
+      condition: { description: 'deletionProtection off', holds: !deletionProtection },
     });
     this.logAccessLogs(loadBalancer, props.accessLogsBucket, 'alb');
 
     const targetGroup = new elbv2.ApplicationTargetGroup(this, 'Fleet', {
       vpc: props.vpc,
-      port: inferencePort,
+      port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.INSTANCE,
       targets: [props.fleet.autoScalingGroup],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
-        path: props.healthCheckPath ?? '/ping',
+        path: healthCheckPath,
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
       },
     });
-    loadBalancer.addListener('Http', {
+    const listener = loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,
       defaultTargetGroups: [targetGroup],
+    });
+    // AWS Private CA: 400 USD a month per general-purpose CA (https://aws.amazon.com/private-ca/pricing/).
+    exemptFromControlTower(this, listener, {
+      control: 'CT.ELASTICLOADBALANCING.PR.1',
+      reason: 'The ALB is internal: it takes requests on port 80 only from clientCidr inside the VPC and never leaves it. HTTPS needs a certificate for a private name, i.e. an AWS Private CA (about 400 USD a month per CA) or a domain the app does not own.',
     });
     this.loadBalancer = loadBalancer;
     this.targetGroup = targetGroup;

@@ -5,6 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { retainedName } from '../../retained-name';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { GpuFleet } from './gpu-fleet';
 
 /** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
@@ -77,6 +79,7 @@ export class InferenceObservability extends Construct {
       encryptionKey: props.logEncryptionKey,
       removalPolicy,
     });
+    exemptFromControlTower(this, this.logGroup, logRetentionUnderAYear(props.logRetention));
     this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestJobAge', {
       alarmDescription: `A job has waited more than ${maxAge.toHumanString()}: the fleet is not keeping up`,
       metric: props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(5) }),

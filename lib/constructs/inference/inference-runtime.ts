@@ -1,22 +1,25 @@
 import { join } from 'node:path';
-import { BundlingOutput, DockerImage, Duration, Stack } from 'aws-cdk-lib';
+import { BundlingOutput, DockerImage, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
-import { AgentConfigFile } from '../../runtime/inference/agent/config';
+import { AGENT_CONFIG_DEFAULTS, AgentConfigFile, MAX_CONCURRENT_JOBS, visibilityTimeoutProblem } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
-import { LocalAgentBundling } from './agent-bundling';
+import { grantReadAssetObjects } from '../storage/grant-read-assets';
+import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
-import { InferenceImage } from './inference-image';
+import { InferenceImage, checkImageBuild } from './inference-image';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
+import { SERVING_CONTRACT } from './serving-contract';
 
 /** The model an inference service serves: plain values an environment config holds. */
 export interface InferenceModel {
@@ -24,10 +27,15 @@ export interface InferenceModel {
   readonly name: string;
   /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
   readonly version: string;
-  /** The serving image, honouring the SageMaker inference contract (`/ping`, `/invocations` on 8080). */
+  /**
+   * The serving image, honouring the SageMaker inference contract (`SERVING_CONTRACT`:
+   * `/ping`, `/invocations` on 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
+   * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
+   */
   readonly image: InferenceImage;
   /**
-   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION.
+   * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION to the fleet's container
+   * and the SageMaker model; the image leaves it to the handler (see docs/model-archive.md).
    * @default 0.8
    */
   readonly gpuMemoryFraction?: number;
@@ -37,6 +45,9 @@ export interface InferenceModel {
    */
   readonly environment?: Readonly<Record<string, string>>;
 }
+
+/** The defaults of {@link InferenceModel}. */
+export const INFERENCE_MODEL_DEFAULTS: Defaults<InferenceModel> = { gpuMemoryFraction: 0.8, environment: {} };
 
 /** Props of {@link InferenceRuntime}. */
 export interface InferenceRuntimeProps {
@@ -54,6 +65,8 @@ export interface InferenceRuntimeProps {
   readonly model: InferenceModel;
   /** Longest one job may run; a longer one is aborted and retried. */
   readonly maxJobDuration: Duration;
+  /** Jobs one instance runs at once (whole, 1 to 1000): see InferenceServiceSettings.maxConcurrentJobs. */
+  readonly maxConcurrentJobs: number;
   /**
    * How long a drain may take when the notice sets no deadline (SIGTERM, scale-in, rebalance).
    * Keep the termination hook's heartbeat timeout at least this long.
@@ -62,7 +75,9 @@ export interface InferenceRuntimeProps {
   readonly drainTimeout?: Duration;
   /**
    * Visibility the agent gives a job it holds, renewed every third of it while the job runs;
-   * a job held by an instance that vanished reappears this soon (whole seconds, 3 s to 12 h).
+   * a job held by an instance that vanished reappears this soon (whole seconds, up to 12 h, and
+   * at least a 1 s long poll plus two API call deadlines: 21 s). Below 40 s the agent shortens
+   * its 20 s long poll to fit.
    * @default Duration.minutes(1)
    */
   readonly jobVisibilityTimeout?: Duration;
@@ -79,13 +94,19 @@ const BOOT_STALL_TIMEOUT = Duration.minutes(10);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = ['MODEL_PATH', 'GPU_MEMORY_FRACTION'];
 
-function checkEnvironment(environment: Readonly<Record<string, string>>): Problem[] {
-  return Object.entries(environment).map(([name, value]) => {
+function checkEnvironment(environment: Readonly<Record<string, string>> | undefined): Problem[] {
+  return Object.entries(environment ?? {}).map(([name, value]) => {
     if (!ENV_NAME.test(name)) return `environment key "${name}" is not a valid variable name: use letters, digits and '_'`;
     if (RESERVED_ENV.includes(name)) return `environment key "${name}" is set by the runtime: remove it (use gpuMemoryFraction for the fraction)`;
     if (/[\r\n]/.test(value)) return `environment.${name} contains a line break: docker env files take one line per variable`;
     return undefined;
   });
+}
+
+/** The rule of maxConcurrentJobs: whole, 1 to 1000 (SageMaker's range for MaxConcurrentInvocationsPerInstance). */
+export function maxConcurrentJobsProblem(field: string, value: number): Problem {
+  if (Token.isUnresolved(value) || (Number.isInteger(value) && value >= 1 && value <= MAX_CONCURRENT_JOBS)) return undefined;
+  return `${field} (${value}) must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}: the jobs one instance runs at once`;
 }
 
 /** The rules of {@link InferenceModel}, each problem naming its field. */
@@ -94,8 +115,9 @@ export function inferenceModelProblems(model: InferenceModel): Problem[] {
     checkS3KeySegment('name', model.name),
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
-    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction ?? 0.8),
-    ...checkEnvironment(model.environment ?? {}),
+    checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
+    checkFraction('gpuMemoryFraction', model.gpuMemoryFraction),
+    ...checkEnvironment(model.environment),
   ];
 }
 
@@ -120,8 +142,10 @@ export class InferenceRuntime extends Construct {
       ...withPath('model', inferenceModelProblems(props.model)),
       checkDurationBetween('maxJobDuration', props.maxJobDuration, Duration.seconds(1), SQS_MAX_VISIBILITY),
       checkDurationBetween('drainTimeout', this.drainTimeout, Duration.seconds(1), Duration.days(2)),
-      checkDurationBetween('jobVisibilityTimeout', this.jobVisibilityTimeout, Duration.seconds(3), SQS_MAX_VISIBILITY),
+      maxConcurrentJobsProblem('maxConcurrentJobs', props.maxConcurrentJobs),
+      checkDurationBetween('jobVisibilityTimeout', this.jobVisibilityTimeout, Duration.seconds(0), SQS_MAX_VISIBILITY),
       checkWholeDuration('jobVisibilityTimeout', this.jobVisibilityTimeout, 'seconds'),
+      this.visibilityProblem(),
       checkDurationBetween('retryDelay', this.retryDelay, Duration.seconds(0), SQS_MAX_VISIBILITY),
       checkWholeDuration('retryDelay', this.retryDelay, 'seconds'),
     );
@@ -131,10 +155,16 @@ export class InferenceRuntime extends Construct {
       bundling: {
         local: new LocalAgentBundling(),
         // Required by the API but never used: local bundling either succeeds or throws.
-        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs20.x'),
+        image: DockerImage.fromRegistry(`public.ecr.aws/sam/build-nodejs${AGENT_NODE_MAJOR}.x`),
         outputType: BundlingOutput.SINGLE_FILE,
       },
     });
+  }
+
+  /** The agent's rule, with its default API call deadline: a message delivered at the end of a long poll must outlast its first heartbeat. */
+  private visibilityProblem(): Problem {
+    const seconds = this.jobVisibilityTimeout.toSeconds({ integral: false });
+    return Token.isUnresolved(seconds) ? undefined : visibilityTimeoutProblem('jobVisibilityTimeout', seconds, AGENT_CONFIG_DEFAULTS.apiTimeoutSeconds);
   }
 
   private get drainTimeout(): Duration {
@@ -151,14 +181,15 @@ export class InferenceRuntime extends Construct {
 
   /** The agent's config for an instance of `fleet`. */
   public agentConfig(fleet: GpuFleet): AgentConfigFile {
-    const { model } = this.props;
+    const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const visibilitySeconds = this.jobVisibilityTimeout.toSeconds();
     return {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
-      inferenceUrl: 'http://127.0.0.1:8080/invocations',
-      model: { name: model.name, version: model.version, containerImage: model.image.description, gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8 },
+      inferenceUrl: `http://127.0.0.1:${SERVING_CONTRACT.port}${SERVING_CONTRACT.invocationsPath}`,
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
+      maxConcurrentJobs: this.props.maxConcurrentJobs,
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
       waitTimeSeconds: 20,
@@ -182,15 +213,18 @@ export class InferenceRuntime extends Construct {
    * files and runs the boot script, and the grants the instances need.
    */
   public bind(fleet: GpuFleet): void {
-    const { model, modelBucket, modelCache, logGroup, jobs } = this.props;
+    const { modelBucket, modelCache, logGroup, jobs } = this.props;
+    const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const stack = Stack.of(this);
-    const image = model.image.bind(this, fleet);
+    const image = model.image.bind(this, fleet, 'gpu');
     const bootEnv = bootEnvFile({
       modelBucketName: modelBucket.bucket.bucketName,
       modelName: model.name,
       modelVersion: model.version,
       containerImage: image.imageUri,
-      gpuMemoryFraction: model.gpuMemoryFraction ?? 0.8,
+      gpuMemoryFraction: model.gpuMemoryFraction,
+      serverPort: SERVING_CONTRACT.port,
+      healthCheckPath: SERVING_CONTRACT.healthCheckPath,
       modelEnvFile: RUNTIME_PATHS.modelEnv,
       fileSystemId: modelCache.fileSystem.fileSystemId,
       accessPointId: modelCache.accessPoint.accessPointId,
@@ -218,7 +252,7 @@ export class InferenceRuntime extends Construct {
       'mkdir -p /etc/ai-inference',
       ...writeFile(RUNTIME_PATHS.agentConfig, stack.toJsonString(this.agentConfig(fleet))),
       ...writeFile(RUNTIME_PATHS.bootEnv, bootEnv),
-      ...writeFile(RUNTIME_PATHS.modelEnv, modelEnvFile(model.environment ?? {})),
+      ...writeFile(RUNTIME_PATHS.modelEnv, modelEnvFile(model.environment)),
     );
     userData.addExecuteFileCommand({ filePath: bootScriptPath, arguments: RUNTIME_PATHS.bootEnv });
 
@@ -233,13 +267,7 @@ export class InferenceRuntime extends Construct {
 
   /** Lets `grantee` download the boot script and the agent bundle, and nothing else. */
   private grantReadAssets(grantee: iam.IGrantable): iam.Grant {
-    const assets = [this.bootScript, this.agentBundle];
-    for (const asset of assets) asset.bucket.encryptionKey?.grantDecrypt(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: assets.map((asset) => asset.bucket.arnForObjects(asset.s3ObjectKey)),
-    });
+    return grantReadAssetObjects(grantee, [this.bootScript, this.agentBundle]);
   }
 }
 

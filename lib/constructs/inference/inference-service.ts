@@ -6,16 +6,29 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
-import { GpuFleet, GpuFleetSettings, gpuFleetSettingsProblems } from './gpu-fleet';
+import { BakedImage } from './baked-image';
+import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
 import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, inferenceModelProblems } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
 import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
+import { FORECAST_INTERVAL_SECONDS } from './predictive-scaling-rules';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+import { WarmUpWindowSettings, planWarmUpWindows } from './warm-up-window-rules';
+import { WarmUpWindows } from './warm-up-windows';
+
+/** The stack outputs `InferenceService.addOutputs` adds, in this order. */
+export const INFERENCE_SERVICE_OUTPUTS = [
+  'QueueUrl', 'DeadLetterQueueUrl', 'LoadBalancerDnsName', 'TargetGroupArn', 'AutoScalingGroupName', 'LogGroupName',
+  'ResultsBucketName', 'SuccessTopicArn', 'ErrorTopicArn', 'AlarmTopicArn',
+] as const;
+
+/** One of the service's stack outputs. */
+export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
 
 /** One model's service: plain values an environment config holds. */
 export interface InferenceServiceSettings {
@@ -25,11 +38,19 @@ export interface InferenceServiceSettings {
   readonly fleet: GpuFleetSettings;
   /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
   readonly maxJobDuration: Duration;
+  /**
+   * Jobs one instance runs at once (whole, 1 to 1000), the counterpart of SageMaker asynchronous
+   * inference's MaxConcurrentInvocationsPerInstance: raise it for a serving container that
+   * batches concurrent requests on the GPU (vLLM, TGI, Triton, TorchServe). Each job keeps its
+   * own deadline and retries; the instance stays protected from scale-in while any runs.
+   * @default 1
+   */
+  readonly maxConcurrentJobs?: number;
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
-   * When idle GPUs are removed (the fleet's average GPU utilization).
-   * @default - below 40 % for 10 x 1 minute: one instance less, never the last one
+   * When idle GPUs are removed (the fleet's average GPU utilization), never the last instance.
+   * @default - GpuUtilizationScaleIn's defaults (GPU_UTILIZATION_SCALE_IN_DEFAULTS)
    */
   readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
   /**
@@ -39,8 +60,14 @@ export interface InferenceServiceSettings {
    */
   readonly schedule?: FleetScheduleSettings;
   /**
+   * Known busy times (a nightly batch, the start of office hours): the fleet keeps `capacity`
+   * instances up through each, in the day or in the night's off hours.
+   * @default - none
+   */
+  readonly warmUpWindows?: WarmUpWindowSettings[];
+  /**
    * The job results bucket's settings: how long results and errors are kept.
-   * @default - results kept 30 days
+   * @default - JobResults' defaults
    */
   readonly results?: JobResultsSettings;
 }
@@ -88,7 +115,7 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
   /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
-   * @default RemovalPolicy.RETAIN
+   * @default - each keeps its own default: JobQueue's and InferenceObservability's, RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -99,10 +126,16 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
+    settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
     ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
     ...withPath('results', jobResultsSettingsProblems(settings.results ?? {})),
+    ...planWarmUpWindows(settings.warmUpWindows ?? [], { minCapacity: settings.fleet.minCapacity, maxCapacity: settings.fleet.maxCapacity, schedule: settings.schedule }).problems,
+    // Predictive scaling launches a boot early, within its hourly forecast interval.
+    !settings.scaling.predictive || expectedBootTimeOf(settings.fleet).toSeconds({ integral: false }) < FORECAST_INTERVAL_SECONDS
+      ? undefined
+      : `fleet.expectedBootTime (${expectedBootTimeOf(settings.fleet).toHumanString()}) must be under 1 hour with scaling.predictive: it is the policy's SchedulingBufferTime, which must be less than the forecast's hourly interval`,
   ];
 }
 
@@ -132,7 +165,7 @@ export class InferenceService extends Construct {
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     throwIfProblems(...inferenceServiceSettingsProblems(props));
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const { removalPolicy } = props;
     this.modelKey = modelArchiveKey(props.model);
     // Validated above as written; until the model is published, nothing keeps an instance up.
     const minCapacity = (props.modelPublished ?? true) ? props.fleet.minCapacity : 0;
@@ -140,8 +173,16 @@ export class InferenceService extends Construct {
     this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });
     // Retained whatever the removal policy: job results are the users' data.
     this.results = new JobResults(this, 'JobResults', { ...props.results, serverAccessLogsBucket: props.accessLogsBucket });
+    const baked = props.fleet.bakedImage && new BakedImage(this, 'BakedImage', {
+      ...props.fleet.bakedImage,
+      buildInstanceType: props.fleet.bakedImage.buildInstanceType ?? props.fleet.instanceTypes[0],
+      vpc: props.vpc,
+      servingImage: props.model.image,
+      rootVolumeSizeGiB: props.fleet.rootVolumeSizeGiB ?? 100,
+    });
     this.fleet = new GpuFleet(this, 'Fleet', {
       ...props.fleet,
+      machineImage: baked ? baked.machineImage : undefined,
       vpc: props.vpc,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: props.schedule ? 0 : minCapacity,
@@ -155,6 +196,16 @@ export class InferenceService extends Construct {
         ...props.schedule,
         autoScalingGroup: this.fleet.autoScalingGroup,
         minCapacity,
+      });
+    }
+    // Until the model is published an instance could only fail to load it: no window starts one.
+    if (props.warmUpWindows && (props.modelPublished ?? true)) {
+      new WarmUpWindows(this, 'WarmUpWindows', {
+        autoScalingGroup: this.fleet.autoScalingGroup,
+        windows: props.warmUpWindows,
+        minCapacity,
+        maxCapacity: props.fleet.maxCapacity,
+        schedule: props.schedule,
       });
     }
     this.endpoint = new InferenceEndpoint(this, 'Endpoint', {
@@ -184,12 +235,13 @@ export class InferenceService extends Construct {
       logGroup: this.observability.logGroup,
       model: props.model,
       maxJobDuration: props.maxJobDuration,
+      maxConcurrentJobs: props.maxConcurrentJobs ?? 1,
     }).bind(this.fleet);
   }
 
-  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>`. */
+  /** Stack outputs of what callers and operators wire next, named `<prefix><Output>` (see INFERENCE_SERVICE_OUTPUTS). */
   public addOutputs(prefix = ''): void {
-    const outputs: Record<string, [string, string]> = {
+    const outputs: Record<InferenceServiceOutput, [string, string]> = {
       QueueUrl: [this.jobs.queue.queueUrl, 'Send inference jobs here'],
       DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
       LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
@@ -201,7 +253,8 @@ export class InferenceService extends Construct {
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
       AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
     };
-    for (const [id, [value, description]] of Object.entries(outputs)) {
+    for (const id of INFERENCE_SERVICE_OUTPUTS) {
+      const [value, description] = outputs[id];
       new CfnOutput(this, `${prefix}${id}`, { value, description, key: `${prefix}${id}` });
     }
   }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link JobQueue}. */
@@ -25,12 +26,19 @@ export interface JobQueueProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The defaults of {@link JobQueueProps}. */
+export const JOB_QUEUE_DEFAULTS: Defaults<JobQueueProps> = {
+  maxReceiveCount: 3,
+  retentionPeriod: Duration.days(4),
+  removalPolicy: RemovalPolicy.RETAIN,
+};
+
 /** The rules of {@link JobQueueProps}, each problem naming its field. */
 export function jobQueueProblems(props: Pick<JobQueueProps, 'maxJobDuration' | 'maxReceiveCount'>): Problem[] {
   return [
     checkDurationBetween('maxJobDuration', props.maxJobDuration, Duration.seconds(1), SQS_MAX_VISIBILITY),
     checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
-    checkWholeNumberAtLeast('maxReceiveCount', props.maxReceiveCount ?? 3, 1),
+    checkWholeNumberAtLeast('maxReceiveCount', props.maxReceiveCount, 1),
   ];
 }
 
@@ -49,10 +57,9 @@ export class JobQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: JobQueueProps) {
     super(scope, id);
-    const maxReceiveCount = props.maxReceiveCount ?? 3;
-    this.maxReceiveCount = maxReceiveCount;
     throwIfProblems(...jobQueueProblems(props));
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const { maxReceiveCount, retentionPeriod, removalPolicy } = withDefaults(props, JOB_QUEUE_DEFAULTS);
+    this.maxReceiveCount = maxReceiveCount;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       // Declares it a dead-letter queue; byQueue would need the job queue's ARN, a cycle (CT.SQS.PR.1).
@@ -66,7 +73,7 @@ export class JobQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: props.maxJobDuration,
-      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      retentionPeriod,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
       removalPolicy,
     });

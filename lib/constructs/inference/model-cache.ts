@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { retainedName } from '../../retained-name';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
 /** Props of {@link ModelCache}. */
@@ -66,6 +67,12 @@ export class ModelCache extends Construct implements ec2.IConnectable {
       enableAutomaticBackups: false,
       allowAnonymousAccess: false,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // EFS automatic backups use the default EFS backup plan: daily, kept 35 days
+    // (https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html).
+    exemptFromControlTower(this, fileSystem, {
+      control: 'CT.ELASTICFILESYSYSTEM.PR.2',
+      reason: 'The model cache is backed up daily by its own AWS Backup plan with its backupRetentionDays; EFS automatic backups would add a second plan keeping 35 days on top. The cache can also be rebuilt from the model bucket.',
     });
     this.fileSystem = fileSystem;
     this.connections = fileSystem.connections;

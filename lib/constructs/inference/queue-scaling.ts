@@ -4,8 +4,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Defaults, withDefaults } from '../../defaults';
+import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems, withPath } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
+import { metricDataQueries } from './metric-data-queries';
+import { PredictiveScaling, PredictiveScalingSettings, predictiveScalingSettingsProblems } from './predictive-scaling';
 
 /** Step adjustments AWS allows in one step scaling policy (EC2 Auto Scaling quotas). */
 const MAX_STEP_ADJUSTMENTS = 20;
@@ -39,6 +42,15 @@ export interface QueueStepScalingOptions {
   readonly cooldown?: Duration;
 }
 
+/** The seed's step policy: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown. */
+export const QUEUE_STEP_SCALING_DEFAULTS: Defaults<QueueStepScalingOptions> = {
+  threshold: 10,
+  evaluationPeriods: 2,
+  period: Duration.seconds(120),
+  adjustment: 2,
+  cooldown: Duration.seconds(300),
+};
+
 /** How the fleet follows its queue: plain values an environment config holds. */
 export interface QueueScalingSettings {
   /**
@@ -54,8 +66,14 @@ export interface QueueScalingSettings {
   /** How long the queue must stay empty (nothing visible, nothing in flight) before scaling in to 0; whole minutes. */
   readonly scaleToZeroAfterIdle: Duration;
   /**
+   * Predictive scaling on the jobs arriving, beside the mode's policy; AWS needs 24 hours of
+   * metrics before its first forecast.
+   * @default - none: the fleet follows the queue only as jobs arrive
+   */
+  readonly predictive?: PredictiveScalingSettings;
+  /**
    * Thresholds of `mode: 'step'`.
-   * @default - the seed's: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown
+   * @default - the seed's (QUEUE_STEP_SCALING_DEFAULTS)
    */
   readonly step?: QueueStepScalingOptions;
 }
@@ -82,9 +100,10 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
       : `acceptableLatency (${settings.acceptableLatency.toHumanString()}) must be >= timePerJob (${settings.timePerJob.toHumanString()}): the backlog target per instance is their ratio and must be at least one job`,
     checkDurationBetween('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, Duration.minutes(1), Duration.days(1)),
     checkWholeDuration('scaleToZeroAfterIdle', settings.scaleToZeroAfterIdle, 'minutes'),
-    checkPositive('step.threshold', step.threshold ?? 10),
-    checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods ?? 2, 1),
-    checkWholeNumberAtLeast('step.adjustment', step.adjustment ?? 2, 1),
+    checkPositive('step.threshold', step.threshold),
+    checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods, 1),
+    checkWholeNumberAtLeast('step.adjustment', step.adjustment, 1),
+    ...(settings.predictive ? withPath('predictive', predictiveScalingSettingsProblems(settings.predictive)) : []),
   ];
 }
 
@@ -101,6 +120,8 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
 export class QueueScaling extends Construct {
   /** The backlog target: visible messages one instance may have queued. */
   public readonly backlogTargetPerInstance: number;
+  /** The predictive scaling policy, when the settings ask for one. */
+  public readonly predictive?: PredictiveScaling;
   private readonly props: QueueScalingProps;
 
   constructor(scope: Construct, id: string, props: QueueScalingProps) {
@@ -115,6 +136,40 @@ export class QueueScaling extends Construct {
     }
     this.addWakeUpFromZero();
     this.addScaleToZero();
+    if (props.predictive) {
+      this.predictive = new PredictiveScaling(this, 'Predictive', {
+        ...props.predictive,
+        autoScalingGroup: props.fleet.autoScalingGroup,
+        loadMetric: this.metricJobsSent(),
+        scalingMetric: this.metricJobsSentPerInstance(),
+        jobsPerInstanceMinute: 60 / props.timePerJob.toSeconds({ integral: false }),
+        // Instances the forecast asks for are InService when their hour starts.
+        schedulingBuffer: props.fleet.expectedBootTime,
+      });
+    }
+  }
+
+  /**
+   * Jobs sent to the queue (SQS NumberOfMessagesSent, Sum): the load on the fleet whatever its
+   * size. A retry changes a job's visibility and is not sent again, so this counts each job once
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+   */
+  public metricJobsSent(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.props.queue.metricNumberOfMessagesSent({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * Jobs sent per InService instance per minute, whatever period the reader uses (PERIOD() is
+   * the period in seconds, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+   */
+  public metricJobsSentPerInstance(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'sent * 60 / PERIOD(sent) / inService',
+      usingMetrics: { sent: this.metricJobsSent(), inService: this.props.fleet.metricInServiceInstances() },
+      label: 'Jobs sent per instance per minute',
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 
   /** Visible messages per InService instance, the metric the default mode tracks. */
@@ -146,30 +201,28 @@ export class QueueScaling extends Construct {
         // QueueIdle instead.
         disableScaleIn: true,
         customizedMetricSpecification: {
-          metrics: [
-            ...Object.entries(backlog.usingMetrics).map(([id, metric]) => targetTrackingMetricStat(id, metric)),
-            { id: 'backlogPerInstance', label: backlog.label, expression: backlog.expression, returnData: true },
-          ],
+          metrics: metricDataQueries(backlog, 'backlogPerInstance'),
         },
       },
     });
   }
 
-  private addSeedStepPolicy(step: QueueStepScalingOptions): void {
+  private addSeedStepPolicy(options: QueueStepScalingOptions): void {
+    const step = withDefaults(options, QUEUE_STEP_SCALING_DEFAULTS);
     // L1: the seed's policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
     const policy = new autoscaling.CfnScalingPolicy(this, 'QueueDepthStep', {
       autoScalingGroupName: this.props.fleet.autoScalingGroup.autoScalingGroupName,
       policyType: 'SimpleScaling',
       adjustmentType: 'ChangeInCapacity',
-      scalingAdjustment: step.adjustment ?? 2,
-      cooldown: String((step.cooldown ?? Duration.seconds(300)).toSeconds()),
+      scalingAdjustment: step.adjustment,
+      cooldown: String(step.cooldown.toSeconds()),
     });
-    const period = step.period ?? Duration.seconds(120);
+    const { period } = step;
     const alarm = new cloudwatch.Alarm(this, 'QueueDepthHigh', {
       alarmDescription: 'Jobs are piling up in the queue: add instances',
       metric: this.props.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Average', period }),
-      threshold: step.threshold ?? 10,
-      evaluationPeriods: step.evaluationPeriods ?? 2,
+      threshold: step.threshold,
+      evaluationPeriods: step.evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
@@ -237,23 +290,4 @@ export class QueueScaling extends Construct {
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
   }
-}
-
-/** One metric of a math expression, as a target tracking policy's metric data query. */
-function targetTrackingMetricStat(id: string, metric: cloudwatch.IMetric): autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty {
-  const stat = metric.toMetricConfig().metricStat;
-  if (!stat) throw new Error(`metric "${id}" of the backlog expression must be a plain metric, not an expression`);
-  return {
-    id,
-    label: metric instanceof cloudwatch.Metric ? metric.label : undefined,
-    returnData: false,
-    metricStat: {
-      metric: {
-        namespace: stat.namespace,
-        metricName: stat.metricName,
-        dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
-      },
-      stat: stat.statistic,
-    },
-  };
 }

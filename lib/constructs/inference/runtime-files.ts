@@ -1,4 +1,4 @@
-import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
+import { AGENT_NODE_MAJOR } from './agent-bundling';
 
 /**
  * The files the instance runtime reads, as the user data writes them. Kept apart from the
@@ -34,35 +34,34 @@ export interface BootSettings {
   readonly accessPointId: string;
   /** LOG_GROUP_NAME: where the boot, agent and container logs go. */
   readonly logGroupName: string;
-  /**
-   * METRICS_NAMESPACE: CloudWatch namespace of the GPU metrics the CloudWatch agent publishes.
-   * @default INSTANCE_METRICS_NAMESPACE ('AI/Custom')
-   */
-  readonly metricsNamespace?: string;
-  /** LAUNCH_HOOK_NAME: the launch lifecycle hook, heartbeaten during boot and completed once `GET /ping` answers 200. */
+  /** METRICS_NAMESPACE: CloudWatch namespace of the GPU metrics the CloudWatch agent publishes (INSTANCE_METRICS_NAMESPACE). */
+  readonly metricsNamespace: string;
+  /** SERVER_PORT: the port the inference container listens on, published on the host's same port (the serving contract's). */
+  readonly serverPort: number;
+  /** HEALTH_PATH: the path of the container's health check, e.g. `/ping` (the serving contract's). */
+  readonly healthCheckPath: string;
+  /** LAUNCH_HOOK_NAME: the launch lifecycle hook, heartbeaten during boot and completed once the health check answers 200. */
   readonly launchLifecycleHookName: string;
   /**
    * BOOT_BUDGET_SECONDS: whole seconds the boot script may run, from its start to the CONTINUE;
-   * past it boot ABANDONs the launch lifecycle action. At most 100 heartbeat timeouts of the
-   * launch hook and 48 hours, the longest Auto Scaling keeps a lifecycle action open.
-   * @default 3600
+   * past it boot ABANDONs the launch lifecycle action. The fleet's `bootBudget`: at most 100
+   * heartbeat timeouts of the launch hook and 48 hours, the longest Auto Scaling keeps a
+   * lifecycle action open.
    */
-  readonly bootBudgetSeconds?: number;
+  readonly bootBudgetSeconds: number;
   /**
    * HEARTBEAT_INTERVAL_SECONDS: whole seconds between two lifecycle heartbeats while a step runs
    * (boot also records one as each step starts). Keep it at most a third of the launch hook's
    * heartbeat timeout.
-   * @default 60
    */
-  readonly heartbeatIntervalSeconds?: number;
+  readonly heartbeatIntervalSeconds: number;
   /**
    * STALL_TIMEOUT_SECONDS: whole seconds a step (packages, mount, model download and extraction,
    * ECR login, image pull) may run without progress, meaning new output or new bytes written,
    * before boot calls it stuck and ABANDONs.
-   * @default 600
    */
-  readonly stallTimeoutSeconds?: number;
-  /** HEALTH_TIMEOUT_SECONDS: whole seconds boot waits for `GET /ping` to answer 200 before it ABANDONs. */
+  readonly stallTimeoutSeconds: number;
+  /** HEALTH_TIMEOUT_SECONDS: whole seconds boot waits for the health check to answer 200 before it ABANDONs. */
   readonly healthCheckTimeoutSeconds: number;
   /** AGENT_BUNDLE: path of the queue agent's bundle. */
   readonly agentBundle: string;
@@ -77,9 +76,10 @@ function shellQuote(value: string | number): string {
   return `'${String(value).replace(/'/g, `'\\''`)}'`;
 }
 
-/** boot.sh's config file: one `NAME='value'` assignment per line. */
+/** boot.sh's config file: one `NAME='value'` assignment per line; NODE_MAJOR is the agent's Node.js. */
 export function bootEnvFile(settings: BootSettings): string {
   const variables: Record<string, string | number> = {
+    NODE_MAJOR: AGENT_NODE_MAJOR,
     MODEL_BUCKET: settings.modelBucketName,
     MODEL_NAME: settings.modelName,
     MODEL_VERSION: settings.modelVersion,
@@ -89,11 +89,13 @@ export function bootEnvFile(settings: BootSettings): string {
     FILE_SYSTEM_ID: settings.fileSystemId,
     ACCESS_POINT_ID: settings.accessPointId,
     LOG_GROUP_NAME: settings.logGroupName,
-    METRICS_NAMESPACE: settings.metricsNamespace ?? INSTANCE_METRICS_NAMESPACE,
+    METRICS_NAMESPACE: settings.metricsNamespace,
+    SERVER_PORT: settings.serverPort,
+    HEALTH_PATH: settings.healthCheckPath,
     LAUNCH_HOOK_NAME: settings.launchLifecycleHookName,
-    BOOT_BUDGET_SECONDS: settings.bootBudgetSeconds ?? 3600,
-    HEARTBEAT_INTERVAL_SECONDS: settings.heartbeatIntervalSeconds ?? 60,
-    STALL_TIMEOUT_SECONDS: settings.stallTimeoutSeconds ?? 600,
+    BOOT_BUDGET_SECONDS: settings.bootBudgetSeconds,
+    HEARTBEAT_INTERVAL_SECONDS: settings.heartbeatIntervalSeconds,
+    STALL_TIMEOUT_SECONDS: settings.stallTimeoutSeconds,
     HEALTH_TIMEOUT_SECONDS: settings.healthCheckTimeoutSeconds,
     AGENT_BUNDLE: settings.agentBundle,
     AGENT_CONFIG: settings.agentConfig,

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
 import { isAcceleratedInstanceType } from '../../gpu/accelerated-instance-types';
 import { Problem, checkNoDuplicates, checkNonEmptyList, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 
@@ -93,8 +94,6 @@ export interface NodePoolManifest {
   };
 }
 
-const DEFAULT_CAPACITY_TYPES: readonly NodeCapacityType[] = ['spot', 'on-demand'];
-const DEFAULT_CONSOLIDATE_AFTER = Duration.minutes(5);
 
 /** The built-in NodeClass of EKS Auto Mode, which every pool here uses (private subnets, cluster security group). */
 const AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' } as const;
@@ -102,8 +101,16 @@ const AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', na
 /** A NodePool's settings: plain values an environment config holds (the cluster and the name belong to the stack). */
 export type AutoModeNodePoolSettings = Pick<AutoModeNodePoolProps, 'instanceTypes' | 'limits' | 'gpu' | 'capacityTypes' | 'consolidationPolicy' | 'consolidateAfter'>;
 
+/** The defaults of {@link AutoModeNodePoolSettings}. */
+export const AUTO_MODE_NODE_POOL_DEFAULTS: Defaults<AutoModeNodePoolSettings> = {
+  gpu: false,
+  capacityTypes: ['spot', 'on-demand'],
+  consolidationPolicy: 'WhenEmptyOrUnderutilized',
+  consolidateAfter: Duration.minutes(5),
+};
+
 function checkInstanceTypes(settings: AutoModeNodePoolSettings): Problem {
-  const gpu = settings.gpu ?? false;
+  const { gpu } = withDefaults(settings, AUTO_MODE_NODE_POOL_DEFAULTS);
   const wrong = settings.instanceTypes.filter((t) => isAcceleratedInstanceType(t) !== gpu);
   if (wrong.length === 0) return checkNonEmptyList('instanceTypes', settings.instanceTypes) ?? checkNoDuplicates('instanceTypes', settings.instanceTypes);
   return gpu
@@ -126,11 +133,11 @@ export function autoModeNodePoolSettingsProblems(settings: AutoModeNodePoolSetti
   const { limits } = settings;
   return [
     checkInstanceTypes(settings),
-    checkNonEmptyList('capacityTypes', settings.capacityTypes ?? DEFAULT_CAPACITY_TYPES),
+    settings.capacityTypes === undefined ? undefined : checkNonEmptyList('capacityTypes', settings.capacityTypes),
     checkWholeNumberAtLeast('limits.cpu', limits.cpu, 1),
     checkWholeNumberAtLeast('limits.memoryGiB', limits.memoryGiB, 1),
     checkGpuLimit(settings),
-    checkWholeDuration('consolidateAfter', settings.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER, 'seconds'),
+    checkWholeDuration('consolidateAfter', settings.consolidateAfter, 'seconds'),
   ];
 }
 
@@ -154,8 +161,7 @@ export class AutoModeNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoModeNodePoolProps) {
     super(scope, id);
-    const capacityTypes = props.capacityTypes ?? DEFAULT_CAPACITY_TYPES;
-    const consolidateAfter = props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER;
+    const { capacityTypes, consolidateAfter, consolidationPolicy, gpu } = withDefaults(props, AUTO_MODE_NODE_POOL_DEFAULTS);
     const { limits } = props;
     throwIfProblems(checkName(props.nodePoolName), ...autoModeNodePoolSettingsProblems(props));
 
@@ -172,7 +178,7 @@ export class AutoModeNodePool extends Construct {
               { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...capacityTypes] },
               { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
             ],
-            ...(props.gpu ? { taints: [{ key: NVIDIA_GPU_RESOURCE, effect: 'NoSchedule' }] } : {}),
+            ...(gpu ? { taints: [{ key: NVIDIA_GPU_RESOURCE, effect: 'NoSchedule' }] } : {}),
           },
         },
         limits: {
@@ -181,7 +187,7 @@ export class AutoModeNodePool extends Construct {
           ...(limits.gpus === undefined ? {} : { [NVIDIA_GPU_RESOURCE]: limits.gpus }),
         },
         disruption: {
-          consolidationPolicy: props.consolidationPolicy ?? 'WhenEmptyOrUnderutilized',
+          consolidationPolicy,
           consolidateAfter: `${consolidateAfter.toSeconds()}s`,
         },
       },

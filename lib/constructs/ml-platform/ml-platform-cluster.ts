@@ -8,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { retainedName } from '../../retained-name';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { Problem, throwIfProblems } from '../../validation';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 import { acknowledgeEksClusterFindings } from './eks-nag-findings';
@@ -124,6 +126,7 @@ export class MlPlatformCluster extends Construct {
       encryptionKey: props.logsEncryptionKey,
       removalPolicy,
     });
+    exemptFromControlTower(this, logGroup, logRetentionUnderAYear(props.logRetention));
     this.logGroup = logGroup;
     // Kubernetes Secrets encrypted with a key of the account (envelope encryption, CT.EKS.PR.2).
     const secretsKey = new kms.Key(this, 'SecretsKey', {
@@ -161,5 +164,23 @@ export class MlPlatformCluster extends Construct {
     adminPrincipalArns.forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
     this.cluster.addManifest('DefaultStorageClass', DEFAULT_STORAGE_CLASS);
     acknowledgeEksClusterFindings(this.cluster);
+    this.exemptKubectlProvider();
+  }
+
+  /**
+   * aws-eks-v2 puts the kubectl provider's functions in the VPC with the cluster security group
+   * that EKS creates (`Fn::GetAtt` of the cluster's `ClusterSecurityGroupId`). CT.LAMBDA.PR.3's
+   * Guard rule accepts only literal ids, or `Ref`/`Fn::GetAtt` of an `AWS::EC2::SecurityGroup`
+   * (and `AWS::EC2::Subnet`) in the same template, so it reports these functions although they
+   * are in the VPC; subnets of another stack (`Fn::GetStackOutput`) are rejected the same way.
+   */
+  private exemptKubectlProvider(): void {
+    const functions = this.cluster.kubectlProvider?.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function) ?? [];
+    for (const fn of functions) {
+      exemptFromControlTower(this, fn, {
+        control: 'CT.LAMBDA.PR.3',
+        reason: 'aws-eks-v2 places the kubectl provider\'s functions in the cluster\'s private subnets (they must reach its private endpoint) with the cluster security group EKS creates, which the template references as Fn::GetAtt of the EKS cluster; the control\'s Guard rule accepts only literal ids or references to an AWS::EC2::SecurityGroup and AWS::EC2::Subnet in the same template.',
+      });
+    }
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnMlflowTrackingServer } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct, IConstruct } from 'constructs';
+import { Defaults } from '../../defaults';
 import { Problem, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from '../training/nag-findings';
 
@@ -60,6 +61,9 @@ function checkMlflowVersion(value: string | undefined): Problem {
 
 /** The server's settings: plain values an environment config holds. */
 export type MlflowTrackingServerSettings = Pick<MlflowTrackingServerProps, 'size' | 'weeklyMaintenanceWindowStart' | 'mlflowVersion'>;
+
+/** The defaults of {@link MlflowTrackingServerSettings} this library chooses (the others are SageMaker's). */
+export const MLFLOW_TRACKING_SERVER_DEFAULTS = { size: 'Small' } as const satisfies Partial<Defaults<MlflowTrackingServerSettings>>;
 
 /** The rules of {@link MlflowTrackingServerSettings}, each problem naming its field. */
 export function mlflowTrackingServerSettingsProblems(settings: MlflowTrackingServerSettings): Problem[] {
@@ -121,7 +125,7 @@ export class MlflowTrackingServer extends Construct {
       trackingServerName: this.trackingServerName,
       artifactStoreUri: bucket.s3UrlForObject(MLFLOW_ARTIFACT_PREFIX.replace(/\/$/, '')),
       roleArn: this.role.roleArn,
-      trackingServerSize: props.size ?? 'Small',
+      trackingServerSize: props.size ?? MLFLOW_TRACKING_SERVER_DEFAULTS.size,
       weeklyMaintenanceWindowStart: props.weeklyMaintenanceWindowStart,
       mlflowVersion: props.mlflowVersion,
       automaticModelRegistration: true,

@@ -3,6 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { Defaults, withDefaults } from '../../defaults';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 import { Problem, checkInRange, throwIfProblems } from '../../validation';
 
 /** The shape of an environment's VPC: plain values an environment config holds. */
@@ -17,6 +20,9 @@ export interface NetworkSettings {
    */
   readonly cidr?: string;
 }
+
+/** The defaults of {@link NetworkSettings}. */
+export const NETWORK_DEFAULTS: Defaults<NetworkSettings> = { cidr: '10.0.0.0/16' };
 
 /** Props of {@link EnvironmentNetwork}. */
 export interface EnvironmentNetworkProps extends NetworkSettings {
@@ -36,12 +42,12 @@ export interface EnvironmentNetworkProps extends NetworkSettings {
 
 /** The rules of {@link NetworkSettings}, each problem naming its field. */
 export function networkSettingsProblems(settings: NetworkSettings): Problem[] {
-  const cidr = settings.cidr ?? '10.0.0.0/16';
-  const prefix = Number(/^(?:\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr)?.[1]);
+  const { cidr } = settings;
+  const prefix = Number(/^(?:\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr ?? '')?.[1]);
   return [
     checkInRange('maxAzs', settings.maxAzs, 1, 6),
     checkInRange('natGateways', settings.natGateways, 1, settings.maxAzs),
-    prefix >= 16 && prefix <= 20
+    cidr === undefined || (prefix >= 16 && prefix <= 20)
       ? undefined
       : `cidr ("${cidr}") must be an IPv4 range from /16 to /20, e.g. "10.0.0.0/16": each AZ gets a /24 public and a /20 private subnet`,
   ];
@@ -69,14 +75,16 @@ export class EnvironmentNetwork extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentNetworkProps) {
     super(scope, id);
     throwIfProblems(...networkSettingsProblems(props));
+    const { cidr } = withDefaults(props, NETWORK_DEFAULTS);
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,
       encryptionKey: props.flowLogEncryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    exemptFromControlTower(this, flowLogGroup, logRetentionUnderAYear(props.flowLogRetention));
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs: props.maxAzs,
       natGateways: props.natGateways,
       subnetConfiguration: [
@@ -89,7 +97,7 @@ export class EnvironmentNetwork extends Construct {
       gatewayEndpoints: { s3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
     this.vpc = vpc;
-    this.cidr = props.cidr ?? '10.0.0.0/16';
+    this.cidr = cidr;
     this.placementSubnet = vpc.privateSubnets[0];
   }
 }

@@ -1,6 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { WORKING_DATA_WITHOUT_OBJECT_LOCK } from '../../compliance/shared-exemptions';
 import { sendBucketEventsToEventBridge } from './bucket-events-to-event-bridge';
 
 /** Props of {@link DataBucket}: what differs between the project's data buckets. */
@@ -47,5 +49,6 @@ export class DataBucket extends s3.Bucket {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     sendBucketEventsToEventBridge(this);
+    exemptFromControlTower(this, this, WORKING_DATA_WITHOUT_OBJECT_LOCK);
   }
 }

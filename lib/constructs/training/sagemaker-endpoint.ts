@@ -10,9 +10,11 @@ import {
   checkFraction, checkInRange, checkMinMax, checkNonEmptyList, checkPositive, checkSageMakerInstanceType,
   checkUniqueNames, checkWholeNumberAtLeast, Problem, throwIfProblems,
 } from '../../validation';
+import { ImageProcessor, imageProcessorOf } from '../../gpu/accelerated-instance-types';
 import { acknowledgeWildcards } from './nag-findings';
 import { hasLocalInstanceStorage } from './sagemaker-instance-storage';
-import { InferenceModel } from '../inference/inference-runtime';
+import { InferenceImage, checkImageRunsOn } from '../inference/inference-image';
+import { INFERENCE_MODEL_DEFAULTS, InferenceModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
@@ -34,9 +36,13 @@ export interface SageMakerEndpointProps {
   readonly role: iam.IRole;
   /** Bucket holding the model archive `models/{name}/{version}/model.tar.gz`. */
   readonly modelBucket: s3.IBucket;
-  /** The model served: the same image and archive as the EC2 fleet's; the image must be in ECR (SageMaker pulls only from ECR). */
+  /**
+   * The model served: the same image and archive as the EC2 fleet's; the image must be in ECR
+   * (SageMaker pulls only from ECR) and have a build for each variant's processor (a Deep
+   * Learning Container's `cpu` tag for `ml.m5`, its `gpu` tag for `ml.g5`).
+   */
   readonly model: InferenceModel;
-  /** Production variants; several split traffic by weight (A/B). */
+  /** Production variants; several split traffic by weight (A/B), and may mix CPU and GPU types. */
   readonly variants: readonly SageMakerVariant[];
   /** Fewest instances per variant. */
   readonly minCapacity: number;
@@ -46,7 +52,7 @@ export interface SageMakerEndpointProps {
   readonly maxRequestsPerSecond: number;
   /**
    * Share of maxRequestsPerSecond the invocations-per-instance target is set to, (0-1].
-   * @default 0.5
+   * @default 0.5 - ScalableInstanceCount.scaleOnInvocations' own default
    */
   readonly safetyFactor?: number;
   /**
@@ -80,14 +86,20 @@ export type SageMakerEndpointSettings = Pick<SageMakerEndpointProps, 'variants' 
 /** Instance families Application Auto Scaling cannot scale on SageMaker. */
 const BURSTABLE_PREFIXES = ['ml.t2', 'ml.t3'];
 
+/** Construct ids of the models when variants run several builds of the image; one build keeps `Model`. */
+const MODEL_IDS: Readonly<Record<ImageProcessor, string>> = { gpu: 'Model', cpu: 'CpuModel', other: 'AcceleratorModel' };
+
 /**
- * A SageMaker real-time endpoint: a model from an ECR image and S3 model data, an endpoint
- * config with the given production variants, the endpoint, and per-variant autoscaling on
- * invocations per instance (target = maxRequestsPerSecond x safetyFactor x 60).
+ * A SageMaker real-time endpoint: a model from an ECR image and S3 model data (one per build of
+ * the image its variants run: a CPU and a GPU model when they mix processors), an endpoint config
+ * with the given production variants, the endpoint, and per-variant autoscaling on invocations
+ * per instance (target = maxRequestsPerSecond x safetyFactor x 60).
  */
 export class SageMakerEndpoint extends Construct {
-  /** The model. */
+  /** The model of the first variant. */
   public readonly model: sagemaker.Model;
+  /** Every model, one per build of the image the variants run. */
+  public readonly models: readonly sagemaker.Model[];
   /** The endpoint config. */
   public readonly endpointConfig: sagemaker.EndpointConfig;
   /** The endpoint. */
@@ -97,8 +109,7 @@ export class SageMakerEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
-    const safetyFactor = props.safetyFactor ?? 0.5;
-    throwIfProblems(...sageMakerEndpointSettingsProblems(props));
+    throwIfProblems(...sageMakerEndpointSettingsProblems(props), ...sageMakerImageProblems('model.image', props.model.image, 'variants', props.variants));
 
     if (props.vpc) {
       props.role.addToPrincipalPolicy(
@@ -119,11 +130,6 @@ export class SageMakerEndpoint extends Construct {
       );
     }
 
-    const image = props.model.image.bind(this, props.role);
-    if (!image.repository || !image.tag) {
-      throw new Error(`model.image (${props.model.image.description}) must be an ECR image for SageMaker: use InferenceImage.fromDeepLearningContainer, fromEcrRepository or a private ECR reference`);
-    }
-    const { repository, tag } = image;
     // The exact archive, no prefix wildcard: a new model version updates the grant with the model.
     props.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject'],
@@ -132,18 +138,16 @@ export class SageMakerEndpoint extends Construct {
     // The role's own policy grants the model data prefix and the repository; the alpha module's
     // grants (read on the whole bucket) are dropped by handing it an immutable reference.
     const role = iam.Role.fromRoleArn(this, 'ExecutionRole', props.role.roleArn, { mutable: false });
-    this.model = new sagemaker.Model(this, 'Model', {
-      role,
-      containers: [
-        {
-          image: sagemaker.ContainerImage.fromEcrRepository(repository, tag),
-          modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
-        },
-      ],
-      vpc: props.vpc,
-      vpcSubnets: props.vpc ? (props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }) : undefined,
-    });
-    this.model.node.addDependency(props.role);
+    // One model per build of the image the variants run (a CPU and a GPU tag); variants of one build share it.
+    const buildOf = (v: SageMakerVariant) => props.model.image.buildFor(imageProcessorOf(v.instanceType));
+    const firstOfBuild = props.variants.filter((v, n) => props.variants.findIndex((other) => buildOf(other) === buildOf(v)) === n);
+    const models = new Map(firstOfBuild.map((v) => {
+      const processor = imageProcessorOf(v.instanceType);
+      return [buildOf(v), this.newModel(firstOfBuild.length === 1 ? 'Model' : MODEL_IDS[processor], role, processor, props)];
+    }));
+    const modelOf = (v: SageMakerVariant) => models.get(buildOf(v)) as sagemaker.Model;
+    this.models = [...models.values()];
+    this.model = modelOf(props.variants[0]);
 
     this.encryptionKey = props.customerManagedKey
       ? new kms.Key(this, 'StorageKey', {
@@ -158,7 +162,7 @@ export class SageMakerEndpoint extends Construct {
     this.endpointConfig = new sagemaker.EndpointConfig(this, 'EndpointConfig', {
       encryptionKey: this.encryptionKey,
       instanceProductionVariants: props.variants.map((v) => ({
-        model: this.model,
+        model: modelOf(v),
         variantName: v.name,
         instanceType: sagemaker.InstanceType.of(v.instanceType),
         initialInstanceCount: v.initialInstanceCount,
@@ -188,22 +192,43 @@ export class SageMakerEndpoint extends Construct {
         minCapacity: props.minCapacity,
         maxCapacity: props.maxCapacity,
       });
-      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor });
+      scalable.scaleOnInvocations('Invocations', { maxRequestsPerSecond: props.maxRequestsPerSecond, safetyFactor: props.safetyFactor });
       scalable.node.addDependency(this.endpoint);
     }
+  }
+
+  /** A model running the image's build for `processor`, with the runtime's GPU_MEMORY_FRACTION and the model's environment. */
+  private newModel(id: string, role: iam.IRole, processor: ImageProcessor, props: SageMakerEndpointProps): sagemaker.Model {
+    const image = props.model.image.bind(this, props.role, processor);
+    if (!image.repository || !image.tag) {
+      throw new Error(`model.image (${props.model.image.description}) must be an ECR image for SageMaker: use InferenceImage.fromDeepLearningContainer, fromEcrRepository or a private ECR reference`);
+    }
+    const model = new sagemaker.Model(this, id, {
+      role,
+      containers: [
+        {
+          image: sagemaker.ContainerImage.fromEcrRepository(image.repository, image.tag),
+          modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
+          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? INFERENCE_MODEL_DEFAULTS.gpuMemoryFraction) },
+        },
+      ],
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? (props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }) : undefined,
+    });
+    model.node.addDependency(props.role);
+    return model;
   }
 }
 
 /** The rules of {@link SageMakerEndpointSettings}, each problem naming its field. */
 export function sageMakerEndpointSettingsProblems(props: SageMakerEndpointSettings): Problem[] {
-  const safetyFactor = props.safetyFactor ?? 0.5;
   return [
     checkNonEmptyList('variants', props.variants),
     checkUniqueNames('variants', props.variants.map((v) => v.name)),
     checkWholeNumberAtLeast('minCapacity', props.minCapacity, 1),
     checkMinMax('maxCapacity', props.maxCapacity, 'minCapacity', props.minCapacity),
     checkPositive('maxRequestsPerSecond', props.maxRequestsPerSecond),
-    checkFraction('safetyFactor', safetyFactor),
+    checkFraction('safetyFactor', props.safetyFactor),
     ...props.variants.flatMap((v, n) => [
       /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(v.name)
         ? undefined
@@ -229,4 +254,13 @@ function checkKeyForStorage(customerManagedKey: boolean, field: string, instance
   if (!customerManagedKey || Token.isUnresolved(instanceType) || !hasLocalInstanceStorage(instanceType)) return undefined;
   return `customerManagedKey (true) cannot be used with ${field} ("${instanceType}"): its storage is local NVMe, encrypted by the instance's `
     + 'hardware, and CreateEndpointConfig fails when a KmsKeyId is given for it; set customerManagedKey to false, or use a type whose storage is EBS, e.g. "ml.m5.xlarge"';
+}
+
+/**
+ * Each variant's instance type must have a build of `image` for its processor (a CUDA build on
+ * `ml.g5`, a CPU build on `ml.m5`): SageMaker would otherwise run a GPU image on a CPU instance.
+ * `imageField` and `variantsField` name the two in the caller's words.
+ */
+export function sageMakerImageProblems(imageField: string, image: InferenceImage, variantsField: string, variants: readonly SageMakerVariant[]): Problem[] {
+  return variants.map((v, n) => checkImageRunsOn(imageField, image, `${variantsField}[${n}].instanceType`, v.instanceType));
 }

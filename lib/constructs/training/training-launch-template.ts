@@ -1,12 +1,12 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
+import { checkDeepLearningAmiSupports, deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
 import { checkEfaSupported, checkGpuInstanceType, checkInRange, throwIfProblems } from '../../validation';
 
 /** Props of {@link TrainingLaunchTemplate}. */
 export interface TrainingLaunchTemplateProps {
-  /** GPU instance type, e.g. `p3.8xlarge`; a fleet may override it. */
+  /** GPU instance type, e.g. `g5.12xlarge`; a fleet may override it. */
   readonly instanceType: string;
   /** Instance role. */
   readonly role: iam.IRole;
@@ -25,8 +25,9 @@ export interface TrainingLaunchTemplateProps {
    */
   readonly rootVolumeSizeGiB?: number;
   /**
-   * AMI: resolved at deploy time, never a hard-coded id.
-   * @default - the Deep Learning Base GPU AMI from `DEEP_LEARNING_AMI_PARAMETER`
+   * AMI: resolved at deploy time, never a hard-coded id. Give one whose driver supports the
+   * instance type's GPUs when the default does not (Volta).
+   * @default - the Deep Learning Base GPU AMI from `DEEP_LEARNING_AMI_PARAMETER` (Turing and newer GPUs)
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
@@ -38,8 +39,7 @@ export interface TrainingLaunchTemplateProps {
 
 /**
  * A GPU launch template for training: Deep Learning AMI from its public SSM parameter,
- * encrypted gp3 root volume, IMDSv2 only with instance tags readable (the GPU metric script
- * reads its Auto Scaling group name there), optional EFA.
+ * encrypted gp3 root volume, IMDSv2 only, optional EFA.
  */
 export class TrainingLaunchTemplate extends Construct {
   /** The launch template. */
@@ -51,6 +51,7 @@ export class TrainingLaunchTemplate extends Construct {
     const efa = props.efa ?? false;
     throwIfProblems(
       checkGpuInstanceType('instanceType', props.instanceType),
+      props.machineImage ? undefined : checkDeepLearningAmiSupports('instanceType', props.instanceType),
       checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384),
       checkEfaSupported('efa', efa, 'instanceType', props.instanceType),
     );
@@ -64,7 +65,6 @@ export class TrainingLaunchTemplate extends Construct {
       requireImdsv2: true,
       // The training scripts run on the host; a container cannot reach IMDS and its role (CT.EC2.PR.2).
       httpPutResponseHopLimit: 1,
-      instanceMetadataTags: true,
       // One-minute EC2 metrics cost cents a month next to a GPU node's hourly price (CT.EC2.PR.10).
       detailedMonitoring: true,
       placementGroup: props.placementGroup,

@@ -2,15 +2,17 @@
 # Boots one instance of the GPU inference fleet; run once by user data as root:
 #   boot.sh /etc/ai-inference/boot.env
 # 1. reads the instance id and region from IMDSv2 and finds the instance's Auto Scaling group;
-# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js 20 from dnf (Docker and the
+# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js NODE_MAJOR from dnf (Docker and the
 #    NVIDIA container toolkit come with the Deep Learning AMI) and starts the CloudWatch agent;
 # 3. mounts the EFS model cache over TLS through its access point;
 # 4. under a lock, downloads and extracts the model once per version (temp dir, rename,
-#    then the `ready` marker); an instance that finds the marker skips the download;
+#    then the `ready` marker), restoring no owner: the access point acts as one POSIX user;
+#    an instance that finds the marker skips the download;
 # 5. pulls the inference image (after `docker login` when it is an ECR image), then starts
-#    the container on port 8080 with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
-# 6. waits for GET /ping to answer 200 (the SageMaker inference container contract), starts
-#    the queue agent, then CONTINUEs the launch lifecycle action.
+#    the container on SERVER_PORT with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
+# 6. waits for GET HEALTH_PATH to answer 200 (SERVER_PORT and HEALTH_PATH are the SageMaker
+#    inference container contract's 8080 and /ping, from the construct), starts the queue
+#    agent, then CONTINUEs the launch lifecycle action.
 #
 # The launch hook's heartbeat timeout only has to cover the gap between two heartbeats: boot
 # records one as each step starts and every HEARTBEAT_INTERVAL_SECONDS while a long step runs.
@@ -20,9 +22,9 @@
 # has only the budget, its holder being bounded by its own), or when the boot has run
 # BOOT_BUDGET_SECONDS. A heartbeat that fails is logged and boot goes on.
 #
-# The config file (written by user data) sets MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
+# The config file (written by user data) sets NODE_MAJOR, MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
 # CONTAINER_IMAGE, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
-# LOG_GROUP_NAME, METRICS_NAMESPACE, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
+# LOG_GROUP_NAME, METRICS_NAMESPACE, SERVER_PORT, HEALTH_PATH, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
 # HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
 # AGENT_CONFIG and AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine and set
 # the polling pace; tests point them at a sandbox.
@@ -31,15 +33,17 @@ set -euo pipefail
 CONFIG_FILE="${1:?usage: boot.sh CONFIG_FILE}"
 ROOT="${ROOT:-}"
 IMDS_ENDPOINT="${IMDS_ENDPOINT:-http://169.254.169.254}"
-SERVER_URL="${SERVER_URL:-http://127.0.0.1:8080}"
-HEALTH_URL="${SERVER_URL}/ping"
 HEALTH_POLL_SECONDS="${HEALTH_POLL_SECONDS:-5}"
 PROGRESS_POLL_SECONDS="${PROGRESS_POLL_SECONDS:-1}"
-NODE_BIN="${NODE_BIN:-/usr/bin/node-20}"
 CWAGENT_CTL="${CWAGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl}"
 
 # shellcheck source=/dev/null
 source "$CONFIG_FILE"
+# AL2023 namespaces each Node.js major: package nodejs<N>, binary /usr/bin/node-<N>
+# (https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html).
+NODE_BIN="${NODE_BIN:-/usr/bin/node-${NODE_MAJOR}}"
+SERVER_URL="${SERVER_URL:-http://127.0.0.1:${SERVER_PORT}}"
+HEALTH_URL="${SERVER_URL}${HEALTH_PATH}"
 
 LOG_DIR="${ROOT}/var/log/ai-inference"
 ETC_DIR="${ROOT}/etc/ai-inference"
@@ -61,6 +65,9 @@ work_dir=""
 running=""
 running_output=""
 heartbeat_at=$SECONDS
+phase=""
+phase_started_ms=""
+phase_data=()
 
 complete_launch_action() {
   aws autoscaling complete-lifecycle-action --region "$region" \
@@ -80,9 +87,48 @@ check_budget() {
   if (( SECONDS >= BOOT_BUDGET_SECONDS )); then die "past the boot budget of ${BOOT_BUDGET_SECONDS}s while ${step}"; fi
 }
 
-# Starts a step: logs it, checks the budget and records a heartbeat.
+# Milliseconds since the epoch (EPOCHREALTIME holds microseconds, whatever the locale's separator).
+now_ms() {
+  local micros="${EPOCHREALTIME//[!0-9]/}"
+  echo $(( micros / 1000 ))
+}
+
+# Seconds since the kernel started, e.g. 41.27 (the first field of /proc/uptime).
+uptime_seconds() {
+  local up
+  read -r up _ < /proc/uptime
+  echo "$up"
+}
+
+# One BootPhaseSeconds datum: PHASE took MILLISECONDS.
+record_phase() {
+  phase_data+=("$(printf '{"MetricName":"BootPhaseSeconds","Dimensions":[{"Name":"AutoScalingGroupName","Value":"%s"},{"Name":"Phase","Value":"%s"}],"Value":%d.%03d,"Unit":"Seconds"}' \
+    "$asg_name" "$1" "$(( $2 / 1000 ))" "$(( $2 % 1000 ))")")
+}
+
+# Ends the phase running (its duration becomes a datum) and starts PHASE, or none when empty.
+next_phase() {
+  local now
+  now="$(now_ms)"
+  if [[ -n "$phase" ]]; then record_phase "$phase" "$(( now - phase_started_ms ))"; fi
+  phase="$1"
+  phase_started_ms="$now"
+}
+
+# Publishes the boot's phase durations in one PutMetricData call, to the namespace of the GPU
+# metrics, so real boots can replace the fleet's expected boot time. A failure is only logged.
+publish_boot_metrics() {
+  if [[ -z "$asg_name" || ${#phase_data[@]} -eq 0 ]]; then return 0; fi
+  local data
+  data="$(IFS=,; echo "[${phase_data[*]}]")"
+  aws cloudwatch put-metric-data --region "$region" --namespace "$METRICS_NAMESPACE" --metric-data "$data" \
+    || log "could not publish the boot phase metrics; going on"
+}
+
+# Starts a step of phase PHASE: logs TEXT, checks the budget and records a heartbeat.
 begin() {
-  step="$1"
+  next_phase "$1"
+  step="$2"
   log "${step}"
   check_budget
   heartbeat
@@ -163,6 +209,7 @@ on_exit() {
       complete_launch_action ABANDON || log "could not abandon the launch lifecycle action"
     fi
   fi
+  publish_boot_metrics
 }
 trap on_exit EXIT
 
@@ -178,12 +225,16 @@ group="$(aws autoscaling describe-auto-scaling-instances --region "$region" --in
 if [[ -z "$group" || "$group" == "None" ]]; then die "instance ${instance_id} is not in an Auto Scaling group"; fi
 asg_name="$group"
 log "instance ${instance_id} of group ${asg_name} in ${region}, boot budget ${BOOT_BUDGET_SECONDS}s"
+# Kernel start to here (the OS boot and cloud-init before user data): the first phase.
+os_boot="$(uptime_seconds)"
+os_boot_ms=$(( ${os_boot%.*} * 1000 + 10#${os_boot#*.} * 10 ))
+record_phase os-boot "$os_boot_ms"
 
-begin "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs20"
-watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent nodejs20 \
+begin packages "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
+watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}" \
   || die "dnf could not install the packages"
 
-begin "starting the CloudWatch agent"
+begin cloudwatch-agent "starting the CloudWatch agent"
 cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 {
   "agent": { "region": "${region}" },
@@ -217,7 +268,7 @@ cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 EOF
 "$CWAGENT_CTL" -a fetch-config -m ec2 -s -c "file:${ETC_DIR}/cloudwatch-agent.json"
 
-begin "mounting the EFS model cache ${FILE_SYSTEM_ID}"
+begin cache-mount "mounting the EFS model cache ${FILE_SYSTEM_ID}"
 models="${ROOT}/models"
 mkdir -p "$models"
 fstab_line="${FILE_SYSTEM_ID}:/ ${models} efs _netdev,tls,iam,accesspoint=${ACCESS_POINT_ID} 0 0"
@@ -232,7 +283,7 @@ model_dir="${models}/${model}"
 archive_url="s3://${MODEL_BUCKET}/models/${model}/model.tar.gz"
 mkdir -p "${models}/${MODEL_NAME}"
 # An instance holding the lock is itself bounded by its budget, and its lock dies with it.
-begin "waiting for the lock on the cache of model ${model}"
+begin cache-lock "waiting for the lock on the cache of model ${model}"
 exec 9> "${model_dir}.lock"
 watch "$BOOT_BUDGET_SECONDS" "" flock 9 || die "could not lock ${model_dir}.lock"
 if [[ -f "${model_dir}/ready" ]]; then
@@ -242,12 +293,17 @@ else
   rm -rf "$model_dir" "${model_dir}".tmp.*
   scratch_dir="$(mktemp -d)"
   work_dir="$(mktemp -d "${model_dir}.tmp.XXXXXX")"
-  begin "downloading model ${model} from ${archive_url}"
+  begin model-download "downloading model ${model} from ${archive_url}"
   watch "$STALL_TIMEOUT_SECONDS" "$scratch_dir" \
     aws s3 cp --only-show-errors --region "$region" "$archive_url" "${scratch_dir}/model.tar.gz" \
     || die "could not download ${archive_url}"
-  begin "extracting model ${model} into the cache"
-  watch "$STALL_TIMEOUT_SECONDS" "$work_dir" tar -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" \
+  begin model-extract "extracting model ${model} into the cache"
+  # The access point enforces one POSIX user: EFS runs every NFS call as that user, so the
+  # chown a root tar makes to restore the archive's owners fails (EPERM) and tar exits 2
+  # (https://docs.aws.amazon.com/efs/latest/ug/enforce-identity-access-points.html). Files
+  # take the access point's user and the umask's modes instead.
+  watch "$STALL_TIMEOUT_SECONDS" "$work_dir" \
+    tar --no-same-owner --no-same-permissions -xzf "${scratch_dir}/model.tar.gz" -C "$work_dir" \
     || die "model archive ${archive_url} is corrupt: tar could not extract it"
   mv "$work_dir" "$model_dir"
   work_dir=""
@@ -256,7 +312,7 @@ else
 fi
 exec 9>&-
 
-begin "pulling the inference image ${CONTAINER_IMAGE}"
+begin image-pull "pulling the inference image ${CONTAINER_IMAGE}"
 systemctl enable --now docker
 ecr_image='^[0-9]{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/'
 if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
@@ -266,20 +322,20 @@ if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
 fi
 watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could not pull ${CONTAINER_IMAGE}"
 
-begin "starting the inference container"
+begin container-start "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
-docker run -d --name ai-inference --restart always --gpus all -p 8080:8080 \
+docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}:${SERVER_PORT}" \
   -v "${model_dir}:/opt/ml/model:ro" \
   -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \
   --log-opt "awslogs-stream=${instance_id}/inference" \
   "$CONTAINER_IMAGE" serve
 
-begin "waiting for ${HEALTH_URL} to answer 200"
+begin health "waiting for ${HEALTH_URL} to answer 200"
 watch "$HEALTH_TIMEOUT_SECONDS" "" wait_for_health || die "could not poll ${HEALTH_URL}"
 log "inference server healthy"
 
-begin "starting the queue agent"
+begin agent-start "starting the queue agent"
 cat > "${ETC_DIR}/instance.env" <<EOF
 INSTANCE_ID=${instance_id}
 AUTOSCALING_GROUP_NAME=${asg_name}
@@ -307,6 +363,7 @@ EOF
 systemctl daemon-reload
 systemctl enable --now ai-inference-agent.service
 
+next_phase ""
 step="completing the launch lifecycle action"
 complete_launch_action CONTINUE
 log "instance ${instance_id} is in service: launch lifecycle action continued"

@@ -193,6 +193,11 @@ describe('GpuFleet', () => {
     Annotations.fromStack(long.autoScalingGroup.stack).hasWarning('/Test/Fleet', Match.stringLikeRegexp('must record lifecycle heartbeats'));
   });
 
+  test('takes a Volta type with a machineImage of its own', () => {
+    const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+    expect(() => newFleet({ instanceTypes: ['p3.8xlarge'], machineImage })).not.toThrow();
+  });
+
   describe('rejects', () => {
     test('min above max', () => {
       expect(() => newFleet({ minCapacity: 5, maxCapacity: 2 })).toThrow(/maxCapacity \(2\) must be >= minCapacity \(5\)/);
@@ -240,6 +245,12 @@ describe('GpuFleet', () => {
 
     test('a health check grace period above two hours', () => {
       expect(() => newFleet({ healthCheckGracePeriod: Duration.minutes(121) })).toThrow(/healthCheckGracePeriod \(2 hours 1 minute\) must be between 0 seconds and 2 hours/);
+    });
+
+    test('a Volta type the default Deep Learning AMI cannot drive', () => {
+      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'p3.8xlarge'] })).toThrow(
+        /instanceTypes\[1\] \("p3\.8xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support \(turing and newer only\): use a type of g4dn, g5, .*, or give the construct a machineImage/,
+      );
     });
 
     test('an instance type listed twice', () => {
@@ -331,5 +342,16 @@ describe('GpuFleet as a grantee, a connectable and a metric source', () => {
     expect(stack.resolve(config?.dimensions)).toEqual([
       { name: 'AutoScalingGroupName', value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) },
     ]);
+  });
+});
+
+describe('GpuFleet boot image', () => {
+  test('rejects bakedImage without the baked machineImage', () => {
+    expect(() => newFleet({ bakedImage: {} })).toThrow(/bakedImage needs machineImage, the baked image's/);
+  });
+
+  test('exposes the expected boot time of its boot image, or the configured one', () => {
+    expect(newFleet().expectedBootTime.toSeconds()).toBe(300);
+    expect(newFleet({ expectedBootTime: Duration.seconds(200) }).expectedBootTime.toSeconds()).toBe(200);
   });
 });

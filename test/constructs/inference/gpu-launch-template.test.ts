@@ -55,8 +55,8 @@ describe('GpuLaunchTemplate', () => {
   test('the AMI and the root volume size have overridable defaults', () => {
     const { stack: other, securityGroup: sg } = withSecurityGroup();
     const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
-    new GpuLaunchTemplate(other, 'Custom', { securityGroup: sg, userData: ec2.UserData.forLinux(), machineImage });
-    new GpuLaunchTemplate(other, 'Stock', { securityGroup: sg, userData: ec2.UserData.forLinux() });
+    new GpuLaunchTemplate(other, 'Custom', { securityGroup: sg, userData: ec2.UserData.forLinux(), machineImage, rootVolumeSizeGiB: 100 });
+    new GpuLaunchTemplate(other, 'Stock', { securityGroup: sg, userData: ec2.UserData.forLinux(), rootVolumeSizeGiB: 100 });
     const launchTemplates = Object.entries(Template.fromStack(other).findResources('AWS::EC2::LaunchTemplate'));
     const data = (prefix: string) => launchTemplates.find(([id]) => id.startsWith(prefix))?.[1].Properties.LaunchTemplateData;
     expect(data('Custom').ImageId).toEqual({ 'Fn::FindInMap': expect.any(Array) });

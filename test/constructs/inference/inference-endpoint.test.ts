@@ -37,7 +37,7 @@ describe('InferenceEndpoint, environment-agnostic', () => {
     });
   });
 
-  test('forwards HTTP 80 to the fleet on 8080 with a /ping check', () => {
+  test('forwards HTTP 80 to the fleet on the SageMaker contract\'s 8080 with its /ping check', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 8080,
@@ -115,11 +115,5 @@ describe('InferenceEndpoint with a client CIDR', () => {
       GroupDescription: 'Internal ALB of the inference fleet',
       SecurityGroupIngress: [Match.objectLike({ FromPort: 80, CidrIp: '10.20.0.0/16' })],
     });
-  });
-});
-
-describe('InferenceEndpoint rejects', () => {
-  test('a port out of range', () => {
-    expect(() => endpoint(new Stack(new App(), 'Test'), { inferencePort: 0 })).toThrow(/inferencePort \(0\) must be between 1 and 65535/);
   });
 });

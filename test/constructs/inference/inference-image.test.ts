@@ -8,7 +8,7 @@ const DLC_TAG = '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker';
 
 function bindIn(stack: Stack, image: InferenceImage): { template: () => Template; uri: unknown } {
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-  const config = image.bind(stack, role);
+  const config = image.bind(stack, role, 'gpu');
   return { template: () => Template.fromStack(stack), uri: stack.resolve(config.imageUri) };
 }
 

@@ -16,6 +16,7 @@ import { JobResults } from '../../../lib/constructs/inference/job-results';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
+import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
 
 /** A stack with a fleet and everything the runtime needs beside the model. */
 function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
@@ -29,6 +30,7 @@ function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRunti
       modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
       logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
       maxJobDuration: Duration.minutes(15),
+      maxConcurrentJobs: 1,
     },
   };
 }
@@ -105,6 +107,11 @@ describe('InferenceRuntime', () => {
 
   test('gives the boot the fleet boot budget', () => {
     expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toContain("BOOT_BUDGET_SECONDS='900'");
+  });
+
+  test('gives the boot the serving contract\'s port and health check path, the ones the load balancer uses', () => {
+    const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
+    expect(bootEnv).toContain(`SERVER_PORT='${SERVING_CONTRACT.port}'\nHEALTH_PATH='${SERVING_CONTRACT.healthCheckPath}'`);
   });
 
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
@@ -184,6 +191,15 @@ describe('InferenceRuntime', () => {
   });
 });
 
+describe('InferenceRuntime concurrency', () => {
+  test('the agent runs as many jobs at once as maxConcurrentJobs says', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack);
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: MODEL, maxConcurrentJobs: 4 });
+    expect(runtime.agentConfig(fleet).maxConcurrentJobs).toBe(4);
+  });
+});
+
 describe('InferenceRuntime with a Deep Learning Container image', () => {
   test('bind lets the fleet pull the image from the AWS registry of the region', () => {
     const stack = new Stack(new App(), 'Fleet');
@@ -206,6 +222,19 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
     });
   });
 
+  test('the fleet runs the GPU tag of an image with a GPU and a CPU tag', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack);
+    const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', {
+      gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
+    });
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image } });
+    runtime.bind(fleet);
+    const userData = JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::LaunchTemplate'));
+    expect(userData).toContain(':2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+    expect(userData).not.toContain('-cpu-');
+    expect(runtime.agentConfig(fleet).model.containerImage).toBe('AWS Deep Learning Container pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+  });
 });
 
 describe('InferenceRuntime props validation', () => {
@@ -218,6 +247,8 @@ describe('InferenceRuntime props validation', () => {
     ['a model name with a slash', {}, { name: 'a/b' }, /model.name \("a\/b"\) must be 1-128 letters, digits/],
     ['a model version of ".."', {}, { version: '..' }, /model.version \(".."\) must be 1-128 letters, digits/],
     ['an image without a tag', {}, { image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server') }, /model.image \("public.ecr.aws\/acme\/llm-server"\) must be an image reference with a tag or digest/],
+    ['an image with a CPU tag only', {}, { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') },
+      /model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
     ['a GPU fraction of 0', {}, { gpuMemoryFraction: 0 }, /model.gpuMemoryFraction \(0\) must be > 0 and <= 1/],
     ['a GPU fraction above 1', {}, { gpuMemoryFraction: 1.5 }, /model.gpuMemoryFraction \(1.5\) must be > 0 and <= 1/],
     ['an invalid environment name', {}, { environment: { 'BAD-NAME': 'x' } }, /model.environment key "BAD-NAME" is not a valid variable name/],
@@ -225,9 +256,18 @@ describe('InferenceRuntime props validation', () => {
     ['a multi-line environment value', {}, { environment: { A: 'x\ny' } }, /model.environment.A contains a line break/],
     ['a job longer than SQS allows', { maxJobDuration: Duration.hours(13) }, {}, /maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
     ['a zero drain timeout', { drainTimeout: Duration.seconds(0) }, {}, /drainTimeout \(0 seconds\) must be between 1 second and 2 days/],
-    ['a job visibility under 3 s', { jobVisibilityTimeout: Duration.seconds(2) }, {}, /jobVisibilityTimeout \(2 seconds\) must be between 3 seconds and 12 hours/],
+    ['a job visibility under a 1 s poll plus two call deadlines', { jobVisibilityTimeout: Duration.seconds(3) }, {},
+      /jobVisibilityTimeout \(3 s\) must be at least 21 s: a message received at the end of a long poll must stay hidden through a 1 s poll, the receive's answer and its first heartbeat \(10 s each\); raise it/],
+    ['a job visibility over 12 h', { jobVisibilityTimeout: Duration.hours(13) }, {}, /jobVisibilityTimeout \(13 hours\) must be between 0 seconds and 12 hours/],
+    ['no job at a time', { maxConcurrentJobs: 0 }, {}, /maxConcurrentJobs \(0\) must be a whole number from 1 to 1000: the jobs one instance runs at once/],
+    ['a fraction of a job at a time', { maxConcurrentJobs: 2.5 }, {}, /maxConcurrentJobs \(2.5\) must be a whole number from 1 to 1000/],
+    ['more jobs at a time than SageMaker allows', { maxConcurrentJobs: 1001 }, {}, /maxConcurrentJobs \(1001\) must be a whole number from 1 to 1000/],
     ['a retry delay over 12 h', { retryDelay: Duration.hours(13) }, {}, /retryDelay \(13 hours\) must be between 0 seconds and 12 hours/],
   ])('rejects %s', (_name, override, model, message) => {
     expect(build(override, model)).toThrow(message);
+  });
+
+  test('accepts the shortest job visibility the agent can hold a message with', () => {
+    expect(build({ jobVisibilityTimeout: Duration.seconds(21) })).not.toThrow();
   });
 });

@@ -8,7 +8,7 @@ function synth(props: Partial<TrainingLaunchTemplateProps> = {}): Template {
   const stack = new Stack(new App(), 'Test');
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false });
   new TrainingLaunchTemplate(stack, 'Template', {
-    instanceType: 'p3.8xlarge',
+    instanceType: 'g5.xlarge',
     role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
     securityGroup: new ec2.SecurityGroup(stack, 'SecurityGroup', { vpc }),
     userData: ec2.UserData.forLinux(),
@@ -28,9 +28,9 @@ describe('TrainingLaunchTemplate', () => {
     });
   });
 
-  test('requires IMDSv2 and exposes instance tags', () => {
+  test('requires IMDSv2 within one hop: a container on a bridge network gets no token', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', InstanceMetadataTags: 'enabled' } },
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } },
     });
   });
 
@@ -53,7 +53,7 @@ describe('TrainingLaunchTemplate', () => {
   });
 
   test('uses the given instance type', () => {
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { InstanceType: 'p3.8xlarge' } });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { InstanceType: 'g5.xlarge' } });
   });
 
   test('has no network interfaces without EFA', () => {
@@ -78,8 +78,9 @@ describe('TrainingLaunchTemplate', () => {
   });
 
   test.each([
-    [{ efa: true }, /efa \(true\) needs an instance type with EFA, and instanceType \("p3\.8xlarge"\) has none/],
+    [{ efa: true }, /efa \(true\) needs an instance type with EFA, and instanceType \("g5\.xlarge"\) has none/],
     [{ instanceType: 'm5.large' }, /instanceType \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+    [{ instanceType: 'p3.2xlarge' }, /instanceType \("p3\.2xlarge"\) has volta GPUs, which the Deep Learning Base OSS Nvidia Driver AMI does not support/],
     [{ rootVolumeSizeGiB: 10 }, /rootVolumeSizeGiB \(10\) must be between 30 and 16384/],
   ])('rejects %o', (props, message) => {
     expect(() => synth(props)).toThrow(message);

@@ -3,7 +3,7 @@ import { createAwsClients } from './aws-clients';
 import { loadConfig } from './config';
 import { errorMessage, jsonLineLogger } from './log';
 
-// Entry point run by systemd: `node-20 agent.js /etc/ai-inference/agent.json`.
+// Entry point run by systemd: `node-<AGENT_NODE_MAJOR> agent.js /etc/ai-inference/agent.json`.
 const log = jsonLineLogger(process.stdout);
 // Listen for SIGTERM before anything else: a signal that came before the listener would kill
 // the agent without a drain. The handler only runs once this synchronous start is over.

@@ -10,6 +10,7 @@ new ConsumerStack(app, 'Consumer');
 // The package's GPU cost pack fails the synth on a broken rule, as it does in this repository's app.
 cdk.Validations.of(app).addPlugins(new GpuCostChecks(app, {
   maxGpuInstancesPerFleet: 2,
+  maxGpuInstancesPerEnvironment: 2,
   allowedInstanceTypes: ['g5.xlarge'],
   requireScaleToZero: true,
 }));

@@ -1,0 +1,39 @@
+import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+
+/** A CloudFormation template as JSON. */
+export interface CfnTemplate {
+  readonly Resources?: Record<string, CfnResource>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown }>;
+}
+
+/** One resource of a template. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/**
+ * One synthesized stack, as aws-cdk-lib/cx-api's `CloudFormationStackArtifact` has it (tests
+ * pass literals): its path in the app, e.g. `dev/AiInference`, and its template.
+ */
+export type StackTemplate = Pick<CloudFormationStackArtifact, 'hierarchicalId'> & { readonly template: CfnTemplate };
+
+/** The stacks of one environment: one Stage of the app, read from the cloud assembly. */
+export interface EnvironmentStacks {
+  /** The Stage's name, e.g. `dev`. */
+  readonly environment: string;
+  readonly stacks: readonly StackTemplate[];
+}
+
+/**
+ * The stacks of the environment (Stage) `name` in `assembly` (read with cx-api's
+ * `new CloudAssembly(dir)`, or returned by `app.synth()`), or an error listing the ones there are.
+ */
+export function environmentStacks(assembly: CloudAssembly, name: string): EnvironmentStacks {
+  const stage = assembly.nestedAssemblies.find((nested) => nested.displayName === name);
+  if (!stage) {
+    const names = assembly.nestedAssemblies.map((nested) => nested.displayName).join(', ') || 'none';
+    throw new Error(`environment "${name}" is not in the cloud assembly (it has: ${names}): synthesize it with \`npx cdk synth -c env=${name}\``);
+  }
+  return { environment: name, stacks: stage.nestedAssembly.stacks };
+}

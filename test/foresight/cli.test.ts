@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../scripts/cli';
+import { COMMON_OPTIONS, assumptionsOf, pricesOf, selectionOf, workloadOf } from '../../scripts/foresight/options';
+
+const root = join(__dirname, '../..');
+const run = (script: string, ...args: string[]) =>
+  spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts', script), ...args], { cwd: root, encoding: 'utf8' });
+
+describe.each([['simulate.ts', ['--days', '0'], /--days \(0\) must be a whole number from 1 to 31/], ['cost.ts', ['--env', 'nowhere'], /--env \(nowhere\) must be one of dev, staging, prod/]] as const)(
+  'npm run %s',
+  (script, badArgs, message) => {
+    test('--help prints the flags, the undocumented assumptions among them, and exits 0', () => {
+      const result = run(script, '--help');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/--evaluation-range-extra/);
+      expect(result.stdout).toMatch(/--sqs-reactivation-delay-minutes/);
+    });
+
+    test(`${badArgs.join(' ')} is a usage error: one line, exit 2`, () => {
+      const result = run(script, ...badArgs);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    });
+  },
+);
+
+describe('the common flags', () => {
+  const values = (...args: string[]) => parseArgs({ args, options: { ...COMMON_OPTIONS, help: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }).values;
+
+  test.each([
+    [['--days', '1.5'], /--days \(1.5\) must be a whole number from 1 to 31/],
+    [['--spot-discount', '2'], /--spot-discount \(2\) must be a number from 0 to 1/],
+    [['--divide-by-zero', 'nan'], /--divide-by-zero \(nan\) must be missing or infinity/],
+    [['--target-tracking-scale-in-datapoints', '0'], /--target-tracking-scale-in-datapoints \(0\) must be a whole number from 1 to 60/],
+  ])('%j is a usage error naming the flag', (args, message) => {
+    expect(() => assumptionsOf(values(...args))).toThrow(UsageError);
+    expect(() => assumptionsOf(values(...args))).toThrow(message);
+  });
+
+  test('an unpriced Region is a usage error listing the priced ones', () => {
+    expect(() => pricesOf(values('--region', 'mars-1'))).toThrow(/--region no prices for region "mars-1": the price table has us-east-1, us-west-2, eu-central-1/);
+  });
+
+  test('an unknown workload is a usage error listing the built-in ones', () => {
+    expect(() => workloadOf(values('--workload', 'spiky'), 'office-hours')).toThrow(/--workload spiky: use one of steady, office-hours, bursty, overnight-batch, idle/);
+  });
+
+  test('an unknown environment is a usage error', () => {
+    expect(() => selectionOf(values('--env', 'nowhere'))).toThrow(UsageError);
+  });
+
+  test('every assumption defaults to its documented value', () => {
+    expect(assumptionsOf(values())).toMatchObject({ metricDelayMinutes: 1, evaluationRangeExtra: 2, sqsReactivationDelayMinutes: 15, targetTrackingCadence: { scaleOutDatapoints: 3, scaleInDatapoints: 15 } });
+    expect(Object.keys(COMMON_OPTIONS)).toContain('agent-start-seconds');
+  });
+});
