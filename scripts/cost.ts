@@ -13,6 +13,7 @@ import { fleetFromTemplates } from '../lib/foresight/template-fleet';
 import { PRICE_SOURCES } from '../lib/pricing/price-table';
 import { serviceOutputKey } from '../lib/stacks/service-names';
 import { EXIT_OK, ParsedCommandLine, runMain } from './cli';
+import { writeCostChart } from './foresight/cost-chart-file';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `usage: npm run cost -- [flags]
@@ -21,6 +22,7 @@ const HELP = `usage: npm run cost -- [flags]
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
   --eks-nodes <n>         nodes the EKS CPU node pool keeps for the platform's pods (default: 1)
+  --chart <file.svg>      also write a bar chart of each environment's monthly min / expected / max against its budget
 ${COMMON_HELP}
 Exit 0: estimated (a warning where an environment is expected above its budget). 1: an error. 2: usage.`;
 
@@ -50,6 +52,7 @@ export const COST_COMMAND_LINE = {
     'alb-lcu': { type: 'string', default: '1' },
     'efs-gb': { type: 'string', default: '20' },
     'eks-nodes': { type: 'string', default: '1' },
+    chart: { type: 'string' },
   },
 } as const;
 
@@ -77,6 +80,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     const inferenceFleets = inferenceServicesOf(config).map(([name]) => fleetFromTemplates(stacks, serviceOutputKey(name, 'AutoScalingGroupName')).source);
     return estimateCost({ environment: config.name, stacks }, { fleets, days: assumptions.days, inferenceFleets }, prices, usage);
   });
+  if (values.chart) writeCostChart(values.chart, estimates, { region: values.region, asOf: prices.asOf, workload: source, days: assumptions.days });
   if (values.json) {
     console.log(JSON.stringify({ priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES }, environments: estimates }, null, 2));
   } else {

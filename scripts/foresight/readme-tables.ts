@@ -1,19 +1,24 @@
 /**
  * npm run docs:foresight
  *
- * Regenerates the README's foresight tables (between the `foresight-tables` markers) and the
- * chart docs/foresight-<env>-office-hours.svg of the first environment: every environment x
- * every built-in workload with jobs, the default policy and the seed's step policy, one
- * simulated week each, seed 1, the default assumptions. Edit this script, not the tables.
+ * Regenerates the README's foresight tables (between the `foresight-tables` markers), the charts
+ * docs/foresight-<env>-office-hours.svg and docs/foresight-<env>-office-hours-waits.svg of the
+ * first environment (every environment x every built-in workload with jobs, the default policy
+ * and the seed's step policy, one simulated week each, seed 1, the default assumptions), and
+ * docs/foresight-monthly-cost.svg, which `npm run cost -- --chart` writes. Edit this script, not
+ * the tables.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../lib/config';
 import { renderChart } from '../../lib/foresight/chart';
+import { renderWaitChart } from '../../lib/foresight/wait-chart';
 import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumptions } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { regionPrices } from '../../lib/pricing/price-table';
+import { waitChartFile } from '../simulate';
 import { serviceOf } from './options';
 import { synthForForesight } from './synth-environments';
 
@@ -68,6 +73,12 @@ if (require.main === module) {
   ))));
   writeFileSync(README, replaceForesightTables(readFileSync(README, 'utf8'), renderForesightTables(runs)));
   const chartRun = runs.find((r) => r.env === names[0] && r.workload === 'office-hours')!;
-  writeFileSync(join(ROOT, 'docs', `foresight-${names[0]}-office-hours.svg`), renderChart(chartRun));
-  console.log(`wrote README.md (${runs.length} runs) and docs/foresight-${names[0]}-office-hours.svg`);
+  const chart = join('docs', `foresight-${names[0]}-office-hours.svg`);
+  writeFileSync(join(ROOT, chart), renderChart(chartRun));
+  writeFileSync(join(ROOT, waitChartFile(chart)), renderWaitChart(chartRun));
+  // The cost chart is the cost command's own: it prices every environment as `npm run cost` does.
+  const costChart = join('docs', 'foresight-monthly-cost.svg');
+  const cost = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'cost.ts'), '--chart', costChart], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (cost.status !== 0) throw new Error(`npm run cost -- --chart ${costChart} exited ${cost.status}`);
+  console.log(`wrote README.md (${runs.length} runs), ${chart}, ${waitChartFile(chart)} and ${costChart}`);
 }
