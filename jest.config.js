@@ -9,4 +9,7 @@ module.exports = {
   },
   // Synthesizing stages is CPU-bound; one worker per core keeps the suite fast on 2 cores.
   maxWorkers: 2,
+  // The drills run real processes (boot.sh, the queue agent, the launcher) against fakes: on a
+  // loaded machine one hook can take longer than jest's 5 s default; a hang still fails.
+  testTimeout: 60_000,
 };

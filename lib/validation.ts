@@ -166,12 +166,6 @@ export function checkEfaSupported(efaField: string, efa: boolean, typeField: str
   return `${efaField} (true) needs an instance type with EFA, and ${typeField} ("${instanceType}") has none: set efa to false or pick e.g. p4d.24xlarge`;
 }
 
-/** A training job name names the S3 prefix `checkpoints/{jobName}/`. */
-export function checkJobName(field: string, jobName: string): Problem {
-  if (isToken(jobName) || /^[a-z0-9][a-z0-9-]*$/.test(jobName)) return undefined;
-  return `${field} ("${jobName}") must be lower-case letters, digits and hyphens: it names the S3 prefix checkpoints/{jobName}/`;
-}
-
 /** Names that must be unique within a list, e.g. SageMaker production variants. */
 export function checkUniqueNames(field: string, names: readonly string[]): Problem {
   const duplicate = names.find((name, n) => names.indexOf(name) !== n);

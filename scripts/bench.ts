@@ -2,8 +2,9 @@
  * Benchmarks `cdk synth` of every environment against a one-queue baseline app, run in the
  * same process tree, alternating A/B so machine noise hits both alike. Prints the median of
  * each, their ratio (goal: <= 1.5), the synth's peak memory, the time `npm run simulate` takes to
- * simulate one week of every environment with both policies (goal: < 2 s) and the wall time of
- * `npm test`.
+ * simulate one week of every environment with both policies (goal: < 2 s), the queue agent's
+ * throughput with 1 and 4 concurrent jobs (goal: >= 3x) and its own time per job, and the wall
+ * time of `npm test`.
  *
  *   npm run bench                 # 5 runs each, plus one `npm test`
  *   BENCH_RUNS=9 npm run bench
@@ -19,6 +20,7 @@ import { DEFAULT_ASSUMPTIONS, PolicyStacks, runForesight } from '../lib/foresigh
 import { environmentStacks } from '../lib/foresight/stack-templates';
 import { regionPrices } from '../lib/pricing/price-table';
 import { EXIT_OK, runMain } from './cli';
+import { agentThroughputReport } from './bench/agent-throughput';
 import { serviceOf } from './foresight/options';
 import { synthForForesight } from './foresight/synth-environments';
 
@@ -65,13 +67,13 @@ const median = (values: number[]): number => {
 const USAGE = `usage: npm run bench
   Times cdk synth of every environment against a one-queue baseline app (median of BENCH_RUNS runs,
   at least 5, alternating), the first uncached synth, the synth's peak memory, the simulation of
-  every environment's services and the wall time of npm test (skipped with BENCH_SKIP_TESTS=1).`;
+  every environment's services, the queue agent's throughput and the wall time of npm test (skipped with BENCH_SKIP_TESTS=1).`;
 
 /** The command line: its name, usage and flags. */
 export const BENCH_COMMAND_LINE = { name: 'bench', usage: USAGE, options: {} } as const;
 
 /** The command, run with its parsed command line; returns the exit code. */
-export const bench = (): number => {
+export const bench = async (): Promise<number> => {
   // The first synth on a machine (CI's clean clone) runs cfn-guard on every template; later ones
   // take unchanged templates' Control Tower findings from the cache. Both are reported.
   rmSync(DEFAULT_GUARD_CACHE_DIRECTORY, { recursive: true, force: true });
@@ -124,6 +126,9 @@ export const bench = (): number => {
   const cpuSeconds = median(runs.map((r) => r.cpu));
   const boundWall = median(runs.map((r) => r.boundWall));
   console.log(`simulate, one week x ${names.length} environments' services x 2 policies (office-hours), with the clairvoyant bound: median ${cpuSeconds.toFixed(2)} s CPU (goal < 2 s) ${cpuSeconds < 2 ? 'OK' : 'OVER GOAL'}; ${wall.toFixed(2)} s wall, of which the bound ${boundWall.toFixed(2)} s, over ${RUNS} runs`);
+
+  // The queue agent as it ships, against the loopback fakes: jobs/s with 1 and 4 slots, and its own time per job.
+  for (const line of await agentThroughputReport()) console.log(line);
 
   if (!process.env.BENCH_SKIP_TESTS) {
     const tests = measure('npm', ['test', '--silent']);

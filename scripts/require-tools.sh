@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm (Debian's shellcheck for the shell script tests,
-# python3 for the sample model's tests) or stops at once with one line saying how to get it, and
+# python3 for the sample model's tests and the job API's Python example) or stops at once with one line saying how to get it, and
 # checks that unprivileged user namespaces work (the boot drill's EFS access point sandbox).
 set -euo pipefail
 

@@ -48,13 +48,9 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
     },
   },
   training: {
+    // The rest of the cluster and the fleet (g5.12xlarge, no EFA, 100 GiB, target 0, price-capacity-optimized) are the constructs' defaults.
     cluster: { maxNodes: 2 },
-    spotFleet: {
-      instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'],
-      targetCapacity: 0,
-      jobName: 'default',
-      trainingCommand: 'exec python3 /opt/train/train.py',
-    },
+    spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g4dn.12xlarge'] },
     idleShutdown: { gpuUtilizationThresholdPercent: 10, idleDuration: Duration.minutes(30) },
     checkpointNoncurrentVersionDays: 14,
   },

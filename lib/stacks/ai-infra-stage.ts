@@ -48,8 +48,7 @@ export class AiInfraStage extends Stage {
       this.mlPlatform = new MlPlatformStack(this, STACK_IDS.mlPlatform, {
         ...mlPlatformSettingsOf(config),
         network,
-        // The training cluster's instance role is also the spot fleet's.
-        mlflowRunLoggers: [this.training.cluster.role, this.training.executionRole.role],
+        mlflowRunLoggers: this.training.trainingRoles,
       });
     }
 

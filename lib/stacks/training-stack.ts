@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -16,6 +17,7 @@ import { SageMakerExecutionRole } from '../constructs/training/sagemaker-executi
 import { SpotTrainingFleet, SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
 import { TrainingBuckets } from '../constructs/training/training-buckets';
 import { TrainingCluster, TrainingClusterSettings } from '../constructs/training/training-cluster';
+import { TrainingRuntime } from '../constructs/training/training-runtime';
 
 /** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
 export const TRAINING_CONSTRUCT_IDS = { cluster: 'Cluster', spotFleet: 'SpotFleet', idleShutdown: 'IdleShutdown', sageMakerEndpoint: 'SageMaker' } as const;
@@ -37,7 +39,7 @@ export interface TrainingSettings {
   readonly sageMakerEndpoint?: SageMakerEndpointSettings;
   /** The model the endpoint serves: the image and archive of the inference service `sageMaker.service`. */
   readonly model: InferenceModel;
-  /** ECR repository of the training images SageMaker training jobs pull. */
+  /** ECR repository of the teams' training images, which the nodes and SageMaker training jobs may pull. */
   readonly trainingImageRepositoryName: string;
   /** Retention of log groups and access logs. */
   readonly logRetention: logs.RetentionDays;
@@ -71,7 +73,8 @@ export function trainingSettingsOf(config: EnvironmentConfig): TrainingSettings 
 /**
  * GPU training capacity and the SageMaker endpoint of one environment, in the environment's
  * network: the checkpoint, dataset and artifact buckets, an on-demand placement-group cluster and
- * a spot EC2 Fleet in the placement subnet, idle shutdown of both, and an autoscaled endpoint.
+ * a spot EC2 Fleet in the placement subnet, the training runtime on both (`npm run train`), idle
+ * shutdown of both, and an autoscaled endpoint.
  */
 export class TrainingStack extends Stack {
   /** Checkpoint, dataset, artifact and access-log buckets. */
@@ -80,6 +83,8 @@ export class TrainingStack extends Stack {
   public readonly cluster: TrainingCluster;
   /** The spot EC2 Fleet, in the cluster's placement group and subnet. */
   public readonly spotFleet: SpotTrainingFleet;
+  /** The launcher the cluster's and the fleet's nodes run, and the log group of their jobs. */
+  public readonly runtime: TrainingRuntime;
   /** The idle alarm and the Lambda that scales the cluster and the fleet to 0. */
   public readonly idleShutdown: IdleShutdown;
   /** The people subscribed to the idle-shutdown topic. */
@@ -88,6 +93,8 @@ export class TrainingStack extends Stack {
   public readonly executionRole: SageMakerExecutionRole;
   /** The autoscaled SageMaker endpoint, once the model is published. */
   public readonly sageMakerEndpoint?: SageMakerEndpoint;
+  /** The roles training code runs under: the nodes' and SageMaker's (e.g. to log MLflow runs). */
+  public readonly trainingRoles: readonly iam.IRole[];
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -100,30 +107,25 @@ export class TrainingStack extends Stack {
     });
     const placementSubnet: ec2.SubnetSelection = { subnets: [network.placementSubnet] };
 
-    this.cluster = new TrainingCluster(this, TRAINING_CONSTRUCT_IDS.cluster, {
-      ...props.cluster,
-      vpc: network.vpc,
-      vpcSubnets: placementSubnet,
-      checkpointBucket: this.buckets.checkpointBucket,
-      datasetBucket: this.buckets.datasetBucket,
-    });
-
-    this.spotFleet = new SpotTrainingFleet(this, TRAINING_CONSTRUCT_IDS.spotFleet, {
-      ...props.spotFleet,
-      vpc: network.vpc,
-      vpcSubnets: placementSubnet,
-      placementGroup: this.cluster.placementGroup,
-      role: this.cluster.role,
-      securityGroup: this.cluster.securityGroup,
-      checkpointBucket: this.buckets.checkpointBucket,
-      gpuMetricGroupName: this.cluster.autoScalingGroup.autoScalingGroupName,
-    });
+    this.cluster = new TrainingCluster(this, TRAINING_CONSTRUCT_IDS.cluster, { ...props.cluster, vpc: network.vpc, vpcSubnets: placementSubnet });
+    this.spotFleet = new SpotTrainingFleet(this, TRAINING_CONSTRUCT_IDS.spotFleet, { ...props.spotFleet, cluster: this.cluster });
 
     // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
     const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy: props.removalPolicy }).key;
+    const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', props.trainingImageRepositoryName);
+    this.runtime = new TrainingRuntime(this, 'Runtime', {
+      buckets: this.buckets,
+      imageRepository: repository,
+      logRetention: props.logRetention,
+      logEncryptionKey,
+      removalPolicy: props.removalPolicy,
+    });
+    this.runtime.bind(this.cluster);
+    this.runtime.bind(this.spotFleet);
+
     this.idleShutdown = new IdleShutdown(this, TRAINING_CONSTRUCT_IDS.idleShutdown, {
-      autoScalingGroup: this.cluster.autoScalingGroup,
-      fleet: this.spotFleet.fleet,
+      cluster: this.cluster,
+      spotFleet: this.spotFleet,
       ...props.idleShutdown,
       logRetention: props.logRetention,
       logEncryptionKey,
@@ -131,7 +133,6 @@ export class TrainingStack extends Stack {
     });
     this.notifications = new NotificationSubscriptions(this, 'Notifications', { ...props.notifications, topics: [this.idleShutdown.topic] });
 
-    const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', props.trainingImageRepositoryName);
     const executionRole = new SageMakerExecutionRole(this, 'SageMakerExecutionRole', {
       artifactBucket: this.buckets.artifactBucket,
       datasetBucket: this.buckets.datasetBucket,
@@ -139,6 +140,7 @@ export class TrainingStack extends Stack {
       repository,
     });
     this.executionRole = executionRole;
+    this.trainingRoles = [this.cluster.grantPrincipal, executionRole.grantPrincipal];
     if (props.sageMakerEndpoint) {
       this.sageMakerEndpoint = new SageMakerEndpoint(this, TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, {
         ...props.sageMakerEndpoint,
@@ -154,10 +156,13 @@ export class TrainingStack extends Stack {
       ExecutionRoleArn: [executionRole.role.roleArn, 'Role for SageMaker models and training jobs'],
       CheckpointBucketName: [this.buckets.checkpointBucket.bucketName, 'Checkpoints: s3://<bucket>/checkpoints/<job>/'],
       DatasetBucketName: [this.buckets.datasetBucket.bucketName, 'Training data: s3://<bucket>/datasets/'],
-      ArtifactBucketName: [this.buckets.artifactBucket.bucketName, 'SageMaker training output under training-output/'],
-      ClusterAutoScalingGroupName: [this.cluster.autoScalingGroup.autoScalingGroupName, 'On-demand training cluster; set its desired capacity to train'],
-      SpotFleetId: [this.spotFleet.fleet.attrFleetId, 'Spot training fleet; modify its target capacity to train'],
+      ArtifactBucketName: [this.buckets.artifactBucket.bucketName, 'Runs under training-runs/, their code under training-code/, their output under training-output/'],
+      ClusterAutoScalingGroupName: [this.cluster.autoScalingGroupName, 'On-demand training cluster: npm run train -- start --on cluster'],
+      SpotFleetId: [this.spotFleet.fleetId, 'Spot training fleet: npm run train -- start --on spot'],
       IdleShutdownTopicArn: [this.idleShutdown.topic.topicArn, 'Idle shutdown reports; subscribe to it'],
+      TrainingLogGroupName: [this.runtime.logGroup.logGroupName, 'Training jobs and launchers: <run>/<instance>/job and <run>/<instance>/launcher'],
+      DefaultTrainingImage: [this.runtime.defaultImageUri, 'Image of cluster and spot runs started without --image'],
+      DefaultSageMakerTrainingImage: [executionRole.defaultTrainingImageUri, 'Image of SageMaker training jobs started without --image'],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

@@ -1,20 +1,37 @@
 import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { attemptKey, errorKey, resultKey, s3Uri } from '../../lib/runtime/inference/job-keys';
+import { JobEnvelope } from '../../lib/runtime/inference/job-envelope';
+import { attemptKey, errorKey, resultKey, s3Uri, submissionKey } from '../../lib/runtime/inference/job-keys';
+import { JobStatusName } from '../../lib/runtime/inference/job-notification';
 import { JobsContext } from './context';
 
-/** Where a job stands, as far as the results bucket tells. */
-export type JobStatus =
-  | { readonly jobId: string; readonly status: 'queued'; readonly detail: string }
-  | { readonly jobId: string; readonly status: 'running'; readonly attempt: number; readonly instanceId: string; readonly startedAt: string }
-  | { readonly jobId: string; readonly status: 'done'; readonly location: string; readonly contentType?: string; readonly metadata: Record<string, string> }
-  | { readonly jobId: string; readonly status: 'failed'; readonly location: string; readonly error: Record<string, unknown> };
+/** What every status says: the job, its status, and where its result is or will be. */
+interface StatusBase<S extends JobStatusName> {
+  readonly jobId: string;
+  readonly status: S;
+  /** `s3://` location of the result, written there once the job succeeds. */
+  readonly resultUri: string;
+}
 
-interface Marker {
+/**
+ * Where a job stands, in the one status vocabulary of the notifications (JOB_STATUSES):
+ * queued, running, then succeeded, failed or expired.
+ */
+export type JobStatus =
+  | StatusBase<'queued'> & { readonly detail: string }
+  | StatusBase<'running'> & { readonly attempt: number; readonly instanceId: string; readonly startedAt: string }
+  | StatusBase<'succeeded'> & { readonly contentType?: string; readonly metadata: Record<string, string> }
+  | StatusBase<'failed' | 'expired'> & { readonly errorUri: string; readonly error: Record<string, unknown> };
+
+/** A job id the results bucket knows nothing of. */
+export class UnknownJobError extends Error {}
+
+interface AttemptRecord {
   readonly attempt: number;
   readonly instanceId: string;
   readonly resultKey: string;
   readonly startedAt: string;
   readonly deadline: string;
+  readonly status?: 'running' | 'failed';
 }
 
 const isMissing = (error: unknown): boolean => error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404;
@@ -30,29 +47,41 @@ async function readJson<T>(context: JobsContext, key: string): Promise<T | undef
 }
 
 /**
- * The status of `jobId`: done when its result exists, failed when its error document is
- * newer than its last attempt, running while an attempt is within its timeout, queued
- * otherwise (not started yet, or waiting for a retry).
+ * The status of `jobId`, from the results bucket: succeeded when its result exists; failed or
+ * expired when its error document is the latest word (its last attempt recorded the failure,
+ * or no attempt started after it); running while an attempt is within its timeout; queued
+ * while it is submitted (its submission record) or waiting for a retry. A job with none of
+ * these records is unknown: UnknownJobError.
  */
 export async function getJobStatus(context: JobsContext, jobId: string, now: Date = new Date()): Promise<JobStatus> {
-  const marker = await readJson<Marker>(context, attemptKey(jobId));
-  const key = marker?.resultKey ?? resultKey(jobId);
+  const [submission, record, error] = await Promise.all([
+    readJson<JobEnvelope>(context, submissionKey(jobId)),
+    readJson<AttemptRecord>(context, attemptKey(jobId)),
+    readJson<Record<string, unknown>>(context, errorKey(jobId)),
+  ]);
+  const key = record?.resultKey ?? resultKey(jobId, submission?.outputPrefix);
+  const resultUri = s3Uri(context.resultsBucket, key);
   try {
     const head = await context.clients.s3.send(new HeadObjectCommand({ Bucket: context.resultsBucket, Key: key }));
-    return { jobId, status: 'done', location: s3Uri(context.resultsBucket, key), contentType: head.ContentType, metadata: head.Metadata ?? {} };
-  } catch (error) {
-    if (!isMissing(error)) throw error;
+    return { jobId, status: 'succeeded', resultUri, contentType: head.ContentType, metadata: head.Metadata ?? {} };
+  } catch (failure) {
+    if (!isMissing(failure)) throw failure;
   }
-  const error = await readJson<Record<string, unknown>>(context, errorKey(jobId));
-  if (error && !(marker && marker.startedAt > String(error.failedAt))) {
-    return { jobId, status: 'failed', location: s3Uri(context.resultsBucket, errorKey(jobId)), error };
+  if (!submission && !record && !error) {
+    throw new UnknownJobError(`no job ${jobId} in ${context.resultsBucket}: nothing was submitted under that id (${submissionKey(jobId)}) and no attempt, result or error exists`);
   }
-  if (marker && now.toISOString() < marker.deadline) {
-    return { jobId, status: 'running', attempt: marker.attempt, instanceId: marker.instanceId, startedAt: marker.startedAt };
+  if (error && (!record || record.status === 'failed' || record.startedAt <= String(error.failedAt))) {
+    return { jobId, status: error.reason === 'expired' ? 'expired' : 'failed', resultUri, errorUri: s3Uri(context.resultsBucket, errorKey(jobId)), error };
   }
-  return marker
-    ? { jobId, status: 'queued', detail: `attempt ${marker.attempt} ended without a result: waiting for a retry` }
-    : { jobId, status: 'queued', detail: 'no attempt has started yet (or no such job)' };
+  if (record && now.toISOString() < record.deadline) {
+    return { jobId, status: 'running', resultUri, attempt: record.attempt, instanceId: record.instanceId, startedAt: record.startedAt };
+  }
+  return {
+    jobId,
+    status: 'queued',
+    resultUri,
+    detail: record ? `attempt ${record.attempt} ended without a result: waiting for a retry` : `submitted ${submission?.submittedAt ?? ''}: no attempt has started yet`,
+  };
 }
 
 /** How waitForJob polls. */
@@ -63,20 +92,25 @@ export interface WaitOptions {
   readonly now: () => Date;
 }
 
-/** Polls until the job is done or failed; undefined when `timeoutMs` passes first. */
+/** True for the statuses a job ends in. */
+export function isFinal(status: JobStatus): boolean {
+  return status.status === 'succeeded' || status.status === 'failed' || status.status === 'expired';
+}
+
+/** Polls until the job succeeded, failed or expired; undefined when `timeoutMs` passes first. An unknown job throws at once. */
 export async function waitForJob(context: JobsContext, jobId: string, options: WaitOptions): Promise<JobStatus | undefined> {
   const deadline = options.now().getTime() + options.timeoutMs;
   for (;;) {
     const status = await getJobStatus(context, jobId, options.now());
-    if (status.status === 'done' || status.status === 'failed') return status;
+    if (isFinal(status)) return status;
     if (options.now().getTime() + options.pollIntervalMs > deadline) return undefined;
     await options.sleep(options.pollIntervalMs);
   }
 }
 
-/** The body of a finished job's result. */
-export async function readResult(context: JobsContext, location: string): Promise<Uint8Array> {
-  const key = location.replace(`s3://${context.resultsBucket}/`, '');
+/** The body of a succeeded job's result. */
+export async function readResult(context: JobsContext, resultUri: string): Promise<Uint8Array> {
+  const key = resultUri.replace(`s3://${context.resultsBucket}/`, '');
   const object = await context.clients.s3.send(new GetObjectCommand({ Bucket: context.resultsBucket, Key: key }));
   return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
 }

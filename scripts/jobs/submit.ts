@@ -1,7 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { JobEnvelope, createJobEnvelope, inlineInput } from '../../lib/runtime/inference/job-envelope';
-import { inputKey, s3Uri } from '../../lib/runtime/inference/job-keys';
+import { JobEnvelope, MAX_INLINE_INPUT_CHARS, NewJob, createJobEnvelope, inlineInput } from '../../lib/runtime/inference/job-envelope';
+import { inputKey, resultKey, s3Uri, submissionKey } from '../../lib/runtime/inference/job-keys';
 import { JobsContext } from './context';
 
 /**
@@ -11,48 +11,66 @@ import { JobsContext } from './context';
 export const MAX_INPUT_BYTES = 2 * 1024 ** 3 - 1;
 
 /** What to submit. */
-export interface Submission {
+export interface Submission extends Omit<NewJob, 'input'> {
   /** The request body. */
   readonly body: Buffer;
   /** Where it came from, for messages (`stdin` or the file's path). */
   readonly source: string;
-  readonly contentType: string;
-  /** @default - a generated UUID */
-  readonly jobId?: string;
-  /** @default - none */
-  readonly accept?: string;
-  /** @default - the result is results/<jobId> */
-  readonly outputPrefix?: string;
 }
 
-/** A submitted job: its envelope and how its input travelled. */
+/** A submitted job: its envelope, where its input went and where its result will be. */
 export interface Submitted {
   readonly envelope: JobEnvelope;
-  readonly inputLocation: 'inline' | string;
+  /** `s3://` location of the input, when it was too large to travel inline. @default - inline */
+  readonly inputUri?: string;
+  /** `s3://` location the result will be written to. */
+  readonly resultUri: string;
 }
 
 /**
- * Sends one job. The input goes inline when the whole envelope fits the queue's
- * MaximumMessageSize; otherwise it is uploaded to `inputs/<jobId>` and the envelope
- * carries its S3 URI, as SageMaker Asynchronous Inference takes an input location.
+ * Sends one job. Its folder `inputs/<jobId>/` first gets the submission record (the envelope,
+ * written once: a job id already submitted is refused), so that `jobs get` knows the job
+ * before an instance takes it. The input goes inline when it is within MAX_INLINE_INPUT_CHARS
+ * and the whole envelope fits the queue's MaximumMessageSize; otherwise it is uploaded to
+ * `inputs/<jobId>/input` and the envelope carries its S3 URI, as SageMaker Asynchronous
+ * Inference takes an input location.
  */
 export async function submitJob(context: JobsContext, submission: Submission): Promise<Submitted> {
-  if (submission.body.length > MAX_INPUT_BYTES) {
-    throw new Error(`${submission.source} is ${submission.body.length} bytes: the jobs CLI sends at most ${MAX_INPUT_BYTES} bytes (2 GiB); split the input`);
+  const { body, source, ...job } = submission;
+  if (body.length > MAX_INPUT_BYTES) {
+    throw new Error(`${source} is ${body.length} bytes: the jobs CLI sends at most ${MAX_INPUT_BYTES} bytes (2 GiB); split the input`);
   }
   const { sqs, s3 } = context.clients;
   const { Attributes: attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: context.queueUrl, AttributeNames: ['MaximumMessageSize'] }));
   const limit = Number(attributes?.MaximumMessageSize);
   if (!(limit > 0)) throw new Error(`queue ${context.queueUrl} did not report its MaximumMessageSize`);
-  const fields = { jobId: submission.jobId, contentType: submission.contentType, accept: submission.accept, outputPrefix: submission.outputPrefix };
-  let envelope = createJobEnvelope({ ...fields, input: inlineInput(submission.body) });
-  let inputLocation = 'inline';
-  if (Buffer.byteLength(JSON.stringify(envelope)) > limit) {
-    const key = inputKey(envelope.jobId);
-    await s3.send(new PutObjectCommand({ Bucket: context.resultsBucket, Key: key, Body: submission.body, ContentType: submission.contentType }));
-    inputLocation = s3Uri(context.resultsBucket, key);
-    envelope = { ...envelope, input: { s3Uri: inputLocation } };
+  const inline = inlineInput(body);
+  let envelope = createJobEnvelope({ ...job, input: inline.inline.length <= MAX_INLINE_INPUT_CHARS ? inline : { inline: '' } });
+  const travelsInline = inline.inline.length <= MAX_INLINE_INPUT_CHARS && Buffer.byteLength(JSON.stringify(envelope)) <= limit;
+  const inputUri = travelsInline ? undefined : s3Uri(context.resultsBucket, inputKey(envelope.jobId));
+  if (inputUri) envelope = { ...envelope, input: { s3Uri: inputUri } };
+  await recordSubmission(context, envelope);
+  if (inputUri) {
+    await s3.send(new PutObjectCommand({ Bucket: context.resultsBucket, Key: inputKey(envelope.jobId), Body: body, ContentType: envelope.contentType }));
   }
   await sqs.send(new SendMessageCommand({ QueueUrl: context.queueUrl, MessageBody: JSON.stringify(envelope) }));
-  return { envelope, inputLocation };
+  return { envelope, inputUri, resultUri: s3Uri(context.resultsBucket, resultKey(envelope.jobId, envelope.outputPrefix)) };
+}
+
+/**
+ * Writes the job's submission record once: S3 answers 412 to a write with If-None-Match whose
+ * key exists (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ */
+async function recordSubmission(context: JobsContext, envelope: JobEnvelope): Promise<void> {
+  const key = submissionKey(envelope.jobId);
+  try {
+    await context.clients.s3.send(new PutObjectCommand({
+      Bucket: context.resultsBucket, Key: key, Body: JSON.stringify(envelope), ContentType: 'application/json', IfNoneMatch: '*',
+    }));
+  } catch (error) {
+    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) {
+      throw new Error(`job id ${envelope.jobId} was already submitted (${s3Uri(context.resultsBucket, key)} exists): choose another --job-id`, { cause: error });
+    }
+    throw error;
+  }
 }

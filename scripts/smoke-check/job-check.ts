@@ -8,7 +8,7 @@ import { Outcome, fail, pass } from './check-result';
 export const SMOKE_JOB_BODY = '{"smokeCheck":true}';
 
 /** What the job check's credentials need, in the words of the README's "Smoke check". */
-export const JOB_CHECK_RIGHTS = 'sqs:SendMessage on the job queue and s3:GetObject/s3:ListBucket on the results bucket (grantSubmitJobs + grantReadResults)';
+export const JOB_CHECK_RIGHTS = 'sqs:SendMessage on the job queue, s3:PutObject under inputs/ and s3:GetObject/s3:ListBucket on the results bucket (grantSubmitJobs + grantSubmitInputs + grantReadResults)';
 
 /** True when AWS refused the call for lack of rights (403, or an AccessDenied code). */
 function isAccessDenied(error: unknown): boolean {
@@ -48,6 +48,6 @@ export async function checkJobRoundTrip(
     return fail(`job ${jobId} was sent but its result cannot be read with these credentials (${(error as Error).name}); the job check needs ${JOB_CHECK_RIGHTS}`);
   }
   if (!status) return fail(`job ${jobId} had no result within ${wait.timeoutMs / 1000} s: npm run jobs -- get ${jobId} shows where it is`);
-  if (status.status === 'failed') return fail(`job ${jobId} failed: ${JSON.stringify(status.error.problems ?? status.error)}`);
-  return pass(`job ${jobId} done: ${status.status === 'done' ? status.location : ''}`);
+  if (status.status === 'failed' || status.status === 'expired') return fail(`job ${jobId} ${status.status}: ${JSON.stringify(status.error.problems ?? status.error)}`);
+  return pass(`job ${jobId} succeeded: ${status.resultUri}`);
 }

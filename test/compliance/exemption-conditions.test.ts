@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -13,7 +13,6 @@ import { InferenceEndpoint } from '../../lib/constructs/inference/inference-endp
 import { MlPlatformCluster } from '../../lib/constructs/ml-platform/ml-platform-cluster';
 import { EnvironmentNetwork } from '../../lib/constructs/network/environment-network';
 import { SpotTrainingFleet } from '../../lib/constructs/training/spot-training-fleet';
-import { TrainingBuckets } from '../../lib/constructs/training/training-buckets';
 import { TrainingCluster } from '../../lib/constructs/training/training-cluster';
 import { finding, synthWithControlTower } from '../helpers/control-tower';
 import { fleetProps } from '../constructs/inference/fixtures';
@@ -43,23 +42,8 @@ const endpoint = new InferenceEndpoint(inference, 'Endpoint', {
 
 const training = new Stack(app, 'XenSpotFleet');
 const trainingVpc = vpcIn(training);
-const buckets = new TrainingBuckets(training, 'Buckets', { checkpointNoncurrentVersionDays: 7, removalPolicy: RemovalPolicy.RETAIN });
-const cluster = new TrainingCluster(training, 'Cluster', {
-  vpc: trainingVpc, maxNodes: 2, checkpointBucket: buckets.checkpointBucket, datasetBucket: buckets.datasetBucket,
-});
-const spotFleet = new SpotTrainingFleet(training, 'SpotFleet', {
-  vpc: trainingVpc,
-  vpcSubnets: { subnets: [trainingVpc.privateSubnets[0]] },
-  placementGroup: cluster.placementGroup,
-  instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'p3.8xlarge'],
-  machineImage: voltaAmi,
-  targetCapacity: 0,
-  role: cluster.role,
-  securityGroup: cluster.securityGroup,
-  checkpointBucket: buckets.checkpointBucket,
-  jobName: 'llm-finetune',
-  trainingCommand: 'exec python3 /opt/train/train.py',
-});
+const cluster = new TrainingCluster(training, 'Cluster', { vpc: trainingVpc, maxNodes: 2 });
+const spotFleet = new SpotTrainingFleet(training, 'SpotFleet', { cluster, instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'p3.8xlarge'], machineImage: voltaAmi });
 
 const platform = new Stack(app, 'LocalVpcCluster');
 const mlCluster = new MlPlatformCluster(platform, 'Cluster', {

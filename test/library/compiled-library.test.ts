@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
@@ -66,25 +67,31 @@ describe('the compiled library (dist/)', () => {
 
   test('the idle shutdown bundles its Lambda from the compiled handler', () => {
     const { stack, vpc } = consumerStack();
-    const buckets = new library.TrainingBuckets(stack, 'Buckets', { removalPolicy: RemovalPolicy.RETAIN, checkpointNoncurrentVersionDays: 7 });
-    const cluster = new library.TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 2, checkpointBucket: buckets.checkpointBucket, datasetBucket: buckets.datasetBucket });
-    const fleet = new library.SpotTrainingFleet(stack, 'SpotFleet', {
-      vpc,
-      instanceTypes: ['g5.12xlarge'],
-      targetCapacity: 0,
-      role: cluster.role,
-      securityGroup: cluster.securityGroup,
-      checkpointBucket: buckets.checkpointBucket,
-      jobName: 'default',
-      trainingCommand: 'exec python3 train.py',
-    });
+    const cluster = new library.TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 2 });
+    const spotFleet = new library.SpotTrainingFleet(stack, 'SpotFleet', { cluster, instanceTypes: ['g5.12xlarge'] });
     new library.IdleShutdown(stack, 'IdleShutdown', {
-      autoScalingGroup: cluster.autoScalingGroup,
-      fleet: fleet.fleet,
+      cluster,
+      spotFleet,
       gpuUtilizationThresholdPercent: 10,
       idleDuration: Duration.minutes(30),
       logRetention: RetentionDays.ONE_WEEK,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: Match.stringLikeRegexp('^nodejs') });
+  });
+
+  test('the training runtime ships the launcher and the peer discovery from the compiled library', () => {
+    const { app, stack, vpc } = consumerStack();
+    const buckets = new library.TrainingBuckets(stack, 'Buckets', { removalPolicy: RemovalPolicy.RETAIN, checkpointNoncurrentVersionDays: 7 });
+    const cluster = new library.TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 2 });
+    const runtime = new library.TrainingRuntime(stack, 'Runtime', {
+      buckets,
+      imageRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'training'),
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    runtime.bind(cluster);
+    const assembly = app.synth();
+    const shipped = stack.node.findAll().filter((construct): construct is Asset => construct instanceof Asset)
+      .map((asset) => readFileSync(join(assembly.directory, asset.assetPath), 'utf8'));
+    expect(shipped).toEqual([expect.stringContaining('train-node.sh CONFIG_FILE'), expect.stringContaining('discover-peers.sh autoscaling|fleet')]);
   });
 });

@@ -1,4 +1,5 @@
-import { AgentBundle, AgentWorld, soundLedger } from './agent-world';
+import { soundLedger } from './agent-world';
+import { bundleDrills } from './bundle-drills';
 
 /**
  * Drills of the bundled agent, run as systemd runs it, against AWS APIs that fail, hang,
@@ -7,52 +8,17 @@ import { AgentBundle, AgentWorld, soundLedger } from './agent-world';
  * queued, none lost, none completed twice, none run unprotected.
  */
 describe('queue agent bundle under AWS API faults', () => {
-  let built: AgentBundle | undefined;
-  /** Built on first use: concurrent drills can start before a beforeAll hook has run. */
-  const bundle = (): AgentBundle => (built ??= AgentBundle.build());
-  afterAll(() => built?.dispose());
-
-  /** Drills running now, and the ones waiting for a slot. */
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  /** At most this many agents at once: their start is CPU-bound, the rest of a drill waits on timers. */
-  const SLOTS = 3;
-
-  /**
-   * A drill in a fresh world of its own. The drills mostly wait on timers, so they run
-   * concurrently, a few at a time; their assertions on time are bounds that load can only make
-   * easier to meet.
-   */
-  function drill(name: string, body: (world: AgentWorld) => Promise<void>): void {
-    test.concurrent(`drill: ${name}`, async () => {
-      // A finished drill hands its slot straight to the next one waiting.
-      if (running < SLOTS) running += 1;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      const world = await AgentWorld.start();
-      try {
-        await body(world);
-      } finally {
-        await world.close();
-        const next = waiting.shift();
-        if (next) next();
-        else running -= 1;
-      }
-    }, 60_000);
-  }
-
-  /** Drains the agent through the group's termination and waits for it to exit. */
-  function terminate(world: AgentWorld, exited: Promise<number | null>): Promise<number | null> {
-    world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
-    return exited;
-  }
+  const { drill, bundle, terminate } = bundleDrills();
 
   drill('SQS 500, 503 and throttling on the delete for longer than the visibility timeout: the job is deleted once, never made visible', async (world) => {
     const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 100 };
-    const agent = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.5 });
-    await world.until(() => world.inference.started.includes(job.id), 'the job to start');
-    world.aws.queue.faults.inject('DeleteMessage', ['internal-error', 'unavailable', 'throttled'], { forMs: 2500 });
-    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    // The outage starts once the result is stored, so it covers the delete however long the job took to get there.
+    world.s3.afterStore = (key) => {
+      if (key === `results/${job.id}`) world.aws.queue.faults.inject('DeleteMessage', ['internal-error', 'unavailable', 'throttled'], { forMs: 2500 });
+    };
+    const agent = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.5, jobTimeoutSeconds: 5 });
+    await world.until(() => job.deleted, 'the job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
     expect(world.aws.queue.callsOf('DeleteMessage').filter((call) => call.fault !== undefined).length).toBeGreaterThan(3);
@@ -67,7 +33,7 @@ describe('queue agent bundle under AWS API faults', () => {
   drill('SQS 500, 503 and throttling while polling: the agent backs off, then takes every job once', async (world) => {
     const jobs = [world.sendJob(), world.sendJob()];
     world.aws.queue.faults.inject('ReceiveMessage', ['internal-error', 'unavailable', 'throttled'], { times: 6 });
-    const agent = world.runAgent(bundle());
+    const agent = world.runAgent(bundle(), { jobTimeoutSeconds: 10 });
     await world.until(() => jobs.every((job) => job.deleted), 'both jobs to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
@@ -83,8 +49,8 @@ describe('queue agent bundle under AWS API faults', () => {
     world.aws.queue.faults.inject('ReceiveMessage', 'hang', { times: 1 });
     world.aws.queue.faults.inject('ChangeMessageVisibility', 'hang', { times: 1 });
     world.aws.queue.faults.inject('DeleteMessage', 'hang', { times: 1 });
-    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1, visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 0.3 });
-    await world.until(() => job.deleted, 'the job to be deleted', 15_000);
+    const agent = world.runAgent(bundle(), { waitTimeSeconds: 1, visibilityTimeoutSeconds: 3, heartbeatIntervalSeconds: 0.3, jobTimeoutSeconds: 10 });
+    await world.until(() => job.deleted, 'the job to be deleted');
     expect(await terminate(world, agent.exited)).toBe(0);
 
     expect(world.logsOf('sqs_receive_failing')[0]?.error).toMatch(/ReceiveMessage timed out after 1500 ms/);
@@ -167,7 +133,7 @@ describe('queue agent bundle under AWS API faults', () => {
     world.aws.autoScaling.actionPending = false;
     world.imds.metadata.set('autoscaling/target-lifecycle-state', 'InService');
     const job = world.sendJob();
-    const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60 });
+    const agent = world.runAgent(bundle(), { drainTimeoutSeconds: 60, jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the job to be deleted');
     const sigtermAt = Date.now();
     agent.child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_CONFIG_DEFAULTS, loadConfig, parseConfig } from '../../lib/runtime/inference/agent/config';
+import { AGENT_CONFIG_DEFAULTS, loadConfig, longPollSeconds, parseConfig } from '../../lib/runtime/inference/agent/config';
 
 const IDENTITY = { INSTANCE_ID: 'i-0123', AUTOSCALING_GROUP_NAME: 'fleet' };
 const FILE = {
@@ -10,6 +10,7 @@ const FILE = {
   region: 'eu-west-1',
   inferenceUrl: 'http://127.0.0.1:8080/invocations',
   jobTimeoutSeconds: 900,
+  maxConcurrentJobs: 4,
   visibilityTimeoutSeconds: 60,
   heartbeatIntervalSeconds: 20,
   waitTimeSeconds: 20,
@@ -104,6 +105,28 @@ describe('agent config', () => {
   test('rejects a heartbeat not shorter than the visibility timeout', () => {
     expect(() => parseConfig({ ...FILE, heartbeatIntervalSeconds: 60 }, IDENTITY))
       .toThrow(/heartbeatIntervalSeconds \(60\) must be > 0 and < visibilityTimeoutSeconds \(60\)/);
+  });
+
+  test.each([0, 1.5, 1001, '4', undefined])('rejects maxConcurrentJobs %p', (slots) => {
+    expect(() => parseConfig({ ...FILE, maxConcurrentJobs: slots }, IDENTITY)).toThrow(`maxConcurrentJobs (${JSON.stringify(slots)}) must be a whole number from 1 to 1000`);
+  });
+
+  test('rejects a visibility timeout too short for a long poll and the first heartbeat, naming both fixes', () => {
+    expect(() => parseConfig({ ...FILE, visibilityTimeoutSeconds: 20, heartbeatIntervalSeconds: 5 }, IDENTITY)).toThrow(
+      'visibilityTimeoutSeconds (20 s) must be at least 21 s: a message received at the end of a long poll must stay hidden through a 1 s poll, '
+      + 'the receive\'s answer and its first heartbeat (10 s each); raise it or lower apiTimeoutSeconds');
+  });
+
+  test('accepts a short visibility timeout with short call deadlines', () => {
+    expect(parseConfig({ ...FILE, visibilityTimeoutSeconds: 3, heartbeatIntervalSeconds: 1, apiTimeoutSeconds: 1 }, IDENTITY).visibilityTimeoutSeconds).toBe(3);
+  });
+
+  test('the long poll shortens itself to fit the visibility timeout, down to 1 s', () => {
+    const config = (visibilityTimeoutSeconds: number, apiTimeoutSeconds: number) => ({ waitTimeSeconds: 20, visibilityTimeoutSeconds, apiTimeoutSeconds });
+    expect(longPollSeconds(config(60, 10))).toBe(20);
+    expect(longPollSeconds(config(30, 10))).toBe(10);
+    expect(longPollSeconds(config(3, 1))).toBe(1);
+    expect(longPollSeconds(config(3, 0.5))).toBe(2);
   });
 
   test('rejects a long-poll wait outside 1-20 s', () => {

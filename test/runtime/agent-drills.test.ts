@@ -67,9 +67,9 @@ describe('queue agent fault drills', () => {
   test('drill: a spot interruption notice mid-job lets a job that fits the notice finish', async () => {
     const job = world.sendJob();
     world.inference.behaviour = { status: 200, delayMs: 500 };
-    const agent = world.startAgent({ jobTimeoutSeconds: 1 });
+    const agent = world.startAgent({ jobTimeoutSeconds: 2 });
     await world.until(() => world.inference.started.includes(job.id), 'the job to start');
-    world.imds.metadata.set('spot/instance-action', JSON.stringify({ action: 'terminate', time: new Date(Date.now() + 3000).toISOString() }));
+    world.imds.metadata.set('spot/instance-action', JSON.stringify({ action: 'terminate', time: new Date(Date.now() + 5000).toISOString() }));
     await agent.drained;
 
     expect(job.deleted).toBe(true);
@@ -98,7 +98,7 @@ describe('queue agent fault drills', () => {
     const job = world.sendJob();
     world.aws.queue.maxReceiveCount = 2;
     world.inference.behaviour = { status: 500, delayMs: 0 };
-    const agent = world.startAgent({ retryDelaySeconds: 0 });
+    const agent = world.startAgent({ retryDelaySeconds: 0, maxAttempts: 2 });
     await world.until(() => job.deadLettered, 'the job to be dead-lettered');
     world.imds.metadata.set('autoscaling/target-lifecycle-state', 'Terminated');
     await agent.drained;

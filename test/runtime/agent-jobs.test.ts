@@ -4,9 +4,10 @@ import { FakeInference } from './fakes/fake-inference';
 
 /**
  * Drills of one job's outcome, the SageMaker Asynchronous Inference contract: the result is
- * in S3 and announced before the message is deleted, a repeat is flagged and never
- * overwrites, a malformed message fails at once, and S3 and SNS faults are retried within the
- * job's deadline. Crashes kill the shipped bundle (SIGKILL). Each ends with the ledger.
+ * in S3 and announced before the message is deleted, the first announcement is never a repeat
+ * and every announcement of one outcome carries one id, nothing overwrites a result, a
+ * malformed message fails at once, and S3 and SNS faults are retried within the job's
+ * deadline. Crashes kill the shipped bundle (SIGKILL). Each ends with the ledger.
  */
 describe('job outcome drills', () => {
   let world: AgentWorld;
@@ -35,7 +36,9 @@ describe('job outcome drills', () => {
     await world.until(() => job.deleted, 'the job to be deleted');
     await stop(agent);
 
-    expect(deletedWhen).toEqual({ [`results/.attempts/${job.id}.json`]: false, [`results/${job.id}`]: false, notification: false });
+    expect(deletedWhen).toEqual({
+      [`attempts/${job.id}.json`]: false, [`results/${job.id}`]: false, notification: false, [`results/.announced/${job.id}.succeeded`]: false,
+    });
     const result = world.s3.get(RESULTS_BUCKET, `results/${job.id}`);
     expect(result?.body.toString()).toBe(FakeInference.output(job.id));
     expect(result?.contentType).toBe('application/json');
@@ -47,42 +50,61 @@ describe('job outcome drills', () => {
       jobId: job.id, status: 'succeeded', repeat: false, location: `s3://${RESULTS_BUCKET}/results/${job.id}`, attempt: 1,
       model: { name: 'llm', version: '7' }, durationMs: expect.any(Number),
     })]);
-    expect(world.sns.published[0].attributes).toEqual({ status: 'succeeded', repeat: 'false', jobId: job.id });
+    expect(world.sns.published[0].attributes).toEqual({
+      status: 'succeeded', repeat: 'false', jobId: job.id, notificationId: world.sns.messagesTo(SUCCESS_TOPIC)[0].notificationId,
+    });
     expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
   });
 
-  test('drill: a crash between the result write and the delete leaves one result and sends a repeat notification', async () => {
+  test('drill: a crash between the result write and its announcement: the retry runs nothing and announces it, not as a repeat', async () => {
     const job = world.sendJob();
-    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1 });
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
     world.s3.afterStore = (key) => { if (key === `results/${job.id}`) crashed.child.kill('SIGKILL'); };
     await crashed.exited;
     world.s3.afterStore = () => undefined;
-    const agent = world.startAgent();
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the redelivered job to be deleted');
     await stop(agent);
 
     expect(job.receiveCount).toBe(2);
     expect(resultPuts(job.id)).toEqual([{ key: `results/${job.id}`, status: 200 }]);
     expect(world.inference.completed.get(job.id)).toBe(1);
-    expect(world.sns.messagesTo(SUCCESS_TOPIC)).toEqual([expect.objectContaining({ jobId: job.id, repeat: true, attempt: 2 })]);
-    expect(world.sns.published[0].attributes.repeat).toBe('true');
+    expect(world.sns.messagesTo(SUCCESS_TOPIC)).toEqual([expect.objectContaining({ jobId: job.id, repeat: false, attempt: 2 })]);
     expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
-  });
+  }, 30_000);
 
-  test('drill: a crash between the notification and the delete sends the notification again, flagged as a repeat', async () => {
+  test('drill: a crash after SNS took the notification, before its answer: announced again under the same id, not as a repeat', async () => {
     const job = world.sendJob();
-    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1 });
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
     world.sns.afterPublish = () => crashed.child.kill('SIGKILL');
     await crashed.exited;
     world.sns.afterPublish = () => undefined;
-    const agent = world.startAgent();
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
     await world.until(() => job.deleted, 'the redelivered job to be deleted');
     await stop(agent);
 
     expect(resultPuts(job.id)).toHaveLength(1);
-    expect(world.sns.messagesTo(SUCCESS_TOPIC).map((m) => [m.attempt, m.repeat])).toEqual([[1, false], [2, true]]);
+    const notifications = world.sns.messagesTo(SUCCESS_TOPIC);
+    expect(notifications.map((m) => [m.attempt, m.repeat])).toEqual([[1, false], [2, false]]);
+    expect(new Set(notifications.map((m) => m.notificationId)).size).toBe(1);
     expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
-  });
+  }, 30_000);
+
+  test('drill: a crash after the announcement was recorded: the notification is sent again, flagged as a repeat, same id', async () => {
+    const job = world.sendJob();
+    const crashed = world.runAgent(bundle(), { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, jobTimeoutSeconds: 10 });
+    world.s3.afterStore = (key) => { if (key.startsWith('results/.announced/')) crashed.child.kill('SIGKILL'); };
+    await crashed.exited;
+    world.s3.afterStore = () => undefined;
+    const agent = world.startAgent({ jobTimeoutSeconds: 10 });
+    await world.until(() => job.deleted, 'the redelivered job to be deleted');
+    await stop(agent);
+
+    const notifications = world.sns.messagesTo(SUCCESS_TOPIC);
+    expect(notifications.map((m) => [m.attempt, m.repeat])).toEqual([[1, false], [2, true]]);
+    expect(new Set(notifications.map((m) => m.notificationId)).size).toBe(1);
+    expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
+  }, 30_000);
 
   test('drill: a malformed message gets an error result and an error notification at once, and is deleted', async () => {
     const job = world.aws.queue.send('{"prompt":"not an envelope"}');
@@ -155,7 +177,7 @@ describe('job outcome drills', () => {
     expect(world.ledger()).toEqual(soundLedger({ deadLettered: 1 }));
   });
 
-  test('a failure after an earlier success records no error: the success is announced again as a repeat', async () => {
+  test('a job whose result already exists runs nothing and records no error, even on its last attempt: the result is announced', async () => {
     const job = world.sendJob();
     world.s3.put(RESULTS_BUCKET, `results/${job.id}`, '{"label":"earlier"}', 'application/json');
     world.inference.behaviour = { status: 500, delayMs: 0 };
@@ -165,7 +187,9 @@ describe('job outcome drills', () => {
 
     expect(world.s3.get(RESULTS_BUCKET, `results/${job.id}`)?.body.toString()).toBe('{"label":"earlier"}');
     expect(world.s3.get(RESULTS_BUCKET, `errors/${job.id}.json`)).toBeUndefined();
-    expect(world.sns.messagesTo(SUCCESS_TOPIC)).toEqual([expect.objectContaining({ repeat: true })]);
+    expect(world.sns.messagesTo(SUCCESS_TOPIC)).toEqual([expect.objectContaining({ repeat: false })]);
+    expect(world.sns.messagesTo(ERROR_TOPIC)).toEqual([]);
+    expect(world.inference.started).toEqual([]);
     expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
   });
 
@@ -212,9 +236,9 @@ describe('job outcome drills', () => {
     expect(world.ledger()).toEqual(soundLedger({ completed: 1 }));
   });
 
-  test('an input uploaded to inputs/ is read from S3 and a result goes under its output prefix', async () => {
-    world.s3.put(RESULTS_BUCKET, 'inputs/big-1', 'a large body', 'text/plain');
-    const job = world.sendJob({ jobId: 'big-1', contentType: 'text/plain', input: { s3Uri: `s3://${RESULTS_BUCKET}/inputs/big-1` }, outputPrefix: 'batch-42/' });
+  test('an input uploaded to the job\'s folder is read from S3 and a result goes under its output prefix', async () => {
+    world.s3.put(RESULTS_BUCKET, 'inputs/big-1/input', 'a large body', 'text/plain');
+    const job = world.sendJob({ jobId: 'big-1', contentType: 'text/plain', input: { s3Uri: `s3://${RESULTS_BUCKET}/inputs/big-1/input` }, outputPrefix: 'batch-42/' });
     const agent = world.startAgent();
     await world.until(() => job.deleted, 'the job to be deleted');
     await stop(agent);
@@ -225,13 +249,13 @@ describe('job outcome drills', () => {
   });
 
   test('an input in another bucket is malformed: the fleet cannot read it', async () => {
-    const job = world.sendJob({ jobId: 'elsewhere', input: { s3Uri: 's3://someone-else/inputs/x' } });
+    const job = world.sendJob({ jobId: 'elsewhere', input: { s3Uri: 's3://someone-else/inputs/elsewhere/x' } });
     const agent = world.startAgent();
     await world.until(() => job.deleted, 'the job to be deleted');
     await stop(agent);
 
     expect(world.inference.started).toEqual([]);
-    expect(errorDocument('elsewhere').problems).toEqual([`/input/s3Uri (s3://someone-else/inputs/x) must be in the results bucket ${RESULTS_BUCKET}: upload inputs to inputs/`]);
+    expect(errorDocument('elsewhere').problems).toEqual([`/input/s3Uri (s3://someone-else/inputs/elsewhere/x) must be in the results bucket ${RESULTS_BUCKET}: upload inputs to inputs/elsewhere/`]);
     expect(world.ledger()).toEqual(soundLedger({ rejected: 1 }));
   });
 });

@@ -8,7 +8,7 @@ import { Agent, startAgent } from '../../lib/runtime/inference/agent/agent';
 import { createAwsClients } from '../../lib/runtime/inference/agent/aws-clients';
 import { AgentConfigFile, parseConfig } from '../../lib/runtime/inference/agent/config';
 import { NewJob, createJobEnvelope, parseJobEnvelope } from '../../lib/runtime/inference/job-envelope';
-import { errorKey, resultKey } from '../../lib/runtime/inference/job-keys';
+import { ERRORS_PREFIX, RESULTS_PREFIX, attemptKey, errorKey, resultKey } from '../../lib/runtime/inference/job-keys';
 import { FakeAws, startFakeAws } from './fakes/fake-aws';
 import { FakeImds } from './fakes/fake-imds';
 import { FakeInference } from './fakes/fake-inference';
@@ -32,12 +32,17 @@ export interface AgentLog {
 }
 
 /**
- * Where every job ended, from the queue's, the inference server's and the results bucket's
- * records: completed (deleted with its result in S3, the server answering it once at most),
- * rejected (malformed: deleted with its error document, never run), still queued, or
- * dead-lettered. The lists name the violations: a job deleted with neither a result nor an error
- * document (lost), completed twice by the server (duplicated), completed but left in the queue
- * (it would run again), or run while the instance was not surely protected from scale-in.
+ * Where every job ended, from the queue's, the inference server's, the results bucket's and
+ * the topics' records: completed (deleted with its result in S3, the server answering it once
+ * at most), rejected (malformed or expired: deleted with its error document, never run), still
+ * queued, or dead-lettered. A message redriven from the dead-letter queue lives on as the new
+ * message SQS makes of it. The lists name the violations: a job deleted with neither a result
+ * nor an error document (lost), completed twice by the server (duplicated), completed but left
+ * in the queue (it would run again), run while the instance was not surely protected from
+ * scale-in, completed without a notification that is not a repeat (unannounced), announced
+ * under more than one notification id for one outcome (announcedTwice), given an error document
+ * or an error notification although it has a result (failedDespiteResult), or dead-lettered
+ * without its error document and error notification (deadLetteredSilently).
  */
 export interface Ledger {
   readonly completed: number;
@@ -48,11 +53,18 @@ export interface Ledger {
   readonly duplicated: string[];
   readonly completedButQueued: string[];
   readonly ranUnprotected: string[];
+  readonly unannounced: string[];
+  readonly announcedTwice: string[];
+  readonly failedDespiteResult: string[];
+  readonly deadLetteredSilently: string[];
 }
 
 /** The ledger of a sound drill with these counts (the others 0) and no violation. */
 export function soundLedger(counts: Partial<Pick<Ledger, 'completed' | 'rejected' | 'queued' | 'deadLettered'>>): Ledger {
-  return { completed: 0, rejected: 0, queued: 0, deadLettered: 0, ...counts, lost: [], duplicated: [], completedButQueued: [], ranUnprotected: [] };
+  return {
+    completed: 0, rejected: 0, queued: 0, deadLettered: 0, ...counts,
+    lost: [], duplicated: [], completedButQueued: [], ranUnprotected: [], unannounced: [], announcedTwice: [], failedDespiteResult: [], deadLetteredSilently: [],
+  };
 }
 
 /** The agent as it ships: the esbuild bundle, built once per test file into a temp dir. */
@@ -101,6 +113,8 @@ export class AgentWorld {
 
   static async start(): Promise<AgentWorld> {
     const [imds, inference, aws, s3, sns] = await Promise.all([FakeImds.start(), FakeInference.start(), startFakeAws(), FakeS3.start(), FakeSns.start()]);
+    // The results bucket's policy (JobResults): no write without If-None-Match under results/ and errors/.
+    s3.requireIfNoneMatch = [RESULTS_PREFIX, ERRORS_PREFIX];
     return new AgentWorld(imds, inference, aws, s3, sns);
   }
 
@@ -119,6 +133,7 @@ export class AgentWorld {
       region: 'eu-west-1',
       inferenceUrl: this.inference.url,
       jobTimeoutSeconds: 2,
+      maxConcurrentJobs: 1,
       visibilityTimeoutSeconds: 10,
       heartbeatIntervalSeconds: 3,
       waitTimeSeconds: 20,
@@ -195,7 +210,7 @@ export class AgentWorld {
   }
 
   /** Resolves once `condition` holds, polling every 10 ms; fails after `timeoutMs` (generous: a child agent starts slowly on a busy machine). */
-  async until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  async until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -218,11 +233,16 @@ export class AgentWorld {
   ledger(): Ledger {
     const ledger: Ledger = soundLedger({});
     const counts = { completed: 0, rejected: 0, queued: 0, deadLettered: 0 };
-    for (const message of this.aws.queue.messages) {
+    for (const message of this.aws.queue.messages.filter((m) => !m.redriven)) {
       const parsed = parseJobEnvelope(message.body);
       const jobId = (parsed.ok ? parsed.envelope.jobId : parsed.jobId) ?? message.id;
-      const hasResult = this.s3.get(RESULTS_BUCKET, resultKey(jobId, parsed.ok ? parsed.envelope.outputPrefix : undefined)) !== undefined;
+      // A malformed message names no output prefix: its job's attempt record says where the result is.
+      const record = this.s3.get(RESULTS_BUCKET, attemptKey(jobId));
+      const key = parsed.ok ? resultKey(jobId, parsed.envelope.outputPrefix) : (record ? (JSON.parse(record.body.toString()) as { resultKey: string }).resultKey : resultKey(jobId));
+      const hasResult = this.s3.get(RESULTS_BUCKET, key) !== undefined;
       const hasError = this.s3.get(RESULTS_BUCKET, errorKey(jobId)) !== undefined;
+      const successes = this.sns.messagesTo(SUCCESS_TOPIC).filter((n) => n.jobId === jobId);
+      const errors = this.sns.messagesTo(ERROR_TOPIC).filter((n) => n.jobId === jobId);
       const completions = this.inference.completed.get(jobId) ?? 0;
       if (completions > 1) ledger.duplicated.push(jobId);
       else if (message.deleted && hasResult) counts.completed += 1;
@@ -231,6 +251,13 @@ export class AgentWorld {
       else if (completions === 1) ledger.completedButQueued.push(jobId);
       else if (message.deadLettered) counts.deadLettered += 1;
       else counts.queued += 1;
+      if (hasResult && message.deleted && !successes.some((n) => n.repeat === false)) ledger.unannounced.push(jobId);
+      const outcomes = new Set([...successes, ...errors].map((n) => n.status));
+      if ([...outcomes].some((status) => new Set([...successes, ...errors].filter((n) => n.status === status).map((n) => n.notificationId)).size > 1)) {
+        ledger.announcedTwice.push(jobId);
+      }
+      if (hasResult && (hasError || errors.length > 0)) ledger.failedDespiteResult.push(jobId);
+      if (message.deadLettered && !hasResult && !(hasError && errors.length > 0)) ledger.deadLetteredSilently.push(jobId);
     }
     ledger.ranUnprotected.push(...this.jobsRunUnprotected());
     return { ...ledger, ...counts };

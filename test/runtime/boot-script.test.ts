@@ -93,15 +93,18 @@ describe('boot.sh on the first instance of a model version', () => {
     expect(calls.some((call) => call.startsWith('aws ecr') || call.startsWith('docker login'))).toBe(false);
   });
 
-  test('makes only the group lookup, launch hook heartbeats, the download and the CONTINUE as aws calls', () => {
+  test('makes only the group lookup, launch hook heartbeats, the download, the CONTINUE and the boot metrics as aws calls', () => {
     const awsCalls = new Set(sandbox.calls().filter((call) => call.startsWith('aws ')));
-    expect([...awsCalls].map((call) => call.replace(/ \/\S+\/model\.tar\.gz$/, ' DESTINATION'))).toEqual([
+    expect([...awsCalls].map((call) => call
+      .replace(/ \/\S+\/model\.tar\.gz$/, ' DESTINATION')
+      .replace(/ --metric-data .*$/, ' --metric-data DATA'))).toEqual([
       'aws autoscaling describe-auto-scaling-instances --region eu-west-1 --instance-ids i-0123456789abcdef0 '
         + '--query AutoScalingInstances[0].AutoScalingGroupName --output text',
       HEARTBEAT,
       `aws s3 cp --only-show-errors --region eu-west-1 s3://model-bucket/${MODEL_KEY} DESTINATION`,
       'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name inference-fleet '
         + '--lifecycle-hook-name launch-hook --instance-id i-0123456789abcdef0 --lifecycle-action-result CONTINUE',
+      'aws cloudwatch put-metric-data --region eu-west-1 --namespace Sandbox/Metrics --metric-data DATA',
     ]);
   });
 

@@ -13,7 +13,7 @@ import { SIMULATE_COMMAND_LINE, simulate } from '../../scripts/simulate';
  * drift-check and preflight have their own tests of the same behaviour through their `run`).
  * The command itself never runs here: --help and usage errors stop before it.
  */
-type Script = [string, CommandLine<CliOptions>, (args: ParsedCommandLine<CliOptions>) => number];
+type Script = [string, CommandLine<CliOptions>, (args: ParsedCommandLine<CliOptions>) => number | Promise<number>];
 const SCRIPTS: Script[] = [
   ['simulate', SIMULATE_COMMAND_LINE, simulate as Script[2]],
   ['cost', COST_COMMAND_LINE, cost as Script[2]],

@@ -1,6 +1,6 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectCommandOutput, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE, runJobs } from '../../scripts/jobs/cli';
 import { ENVIRONMENTS, mergeConfig } from '../../lib/config';
@@ -26,120 +26,162 @@ const run = (argv: string[], io = testIo(), environments = ENVIRONMENTS) => runJ
 
 describe('jobs CLI usage', () => {
   test.each([
-    [['launch', '--env', ENV, '--service', SERVICE], /unknown command "launch"/],
-    [['stats', '--env', UNKNOWN_ENVIRONMENT], `--env (${UNKNOWN_ENVIRONMENT}) must be one of ${ENVIRONMENT_NAMES.join(', ')}`],
-    [['stats', '--env', ENV, '--service', 'no-such-service'], `--service (no-such-service) is not a service of ${ENV}`],
-    [['get', 'j1', 'j2', '--env', ENV, '--service', SERVICE], /unexpected argument "j2"/],
-    [['stats', 'extra', '--env', ENV], /unexpected argument "extra"/],
-    [['stats'], /--env \(missing\) must be one of/],
-    [['get', '--env', ENV, '--service', SERVICE], /get takes one job id/],
-    [['wait', 'j1', '--env', ENV, '--service', SERVICE, '--timeout', 'soon'], /--timeout \(soon\) must be a number of seconds > 0/],
-    [['stats', '--env', ENV, '--service', SERVICE, '--colour'], /Unknown option '--colour'/],
-    [['redrive', '--env', ENV, '--service', SERVICE, '--max-per-second', '0'], /--max-per-second \(0\) must be a whole number from 1 to 500/],
-  ])('%j is a usage error in one line', async (argv, message) => {
-    sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
+    [['launch', '--env', ENV], 'jobs: unknown command "launch": use one of submit, get, wait, list, redrive, stats (npm run jobs -- --help)'],
+    [['stats', '--env', UNKNOWN_ENVIRONMENT], `jobs stats: --env (${UNKNOWN_ENVIRONMENT}) must be one of ${ENVIRONMENT_NAMES.join(', ')} (npm run jobs -- stats --help)`],
+    [['stats'], `jobs stats: --env (missing) must be one of ${ENVIRONMENT_NAMES.join(', ')} (npm run jobs -- stats --help)`],
+    [['get', '--env', ENV], 'jobs get: takes <jobId>, got none (npm run jobs -- get --help)'],
+    [['list', 'extra', '--env', ENV], 'jobs list: takes no argument, got extra (npm run jobs -- list --help)'],
+    [['wait', 'j1', '--env', ENV, '--timeout', 'soon'], 'jobs wait: --timeout (soon) must be a number of seconds > 0 (npm run jobs -- wait --help)'],
+    [['submit', '--env', ENV, '--ttl', '0'], 'jobs submit: --ttl (0) must be a whole number from 1 to 1209600 (npm run jobs -- submit --help)'],
+    [['list', '--env', ENV, '--limit', '5000'], 'jobs list: --limit (5000) must be a whole number from 1 to 1000 (npm run jobs -- list --help)'],
+    [['redrive', '--env', ENV, '--max-per-second', '0'], 'jobs redrive: --max-per-second (0) must be a whole number from 1 to 500 (npm run jobs -- redrive --help)'],
+    [['stats', '--env', ENV, '--ttl', '5'], expect.stringMatching(/^jobs stats: Unknown option '--ttl'.* \(npm run jobs -- stats --help\)$/)],
+  ])('%j is a usage error: exit 2, one line, nothing called', async (argv, message) => {
     const { code, io } = await run(argv);
     expect(code).toBe(EXIT_USAGE);
-    expect(io.err).toEqual([expect.stringMatching(/^jobs: .* \(see --help\)$/)]);
-    expect(io.err[0]).toMatch(message);
-    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(io.err).toEqual([message]);
+    expect(io.err[0]).not.toContain('\n');
+    expect([...sqs.calls(), ...s3.calls(), ...cloudFormation.calls()]).toEqual([]);
   });
 
-  test('--help prints the usage and exits 0, calling nothing', async () => {
+  test('needs a region', async () => {
+    const { code, io } = await run(['stats', '--env', ENV], testIo({ env: {} }));
+    expect(code).toBe(EXIT_USAGE);
+    expect(io.err).toEqual(['jobs stats: no region: pass --region or set AWS_REGION (npm run jobs -- stats --help)']);
+  });
+
+  test('--help lists every command, exit 0', async () => {
     const { code, io } = await run(['--help']);
-    expect([code, io.err, cloudFormation.commandCalls(DescribeStacksCommand)]).toEqual([EXIT_OK, [], []]);
-    expect(io.out[0]).toMatch(/^usage: npm run jobs -- <command> --env/);
+    expect(code).toBe(EXIT_OK);
+    expect(io.out[0]).toMatch(/^usage: npm run jobs -- <command>/);
+    for (const command of ['submit', 'get', 'wait', 'list', 'redrive', 'stats']) expect(io.out[0]).toMatch(new RegExp(`\\n  ${command} `));
+  });
+
+  test('an unknown service is a usage error naming the environment\'s services', async () => {
+    const { code, io } = await run(['stats', '--env', ENV, '--service', 'no-such-service']);
+    expect(code).toBe(EXIT_USAGE);
+    expect(io.err).toEqual([`jobs stats: --service (no-such-service) is not a service of ${ENV}: use one of ${SERVICE} (npm run jobs -- stats --help)`]);
   });
 
   test('a command on one service needs --service where the environment has several', async () => {
     const { code, io } = await run(['get', 'j1', '--env', ENV], testIo(), [withSecondService]);
     expect(code).toBe(EXIT_USAGE);
-    expect(io.err).toEqual([`jobs: --service is needed: ${ENV} has the services ${SERVICE}, ${SECOND}; name one (see --help)`]);
+    expect(io.err).toEqual([`jobs get: --service is needed: ${ENV} has the services ${SERVICE}, ${SECOND}; name one (npm run jobs -- get --help)`]);
   });
 
-  test('needs a region', async () => {
-    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE], testIo({ env: {} }));
-    expect(code).toBe(EXIT_USAGE);
-    expect(io.err[0]).toMatch(/no region: pass --region or set AWS_REGION/);
+  test.each(['submit', 'get', 'wait', 'list', 'redrive', 'stats'])('%s --help prints its options and exits 0, calling nothing, even without --env', async (command) => {
+    const { code, io } = await run([command, '--help'], testIo({ env: {} }));
+    expect(code).toBe(EXIT_OK);
+    expect(io.out[0]).toMatch(new RegExp(`^usage: npm run jobs -- ${command}`));
+    expect(io.out[0]).toContain(`--env <${ENVIRONMENT_NAMES.join('|')}>`);
+    expect(io.err).toEqual([]);
+    expect([...sqs.calls(), ...s3.calls(), ...cloudFormation.calls(), ...cloudWatch.calls()]).toEqual([]);
   });
 });
 
 describe('jobs CLI errors', () => {
   test('a stack that is not deployed says how to deploy it', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error(`Stack with id ${ENV}-AiInference does not exist`), { name: 'ValidationError' }));
-    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
+    const { code, io } = await run(['stats', '--env', ENV]);
     expect(code).toBe(EXIT_FAILED);
-    expect(io.err).toEqual([expect.stringMatching(new RegExp(`stack ${ENV}-AiInference is not deployed in this account and region: deploy it \\(npx cdk deploy ${ENV}/AiInference\\)`))]);
+    expect(io.err).toEqual([expect.stringContaining(`stack ${ENV}-AiInference is not deployed in this account and region: deploy it (npx cdk deploy ${ENV}/AiInference)`)]);
   });
 
   test('a stack without the results outputs asks for a current deploy', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: `${ENV}-AiInference`, CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [] }] });
-    const { io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
+    const { io } = await run(['stats', '--env', ENV]);
     expect(io.err[0]).toMatch(/has no output QueueUrl, DeadLetterQueueUrl, ResultsBucketName: deploy the current version of the app/);
   });
 
   test('missing credentials say how to log in', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
+    const { code, io } = await run(['stats', '--env', ENV]);
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toBe('jobs: no AWS credentials found (Could not load credentials from any providers): run aws configure or aws sso login, or set AWS_PROFILE');
   });
 
   test('a file above what Node.js can read is called too large', async () => {
     const tooLarge = Object.assign(new RangeError('File size (3221225472) is greater than 2 GiB'), { code: 'ERR_FS_FILE_TOO_LARGE' });
-    const { code, io } = await run(['submit', 'huge.bin', '--env', ENV, '--service', SERVICE], testIo({ readFile: async () => { throw tooLarge; } }));
+    const { code, io } = await run(['submit', 'huge.bin', '--env', ENV], testIo({ readFile: async () => { throw tooLarge; } }));
     expect(code).toBe(EXIT_FAILED);
     expect(io.err[0]).toMatch(/^jobs: the input file is too large: the jobs CLI sends at most 2 GiB/);
   });
 });
 
 describe('jobs CLI commands', () => {
-  test('submit sends the file and prints the job id', async () => {
-    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--service', SERVICE, '--job-id', 'order-17']);
+  test('submit sends the file and prints the job id, its status and where its result will be', async () => {
+    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--job-id', 'order-17', '--output-prefix', 'batch-1/', '--ttl', '3600']);
     expect(code).toBe(EXIT_OK);
-    expect(io.out).toEqual(['order-17']);
+    expect(io.out.map((line) => JSON.parse(line))).toEqual([{ jobId: 'order-17', status: 'queued', resultUri: `s3://${BUCKET}/results/batch-1/order-17` }]);
+    expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).ttlSeconds).toBe(3600);
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: 'contents of in.json' });
   });
 
   test('submit without a file reads stdin', async () => {
-    await run(['submit', '--env', ENV, '--service', SERVICE, '--content-type', 'application/json']);
+    await run(['submit', '--env', ENV, '--content-type', 'application/json']);
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: '{"text":"from stdin"}' });
   });
 
-  test('submit --wait prints the id, then the result status, and saves the result with --out', async () => {
+  test('submit --wait prints the submission, then the final status, and saves the result with --out', async () => {
+    s3.on(GetObjectCommand, { Key: 'inputs/order-17/envelope.json' }).resolves(body('{"jobId":"order-17"}'));
     s3.on(HeadObjectCommand, { Bucket: BUCKET, Key: 'results/order-17' }).rejectsOnce(notFound('NotFound')).resolves({ ContentType: 'application/json', Metadata: {} });
     s3.on(GetObjectCommand, { Key: 'results/order-17' }).resolves(body('{"label":"positive"}'));
-    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--service', SERVICE, '--job-id', 'order-17', '--wait', '--out', 'result.json']);
+    const { code, io } = await run(['submit', 'in.json', '--env', ENV, '--job-id', 'order-17', '--wait', '--out', 'result.json']);
     expect(code).toBe(EXIT_OK);
-    expect(io.out[0]).toBe('order-17');
-    expect(JSON.parse(io.out[1])).toEqual(expect.objectContaining({ status: 'done', location: `s3://${BUCKET}/results/order-17` }));
+    expect(JSON.parse(io.out[0])).toEqual(expect.objectContaining({ jobId: 'order-17', status: 'queued' }));
+    expect(JSON.parse(io.out[1])).toEqual(expect.objectContaining({ status: 'succeeded', resultUri: `s3://${BUCKET}/results/order-17` }));
     expect(Buffer.from(io.written.get('result.json') ?? []).toString()).toBe('{"label":"positive"}');
   });
 
   test('get of a failed job prints the error and exits 1', async () => {
     s3.on(GetObjectCommand, { Key: 'errors/j1.json' }).resolves(body('{"reason":"malformed","failedAt":"2026-05-01T11:00:00Z"}'));
-    const { code, io } = await run(['get', 'j1', '--env', ENV, '--service', SERVICE]);
+    const { code, io } = await run(['get', 'j1', '--env', ENV]);
     expect(code).toBe(EXIT_FAILED);
     expect(JSON.parse(io.out[0])).toEqual(expect.objectContaining({ status: 'failed', error: { reason: 'malformed', failedAt: '2026-05-01T11:00:00Z' } }));
   });
 
+  test('get of an expired job exits 1', async () => {
+    s3.on(GetObjectCommand, { Key: 'errors/j1.json' }).resolves(body('{"reason":"expired","failedAt":"2026-05-01T11:00:00Z"}'));
+    const { code, io } = await run(['get', 'j1', '--env', ENV]);
+    expect(code).toBe(EXIT_FAILED);
+    expect(JSON.parse(io.out[0]).status).toBe('expired');
+  });
+
   test('get of a queued job exits 0', async () => {
-    const { code, io } = await run(['get', 'j1', '--env', ENV, '--service', SERVICE]);
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
+    const { code, io } = await run(['get', 'j1', '--env', ENV]);
     expect(code).toBe(EXIT_OK);
     expect(JSON.parse(io.out[0]).status).toBe('queued');
   });
 
+  test.each(['get', 'wait'])('%s of an unknown job id is an error: exit 1 at once, one line', async (command) => {
+    const { code, io } = await run([command, 'nobody', '--env', ENV]);
+    expect(code).toBe(EXIT_FAILED);
+    expect(io.out).toEqual([]);
+    expect(io.err).toEqual([`jobs: no job nobody in ${BUCKET}: nothing was submitted under that id (inputs/nobody/envelope.json) and no attempt, result or error exists`]);
+  });
+
+  test('list prints the recent jobs, one JSON status a line', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
+    s3.on(ListObjectsV2Command, { Prefix: 'inputs/' }).resolves({ Contents: [{ Key: 'inputs/j1/envelope.json', LastModified: new Date() }], IsTruncated: false });
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
+    const { code, io } = await run(['list', '--env', ENV]);
+    expect(code).toBe(EXIT_OK);
+    expect(io.out.map((line) => JSON.parse(line).jobId)).toEqual(['j1']);
+  });
+
   test('wait exits 3 after its timeout, saying how to check later', async () => {
-    const { code, io } = await run(['wait', 'j1', '--env', ENV, '--service', SERVICE, '--timeout', '10']);
+    s3.on(GetObjectCommand, { Key: 'inputs/j1/envelope.json' }).resolves(body('{"jobId":"j1"}'));
+    const { code, io } = await run(['wait', 'j1', '--env', ENV, '--timeout', '10']);
     expect(code).toBe(EXIT_TIMEOUT);
-    expect(io.err[0]).toBe(`jobs: job j1 did not finish within 10 s; check again with: npm run jobs -- get j1 --env ${ENV} --service ${SERVICE}`);
+    expect(io.err[0]).toBe(`jobs: job j1 did not finish within 10 s; check again with: npm run jobs -- get j1 --env ${ENV}`);
   });
 
   test('stats prints queued, in flight, the oldest age and dead letters', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: QUEUE }).resolves({ Attributes: { ApproximateNumberOfMessages: '12', ApproximateNumberOfMessagesNotVisible: '2' } });
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'oldest', Values: [340] }] });
-    const { code, io } = await run(['stats', '--env', ENV, '--service', SERVICE]);
+    const { code, io } = await run(['stats', '--env', ENV]);
     expect(code).toBe(EXIT_OK);
     expect(JSON.parse(io.out[0])).toEqual({ service: SERVICE, queued: 12, inFlight: 2, oldestAgeSeconds: 340, deadLetters: 1 });
     expect(cloudWatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries?.[0].MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'QueueName', Value: `${ENV}-jobs` }]);
@@ -165,14 +207,14 @@ describe('jobs CLI redrive', () => {
 
   test('asks before moving, with the count, and stops on no', async () => {
     const questions: string[] = [];
-    const { code } = await run(['redrive', '--env', ENV, '--service', SERVICE], testIo({ confirm: async (q) => { questions.push(q); return false; } }));
+    const { code } = await run(['redrive', '--env', ENV], testIo({ confirm: async (q) => { questions.push(q); return false; } }));
     expect(code).toBe(EXIT_FAILED);
     expect(questions).toEqual([`move about 4 jobs from ${DLQ} back to ${QUEUE}?`]);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   });
 
   test('starts a message-move task from the dead-letter queue to the job queue on yes', async () => {
-    const { code, io } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--max-per-second', '10'], testIo({ confirm: async () => true }));
+    const { code, io } = await run(['redrive', '--env', ENV, '--max-per-second', '10'], testIo({ confirm: async () => true }));
     expect(code).toBe(EXIT_OK);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0].args[0].input).toEqual({
       SourceArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs-dlq`, DestinationArn: `arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs`, MaxNumberOfMessagesPerSecond: 10,
@@ -181,14 +223,14 @@ describe('jobs CLI redrive', () => {
   });
 
   test('--yes skips the question', async () => {
-    const { code } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--yes']);
+    const { code } = await run(['redrive', '--env', ENV, '--yes']);
     expect(code).toBe(EXIT_OK);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(1);
   });
 
   test('an empty dead-letter queue has nothing to redrive', async () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: DLQ, AttributeNames: ['ApproximateNumberOfMessages'] }).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
-    const { code, io } = await run(['redrive', '--env', ENV, '--service', SERVICE, '--yes']);
+    const { code, io } = await run(['redrive', '--env', ENV, '--yes']);
     expect(code).toBe(EXIT_OK);
     expect(io.out).toEqual(['the dead-letter queue is empty: nothing to redrive']);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);

@@ -1,6 +1,6 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { parseJobEnvelope } from '../../lib/runtime/inference/job-envelope';
+import { MAX_INLINE_INPUT_CHARS, parseJobEnvelope } from '../../lib/runtime/inference/job-envelope';
 import { MAX_INPUT_BYTES, submitJob } from '../../scripts/jobs/submit';
 import { BUCKET, QUEUE, context, resetMocks, s3, sqs } from './jobs-fixtures';
 
@@ -11,6 +11,9 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
 });
 
+/** The objects written, by key. */
+const puts = () => Object.fromEntries(s3.commandCalls(PutObjectCommand).map((call) => [call.args[0].input.Key, call.args[0].input]));
+
 /** The envelope sent to the queue. */
 const sentEnvelope = () => {
   const parsed = parseJobEnvelope(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody));
@@ -19,25 +22,48 @@ const sentEnvelope = () => {
 };
 
 describe('submitJob', () => {
-  test('sends an input that fits the message inline, in a valid envelope', async () => {
-    const submitted = await submitJob(context(), { body: Buffer.from('{"text":"hi"}'), source: 'in.json', contentType: 'application/json', jobId: 'order-17' });
-    expect(submitted.inputLocation).toBe('inline');
+  test('sends an input that fits the message inline, in a valid envelope, and says where the result will be', async () => {
+    const submitted = await submitJob(context(), { body: Buffer.from('{"text":"hi"}'), source: 'in.json', contentType: 'application/json', jobId: 'order-17', outputPrefix: 'batch-1/' });
+    expect(submitted.inputUri).toBeUndefined();
+    expect(submitted.resultUri).toBe(`s3://${BUCKET}/results/batch-1/order-17`);
     expect(sentEnvelope()).toEqual(expect.objectContaining({ jobId: 'order-17', contentType: 'application/json', input: { inline: '{"text":"hi"}' } }));
     expect(sqs.commandCalls(SendMessageCommand)[0].args[0].input.QueueUrl).toBe(QUEUE);
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(Object.keys(puts())).toEqual(['inputs/order-17/envelope.json']);
   });
 
-  test('uploads an input larger than the queue\'s MaximumMessageSize to inputs/ and sends its S3 URI', async () => {
+  test('records the submission once, in the job\'s folder, before sending it', async () => {
+    await submitJob(context(), { body: Buffer.from('{}'), source: 'in.json', contentType: 'application/json', jobId: 'order-17', ttlSeconds: 60 });
+    const record = puts()['inputs/order-17/envelope.json'];
+    expect(record).toEqual(expect.objectContaining({ Bucket: BUCKET, IfNoneMatch: '*', ContentType: 'application/json' }));
+    expect(JSON.parse(String(record.Body))).toEqual(sentEnvelope());
+    expect(sentEnvelope().ttlSeconds).toBe(60);
+  });
+
+  test('refuses a job id already submitted (S3 answers 412 to the record), sending nothing', async () => {
+    s3.on(PutObjectCommand, { Key: 'inputs/order-17/envelope.json' })
+      .rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' }));
+    await expect(submitJob(context(), { body: Buffer.from('{}'), source: 'in.json', contentType: 'application/json', jobId: 'order-17' }))
+      .rejects.toThrow(`job id order-17 was already submitted (s3://${BUCKET}/inputs/order-17/envelope.json exists): choose another --job-id`);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  test('uploads an input larger than the queue\'s MaximumMessageSize to the job\'s folder and sends its S3 URI', async () => {
     const body = Buffer.alloc(2000, 'a');
     const submitted = await submitJob(context(), { body, source: 'big.txt', contentType: 'text/plain', jobId: 'big-1' });
-    expect(submitted.inputLocation).toBe(`s3://${BUCKET}/inputs/big-1`);
-    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: 'inputs/big-1', Body: body, ContentType: 'text/plain' });
-    expect(sentEnvelope().input).toEqual({ s3Uri: `s3://${BUCKET}/inputs/big-1` });
+    expect(submitted.inputUri).toBe(`s3://${BUCKET}/inputs/big-1/input`);
+    expect(puts()['inputs/big-1/input']).toEqual({ Bucket: BUCKET, Key: 'inputs/big-1/input', Body: body, ContentType: 'text/plain' });
+    expect(sentEnvelope().input).toEqual({ s3Uri: `s3://${BUCKET}/inputs/big-1/input` });
+  });
+
+  test('uploads an input above the inline bound even when the queue would take it', async () => {
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { MaximumMessageSize: String(1024 * 1024) } });
+    await submitJob(context(), { body: Buffer.alloc(MAX_INLINE_INPUT_CHARS + 1, 'a'), source: 'big.txt', contentType: 'text/plain', jobId: 'big-2' });
+    expect(sentEnvelope().input).toEqual({ s3Uri: `s3://${BUCKET}/inputs/big-2/input` });
   });
 
   test('counts the whole envelope against the limit, not only the input', async () => {
-    await submitJob(context(), { body: Buffer.alloc(900, 'a'), source: 'in.txt', contentType: 'text/plain' });
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    const submitted = await submitJob(context(), { body: Buffer.alloc(900, 'a'), source: 'in.txt', contentType: 'text/plain' });
+    expect(submitted.inputUri).toBeDefined();
   });
 
   test('refuses an input above 2 GiB, naming its source', async () => {

@@ -79,7 +79,7 @@ const serviceLines = (service: string) => [
   `ok   ${ENV}-AiInference ${service} fleet: 1 of 1 targets healthy`,
   `ok   ${ENV}-AiInference ${service} queue: exists (arn:aws:sqs:eu-central-1:123456789012:${ENV}-jobs)`,
   `ok   ${ENV}-AiInference ${service} dead-letter queue: exists and is empty`,
-  expect.stringMatching(new RegExp(`^ok {3}${ENV}-AiInference ${service} job: job smoke-check-\\d+ done: s3://results/results/smoke-check-\\d+$`)),
+  expect.stringMatching(new RegExp(`^ok {3}${ENV}-AiInference ${service} job: job smoke-check-\\d+ succeeded: s3://results/results/smoke-check-\\d+$`)),
 ];
 
 beforeEach(() => {

@@ -21,13 +21,16 @@ beforeEach(() => {
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { MaximumMessageSize: '262144' } });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   s3.on(GetObjectCommand).rejects(notFound());
+  // The submission record the check wrote: the job is known while it waits.
+  s3.on(GetObjectCommand, { Key: `inputs/smoke-check-${START}/envelope.json` })
+    .resolves({ Body: { transformToString: async () => '{"jobId":"smoke-check"}' } as unknown as GetObjectCommandOutput['Body'] });
   s3.on(HeadObjectCommand).rejects(notFound('NotFound'));
 });
 
 describe('smoke check job round trip', () => {
   test('submits one tiny job and passes when its result appears', async () => {
     s3.on(HeadObjectCommand, { Bucket: BUCKET, Key: `results/smoke-check-${START}` }).rejectsOnce(notFound('NotFound')).resolves({});
-    await expect(check()).resolves.toEqual({ ok: true, detail: `job smoke-check-${START} done: s3://${BUCKET}/results/smoke-check-${START}` });
+    await expect(check()).resolves.toEqual({ ok: true, detail: `job smoke-check-${START} succeeded: s3://${BUCKET}/results/smoke-check-${START}` });
     expect(JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody)).input).toEqual({ inline: SMOKE_JOB_BODY });
   });
 

@@ -188,8 +188,9 @@ describe.each(services)('%s service %s', (env, service) => {
         's3:GetObject', // the models/ prefix
         's3:GetObject', // the runtime's two assets
         's3:GetObject', // the results bucket's inputs/ prefix
-        's3:ListBucket', // results/ and errors/ only: finding an earlier attempt's result
-        's3:PutObject', // results/ and errors/
+        's3:GetObject', // the results bucket's attempts/ prefix: where a malformed message's job has its result
+        's3:ListBucket', // results/, errors/ and attempts/ only: finding an earlier attempt's result, record or announcement
+        's3:PutObject', // results/ and errors/ (once: the bucket policy), attempts/
         'sns:Publish', // the success and error topics
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',

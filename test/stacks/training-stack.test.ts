@@ -10,7 +10,7 @@ const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85',
 
 const OUTPUTS = [
   'EndpointName', 'ExecutionRoleArn', 'CheckpointBucketName', 'DatasetBucketName', 'ArtifactBucketName',
-  'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn',
+  'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn', 'TrainingLogGroupName', 'DefaultTrainingImage', 'DefaultSageMakerTrainingImage',
 ];
 
 describe('a new environment, its model not yet published', () => {
@@ -86,14 +86,16 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
 
   test('the cluster runs the config instance type, 0..maxNodes, in a cluster placement group', () => {
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: config.training.cluster.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE }),
+    });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: String(config.training.cluster.maxNodes), DesiredCapacity: Match.absent() });
   });
 
   test('the fleet follows the config', () => {
     template.hasResourceProperties('AWS::EC2::EC2Fleet', {
       Type: 'maintain',
-      TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity, DefaultTargetCapacityType: 'spot' }),
+      TargetCapacitySpecification: Match.objectLike({ TotalTargetCapacity: config.training.spotFleet.targetCapacity ?? 0, DefaultTargetCapacityType: 'spot' }),
       SpotOptions: Match.objectLike({ AllocationStrategy: config.training.spotFleet.allocationStrategy ?? 'price-capacity-optimized' }),
       LaunchTemplateConfigs: [Match.objectLike({ Overrides: config.training.spotFleet.instanceTypes.map((t) => Match.objectLike({ InstanceType: t })) })],
     });
@@ -135,12 +137,15 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     expect(userData).toMatch(/--setenv=AUTO_SCALING_GROUP_NAME='",\{"Ref":"ClusterAutoScalingGroupASG/);
   });
 
-  test('the idle alarm uses the config threshold and duration', () => {
+  test('the idle alarm uses the config threshold and duration, on GPU utilization and the job heartbeat', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'GPUUtilization',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'gpu + 100 * heartbeat' }),
+        Match.objectLike({ Id: 'gpu', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GPUUtilization' }), Period: 60 }) }),
+        Match.objectLike({ Id: 'heartbeat', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TrainingJobHeartbeat' }), Period: 60 }) }),
+      ]),
       ComparisonOperator: 'LessThanThreshold',
       Threshold: config.training.idleShutdown.gpuUtilizationThresholdPercent,
-      Period: 60,
       EvaluationPeriods: config.training.idleShutdown.idleDuration.toMinutes(),
       DatapointsToAlarm: config.training.idleShutdown.idleDuration.toMinutes(),
     });

@@ -25,7 +25,10 @@ import {
   checkWholeDuration,
   checkWholeNumberAtLeast,
   throwIfProblems,
+  withPath,
 } from '../../validation';
+import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
+import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG, EXPECTED_BOOT_TIME } from './boot-time';
 import { GpuLaunchTemplate } from './gpu-launch-template';
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
@@ -82,6 +85,19 @@ export interface GpuFleetSettings {
    */
   readonly bootBudget?: Duration;
   /**
+   * Launch to InService as scaling plans for it: predictive scaling launches instances this
+   * early, and the simulator boots them this long (it reads the group's
+   * `ai-infra:expected-boot-seconds` tag). Whole seconds, at most `bootBudget`.
+   * @default - per boot image (EXPECTED_BOOT_TIME): 300 s from the Deep Learning AMI, 150 s from a baked image
+   */
+  readonly expectedBootTime?: Duration;
+  /**
+   * Boot from an AMI with the packages and the serving image baked in (EC2 Image Builder, see
+   * BakedImage), built by the inference service at deploy.
+   * @default - none: instances boot the Deep Learning AMI, then install the packages and pull the image
+   */
+  readonly bakedImage?: BakedImageSettings;
+  /**
    * Time after an instance goes InService before its metrics count for scaling. The instance
    * is InService only once its model is warm, so this covers the first jobs, not the boot.
    * @default Duration.minutes(2)
@@ -95,7 +111,8 @@ export interface GpuFleetSettings {
 }
 
 /** The defaults of {@link GpuFleetSettings}. */
-export const GPU_FLEET_DEFAULTS: Defaults<Omit<GpuFleetSettings, 'spotMaxPriceUsdPerHour'>> = {
+// expectedBootTime defaults per boot image (expectedBootTimeOf); no spot price cap and no baked image unless set.
+export const GPU_FLEET_DEFAULTS: Defaults<Omit<GpuFleetSettings, 'spotMaxPriceUsdPerHour' | 'expectedBootTime' | 'bakedImage'>> = {
   onDemandBaseCapacity: 0,
   onDemandPercentageAboveBaseCapacity: 0,
   rootVolumeSizeGiB: 100,
@@ -114,7 +131,7 @@ export interface GpuFleetProps extends GpuFleetSettings {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * The AMI.
+   * The AMI; required with `bakedImage` (the baked image's `machineImage`).
    * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate), which runs Turing and newer GPUs only (no p3)
    */
   readonly machineImage?: ec2.IMachineImage;
@@ -124,12 +141,17 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly maxJobDuration: Duration;
 }
 
+/** The fleet's expected boot time: the settings', or the assumption of its boot image. */
+export function expectedBootTimeOf(settings: GpuFleetSettings): Duration {
+  return settings.expectedBootTime ?? EXPECTED_BOOT_TIME[settings.bakedImage ? 'bakedImage' : 'deepLearningAmi'];
+}
+
 /**
  * The rules of {@link GpuFleetSettings}, each problem naming its field; the instance types must
  * run the default Deep Learning AMI unless a `machineImage` is given.
  */
 export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFleetProps, 'machineImage'>): Problem[] {
-  const { onDemandBaseCapacity } = withDefaults(settings, GPU_FLEET_DEFAULTS);
+  const { onDemandBaseCapacity, bootBudget } = withDefaults(settings, GPU_FLEET_DEFAULTS);
   return [
     checkNonEmptyList('instanceTypes', settings.instanceTypes),
     ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
@@ -145,6 +167,12 @@ export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFl
     checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB, 30, 16_384),
     checkDurationBetween('bootBudget', settings.bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
     checkWholeDuration('bootBudget', settings.bootBudget, 'seconds'),
+    // Against a valid budget only: a fractional one has its own problem above.
+    Number.isInteger(bootBudget.toSeconds({ integral: false }))
+      ? checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget)
+      : undefined,
+    checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
+    ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
     checkDurationBetween('instanceWarmup', settings.instanceWarmup, Duration.seconds(0), Duration.hours(1)),
     checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod, Duration.seconds(0), Duration.hours(2)),
   ];
@@ -185,6 +213,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly maxCapacity: number;
   /** Most time between two heartbeats of a boot before Auto Scaling abandons it. */
   public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
+  /** How the instances get their software: installed at boot, or baked into the AMI. */
+  public readonly bootImage: BootImageStrategy;
+  /** Launch to InService as scaling plans for it (see `GpuFleetSettings.expectedBootTime`). */
+  public readonly expectedBootTime: Duration;
 
   constructor(scope: Construct, id: string, props: GpuFleetProps) {
     super(scope, id);
@@ -193,9 +225,12 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       checkWholeDuration('maxJobDuration', props.maxJobDuration, 'seconds'),
       checkTagValue('modelVersion', props.modelVersion),
       checkNotEmpty('modelVersion', props.modelVersion),
+      props.bakedImage && !props.machineImage ? 'bakedImage needs machineImage, the baked image\'s (InferenceService passes it; see BakedImage)' : undefined,
     );
     const settings = withDefaults(props, GPU_FLEET_DEFAULTS);
     this.bootBudget = settings.bootBudget;
+    this.bootImage = props.bakedImage ? 'bakedImage' : 'deepLearningAmi';
+    this.expectedBootTime = expectedBootTimeOf(props);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
     if (props.maxJobDuration.toSeconds() > HEARTBEAT_MAX.toSeconds()) {
       Annotations.of(this).addWarningV2(
@@ -298,6 +333,12 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       exemptFromControlTower(this, asg, nitroTypesOffControlList(control, props.instanceTypes));
     }
     this.autoScalingGroup = asg;
+    // Warm pools would cut the boot further, but AWS refuses them on groups with a mixed
+    // instances policy or spot instances, which this fleet always has
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html#warm-pools-limitations).
+    for (const [key, value] of [[BOOT_IMAGE_TAG, this.bootImage], [EXPECTED_BOOT_SECONDS_TAG, String(this.expectedBootTime.toSeconds())]]) {
+      Tags.of(asg).add(key, value, { applyToLaunchedInstances: false });
+    }
     this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({

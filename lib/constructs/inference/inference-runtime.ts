@@ -1,15 +1,16 @@
 import { join } from 'node:path';
-import { BundlingOutput, DockerImage, Duration, Stack } from 'aws-cdk-lib';
+import { BundlingOutput, DockerImage, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
 import { INSTANCE_METRICS_NAMESPACE } from '../../gpu/gpu-metrics';
-import { AgentConfigFile } from '../../runtime/inference/agent/config';
+import { AGENT_CONFIG_DEFAULTS, AgentConfigFile, MAX_CONCURRENT_JOBS, visibilityTimeoutProblem } from '../../runtime/inference/agent/config';
 import {
   Problem, SQS_MAX_VISIBILITY, checkDurationBetween, checkFraction, checkS3KeySegment, checkWholeDuration, throwIfProblems, withPath,
 } from '../../validation';
+import { grantReadAssetObjects } from '../storage/grant-read-assets';
 import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
 import { InferenceImage, checkImageBuild } from './inference-image';
@@ -64,6 +65,8 @@ export interface InferenceRuntimeProps {
   readonly model: InferenceModel;
   /** Longest one job may run; a longer one is aborted and retried. */
   readonly maxJobDuration: Duration;
+  /** Jobs one instance runs at once (whole, 1 to 1000): see InferenceServiceSettings.maxConcurrentJobs. */
+  readonly maxConcurrentJobs: number;
   /**
    * How long a drain may take when the notice sets no deadline (SIGTERM, scale-in, rebalance).
    * Keep the termination hook's heartbeat timeout at least this long.
@@ -72,7 +75,9 @@ export interface InferenceRuntimeProps {
   readonly drainTimeout?: Duration;
   /**
    * Visibility the agent gives a job it holds, renewed every third of it while the job runs;
-   * a job held by an instance that vanished reappears this soon (whole seconds, 3 s to 12 h).
+   * a job held by an instance that vanished reappears this soon (whole seconds, up to 12 h, and
+   * at least a 1 s long poll plus two API call deadlines: 21 s). Below 40 s the agent shortens
+   * its 20 s long poll to fit.
    * @default Duration.minutes(1)
    */
   readonly jobVisibilityTimeout?: Duration;
@@ -96,6 +101,12 @@ function checkEnvironment(environment: Readonly<Record<string, string>> | undefi
     if (/[\r\n]/.test(value)) return `environment.${name} contains a line break: docker env files take one line per variable`;
     return undefined;
   });
+}
+
+/** The rule of maxConcurrentJobs: whole, 1 to 1000 (SageMaker's range for MaxConcurrentInvocationsPerInstance). */
+export function maxConcurrentJobsProblem(field: string, value: number): Problem {
+  if (Token.isUnresolved(value) || (Number.isInteger(value) && value >= 1 && value <= MAX_CONCURRENT_JOBS)) return undefined;
+  return `${field} (${value}) must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}: the jobs one instance runs at once`;
 }
 
 /** The rules of {@link InferenceModel}, each problem naming its field. */
@@ -131,8 +142,10 @@ export class InferenceRuntime extends Construct {
       ...withPath('model', inferenceModelProblems(props.model)),
       checkDurationBetween('maxJobDuration', props.maxJobDuration, Duration.seconds(1), SQS_MAX_VISIBILITY),
       checkDurationBetween('drainTimeout', this.drainTimeout, Duration.seconds(1), Duration.days(2)),
-      checkDurationBetween('jobVisibilityTimeout', this.jobVisibilityTimeout, Duration.seconds(3), SQS_MAX_VISIBILITY),
+      maxConcurrentJobsProblem('maxConcurrentJobs', props.maxConcurrentJobs),
+      checkDurationBetween('jobVisibilityTimeout', this.jobVisibilityTimeout, Duration.seconds(0), SQS_MAX_VISIBILITY),
       checkWholeDuration('jobVisibilityTimeout', this.jobVisibilityTimeout, 'seconds'),
+      this.visibilityProblem(),
       checkDurationBetween('retryDelay', this.retryDelay, Duration.seconds(0), SQS_MAX_VISIBILITY),
       checkWholeDuration('retryDelay', this.retryDelay, 'seconds'),
     );
@@ -146,6 +159,12 @@ export class InferenceRuntime extends Construct {
         outputType: BundlingOutput.SINGLE_FILE,
       },
     });
+  }
+
+  /** The agent's rule, with its default API call deadline: a message delivered at the end of a long poll must outlast its first heartbeat. */
+  private visibilityProblem(): Problem {
+    const seconds = this.jobVisibilityTimeout.toSeconds({ integral: false });
+    return Token.isUnresolved(seconds) ? undefined : visibilityTimeoutProblem('jobVisibilityTimeout', seconds, AGENT_CONFIG_DEFAULTS.apiTimeoutSeconds);
   }
 
   private get drainTimeout(): Duration {
@@ -170,6 +189,7 @@ export class InferenceRuntime extends Construct {
       inferenceUrl: `http://127.0.0.1:${SERVING_CONTRACT.port}${SERVING_CONTRACT.invocationsPath}`,
       model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
+      maxConcurrentJobs: this.props.maxConcurrentJobs,
       visibilityTimeoutSeconds: visibilitySeconds,
       heartbeatIntervalSeconds: Math.max(1, Math.floor(visibilitySeconds / 3)),
       waitTimeSeconds: 20,
@@ -247,13 +267,7 @@ export class InferenceRuntime extends Construct {
 
   /** Lets `grantee` download the boot script and the agent bundle, and nothing else. */
   private grantReadAssets(grantee: iam.IGrantable): iam.Grant {
-    const assets = [this.bootScript, this.agentBundle];
-    for (const asset of assets) asset.bucket.encryptionKey?.grantDecrypt(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: assets.map((asset) => asset.bucket.arnForObjects(asset.s3ObjectKey)),
-    });
+    return grantReadAssetObjects(grantee, [this.bootScript, this.agentBundle]);
   }
 }
 

@@ -6,16 +6,20 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
-import { GpuFleet, GpuFleetSettings, gpuFleetSettingsProblems } from './gpu-fleet';
+import { BakedImage } from './baked-image';
+import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
 import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, inferenceModelProblems } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
 import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
+import { FORECAST_INTERVAL_SECONDS } from './predictive-scaling-rules';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+import { WarmUpWindowSettings, planWarmUpWindows } from './warm-up-window-rules';
+import { WarmUpWindows } from './warm-up-windows';
 
 /** The stack outputs `InferenceService.addOutputs` adds, in this order. */
 export const INFERENCE_SERVICE_OUTPUTS = [
@@ -34,6 +38,14 @@ export interface InferenceServiceSettings {
   readonly fleet: GpuFleetSettings;
   /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
   readonly maxJobDuration: Duration;
+  /**
+   * Jobs one instance runs at once (whole, 1 to 1000), the counterpart of SageMaker asynchronous
+   * inference's MaxConcurrentInvocationsPerInstance: raise it for a serving container that
+   * batches concurrent requests on the GPU (vLLM, TGI, Triton, TorchServe). Each job keeps its
+   * own deadline and retries; the instance stays protected from scale-in while any runs.
+   * @default 1
+   */
+  readonly maxConcurrentJobs?: number;
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
@@ -47,6 +59,12 @@ export interface InferenceServiceSettings {
    * @default - no schedule: the fleet's MinSize is `fleet.minCapacity` around the clock
    */
   readonly schedule?: FleetScheduleSettings;
+  /**
+   * Known busy times (a nightly batch, the start of office hours): the fleet keeps `capacity`
+   * instances up through each, in the day or in the night's off hours.
+   * @default - none
+   */
+  readonly warmUpWindows?: WarmUpWindowSettings[];
   /**
    * The job results bucket's settings: how long results and errors are kept.
    * @default - JobResults' defaults
@@ -108,10 +126,16 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
+    settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
     ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
     ...withPath('results', jobResultsSettingsProblems(settings.results ?? {})),
+    ...planWarmUpWindows(settings.warmUpWindows ?? [], { minCapacity: settings.fleet.minCapacity, maxCapacity: settings.fleet.maxCapacity, schedule: settings.schedule }).problems,
+    // Predictive scaling launches a boot early, within its hourly forecast interval.
+    !settings.scaling.predictive || expectedBootTimeOf(settings.fleet).toSeconds({ integral: false }) < FORECAST_INTERVAL_SECONDS
+      ? undefined
+      : `fleet.expectedBootTime (${expectedBootTimeOf(settings.fleet).toHumanString()}) must be under 1 hour with scaling.predictive: it is the policy's SchedulingBufferTime, which must be less than the forecast's hourly interval`,
   ];
 }
 
@@ -149,8 +173,16 @@ export class InferenceService extends Construct {
     this.jobs = new JobQueue(this, 'Jobs', { maxJobDuration: props.maxJobDuration, removalPolicy });
     // Retained whatever the removal policy: job results are the users' data.
     this.results = new JobResults(this, 'JobResults', { ...props.results, serverAccessLogsBucket: props.accessLogsBucket });
+    const baked = props.fleet.bakedImage && new BakedImage(this, 'BakedImage', {
+      ...props.fleet.bakedImage,
+      buildInstanceType: props.fleet.bakedImage.buildInstanceType ?? props.fleet.instanceTypes[0],
+      vpc: props.vpc,
+      servingImage: props.model.image,
+      rootVolumeSizeGiB: props.fleet.rootVolumeSizeGiB ?? 100,
+    });
     this.fleet = new GpuFleet(this, 'Fleet', {
       ...props.fleet,
+      machineImage: baked ? baked.machineImage : undefined,
       vpc: props.vpc,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: props.schedule ? 0 : minCapacity,
@@ -164,6 +196,16 @@ export class InferenceService extends Construct {
         ...props.schedule,
         autoScalingGroup: this.fleet.autoScalingGroup,
         minCapacity,
+      });
+    }
+    // Until the model is published an instance could only fail to load it: no window starts one.
+    if (props.warmUpWindows && (props.modelPublished ?? true)) {
+      new WarmUpWindows(this, 'WarmUpWindows', {
+        autoScalingGroup: this.fleet.autoScalingGroup,
+        windows: props.warmUpWindows,
+        minCapacity,
+        maxCapacity: props.fleet.maxCapacity,
+        schedule: props.schedule,
       });
     }
     this.endpoint = new InferenceEndpoint(this, 'Endpoint', {
@@ -193,6 +235,7 @@ export class InferenceService extends Construct {
       logGroup: this.observability.logGroup,
       model: props.model,
       maxJobDuration: props.maxJobDuration,
+      maxConcurrentJobs: props.maxConcurrentJobs ?? 1,
     }).bind(this.fleet);
   }
 

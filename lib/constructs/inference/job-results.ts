@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
-import { ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX } from '../../runtime/inference/job-keys';
+import { ATTEMPTS_PREFIX, ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX, submissionKey } from '../../runtime/inference/job-keys';
 import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { DataBucket } from '../storage/data-bucket';
 import { resourceFinding } from '../training/nag-findings';
@@ -42,10 +42,13 @@ export interface JobResultsProps extends JobResultsSettings {
 
 /**
  * Where finished jobs go, the output side of SageMaker Asynchronous Inference: a bucket of
- * results (`results/<jobId>`), errors (`errors/<jobId>.json`) and inputs too large for a
- * message (`inputs/<jobId>`), and two topics told of each success and each failure. The
- * bucket is versioned, TLS only, SSE-KMS with the aws/s3 key, logged, its object events sent to
- * EventBridge, with every object expiring after `retention`; the topics are encrypted with the SNS managed key and refuse plain HTTP.
+ * results (`results/<jobId>`), errors (`errors/<jobId>.json`), attempt records
+ * (`attempts/<jobId>.json`) and each job's submitted objects (`inputs/<jobId>/`), and two
+ * topics told of each success and each failure or expiry. The bucket is versioned, TLS only,
+ * SSE-KMS with the aws/s3 key, logged, its object events sent to EventBridge, with every
+ * object expiring after `retention`; its policy refuses any write under `results/` and
+ * `errors/` that could overwrite an object. The topics are encrypted with the SNS managed key
+ * and refuse plain HTTP.
  */
 export class JobResults extends Construct {
   /** The results bucket. */
@@ -70,53 +73,72 @@ export class JobResults extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.bucket = bucket;
+    // Results and error documents are written once, whoever writes: S3 evaluates the
+    // s3:if-none-match condition key on PutObject and CompleteMultipartUpload, and a Null test on
+    // it denies a write without If-None-Match; the parts of a multipart upload cannot carry the
+    // header, so they are exempted with s3:ObjectCreationOperation, as AWS's examples do
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
+    // Copies into these prefixes are refused.
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'WriteResultsAndErrorsOnce',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`), bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+      conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+    }));
     const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
     this.successTopic = new sns.Topic(this, 'SuccessTopic', { displayName: 'Inference jobs that succeeded', masterKey, enforceSSL: true });
     this.errorTopic = new sns.Topic(this, 'ErrorTopic', { displayName: 'Inference jobs that failed', masterKey, enforceSSL: true });
   }
 
   /**
-   * Lets `grantee` (the fleet) record outcomes: write under `results/` and `errors/`, list
-   * those prefixes only (to find an earlier attempt's result) and publish to the two topics.
+   * Lets `grantee` (the fleet) record outcomes: write under `results/` and `errors/` (once: the
+   * bucket policy requires If-None-Match there) and `attempts/`, read attempt records, list
+   * those prefixes only (to find an earlier attempt's result, record or announcement) and
+   * publish to the two topics.
    */
   public grantWriteResults(grantee: iam.IGrantable): iam.Grant {
-    const write = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:PutObject'],
-      resourceArns: [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
-    });
+    const writable = [RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const write = iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: writable });
+    const readRecords = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${ATTEMPTS_PREFIX}*`)] });
     const list = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:ListBucket'],
       resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${RESULTS_PREFIX}*`, `${ERRORS_PREFIX}*`] } },
+      conditions: { StringLike: { 's3:prefix': [RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => `${prefix}*`) } },
     });
     const publish = iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.successTopic.topicArn, this.errorTopic.topicArn] });
-    acknowledgePrefixes(grantee, [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)]);
-    return write.combine(list).combine(publish);
+    acknowledgePrefixes(grantee, writable);
+    return write.combine(readRecords).combine(list).combine(publish);
   }
 
-  /** Lets `grantee` (the fleet) read the inputs submitters uploaded under `inputs/`. */
+  /** Lets `grantee` (the fleet) read the inputs submitters uploaded under `inputs/`; each job reads only its own folder (the agent checks). */
   public grantReadInputs(grantee: iam.IGrantable): iam.Grant {
     const arn = this.bucket.arnForObjects(`${INPUTS_PREFIX}*`);
     acknowledgePrefixes(grantee, [arn]);
     return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [arn] });
   }
 
-  /** Lets `grantee` (a submitter) upload inputs too large for a message under `inputs/`. */
+  /**
+   * Lets `grantee` (a submitter) write each job's folder `inputs/<jobId>/`: its submission
+   * record and, for an input too large to travel inline, the input.
+   */
   public grantSubmitInputs(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects(`${INPUTS_PREFIX}*`)] });
   }
 
   /**
-   * Lets `grantee` (a caller) read results, errors and attempt markers, and list the bucket
-   * so that a missing result answers 404 rather than 403.
+   * Lets `grantee` (a caller) read results, errors, attempt records and submission records,
+   * and list the bucket, so that a missing result answers 404 rather than 403 and `jobs list`
+   * finds recent jobs.
    */
   public grantReadResults(grantee: iam.IGrantable): iam.Grant {
     const read = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
-      resourceArns: [this.bucket.arnForObjects(`${RESULTS_PREFIX}*`), this.bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+      resourceArns: [RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => this.bucket.arnForObjects(`${prefix}*`))
+        .concat(this.bucket.arnForObjects(submissionKey('*'))),
     });
     return read.combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
   }
@@ -129,7 +151,7 @@ function acknowledgePrefixes(grantee: iam.IGrantable, arns: readonly string[]): 
   for (const arn of arns) {
     Validations.of(principal as IConstruct).acknowledge({
       id: `AwsSolutions-IAM5[${resourceFinding(principal as IConstruct, arn)}]`,
-      reason: 'Each job has its own key (results/<jobId>, errors/<jobId>.json, inputs/<jobId>); the fleet writes results and errors and reads inputs only under their prefix.',
+      reason: 'Each job has its own keys (results/<jobId>, errors/<jobId>.json, attempts/<jobId>.json, inputs/<jobId>/); the fleet writes results, errors and attempt records and reads inputs only under their prefix.',
     });
   }
 }

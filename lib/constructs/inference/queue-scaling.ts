@@ -5,8 +5,10 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
-import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
+import { Problem, checkDurationBetween, checkPositive, checkWholeDuration, checkWholeNumberAtLeast, throwIfProblems, withPath } from '../../validation';
 import { GpuFleet } from './gpu-fleet';
+import { metricDataQueries } from './metric-data-queries';
+import { PredictiveScaling, PredictiveScalingSettings, predictiveScalingSettingsProblems } from './predictive-scaling';
 
 /** Step adjustments AWS allows in one step scaling policy (EC2 Auto Scaling quotas). */
 const MAX_STEP_ADJUSTMENTS = 20;
@@ -64,6 +66,12 @@ export interface QueueScalingSettings {
   /** How long the queue must stay empty (nothing visible, nothing in flight) before scaling in to 0; whole minutes. */
   readonly scaleToZeroAfterIdle: Duration;
   /**
+   * Predictive scaling on the jobs arriving, beside the mode's policy; AWS needs 24 hours of
+   * metrics before its first forecast.
+   * @default - none: the fleet follows the queue only as jobs arrive
+   */
+  readonly predictive?: PredictiveScalingSettings;
+  /**
    * Thresholds of `mode: 'step'`.
    * @default - the seed's (QUEUE_STEP_SCALING_DEFAULTS)
    */
@@ -95,6 +103,7 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
     checkPositive('step.threshold', step.threshold),
     checkWholeNumberAtLeast('step.evaluationPeriods', step.evaluationPeriods, 1),
     checkWholeNumberAtLeast('step.adjustment', step.adjustment, 1),
+    ...(settings.predictive ? withPath('predictive', predictiveScalingSettingsProblems(settings.predictive)) : []),
   ];
 }
 
@@ -111,6 +120,8 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
 export class QueueScaling extends Construct {
   /** The backlog target: visible messages one instance may have queued. */
   public readonly backlogTargetPerInstance: number;
+  /** The predictive scaling policy, when the settings ask for one. */
+  public readonly predictive?: PredictiveScaling;
   private readonly props: QueueScalingProps;
 
   constructor(scope: Construct, id: string, props: QueueScalingProps) {
@@ -125,6 +136,40 @@ export class QueueScaling extends Construct {
     }
     this.addWakeUpFromZero();
     this.addScaleToZero();
+    if (props.predictive) {
+      this.predictive = new PredictiveScaling(this, 'Predictive', {
+        ...props.predictive,
+        autoScalingGroup: props.fleet.autoScalingGroup,
+        loadMetric: this.metricJobsSent(),
+        scalingMetric: this.metricJobsSentPerInstance(),
+        jobsPerInstanceMinute: 60 / props.timePerJob.toSeconds({ integral: false }),
+        // Instances the forecast asks for are InService when their hour starts.
+        schedulingBuffer: props.fleet.expectedBootTime,
+      });
+    }
+  }
+
+  /**
+   * Jobs sent to the queue (SQS NumberOfMessagesSent, Sum): the load on the fleet whatever its
+   * size. A retry changes a job's visibility and is not sent again, so this counts each job once
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+   */
+  public metricJobsSent(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.props.queue.metricNumberOfMessagesSent({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * Jobs sent per InService instance per minute, whatever period the reader uses (PERIOD() is
+   * the period in seconds, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+   */
+  public metricJobsSentPerInstance(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'sent * 60 / PERIOD(sent) / inService',
+      usingMetrics: { sent: this.metricJobsSent(), inService: this.props.fleet.metricInServiceInstances() },
+      label: 'Jobs sent per instance per minute',
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 
   /** Visible messages per InService instance, the metric the default mode tracks. */
@@ -156,10 +201,7 @@ export class QueueScaling extends Construct {
         // QueueIdle instead.
         disableScaleIn: true,
         customizedMetricSpecification: {
-          metrics: [
-            ...Object.entries(backlog.usingMetrics).map(([id, metric]) => targetTrackingMetricStat(id, metric)),
-            { id: 'backlogPerInstance', label: backlog.label, expression: backlog.expression, returnData: true },
-          ],
+          metrics: metricDataQueries(backlog, 'backlogPerInstance'),
         },
       },
     });
@@ -248,23 +290,4 @@ export class QueueScaling extends Construct {
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
   }
-}
-
-/** One metric of a math expression, as a target tracking policy's metric data query. */
-function targetTrackingMetricStat(id: string, metric: cloudwatch.IMetric): autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty {
-  const stat = metric.toMetricConfig().metricStat;
-  if (!stat) throw new Error(`metric "${id}" of the backlog expression must be a plain metric, not an expression`);
-  return {
-    id,
-    label: metric instanceof cloudwatch.Metric ? metric.label : undefined,
-    returnData: false,
-    metricStat: {
-      metric: {
-        namespace: stat.namespace,
-        metricName: stat.metricName,
-        dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
-      },
-      stat: stat.statistic,
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { shellQuote } from '../../runtime/shell-quote';
 
 /** Directory of the instance scripts shipped with this library. */
 const SCRIPT_DIR = join(__dirname, '..', '..', 'runtime', 'training');
@@ -35,9 +36,4 @@ export function runBootScript(
       path,
     ].join(' '),
   );
-}
-
-/** `value` in single quotes for bash, with embedded single quotes escaped. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,18 +12,22 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
-import { gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { sourceEntry } from '../../source-entry';
 import { Problem, checkDurationBetween, checkInRange, checkWholeDuration, throwIfProblems } from '../../validation';
 import { acknowledgeWildcards, resourceFinding } from './nag-findings';
+import { SpotTrainingFleet } from './spot-training-fleet';
+import { TrainingCluster } from './training-cluster';
 
 /** Props of {@link IdleShutdown}. */
 export interface IdleShutdownProps {
-  /** The training cluster's group: its GPU utilization is watched and it is set to 0. */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
-  /** The spot EC2 Fleet whose target capacity is set to 0 with the cluster. */
-  readonly fleet: ec2.IEC2FleetRef;
-  /** Average GPU utilization (percent) below which the cluster counts as idle. */
+  /** The training cluster: how busy it is (`metricBusy()`) is watched, and its group is set to 0. */
+  readonly cluster: TrainingCluster;
+  /** The spot fleet beside the cluster, whose target capacity is set to 0 with the cluster. */
+  readonly spotFleet: SpotTrainingFleet;
+  /**
+   * Average GPU utilization (percent) below which the cluster counts as idle, unless a training
+   * job's heartbeat shows: a job that loads data with idle GPUs is not idle.
+   */
   readonly gpuUtilizationThresholdPercent: number;
   /** How long (whole minutes, 5 minutes to 1 day) the cluster must stay idle before it is shut down: one 1-minute alarm period per minute. */
   readonly idleDuration: Duration;
@@ -56,10 +58,12 @@ export function idleShutdownSettingsProblems(settings: IdleShutdownSettings): Pr
 }
 
 /**
- * Shuts down idle training capacity: an alarm on `AI/Custom` `GPUUtilization` of the cluster's
- * Auto Scaling group below the threshold for `idleMinutes` (missing data is not breaching)
- * invokes a Lambda that sets the group's desired capacity and the fleet's target capacity to 0
- * and reports on an SNS topic. The Lambda may touch only that group, that fleet and that topic.
+ * Shuts down idle training capacity: an alarm on how busy the cluster and its fleet are (the
+ * cluster's `metricBusy()`: `AI/Custom` `GPUUtilization` under the cluster's group name, plus 100
+ * while a training job publishes its heartbeat) below the threshold for `idleDuration` (missing
+ * data is not breaching) invokes a Lambda that sets the group's desired capacity and the fleet's
+ * target capacity to 0 and reports on an SNS topic. A running job is therefore never stopped,
+ * even while its GPUs wait for data. The Lambda may touch only that group, that fleet and that topic.
  */
 export class IdleShutdown extends Construct {
   /** The idle alarm. */
@@ -76,8 +80,9 @@ export class IdleShutdown extends Construct {
     throwIfProblems(...idleShutdownSettingsProblems(props));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const stack = Stack.of(this);
-    const groupName = props.autoScalingGroup.autoScalingGroupName;
-    const fleetId = props.fleet.ec2FleetRef.fleetId;
+    const groupName = props.cluster.autoScalingGroupName;
+    const fleetId = props.spotFleet.fleetId;
+    const group = props.cluster.autoScalingGroup;
 
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'Idle training shutdown',
@@ -106,11 +111,11 @@ export class IdleShutdown extends Construct {
     });
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['autoscaling:SetDesiredCapacity'], resources: [props.autoScalingGroup.autoScalingGroupArn] }),
+      new iam.PolicyStatement({ actions: ['autoscaling:SetDesiredCapacity'], resources: [group.autoScalingGroupArn] }),
     );
     acknowledgeWildcards(
       role,
-      [resourceFinding(role, props.autoScalingGroup.autoScalingGroupArn)],
+      [resourceFinding(role, group.autoScalingGroupArn)],
       'The Auto Scaling group ARN holds a UUID unknown at deploy time; the ARN is pinned to the cluster group by name.',
     );
     role.addToPrincipalPolicy(
@@ -153,8 +158,8 @@ export class IdleShutdown extends Construct {
 
     const periods = props.idleDuration.toMinutes();
     this.alarm = new cloudwatch.Alarm(this, 'IdleAlarm', {
-      alarmDescription: `GPUs of ${groupName} below ${props.gpuUtilizationThresholdPercent}% for ${props.idleDuration.toMinutes()} minutes: shut the cluster and the spot fleet down`,
-      metric: gpuUtilizationMetric(groupName),
+      alarmDescription: `GPUs of ${groupName} below ${props.gpuUtilizationThresholdPercent}% with no training job heartbeat for ${props.idleDuration.toMinutes()} minutes: shut the cluster and the spot fleet down`,
+      metric: props.cluster.metricBusy(),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: props.gpuUtilizationThresholdPercent,
       evaluationPeriods: periods,

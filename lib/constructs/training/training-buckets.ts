@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
@@ -28,21 +29,27 @@ export interface TrainingBucketsProps {
 }
 
 /**
- * The training stack's S3 buckets: checkpoints (`checkpoints/{job}/`), datasets (`datasets/`),
- * artifacts (SageMaker model data under `models/`, training output under `training-output/`),
- * and the bucket their server access logs go to. All versioned, SSL only, public access
+ * The training stack's S3 buckets: checkpoints (`checkpoints/{run}/`), datasets (`datasets/`),
+ * artifacts (training code under `training-code/{run}/`, run records under `training-runs/`,
+ * training output under `training-output/{run}/output/model.tar.gz`, SageMaker's own layout),
+ * and the bucket their server access logs go to. The grants below are the whole of what training
+ * code may touch. All versioned, SSL only, public access
  * blocked, object events sent to EventBridge, never emptied by CloudFormation (no
  * autoDeleteObjects); the data buckets are SSE-KMS with the aws/s3 key, the log bucket SSE-S3.
  */
 export class TrainingBuckets extends Construct {
-  /** Key prefix of checkpoints: `checkpoints/{job}/`. */
+  /** Key prefix of checkpoints: `checkpoints/{run}/`. */
   public static readonly CHECKPOINT_PREFIX = 'checkpoints/';
   /** Key prefix of training data in the dataset bucket. */
   public static readonly DATASET_PREFIX = 'datasets/';
   /** Key prefix of SageMaker model data in the artifact bucket. */
   public static readonly MODEL_PREFIX = 'models/';
-  /** Key prefix SageMaker training jobs write their output to in the artifact bucket. */
+  /** Key prefix training runs write their output to in the artifact bucket: `training-output/{run}/output/model.tar.gz`. */
   public static readonly TRAINING_OUTPUT_PREFIX = 'training-output/';
+  /** Key prefix of the code of each run in the artifact bucket: `training-code/{run}/sourcedir.tar.gz`. */
+  public static readonly TRAINING_CODE_PREFIX = 'training-code/';
+  /** Key prefix of run records in the artifact bucket: `training-runs/{run}/run.json`, nodes' reports under `nodes/`. */
+  public static readonly TRAINING_RUNS_PREFIX = 'training-runs/';
 
   /** Checkpoints of running and interrupted training jobs. */
   public readonly checkpointBucket: s3.Bucket;
@@ -120,5 +127,31 @@ export class TrainingBuckets extends Construct {
     });
     // Object events reach EventBridge, like the data buckets' (CT.S3.PR.4).
     sendBucketEventsToEventBridge(this.accessLogsBucket);
+  }
+
+  /** Lets `grantee` read, write and clean up checkpoints under `checkpoints/`. */
+  public grantReadWriteCheckpoints(grantee: iam.IGrantable): iam.Grant {
+    return this.checkpointBucket.grantReadWrite(grantee, `${TrainingBuckets.CHECKPOINT_PREFIX}*`);
+  }
+
+  /** Lets `grantee` read training data under `datasets/`. */
+  public grantReadDatasets(grantee: iam.IGrantable): iam.Grant {
+    return this.datasetBucket.grantRead(grantee, `${TrainingBuckets.DATASET_PREFIX}*`);
+  }
+
+  /** Lets `grantee` read the runs' code under `training-code/`. */
+  public grantReadTrainingCode(grantee: iam.IGrantable): iam.Grant {
+    return this.artifactBucket.grantRead(grantee, `${TrainingBuckets.TRAINING_CODE_PREFIX}*`);
+  }
+
+  /** Lets a training node read run records under `training-runs/` and write its own reports under `training-runs/{run}/nodes/`. */
+  public grantRunNode(grantee: iam.IGrantable): iam.Grant {
+    this.artifactBucket.grantRead(grantee, `${TrainingBuckets.TRAINING_RUNS_PREFIX}*`);
+    return this.artifactBucket.grantPut(grantee, `${TrainingBuckets.TRAINING_RUNS_PREFIX}*/nodes/*`);
+  }
+
+  /** Lets `grantee` write training output under `training-output/`. */
+  public grantWriteTrainingOutput(grantee: iam.IGrantable): iam.Grant {
+    return this.artifactBucket.grantPut(grantee, `${TrainingBuckets.TRAINING_OUTPUT_PREFIX}*`);
   }
 }

@@ -1,17 +1,19 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
 import { runBootScript } from './boot-script';
-import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
+import { acknowledgeWildcards } from './nag-findings';
 import { selectPlacementSubnet } from './placement-subnet';
-import { TrainingBuckets } from './training-buckets';
+import { ITrainingCapacity, SESSION_MANAGER_ACTIONS } from './training-capacity';
 import { TrainingLaunchTemplate } from './training-launch-template';
+import { trainingBusyMetric, trainingHeartbeatMetric } from './training-metrics';
 
 /** The cluster's settings: plain values an environment config holds. */
 export type TrainingClusterSettings = Pick<TrainingClusterProps, 'instanceType' | 'maxNodes' | 'efa' | 'rootVolumeSizeGiB'>;
@@ -51,7 +53,7 @@ export interface TrainingClusterProps {
   /** Most nodes the on-demand group may run; it sits at 0 when not training. */
   readonly maxNodes: number;
   /**
-   * Attach an Elastic Fabric Adapter; the instance type must support it.
+   * Attach an Elastic Fabric Adapter; the instance type must support it. NCCL then runs over EFA.
    * @default false
    */
   readonly efa?: boolean;
@@ -60,10 +62,6 @@ export interface TrainingClusterProps {
    * @default 100
    */
   readonly rootVolumeSizeGiB?: number;
-  /** Bucket the nodes read and write checkpoints in, under `checkpoints/`. */
-  readonly checkpointBucket: s3.IBucket;
-  /** Bucket the nodes read training data from, under `datasets/`. */
-  readonly datasetBucket: s3.IBucket;
   /**
    * AMI of the nodes.
    * @default - the Deep Learning Base GPU AMI from its public SSM parameter, which runs Turing and newer GPUs only (no p3)
@@ -74,19 +72,25 @@ export interface TrainingClusterProps {
 /**
  * An on-demand GPU training cluster: a cluster placement group, a GPU launch template and an
  * Auto Scaling group of 0..maxNodes in one subnet with no desired capacity, so it sits at 0 until
- * a training run sets it. Nodes publish AI/Custom GPUUtilization for the idle-shutdown alarm.
- * The instance role and security group are exposed so a spot fleet can share them.
+ * a training run sets it (`npm run train -- start --on cluster`). Nodes publish AI/Custom
+ * GPUUtilization under the group's name, and operators reach them with Session Manager.
+ *
+ * Software binds to it (`TrainingRuntime.bind(cluster)`) through its user data, its role
+ * (`IGrantable`) and its security group (`IConnectable`); a spot fleet runs beside it
+ * (`SpotTrainingFleet` with `cluster`), in its placement group, with its role and security group.
  */
-export class TrainingCluster extends Construct {
+export class TrainingCluster extends Construct implements ITrainingCapacity {
+  /** `npm run train -- start --on cluster` runs on this cluster. */
+  public readonly trainingTarget = 'cluster';
   /** The cluster placement group. */
   public readonly placementGroup: ec2.PlacementGroup;
-  /** Security group of the nodes; allows all traffic between them (NCCL, EFA). */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** Instance role, scoped to the checkpoint and dataset prefixes. */
-  public readonly role: iam.Role;
-  /** The GPU launch template. */
-  public readonly launchTemplate: ec2.LaunchTemplate;
-  /** The on-demand group. */
+  /** The nodes' security group, which allows all traffic between nodes (NCCL, EFA, rendezvous). */
+  public readonly connections: ec2.Connections;
+  /** The instance role, as a grantee. */
+  public readonly grantPrincipal: iam.IRole;
+  /** The nodes' boot script: software binding to the cluster appends its commands. */
+  public readonly userData: ec2.UserData;
+  /** The on-demand group; its desired capacity is operational state, set by `npm run train`. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The subnet the cluster launches into. */
   public readonly subnet: ec2.ISubnet;
@@ -105,53 +109,29 @@ export class TrainingCluster extends Construct {
       strategy: ec2.PlacementGroupStrategy.CLUSTER,
     });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Training nodes: all traffic between nodes (NCCL, EFA), outbound to S3 and AWS APIs',
       allowAllOutbound: true,
     });
-    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.allTraffic(), 'All traffic between training nodes');
+    securityGroup.addIngressRule(securityGroup, ec2.Port.allTraffic(), 'All traffic between training nodes');
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
 
-    this.role = new iam.Role(this, 'InstanceRole', {
+    const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Training nodes: checkpoints read/write, datasets read, GPU metrics',
+      description: 'Training nodes: the training runtime, GPU metrics, Session Manager',
     });
-    props.checkpointBucket.grantReadWrite(this.role, `${TrainingBuckets.CHECKPOINT_PREFIX}*`);
-    props.datasetBucket.grantRead(this.role, `${TrainingBuckets.DATASET_PREFIX}*`);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': 'AI/Custom' } },
-      }),
-    );
-    acknowledgeWildcards(
-      this.role,
-      [...S3_READ_ACTION_FINDINGS, ...S3_WRITE_ACTION_FINDINGS],
-      'CDK grant action groups on one bucket and one key prefix each: reading, replacing and cleaning up checkpoints needs the whole group.',
-    );
-    acknowledgeWildcards(
-      this.role,
-      [
-        resourceFinding(this.role, props.checkpointBucket.arnForObjects(`${TrainingBuckets.CHECKPOINT_PREFIX}*`)),
-        resourceFinding(this.role, props.datasetBucket.arnForObjects(`${TrainingBuckets.DATASET_PREFIX}*`)),
-      ],
-      'Scoped to the checkpoints/ and datasets/ key prefixes: job names and dataset files are chosen at training time, not deploy time.',
-    );
-    acknowledgeWildcards(
-      this.role,
-      ['Resource::*'],
-      'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to AI/Custom.',
-    );
+    this.grantPrincipal = role;
+    this.grantNodeSelfManagement(role);
 
-    const userData = ec2.UserData.forLinux();
-    runBootScript(userData, 'gpu-utilization-metric', {}, { restartAlways: true });
+    this.userData = ec2.UserData.forLinux();
+    runBootScript(this.userData, 'gpu-utilization-metric', {}, { restartAlways: true });
 
-    this.launchTemplate = new TrainingLaunchTemplate(this, 'Template', {
+    const launchTemplate = new TrainingLaunchTemplate(this, 'Template', {
       instanceType: props.instanceType ?? DEFAULT_TRAINING_INSTANCE_TYPE,
-      role: this.role,
-      securityGroup: this.securityGroup,
-      userData,
+      role,
+      securityGroup,
+      userData: this.userData,
       efa: props.efa,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       machineImage: props.machineImage,
@@ -161,13 +141,13 @@ export class TrainingCluster extends Construct {
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,
       vpcSubnets: { subnets: [this.subnet] },
-      launchTemplate: this.launchTemplate,
+      launchTemplate,
       minCapacity: 0,
       maxCapacity: props.maxNodes,
     });
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
-      reason: 'The cluster scales only when an operator sets its desired capacity for a training run or the idle-shutdown Lambda sets it to 0, which reports on its own SNS topic; launch failures show in the group activity history.',
+      reason: 'The cluster scales only when npm run train sets its desired capacity for a run or the idle-shutdown Lambda sets it to 0, which reports on its own SNS topic; launch failures show in the group activity history (npm run train -- status).',
     });
     exemptFromControlTower(this, this.autoScalingGroup, {
       control: 'CT.AUTOSCALING.PR.1',
@@ -177,5 +157,43 @@ export class TrainingCluster extends Construct {
       control: 'CT.AUTOSCALING.PR.6',
       reason: 'Distributed training needs identical nodes (one GPU type in one placement group); the spot training fleet is where several instance types compete for capacity.',
     });
+  }
+
+  /** Average GPU utilization (percent) of the nodes, and of spot fleet instances reporting under the cluster's name. */
+  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return gpuUtilizationMetric(this.autoScalingGroup.autoScalingGroupName, props);
+  }
+
+  /** 1 in every minute a training job runs on the cluster or its spot fleet (published by the job's launcher). */
+  public metricJobHeartbeat(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return trainingHeartbeatMetric(this.autoScalingGroupName, props);
+  }
+
+  /**
+   * How busy the cluster and its spot fleet are: GPU utilization, plus 100 while a job beats
+   * (see `trainingBusyMetric`). The idle shutdown alarms on it.
+   */
+  public metricBusy(period?: Duration): cloudwatch.MathExpression {
+    return trainingBusyMetric(this.autoScalingGroupName, period);
+  }
+
+  /** The group's name: the `AutoScalingGroupName` dimension of the cluster's metrics. */
+  public get autoScalingGroupName(): string {
+    return this.autoScalingGroup.autoScalingGroupName;
+  }
+
+  /** What every node needs whatever it runs: publish its metrics, find its group, be reachable by Session Manager. */
+  private grantNodeSelfManagement(role: iam.Role): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: PUT_INSTANCE_METRICS_CONDITION }));
+    // The GPU metric script names its group: a node's own launch template cannot (group -> template -> group).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
+    acknowledgeWildcards(
+      role,
+      ['Resource::*'],
+      'cloudwatch:PutMetricData (conditioned on the AI/Custom namespace), autoscaling:DescribeAutoScalingInstances, the Session Manager agent actions '
+        + '(ssm:UpdateInstanceInformation, ssmmessages:*Channel), the peer discovery describes (ec2:DescribeInstances, ec2:DescribeFleetInstances, '
+        + 'autoscaling:DescribeAutoScalingGroups) and ecr:GetAuthorizationToken support no resource-level permissions.',
+    );
   }
 }

@@ -39,8 +39,7 @@ export interface TrainingLaunchTemplateProps {
 
 /**
  * A GPU launch template for training: Deep Learning AMI from its public SSM parameter,
- * encrypted gp3 root volume, IMDSv2 only with instance tags readable (the GPU metric script
- * reads its Auto Scaling group name there), optional EFA.
+ * encrypted gp3 root volume, IMDSv2 only, optional EFA.
  */
 export class TrainingLaunchTemplate extends Construct {
   /** The launch template. */
@@ -66,7 +65,6 @@ export class TrainingLaunchTemplate extends Construct {
       requireImdsv2: true,
       // The training scripts run on the host; a container cannot reach IMDS and its role (CT.EC2.PR.2).
       httpPutResponseHopLimit: 1,
-      instanceMetadataTags: true,
       // One-minute EC2 metrics cost cents a month next to a GPU node's hourly price (CT.EC2.PR.10).
       detailedMonitoring: true,
       placementGroup: props.placementGroup,

@@ -65,6 +65,9 @@ work_dir=""
 running=""
 running_output=""
 heartbeat_at=$SECONDS
+phase=""
+phase_started_ms=""
+phase_data=()
 
 complete_launch_action() {
   aws autoscaling complete-lifecycle-action --region "$region" \
@@ -84,9 +87,48 @@ check_budget() {
   if (( SECONDS >= BOOT_BUDGET_SECONDS )); then die "past the boot budget of ${BOOT_BUDGET_SECONDS}s while ${step}"; fi
 }
 
-# Starts a step: logs it, checks the budget and records a heartbeat.
+# Milliseconds since the epoch (EPOCHREALTIME holds microseconds, whatever the locale's separator).
+now_ms() {
+  local micros="${EPOCHREALTIME//[!0-9]/}"
+  echo $(( micros / 1000 ))
+}
+
+# Seconds since the kernel started, e.g. 41.27 (the first field of /proc/uptime).
+uptime_seconds() {
+  local up
+  read -r up _ < /proc/uptime
+  echo "$up"
+}
+
+# One BootPhaseSeconds datum: PHASE took MILLISECONDS.
+record_phase() {
+  phase_data+=("$(printf '{"MetricName":"BootPhaseSeconds","Dimensions":[{"Name":"AutoScalingGroupName","Value":"%s"},{"Name":"Phase","Value":"%s"}],"Value":%d.%03d,"Unit":"Seconds"}' \
+    "$asg_name" "$1" "$(( $2 / 1000 ))" "$(( $2 % 1000 ))")")
+}
+
+# Ends the phase running (its duration becomes a datum) and starts PHASE, or none when empty.
+next_phase() {
+  local now
+  now="$(now_ms)"
+  if [[ -n "$phase" ]]; then record_phase "$phase" "$(( now - phase_started_ms ))"; fi
+  phase="$1"
+  phase_started_ms="$now"
+}
+
+# Publishes the boot's phase durations in one PutMetricData call, to the namespace of the GPU
+# metrics, so real boots can replace the fleet's expected boot time. A failure is only logged.
+publish_boot_metrics() {
+  if [[ -z "$asg_name" || ${#phase_data[@]} -eq 0 ]]; then return 0; fi
+  local data
+  data="$(IFS=,; echo "[${phase_data[*]}]")"
+  aws cloudwatch put-metric-data --region "$region" --namespace "$METRICS_NAMESPACE" --metric-data "$data" \
+    || log "could not publish the boot phase metrics; going on"
+}
+
+# Starts a step of phase PHASE: logs TEXT, checks the budget and records a heartbeat.
 begin() {
-  step="$1"
+  next_phase "$1"
+  step="$2"
   log "${step}"
   check_budget
   heartbeat
@@ -167,6 +209,7 @@ on_exit() {
       complete_launch_action ABANDON || log "could not abandon the launch lifecycle action"
     fi
   fi
+  publish_boot_metrics
 }
 trap on_exit EXIT
 
@@ -182,12 +225,16 @@ group="$(aws autoscaling describe-auto-scaling-instances --region "$region" --in
 if [[ -z "$group" || "$group" == "None" ]]; then die "instance ${instance_id} is not in an Auto Scaling group"; fi
 asg_name="$group"
 log "instance ${instance_id} of group ${asg_name} in ${region}, boot budget ${BOOT_BUDGET_SECONDS}s"
+# Kernel start to here (the OS boot and cloud-init before user data): the first phase.
+os_boot="$(uptime_seconds)"
+os_boot_ms=$(( ${os_boot%.*} * 1000 + 10#${os_boot#*.} * 10 ))
+record_phase os-boot "$os_boot_ms"
 
-begin "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
+begin packages "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
 watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}" \
   || die "dnf could not install the packages"
 
-begin "starting the CloudWatch agent"
+begin cloudwatch-agent "starting the CloudWatch agent"
 cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 {
   "agent": { "region": "${region}" },
@@ -221,7 +268,7 @@ cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
 EOF
 "$CWAGENT_CTL" -a fetch-config -m ec2 -s -c "file:${ETC_DIR}/cloudwatch-agent.json"
 
-begin "mounting the EFS model cache ${FILE_SYSTEM_ID}"
+begin cache-mount "mounting the EFS model cache ${FILE_SYSTEM_ID}"
 models="${ROOT}/models"
 mkdir -p "$models"
 fstab_line="${FILE_SYSTEM_ID}:/ ${models} efs _netdev,tls,iam,accesspoint=${ACCESS_POINT_ID} 0 0"
@@ -236,7 +283,7 @@ model_dir="${models}/${model}"
 archive_url="s3://${MODEL_BUCKET}/models/${model}/model.tar.gz"
 mkdir -p "${models}/${MODEL_NAME}"
 # An instance holding the lock is itself bounded by its budget, and its lock dies with it.
-begin "waiting for the lock on the cache of model ${model}"
+begin cache-lock "waiting for the lock on the cache of model ${model}"
 exec 9> "${model_dir}.lock"
 watch "$BOOT_BUDGET_SECONDS" "" flock 9 || die "could not lock ${model_dir}.lock"
 if [[ -f "${model_dir}/ready" ]]; then
@@ -246,11 +293,11 @@ else
   rm -rf "$model_dir" "${model_dir}".tmp.*
   scratch_dir="$(mktemp -d)"
   work_dir="$(mktemp -d "${model_dir}.tmp.XXXXXX")"
-  begin "downloading model ${model} from ${archive_url}"
+  begin model-download "downloading model ${model} from ${archive_url}"
   watch "$STALL_TIMEOUT_SECONDS" "$scratch_dir" \
     aws s3 cp --only-show-errors --region "$region" "$archive_url" "${scratch_dir}/model.tar.gz" \
     || die "could not download ${archive_url}"
-  begin "extracting model ${model} into the cache"
+  begin model-extract "extracting model ${model} into the cache"
   # The access point enforces one POSIX user: EFS runs every NFS call as that user, so the
   # chown a root tar makes to restore the archive's owners fails (EPERM) and tar exits 2
   # (https://docs.aws.amazon.com/efs/latest/ug/enforce-identity-access-points.html). Files
@@ -265,7 +312,7 @@ else
 fi
 exec 9>&-
 
-begin "pulling the inference image ${CONTAINER_IMAGE}"
+begin image-pull "pulling the inference image ${CONTAINER_IMAGE}"
 systemctl enable --now docker
 ecr_image='^[0-9]{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/'
 if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
@@ -275,7 +322,7 @@ if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
 fi
 watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could not pull ${CONTAINER_IMAGE}"
 
-begin "starting the inference container"
+begin container-start "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
 docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}:${SERVER_PORT}" \
   -v "${model_dir}:/opt/ml/model:ro" \
@@ -284,11 +331,11 @@ docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}
   --log-opt "awslogs-stream=${instance_id}/inference" \
   "$CONTAINER_IMAGE" serve
 
-begin "waiting for ${HEALTH_URL} to answer 200"
+begin health "waiting for ${HEALTH_URL} to answer 200"
 watch "$HEALTH_TIMEOUT_SECONDS" "" wait_for_health || die "could not poll ${HEALTH_URL}"
 log "inference server healthy"
 
-begin "starting the queue agent"
+begin agent-start "starting the queue agent"
 cat > "${ETC_DIR}/instance.env" <<EOF
 INSTANCE_ID=${instance_id}
 AUTOSCALING_GROUP_NAME=${asg_name}
@@ -316,6 +363,7 @@ EOF
 systemctl daemon-reload
 systemctl enable --now ai-inference-agent.service
 
+next_phase ""
 step="completing the launch lifecycle action"
 complete_launch_action CONTINUE
 log "instance ${instance_id} is in service: launch lifecycle action continued"

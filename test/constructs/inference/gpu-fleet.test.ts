@@ -344,3 +344,14 @@ describe('GpuFleet as a grantee, a connectable and a metric source', () => {
     ]);
   });
 });
+
+describe('GpuFleet boot image', () => {
+  test('rejects bakedImage without the baked machineImage', () => {
+    expect(() => newFleet({ bakedImage: {} })).toThrow(/bakedImage needs machineImage, the baked image's/);
+  });
+
+  test('exposes the expected boot time of its boot image, or the configured one', () => {
+    expect(newFleet().expectedBootTime.toSeconds()).toBe(300);
+    expect(newFleet({ expectedBootTime: Duration.seconds(200) }).expectedBootTime.toSeconds()).toBe(200);
+  });
+});

@@ -30,6 +30,7 @@ function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRunti
       modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
       logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
       maxJobDuration: Duration.minutes(15),
+      maxConcurrentJobs: 1,
     },
   };
 }
@@ -190,6 +191,15 @@ describe('InferenceRuntime', () => {
   });
 });
 
+describe('InferenceRuntime concurrency', () => {
+  test('the agent runs as many jobs at once as maxConcurrentJobs says', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack);
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: MODEL, maxConcurrentJobs: 4 });
+    expect(runtime.agentConfig(fleet).maxConcurrentJobs).toBe(4);
+  });
+});
+
 describe('InferenceRuntime with a Deep Learning Container image', () => {
   test('bind lets the fleet pull the image from the AWS registry of the region', () => {
     const stack = new Stack(new App(), 'Fleet');
@@ -246,9 +256,18 @@ describe('InferenceRuntime props validation', () => {
     ['a multi-line environment value', {}, { environment: { A: 'x\ny' } }, /model.environment.A contains a line break/],
     ['a job longer than SQS allows', { maxJobDuration: Duration.hours(13) }, {}, /maxJobDuration \(13 hours\) must be between 1 second and 12 hours/],
     ['a zero drain timeout', { drainTimeout: Duration.seconds(0) }, {}, /drainTimeout \(0 seconds\) must be between 1 second and 2 days/],
-    ['a job visibility under 3 s', { jobVisibilityTimeout: Duration.seconds(2) }, {}, /jobVisibilityTimeout \(2 seconds\) must be between 3 seconds and 12 hours/],
+    ['a job visibility under a 1 s poll plus two call deadlines', { jobVisibilityTimeout: Duration.seconds(3) }, {},
+      /jobVisibilityTimeout \(3 s\) must be at least 21 s: a message received at the end of a long poll must stay hidden through a 1 s poll, the receive's answer and its first heartbeat \(10 s each\); raise it/],
+    ['a job visibility over 12 h', { jobVisibilityTimeout: Duration.hours(13) }, {}, /jobVisibilityTimeout \(13 hours\) must be between 0 seconds and 12 hours/],
+    ['no job at a time', { maxConcurrentJobs: 0 }, {}, /maxConcurrentJobs \(0\) must be a whole number from 1 to 1000: the jobs one instance runs at once/],
+    ['a fraction of a job at a time', { maxConcurrentJobs: 2.5 }, {}, /maxConcurrentJobs \(2.5\) must be a whole number from 1 to 1000/],
+    ['more jobs at a time than SageMaker allows', { maxConcurrentJobs: 1001 }, {}, /maxConcurrentJobs \(1001\) must be a whole number from 1 to 1000/],
     ['a retry delay over 12 h', { retryDelay: Duration.hours(13) }, {}, /retryDelay \(13 hours\) must be between 0 seconds and 12 hours/],
   ])('rejects %s', (_name, override, model, message) => {
     expect(build(override, model)).toThrow(message);
+  });
+
+  test('accepts the shortest job visibility the agent can hold a message with', () => {
+    expect(build({ jobVisibilityTimeout: Duration.seconds(21) })).not.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -220,10 +220,17 @@ describe('inferenceServiceSettingsProblems', () => {
     ['schedule', { schedule: { timeZone: 'Mars/Olympus' } }, /^schedule\.timeZone \("Mars\/Olympus"\) is not a known IANA time zone/],
     ['the job duration', { maxJobDuration: Duration.hours(13) }, /^maxJobDuration \(13 hours\) must be between 1 second and 12 hours$/],
     ['results', { results: { retention: Duration.hours(12) } }, /^results\.retention \(days\) \(0\.5\) must be a whole number >= 1$/],
+    ['the jobs per instance', { maxConcurrentJobs: 1.5 }, /^maxConcurrentJobs \(1\.5\) must be a whole number from 1 to 1000: the jobs one instance runs at once$/],
   ] as Array<[string, Partial<InferenceServiceSettings>, RegExp]>)('prefixes problems of %s with their path', (_what, overrides, message) => {
     const problems = problemsOf(inferenceServiceSettingsProblems(settings(overrides)));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  test('runs one job per instance unless maxConcurrentJobs says more', () => {
+    const userData = (construct: InferenceService) => JSON.stringify(Stack.of(construct).resolve(construct.fleet.userData.render()));
+    expect(userData(service(serviceResources(), 'One'))).toContain('\\"maxConcurrentJobs\\":1,');
+    expect(userData(service(serviceResources(), 'Four', { maxConcurrentJobs: 4 }))).toContain('\\"maxConcurrentJobs\\":4,');
   });
 
   test('the construct throws with the same paths', () => {
@@ -249,5 +256,99 @@ describe('InferenceService before its model is published', () => {
   test('still validates fleet.minCapacity as written: a minimum above the maximum fails now, not once published', () => {
     expect(() => service(serviceResources(), 'Llama', { modelPublished: false, fleet: { ...settings().fleet, minCapacity: 6 } }))
       .toThrow(/fleet\.maxCapacity \(4\) must be >= minCapacity \(6\): lower minCapacity or raise maxCapacity/);
+  });
+});
+
+describe('InferenceService with warm-up windows, predictive scaling and a baked image', () => {
+  const resources = serviceResources();
+  service(resources, 'Llama', {
+    fleet: { ...settings().fleet, bakedImage: {} },
+    schedule: { timeZone: 'Europe/Berlin' },
+    warmUpWindows: [{ cron: '45 0 * * *', capacity: 2, duration: Duration.hours(2) }],
+    scaling: { ...settings().scaling, predictive: { mode: 'ForecastAndScale' } },
+  });
+  const template = Template.fromStack(resources.stack);
+
+  test('boots the fleet from the image built in the deploy', () => {
+    const [imageId] = Object.keys(template.findResources('AWS::ImageBuilder::Image'));
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: { 'Fn::GetAtt': [imageId, 'ImageId'] } }) });
+  });
+
+  test('builds on the fleet\'s first instance type', () => {
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', { InstanceTypes: ['g5.xlarge'] });
+  });
+
+  test('tags the group with its boot image and expected boot time, for tools that read the template', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([
+        { Key: 'ai-infra:boot-image', Value: 'bakedImage', PropagateAtLaunch: false },
+        { Key: 'ai-infra:expected-boot-seconds', Value: '150', PropagateAtLaunch: false },
+      ]),
+    });
+  });
+
+  test('launches the forecast\'s instances one baked boot ahead', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'PredictiveScaling',
+      PredictiveScalingConfiguration: Match.objectLike({ Mode: 'ForecastAndScale', SchedulingBufferTime: 150 }),
+    });
+  });
+
+  test('schedules the window beside the night schedule', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '45 0 * * *', TimeZone: 'Europe/Berlin', MinSize: 2 });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '45 2 * * *', MinSize: 0 });
+    template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 4);
+  });
+});
+
+describe('InferenceService boot image by default', () => {
+  const resources = serviceResources();
+  service(resources, 'Llama');
+  const template = Template.fromStack(resources.stack);
+
+  test('is the Deep Learning AMI, expected to boot in 300 s, with no image build', () => {
+    template.resourceCountIs('AWS::ImageBuilder::Image', 0);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([
+        { Key: 'ai-infra:boot-image', Value: 'deepLearningAmi', PropagateAtLaunch: false },
+        { Key: 'ai-infra:expected-boot-seconds', Value: '300', PropagateAtLaunch: false },
+      ]),
+    });
+  });
+});
+
+describe('InferenceService warm-up windows before the model is published', () => {
+  test('start no instance', () => {
+    const resources = serviceResources();
+    service(resources, 'Llama', { modelPublished: false, warmUpWindows: [{ cron: '45 0 * * *', capacity: 2, duration: Duration.hours(2) }] });
+    Template.fromStack(resources.stack).resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+});
+
+describe('inferenceServiceSettingsProblems of the scaling additions', () => {
+  test('names the window that fights the night schedule', () => {
+    const problems = problemsOf(inferenceServiceSettingsProblems(settings({
+      schedule: { timeZone: 'Europe/Berlin' },
+      warmUpWindows: [{ cron: '30 21 * * *', capacity: 2, duration: Duration.hours(1) }],
+    })));
+    expect(problems).toEqual([expect.stringMatching(/^warmUpWindows\[0\] \(.*\) contains the night schedule's scale-down/)]);
+  });
+
+  test('rejects an expected boot of an hour or more with predictive scaling, naming fleet.expectedBootTime', () => {
+    const problems = problemsOf(inferenceServiceSettingsProblems(settings({
+      fleet: { ...settings().fleet, expectedBootTime: Duration.minutes(60), bootBudget: Duration.minutes(90) },
+      scaling: { ...settings().scaling, predictive: {} },
+    })));
+    expect(problems).toEqual([expect.stringMatching(/^fleet\.expectedBootTime \(1 hour\) must be under 1 hour with scaling\.predictive/)]);
+  });
+
+  test('rejects an expected boot longer than the boot budget', () => {
+    const problems = problemsOf(inferenceServiceSettingsProblems(settings({ fleet: { ...settings().fleet, expectedBootTime: Duration.minutes(31) } })));
+    expect(problems).toEqual([expect.stringMatching(/^fleet\.expectedBootTime \(31 minutes\) must be between 1 second and 30 minutes$/)]);
+  });
+
+  test('rejects a baked image built on something that is not an instance type', () => {
+    const problems = problemsOf(inferenceServiceSettingsProblems(settings({ fleet: { ...settings().fleet, bakedImage: { buildInstanceType: 'big' } } })));
+    expect(problems).toEqual([expect.stringMatching(/^fleet\.bakedImage\.buildInstanceType \("big"\) must be an EC2 instance type/)]);
   });
 });

@@ -64,6 +64,31 @@ describe('JobResults', () => {
     });
   });
 
+  test('denies every write under results/ and errors/ without If-None-Match, whoever writes (S3\'s s3:if-none-match condition key)', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'WriteResultsAndErrorsOnce',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObject',
+          Resource: [
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/results/*']] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/errors/*']] },
+          ],
+          Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+        }]),
+      },
+    });
+  });
+
+  test('leaves attempt records and inputs writable without If-None-Match', () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    const resources = JSON.stringify(policies.map((policy) => policy.Properties.PolicyDocument.Statement.filter((statement: { Sid?: string }) => statement.Sid === 'WriteResultsAndErrorsOnce')));
+    expect(resources).not.toMatch(/attempts|inputs/);
+  });
+
   test('keeps the bucket logical id, so a refactor cannot replace it', () => {
     expect(bucketId).toMatch(/^JobResultsBucket[0-9A-F]{8}$/);
   });
@@ -112,25 +137,25 @@ describe('JobResults', () => {
 });
 
 describe('JobResults grants', () => {
-  test('grantWriteResults allows writes under results/ and errors/ only', () => {
+  const objects = (bucketId: string, ...suffixes: string[]) => suffixes.map((suffix) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, suffix]] }));
+
+  test('grantWriteResults allows writes under results/, errors/ and attempts/ only', () => {
     const { template, bucketId } = build((results, role) => results.grantWriteResults(role));
-    expect(statements(template)).toContainEqual({
-      Action: 's3:PutObject',
-      Effect: 'Allow',
-      Resource: [
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/results/*']] },
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/errors/*']] },
-      ],
-    });
+    expect(statements(template)).toContainEqual({ Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*') });
   });
 
-  test('grantWriteResults lists only the results/ and errors/ prefixes', () => {
+  test('grantWriteResults reads attempt records only', () => {
+    const { template, bucketId } = build((results, role) => results.grantWriteResults(role));
+    expect(statements(template)).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/attempts/*')[0] });
+  });
+
+  test('grantWriteResults lists only the results/, errors/ and attempts/ prefixes', () => {
     const { template, bucketId } = build((results, role) => results.grantWriteResults(role));
     expect(statements(template)).toContainEqual({
       Action: 's3:ListBucket',
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
-      Condition: { StringLike: { 's3:prefix': ['results/*', 'errors/*'] } },
+      Condition: { StringLike: { 's3:prefix': ['results/*', 'errors/*', 'attempts/*'] } },
     });
   });
 
@@ -141,36 +166,25 @@ describe('JobResults grants', () => {
     });
   });
 
-  test('grantWriteResults grants nothing else: no read, no delete, no wildcard action', () => {
+  test('grantWriteResults grants nothing else: no delete, no wildcard action', () => {
     const { template } = build((results, role) => results.grantWriteResults(role));
-    expect(statements(template).map((s) => s.Action).sort()).toEqual(['s3:ListBucket', 's3:PutObject', 'sns:Publish']);
+    expect(statements(template).map((s) => s.Action).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 'sns:Publish']);
   });
 
   test('grantReadInputs reads under inputs/ only', () => {
     const { template, bucketId } = build((results, role) => results.grantReadInputs(role));
-    expect(statements(template)).toEqual([{
-      Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/inputs/*']] },
-    }]);
+    expect(statements(template)).toEqual([{ Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/inputs/*')[0] }]);
   });
 
-  test('grantSubmitInputs uploads under inputs/ only', () => {
+  test('grantSubmitInputs writes under inputs/ only: the jobs\' folders', () => {
     const { template, bucketId } = build((results, role) => results.grantSubmitInputs(role));
-    expect(statements(template)).toEqual([{
-      Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/inputs/*']] },
-    }]);
+    expect(statements(template)).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucketId, '/inputs/*')[0] }]);
   });
 
-  test('grantReadResults reads results/ and errors/ and lists the bucket, nothing more', () => {
+  test('grantReadResults reads results, errors, attempt and submission records and lists the bucket, nothing more', () => {
     const { template, bucketId } = build((results, role) => results.grantReadResults(role));
     expect(statements(template)).toEqual([
-      {
-        Action: 's3:GetObject',
-        Effect: 'Allow',
-        Resource: [
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/results/*']] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/errors/*']] },
-        ],
-      },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*', '/inputs/*/envelope.json') },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
     ]);
   });

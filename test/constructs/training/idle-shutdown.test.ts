@@ -3,31 +3,20 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { IdleShutdown, IdleShutdownProps } from '../../../lib/constructs/training/idle-shutdown';
 import { SpotTrainingFleet } from '../../../lib/constructs/training/spot-training-fleet';
-import { TrainingCluster } from '../../../lib/constructs/training/training-cluster';
-import { bareStack } from './fixtures';
+import { stackWithCluster } from './fixtures';
 
 function build(props: Partial<IdleShutdownProps> = {}) {
-  const { stack, vpc, buckets } = bareStack();
-  const cluster = new TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 2, checkpointBucket: buckets.checkpointBucket, datasetBucket: buckets.datasetBucket });
-  const fleet = new SpotTrainingFleet(stack, 'SpotFleet', {
-    vpc,
-    instanceTypes: ['g5.12xlarge'],
-    targetCapacity: 0,
-    role: cluster.role,
-    securityGroup: cluster.securityGroup,
-    checkpointBucket: buckets.checkpointBucket,
-    jobName: 'default',
-    trainingCommand: 'exec python3 train.py',
-  });
+  const { stack, cluster } = stackWithCluster();
+  const spotFleet = new SpotTrainingFleet(stack, 'SpotFleet', { cluster, instanceTypes: ['g5.12xlarge'] });
   const idle = new IdleShutdown(stack, 'IdleShutdown', {
-    autoScalingGroup: cluster.autoScalingGroup,
-    fleet: fleet.fleet,
+    cluster,
+    spotFleet,
     gpuUtilizationThresholdPercent: 10,
     idleDuration: Duration.minutes(30),
     logRetention: RetentionDays.ONE_WEEK,
     ...props,
   });
-  return { stack, cluster, fleet, idle };
+  return { stack, cluster, spotFleet, idle };
 }
 
 const GROUP_REF = { Ref: Match.stringLikeRegexp('^ClusterAutoScalingGroupASG') };
@@ -41,13 +30,21 @@ describe('IdleShutdown', () => {
     Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IdleShutdownRole') }] },
   }))[0].Properties.PolicyDocument;
 
-  test('alarms when GPUUtilization of the cluster group stays below the threshold for idleDuration', () => {
+  test('alarms when the cluster stays below the threshold for idleDuration: GPU utilization plus 100 while a job beats', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AI/Custom',
-      MetricName: 'GPUUtilization',
-      Dimensions: [{ Name: 'AutoScalingGroupName', Value: GROUP_REF }],
-      Statistic: 'Average',
-      Period: 60,
+      Metrics: [
+        { Id: 'expr_1', Expression: 'gpu + 100 * heartbeat', Label: Match.anyValue(), ReturnData: true },
+        {
+          Id: 'gpu',
+          MetricStat: { Metric: { Namespace: 'AI/Custom', MetricName: 'GPUUtilization', Dimensions: [{ Name: 'AutoScalingGroupName', Value: GROUP_REF }] }, Period: 60, Stat: 'Average' },
+          ReturnData: false,
+        },
+        {
+          Id: 'heartbeat',
+          MetricStat: { Metric: { Namespace: 'AI/Custom', MetricName: 'TrainingJobHeartbeat', Dimensions: [{ Name: 'AutoScalingGroupName', Value: GROUP_REF }] }, Period: 60, Stat: 'Maximum' },
+          ReturnData: false,
+        },
+      ],
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 10,
       EvaluationPeriods: 30,

@@ -1,22 +1,18 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SESSION_MANAGER_ACTIONS } from '../../../lib/constructs/training/training-capacity';
 import { TrainingCluster, TrainingClusterProps } from '../../../lib/constructs/training/training-cluster';
 import { bareStack } from './fixtures';
 
 function build(props: Partial<TrainingClusterProps> = {}) {
-  const { stack, vpc, buckets } = bareStack();
-  const cluster = new TrainingCluster(stack, 'Cluster', {
-    vpc,
-    maxNodes: 4,
-    checkpointBucket: buckets.checkpointBucket,
-    datasetBucket: buckets.datasetBucket,
-    ...props,
-  });
+  const { stack, vpc } = bareStack();
+  const cluster = new TrainingCluster(stack, 'Cluster', { vpc, maxNodes: 4, ...props });
   return { stack, vpc, cluster };
 }
 
 describe('TrainingCluster', () => {
-  const { stack, vpc } = build();
+  const { stack, vpc, cluster } = build();
   const template = Template.fromStack(stack);
 
   test('creates a cluster placement group', () => {
@@ -53,34 +49,43 @@ describe('TrainingCluster', () => {
     });
   });
 
-  const statements: Array<{ Action: string | string[]; Resource: unknown }> = Object.values(template.findResources('AWS::IAM::Policy'))[0]
+  const statements: Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }> = Object.values(template.findResources('AWS::IAM::Policy'))[0]
     .Properties.PolicyDocument.Statement;
-  const statementOn = (prefix: string) => statements.find((s) => JSON.stringify(s.Resource).includes(`"/${prefix}*"`));
 
-  test('the instance role reads and writes checkpoints/ only under that prefix', () => {
-    expect(statementOn('checkpoints/')?.Action).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject', 's3:DeleteObject*']));
+  test('the instance role may only publish metrics into AI/Custom, name its group and serve Session Manager: no data access of its own', () => {
+    expect(statements).toEqual([
+      { Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'AI/Custom' } } },
+      { Action: 'autoscaling:DescribeAutoScalingInstances', Effect: 'Allow', Resource: '*' },
+      { Action: [...SESSION_MANAGER_ACTIONS], Effect: 'Allow', Resource: '*' },
+    ]);
   });
 
-  test('the instance role only reads datasets/', () => {
-    expect(statementOn('datasets/')?.Action).toEqual(['s3:GetObject*', 's3:GetBucket*', 's3:List*']);
+  test('operators reach the nodes with Session Manager through the narrow policy, no managed policy', () => {
+    expect(SESSION_MANAGER_ACTIONS).toEqual([
+      'ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  test('the instance role has no object access outside those prefixes', () => {
-    const objectResources = statements
-      .flatMap((s) => [s.Resource].flat())
-      .map((r) => JSON.stringify(r))
-      .filter((r) => r.includes('Fn::Join'));
-    expect(objectResources).toEqual([expect.stringContaining('"/checkpoints/*"'), expect.stringContaining('"/datasets/*"')]);
-  });
-
-  test('the instance role may put metrics only into AI/Custom', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          { Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'AI/Custom' } } },
-        ]),
-      },
+  test('is a grantee: a grant lands on the instance role', () => {
+    const grantStack = build();
+    iam.Grant.addToPrincipal({ grantee: grantStack.cluster, actions: ['s3:GetObject'], resourceArns: ['arn:aws:s3:::b/k'] });
+    Template.fromStack(grantStack.stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::b/k' }]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('^ClusterInstanceRole') }],
     });
+  });
+
+  test('is connectable through the nodes\' security group', () => {
+    expect(stack.resolve(cluster.connections.securityGroups.map((g) => g.securityGroupId))).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ClusterSecurityGroup/), 'GroupId'] }]);
+  });
+
+  test('its metrics name the group: GPU utilization, the job heartbeat, and how busy it is', () => {
+    const group = stack.resolve(cluster.autoScalingGroupName);
+    expect(stack.resolve(cluster.metricGpuUtilization().dimensions)).toEqual({ AutoScalingGroupName: group });
+    expect([cluster.metricJobHeartbeat().metricName, cluster.metricJobHeartbeat().statistic]).toEqual(['TrainingJobHeartbeat', 'Maximum']);
+    expect(stack.resolve(cluster.metricJobHeartbeat().dimensions)).toEqual({ AutoScalingGroupName: group });
+    expect(cluster.metricBusy().expression).toBe('gpu + 100 * heartbeat');
   });
 
   test('takes instanceType and rootVolumeSizeGiB', () => {

@@ -28,9 +28,9 @@ describe('TrainingLaunchTemplate', () => {
     });
   });
 
-  test('requires IMDSv2 and exposes instance tags', () => {
+  test('requires IMDSv2 within one hop: a container on a bridge network gets no token', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', InstanceMetadataTags: 'enabled' } },
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } },
     });
   });
 

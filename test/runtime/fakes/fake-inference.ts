@@ -14,13 +14,16 @@ export type InferenceBehaviour = { readonly status: number; readonly delayMs: nu
 /**
  * The inference container on loopback: POST /invocations answers per `behaviour` with a JSON
  * body naming the job, counting per job id (the x-job-id header) the 200s the client
- * actually received.
+ * actually received, and the most requests it held at once.
  */
 export class FakeInference {
   behaviour: InferenceBehaviour = { status: 200, delayMs: 0 };
   readonly completed = new Map<string, number>();
   readonly started: string[] = [];
   readonly requests: InferenceRequest[] = [];
+  /** Requests being answered now, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   private constructor(private readonly server: LoopbackServer) {}
 
@@ -52,6 +55,9 @@ export class FakeInference {
 
   private answer(jobId: string, res: ServerResponse): void {
     this.started.push(jobId);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.once('close', () => { this.inFlight -= 1; });
     const behaviour = this.behaviour;
     if (behaviour === 'hang') return;
     const timer = setTimeout(() => {

@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults } from './faults';
+import { AnswerLost, Fault, Faults } from './faults';
 import { LoopbackServer, listenOnLoopback } from './http';
 
 /** One stored object. */
@@ -17,17 +17,29 @@ export interface PutRecord {
 }
 
 /**
+ * S3's own faults: a conditional write meeting a concurrent one (409 ConditionalRequestConflict,
+ * "On a 409 failure you should retry the upload":
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html), and a write stored whose
+ * answer is lost.
+ */
+export type S3Fault = Fault | 'conditional-conflict' | AnswerLost;
+
+/**
  * S3 over its REST protocol, path-style (`/{bucket}/{key}`), as the SDK speaks it to an IP
- * endpoint: PutObject (honouring `If-None-Match: *` with 412 PreconditionFailed), GetObject,
- * HeadObject and ListObjectsV2. `afterStore` runs once an object is durable and before the
- * answer is sent, where a drill can kill the writer. `faults` makes calls (by action name:
- * PutObject, GetObject, HeadObject, ListObjectsV2) fail, hang or lag; a failed call stores nothing.
+ * endpoint: PutObject (honouring `If-None-Match: *` with 412 PreconditionFailed:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html), GetObject,
+ * HeadObject and ListObjectsV2. `requireIfNoneMatch` lists the key prefixes where a bucket
+ * policy denies PutObject without If-None-Match (403 AccessDenied), as JobResults' policy does.
+ * `afterStore` runs once an object is durable and before the answer is sent, where a drill can
+ * kill the writer. `faults` makes calls (by action name: PutObject, GetObject, HeadObject,
+ * ListObjectsV2) fail, hang or lag (a failed call stores nothing), or store without answering.
  */
 export class FakeS3 {
   /** Objects by `bucket/key`. */
   readonly objects = new Map<string, StoredObject>();
   readonly puts: PutRecord[] = [];
-  readonly faults = new Faults();
+  readonly faults = new Faults<S3Fault>();
+  requireIfNoneMatch: readonly string[] = [];
   afterStore: (key: string) => void = () => undefined;
 
   private constructor(private readonly server: LoopbackServer) {}
@@ -69,10 +81,13 @@ export class FakeS3 {
     const path = `${bucket}/${key}`;
     const isList = req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2';
     const action = isList ? 'ListObjectsV2' : ({ PUT: 'PutObject', HEAD: 'HeadObject' } as Record<string, string>)[req.method ?? ''] ?? 'GetObject';
-    const fault = this.faults.take(action);
+    const fault = this.faults.take(action, key);
     if (fault === 'hang') return;
     if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    else if (fault) {
+    else if (fault === 'conditional-conflict') {
+      this.error(res, 409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource.');
+      return;
+    } else if (fault && fault !== 'answer-lost') {
       const [status, code] = fault === 'internal-error' ? [500, 'InternalError'] : [503, fault === 'throttled' ? 'SlowDown' : 'ServiceUnavailable'];
       this.error(res, status, code, `injected ${fault}`);
       return;
@@ -82,6 +97,11 @@ export class FakeS3 {
       return;
     }
     if (req.method === 'PUT') {
+      if (req.headers['if-none-match'] === undefined && this.requireIfNoneMatch.some((prefix) => key.startsWith(prefix))) {
+        this.puts.push({ key, status: 403 });
+        this.error(res, 403, 'AccessDenied', 'Access Denied (the bucket policy requires If-None-Match)');
+        return;
+      }
       if (req.headers['if-none-match'] === '*' && this.objects.has(path)) {
         this.puts.push({ key, status: 412 });
         this.error(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
@@ -93,7 +113,7 @@ export class FakeS3 {
       this.objects.set(path, { body: Buffer.concat(chunks), contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'), metadata });
       this.puts.push({ key, status: 200 });
       this.afterStore(key);
-      res.writeHead(200, { etag: '"etag"' }).end();
+      if (fault !== 'answer-lost') res.writeHead(200, { etag: '"etag"' }).end();
       return;
     }
     const object = this.objects.get(path);

@@ -13,6 +13,8 @@ export interface StoredMessage {
   deleted: boolean;
   /** Moved to the dead-letter queue by the redrive policy. */
   deadLettered: boolean;
+  /** Moved back from the dead-letter queue by a redrive: it lives on as a new message. */
+  redriven: boolean;
 }
 
 /** One SQS call as the fake received it, and how it answered. */
@@ -37,9 +39,12 @@ const ERRORS: Record<'internal-error' | 'unavailable' | 'throttled', { status: n
  * (X-Amz-Target AmazonSQS.*, the protocol of the bundled SDK): a received message is hidden
  * until its visibility timeout passes or it is deleted; only the latest receipt handle of a
  * message may delete it or change its visibility (deleting it again with that handle succeeds,
- * as SQS does); ReceiveMessage long-polls up to WaitTimeSeconds, hands nothing to a client that
- * left, answers ApproximateReceiveCount when asked, and dead-letters a message received
- * maxReceiveCount times. `faults` makes calls fail, hang or lag.
+ * as SQS does); ReceiveMessage takes MaxNumberOfMessages 1 to 10 (400 InvalidParameterValue
+ * otherwise) and returns up to that many of the visible messages, long-polls up to
+ * WaitTimeSeconds, hands nothing to a client that left, answers ApproximateReceiveCount when
+ * asked (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html),
+ * and dead-letters a message received maxReceiveCount times. `redrive()` moves the dead
+ * letters back as SQS's message-move task does. `faults` makes calls fail, hang or lag.
  */
 export class FakeSqsQueue {
   readonly messages: StoredMessage[] = [];
@@ -53,7 +58,7 @@ export class FakeSqsQueue {
   /** Queues `body` as a message with this id (a job's id, so the ledger can match them). */
   send(body: string, id: string = randomUUID()): StoredMessage {
     const message: StoredMessage = {
-      id, body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false, deadLettered: false,
+      id, body, receiptHandle: undefined, visibleAt: 0, receiveCount: 0, deleted: false, deadLettered: false, redriven: false,
     };
     this.messages.push(message);
     return message;
@@ -61,6 +66,20 @@ export class FakeSqsQueue {
 
   isVisible(message: StoredMessage, now = Date.now()): boolean {
     return !message.deleted && !message.deadLettered && message.visibleAt <= now;
+  }
+
+  /**
+   * Moves every dead-lettered message back, as StartMessageMoveTask does: "All redriven
+   * messages are considered new messages and are assigned a new messageID and enqueueTime"
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html),
+   * so their receive count starts again. Returns the new messages.
+   */
+  redrive(): StoredMessage[] {
+    const dead = this.messages.filter((message) => message.deadLettered && !message.redriven);
+    return dead.map((message) => {
+      message.redriven = true;
+      return this.send(message.body);
+    });
   }
 
   /** The calls of one action. */
@@ -86,9 +105,15 @@ export class FakeSqsQueue {
     const handled = this.messages.find((m) => m.receiptHandle !== undefined && m.receiptHandle === input.ReceiptHandle);
     const inFlight = handled && !handled.deleted && handled.visibleAt > Date.now() ? handled : undefined;
     switch (action) {
-      case 'ReceiveMessage':
-        reply(200, await this.receive(res, input));
+      case 'ReceiveMessage': {
+        const max = input.MaxNumberOfMessages === undefined ? 1 : Number(input.MaxNumberOfMessages);
+        if (!(Number.isInteger(max) && max >= 1 && max <= 10)) {
+          return reply(400, { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.` },
+            { 'x-amzn-query-error': 'InvalidParameterValue;Sender' });
+        }
+        reply(200, await this.receive(res, input, max));
         return;
+      }
       case 'DeleteMessage':
         if (handled?.deleted) return reply(200, {});
         if (!inFlight) return reply(400, { __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid', message: 'stale receipt handle' });
@@ -103,30 +128,29 @@ export class FakeSqsQueue {
     }
   }
 
-  private async receive(res: ServerResponse, input: Record<string, unknown>): Promise<{ Messages?: unknown[] }> {
+  private async receive(res: ServerResponse, input: Record<string, unknown>, max: number): Promise<{ Messages?: unknown[] }> {
     const waitUntil = Date.now() + Number(input.WaitTimeSeconds ?? 0) * 1000;
+    const wantsCount = (input.MessageSystemAttributeNames as string[] | undefined)?.some((name) => name === 'ApproximateReceiveCount' || name === 'All');
     let gone = false;
     res.once('close', () => { gone = !res.writableFinished; });
     for (;;) {
-      const message = this.messages.find((m) => this.isVisible(m));
       if (gone) return {};
-      if (message && message.receiveCount >= this.maxReceiveCount) {
-        message.deadLettered = true;
-        continue;
-      }
-      if (message) {
-        message.receiptHandle = randomUUID();
-        message.receiveCount += 1;
-        message.visibleAt = Date.now() + Number(input.VisibilityTimeout ?? this.defaultVisibilitySeconds) * 1000;
-        const wantsCount = (input.MessageSystemAttributeNames as string[] | undefined)?.some((name) => name === 'ApproximateReceiveCount' || name === 'All');
+      for (const message of this.messages.filter((m) => this.isVisible(m) && m.receiveCount >= this.maxReceiveCount)) message.deadLettered = true;
+      const taken = this.messages.filter((m) => this.isVisible(m)).slice(0, max);
+      if (taken.length > 0) {
         return {
-          Messages: [{
-            MessageId: message.id,
-            ReceiptHandle: message.receiptHandle,
-            Body: message.body,
-            MD5OfBody: createHash('md5').update(message.body).digest('hex'),
-            ...(wantsCount ? { Attributes: { ApproximateReceiveCount: String(message.receiveCount) } } : {}),
-          }],
+          Messages: taken.map((message) => {
+            message.receiptHandle = randomUUID();
+            message.receiveCount += 1;
+            message.visibleAt = Date.now() + Number(input.VisibilityTimeout ?? this.defaultVisibilitySeconds) * 1000;
+            return {
+              MessageId: message.id,
+              ReceiptHandle: message.receiptHandle,
+              Body: message.body,
+              MD5OfBody: createHash('md5').update(message.body).digest('hex'),
+              ...(wantsCount ? { Attributes: { ApproximateReceiveCount: String(message.receiveCount) } } : {}),
+            };
+          }),
         };
       }
       if (Date.now() >= waitUntil) return {};

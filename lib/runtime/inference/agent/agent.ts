@@ -1,5 +1,5 @@
 import { AwsClients } from './aws-clients';
-import { ResolvedAgentConfig } from './config';
+import { ResolvedAgentConfig, longPollSeconds } from './config';
 import { drain } from './drain';
 import { ImdsClient } from './imds-client';
 import { DrainNotice, ImdsWatcher } from './imds-watcher';
@@ -25,11 +25,13 @@ export interface Agent {
 }
 
 /**
- * Starts the queue agent: the queue worker long-polls the queue one job at a time, under
- * scale-in protection, renewing the job's visibility every heartbeat; the job runner writes
- * each job's result to S3 and notifies its topic, and only then is the message deleted; a
- * failed job is hidden for the retry delay, a job returned by a drain is visible at once. The metadata watcher starts a drain on an interruption notice or the group's
- * termination. Every AWS and metadata call has a deadline; failing calls back off.
+ * Starts the queue agent: the queue worker long-polls the queue for up to maxConcurrentJobs
+ * jobs at a time, held under scale-in protection while any runs, renewing each job's
+ * visibility every heartbeat; the job runner writes each job's result to S3 and notifies its
+ * topic, and only then is the message deleted; a failed job is hidden for the retry delay, a
+ * job returned by a drain is visible at once. The metadata watcher starts a drain on an
+ * interruption notice or the group's termination. Every AWS and metadata call has a deadline;
+ * failing calls back off.
  */
 export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent {
   const { log } = deps;
@@ -42,14 +44,17 @@ export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent 
     callTimeoutMs: apiTimeoutMs,
     backoff,
   }, log);
+  const waitTimeSeconds = longPollSeconds(config);
   const worker = new QueueWorker(
     new QueueClient(deps.sqs, config.queueUrl, apiTimeoutMs),
-    new JobRunner(config, deps, log).handleMessage,
+    new JobRunner(config, deps, log),
     protection,
     {
+      maxConcurrentJobs: config.maxConcurrentJobs,
       visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
       heartbeatIntervalMs: config.heartbeatIntervalSeconds * 1000,
-      waitTimeSeconds: config.waitTimeSeconds,
+      callTimeoutMs: apiTimeoutMs,
+      waitTimeSeconds,
       retryDelaySeconds: config.retryDelaySeconds,
       jobTimeoutMs: config.jobTimeoutSeconds * 1000,
       deleteRetryBudgetMs: config.deleteRetryBudgetSeconds * 1000,
@@ -83,6 +88,8 @@ export function startAgent(config: ResolvedAgentConfig, deps: AgentDeps): Agent 
   watcher.start((notice) => void agent.drain(notice));
   protection.releaseWhenIdle();
   worker.start();
-  log('agent_started', { queueUrl: config.queueUrl, instanceId: config.instanceId, model: config.model });
+  log('agent_started', {
+    queueUrl: config.queueUrl, instanceId: config.instanceId, model: config.model, maxConcurrentJobs: config.maxConcurrentJobs, longPollSeconds: waitTimeSeconds,
+  });
   return agent;
 }

@@ -20,11 +20,23 @@ export interface AgentConfigFile {
    * it is aborted and retried (seconds).
    */
   readonly jobTimeoutSeconds: number;
-  /** Visibility timeout set on receive and renewed by each heartbeat (whole seconds). */
+  /**
+   * Jobs the instance runs at once (whole, 1 to 1000, SageMaker asynchronous inference's range
+   * for MaxConcurrentInvocationsPerInstance): each has its own lease, heartbeats and deadline,
+   * and scale-in protection is held while any of them runs.
+   */
+  readonly maxConcurrentJobs: number;
+  /**
+   * Visibility timeout set on receive and renewed by each heartbeat (whole seconds), at least
+   * minVisibilityTimeoutSeconds(apiTimeoutSeconds).
+   */
   readonly visibilityTimeoutSeconds: number;
   /** Seconds between visibility heartbeats while a job runs or its delete is retried (> 0, < visibilityTimeoutSeconds). */
   readonly heartbeatIntervalSeconds: number;
-  /** Long-poll wait of each receive (whole seconds, 1-20). */
+  /**
+   * Longest long-poll wait of each receive (whole seconds, 1-20); the agent shortens it to
+   * longPollSeconds(config) when the visibility timeout is too short for it.
+   */
   readonly waitTimeSeconds: number;
   /** Seconds a failed job stays hidden before it is retried (whole). */
   readonly retryDelaySeconds: number;
@@ -123,6 +135,40 @@ export interface AgentConfig extends AgentConfigFile {
 /** The configuration the agent runs with: every optional field resolved to its value or default. */
 export type ResolvedAgentConfig = Required<AgentConfig>;
 
+/**
+ * SageMaker asynchronous inference takes 1 to 1000 concurrent invocations per instance
+ * (MaxConcurrentInvocationsPerInstance:
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceClientConfig.html).
+ */
+export const MAX_CONCURRENT_JOBS = 1000;
+
+/**
+ * The shortest visibility timeout (whole seconds) the agent can hold a message with: the agent
+ * counts a message hidden from the moment it sent the receive, so a message delivered at the
+ * end of a long poll must stay hidden through a long poll of at least 1 s, the receive's answer
+ * and the first heartbeat, each bounded by apiTimeoutSeconds.
+ */
+export function minVisibilityTimeoutSeconds(apiTimeoutSeconds: number): number {
+  return Math.ceil(1 + 2 * apiTimeoutSeconds);
+}
+
+/**
+ * The long poll the agent uses: waitTimeSeconds, shortened so that the poll, the receive's
+ * answer and the first heartbeat fit in the visibility timeout (a message is never counted
+ * hidden for less than the time its first renewal may take).
+ */
+export function longPollSeconds(config: Pick<ResolvedAgentConfig, 'waitTimeSeconds' | 'visibilityTimeoutSeconds' | 'apiTimeoutSeconds'>): number {
+  return Math.max(1, Math.min(config.waitTimeSeconds, Math.floor(config.visibilityTimeoutSeconds - 2 * config.apiTimeoutSeconds)));
+}
+
+/** The rule of the visibility timeout, shared by the agent's parser and InferenceRuntime. */
+export function visibilityTimeoutProblem(field: string, visibilityTimeoutSeconds: number, apiTimeoutSeconds: number): string | undefined {
+  const min = minVisibilityTimeoutSeconds(apiTimeoutSeconds);
+  return visibilityTimeoutSeconds >= min ? undefined
+    : `${field} (${visibilityTimeoutSeconds} s) must be at least ${min} s: a message received at the end of a long poll `
+      + `must stay hidden through a 1 s poll, the receive's answer and its first heartbeat (${apiTimeoutSeconds} s each); raise it`;
+}
+
 const STRING_FIELDS = [
   'queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName', 'resultsBucketName', 'successTopicArn', 'errorTopicArn',
 ] as const;
@@ -180,6 +226,14 @@ export function parseConfig(file: Record<string, unknown>, env: NodeJS.ProcessEn
   }
   if (typeof file.waitTimeSeconds === 'number' && !(file.waitTimeSeconds >= 1 && file.waitTimeSeconds <= 20)) {
     problems.push(`waitTimeSeconds (${file.waitTimeSeconds}) must be between 1 and 20`);
+  }
+  if (typeof file.visibilityTimeoutSeconds === 'number' && typeof withDefaults.apiTimeoutSeconds === 'number') {
+    const problem = visibilityTimeoutProblem('visibilityTimeoutSeconds', file.visibilityTimeoutSeconds, withDefaults.apiTimeoutSeconds);
+    if (problem) problems.push(`${problem} or lower apiTimeoutSeconds`);
+  }
+  const slots = file.maxConcurrentJobs;
+  if (typeof slots !== 'number' || !Number.isInteger(slots) || slots < 1 || slots > MAX_CONCURRENT_JOBS) {
+    problems.push(`maxConcurrentJobs (${JSON.stringify(slots)}) must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}`);
   }
   const instanceId = env.INSTANCE_ID ?? '';
   const autoScalingGroupName = env.AUTOSCALING_GROUP_NAME ?? '';

@@ -10,7 +10,7 @@ import { QueueWorker } from './queue-worker';
 
 /** What a drain acts on. */
 export interface DrainParts {
-  /** The queue loop: stopped, its job finished or returned. */
+  /** The queue loop: stopped, its jobs finished or returned. */
   readonly worker: QueueWorker;
   /** The instance's scale-in protection, cleared before the lifecycle action completes. */
   readonly protection: ScaleInProtection;
@@ -30,8 +30,8 @@ export interface DrainParts {
  * Drains the instance so that no job is lost, and ends by the deadline (the notice's time, or
  * drainTimeoutSeconds from now), whatever AWS does meanwhile; every await below is bounded:
  * 1. stop polling (an idle long poll is aborted; a message it still delivers goes back at once);
- * 2. finish the job in flight if its deadline is before the drain deadline minus the margin,
- *    otherwise abort it now; an aborted job goes back to the queue with visibility 0; a
+ * 2. finish each job in flight whose deadline is before the drain deadline minus the margin,
+ *    and abort the others now; an aborted job goes back to the queue with visibility 0; a
  *    completed job's delete is retried until that same time, never made visible again;
  * 3. at the same time, clear scale-in protection and complete the termination lifecycle
  *    action, each retried until the deadline. On SIGTERM the agent only waits for an action
@@ -44,12 +44,13 @@ export async function drain(parts: DrainParts, notice: DrainNotice): Promise<voi
   const returnBy = deadline - config.drainMarginSeconds * 1000;
   log('drain_started', { reason: notice.reason, deadline: new Date(deadline).toISOString() });
   worker.stop();
-  const job = worker.current;
-  if (job && job.deadline <= returnBy) {
-    log('drain_finishing_job', { messageId: job.messageId });
-  } else if (job) {
-    worker.abortCurrent('draining: the job cannot finish before the deadline');
-    log('drain_returning_job', { messageId: job.messageId });
+  for (const job of worker.inFlight) {
+    if (job.deadline <= returnBy) {
+      log('drain_finishing_job', { messageId: job.messageId });
+    } else {
+      worker.abortJob(job, 'draining: the job cannot finish before the deadline');
+      log('drain_returning_job', { messageId: job.messageId });
+    }
   }
   const guard = setTimeout(() => worker.giveUp('drain deadline reached', deadline), Math.max(0, returnBy - Date.now()));
   const stopWaiting = new AbortController();

@@ -10,14 +10,19 @@ export interface LeaseSettings {
   readonly visibilityTimeoutSeconds: number;
   /** Time between heartbeats (ms). */
   readonly heartbeatIntervalMs: number;
+  /** Deadline of one SQS call (ms): a heartbeat is sent at least this long before the message could reappear. */
+  readonly callTimeoutMs: number;
   /** Backoff of failing heartbeats and deletes. */
   readonly backoff: BackoffPolicy;
 }
 
 /**
  * A received message the agent holds. From its receipt until it is deleted or returned,
- * heartbeats renew its visibility (a failed heartbeat is retried sooner, with backoff).
- * A completed job's message is only ever deleted, never made visible again by the agent.
+ * heartbeats renew its visibility (a failed heartbeat is retried sooner, with backoff). The
+ * agent counts the message hidden from the moment the receive was sent, so a heartbeat is due
+ * every heartbeat interval, or sooner: at least one call deadline before the visibility could
+ * lapse (a message delivered at the end of a long poll is renewed at once). A completed job's
+ * message is only ever deleted, never made visible again by the agent.
  */
 export class MessageLease {
   /** When the message becomes visible again unless renewed (epoch ms), as far as the agent can tell. */
@@ -37,7 +42,7 @@ export class MessageLease {
   ) {
     this.hiddenUntil = requestedAt + settings.visibilityTimeoutSeconds * 1000;
     this.heartbeats = new Backoff('sqs_heartbeat', settings.backoff, log);
-    this.scheduleHeartbeat(settings.heartbeatIntervalMs);
+    this.scheduleHeartbeat(this.renewalDueInMs());
   }
 
   get messageId(): string {
@@ -102,6 +107,11 @@ export class MessageLease {
     this.heartbeats.gaveUp({ messageId: this.messageId });
   }
 
+  /** When the next renewal is due: a heartbeat interval from now, or a call deadline before the message could reappear. */
+  private renewalDueInMs(): number {
+    return Math.max(0, Math.min(this.settings.heartbeatIntervalMs, this.hiddenUntil - Date.now() - this.settings.callTimeoutMs));
+  }
+
   private scheduleHeartbeat(delayMs: number): void {
     if (!this.ended) this.heartbeatTimer = setTimeout(() => void this.beat(), delayMs);
   }
@@ -109,17 +119,18 @@ export class MessageLease {
   private async beat(): Promise<void> {
     const sentAt = Date.now();
     const visibilityMs = this.settings.visibilityTimeoutSeconds * 1000;
-    let nextMs = this.settings.heartbeatIntervalMs;
+    let nextMs = 0;
     let final = false;
     this.heartbeatCall = this.queue.changeVisibility(this.message.ReceiptHandle ?? '', this.settings.visibilityTimeoutSeconds).then(
       () => {
         this.hiddenUntil = Math.max(this.hiddenUntil, sentAt + visibilityMs);
         this.heartbeats.succeeded({ messageId: this.messageId });
+        nextMs = this.renewalDueInMs();
       },
       (error: unknown) => {
         if (this.ended) return;
         final = isFinalQueueError(error);
-        nextMs = Math.min(nextMs, this.heartbeats.next(error, { messageId: this.messageId }));
+        nextMs = Math.min(this.settings.heartbeatIntervalMs, this.heartbeats.next(error, { messageId: this.messageId }));
       },
     );
     await this.heartbeatCall;

@@ -18,7 +18,8 @@ export interface ProtectionSettings {
 
 /**
  * Scale-in protection of this instance as one serialized state machine. Callers say what they
- * want (protected while a job runs, unprotected once idle); a single loop sends one
+ * want (protected while any job runs, unprotected once none has for the release delay: each
+ * job holds protection from acquire() to releaseHold()); a single loop sends one
  * SetInstanceProtection at a time until Auto Scaling has confirmed the wanted state, retrying
  * with backoff. A call that fails or passes its deadline leaves the state unknown, so it is
  * sent again. A job waits, up to its deadline, until protection is confirmed: it never runs
@@ -30,6 +31,8 @@ export class ScaleInProtection {
   private confirmed: boolean | undefined;
   private wanted = false;
   private reconciling = false;
+  /** Jobs that acquired protection and have not released their hold. */
+  private holders = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly closed = new AbortController();
@@ -39,11 +42,21 @@ export class ScaleInProtection {
     this.calls = new Backoff('scale_in_protection', settings.backoff, log);
   }
 
-  /** Protects the instance before a job runs: true once confirmed, false if `deadline` (epoch ms) or `signal` comes first. */
+  /**
+   * Protects the instance before a job runs: true once confirmed, false if `deadline` (epoch
+   * ms) or `signal` comes first. Either way the job holds protection until releaseHold().
+   */
   acquire(deadline: number, signal: AbortSignal): Promise<boolean> {
+    this.holders += 1;
     clearTimeout(this.releaseTimer);
     this.want(true);
     return this.until(true, deadline, signal);
+  }
+
+  /** A job is over: once no job holds protection, it is cleared after the release delay. */
+  releaseHold(): void {
+    this.holders -= 1;
+    if (this.holders === 0 && !this.closed.signal.aborted) this.releaseWhenIdle();
   }
 
   /** Clears protection after the release delay, unless a job starts first. */

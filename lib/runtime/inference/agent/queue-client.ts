@@ -1,6 +1,9 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { withDeadline } from './deadline';
 
+/** ReceiveMessage returns at most 10 messages a call. */
+export const SQS_MAX_RECEIVE = 10;
+
 /** SQS errors that retrying the same call cannot fix: the receipt handle is no longer the message's. */
 const FINAL_ERRORS = new Set(['ReceiptHandleIsInvalid', 'InvalidIdFormat', 'MessageNotInflight', 'QueueDoesNotExist']);
 
@@ -17,19 +20,21 @@ export class QueueClient {
   constructor(private readonly sqs: SQSClient, private readonly queueUrl: string, private readonly callTimeoutMs: number) {}
 
   /**
-   * Long-polls for one message, hidden for `visibilitySeconds` once received, with its
-   * ApproximateReceiveCount. The deadline is the long poll plus the call timeout.
+   * Long-polls for up to `maxMessages` messages (SQS takes 1 to 10 and may return fewer:
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html),
+   * each hidden for `visibilitySeconds` once received, with its ApproximateReceiveCount. The
+   * deadline is the long poll plus the call timeout.
    */
-  async receive(waitSeconds: number, visibilitySeconds: number, signal: AbortSignal): Promise<Message | undefined> {
+  async receive(maxMessages: number, waitSeconds: number, visibilitySeconds: number, signal: AbortSignal): Promise<Message[]> {
     const timeoutMs = waitSeconds * 1000 + this.callTimeoutMs;
     const output = await withDeadline('SQS ReceiveMessage', timeoutMs, (abortSignal) => this.sqs.send(new ReceiveMessageCommand({
       QueueUrl: this.queueUrl,
-      MaxNumberOfMessages: 1,
+      MaxNumberOfMessages: Math.max(1, Math.min(SQS_MAX_RECEIVE, maxMessages)),
       WaitTimeSeconds: waitSeconds,
       VisibilityTimeout: visibilitySeconds,
       MessageSystemAttributeNames: ['ApproximateReceiveCount'],
     }), { abortSignal, requestTimeout: timeoutMs }), signal);
-    return output.Messages?.[0];
+    return output.Messages ?? [];
   }
 
   async delete(receiptHandle: string, notAfter = Infinity): Promise<void> {

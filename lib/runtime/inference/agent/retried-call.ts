@@ -20,14 +20,30 @@ export interface CallName {
 }
 
 /**
+ * Errors of the services the agent calls that AWS documents as worth retrying but the SDK's
+ * classification (@smithy/core's THROTTLING_ERROR_CODES, transient codes and 5xx) misses: each
+ * has a 400 or 409 status and no retryable trait in its service model.
+ * - KMSThrottlingException: both topics are KMS-encrypted, and SNS answers a publish that KMS
+ *   throttled with KMSThrottling, "The request was denied due to request throttling"
+ *   (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors).
+ * - KmsThrottled: the same from SQS on an SSE-KMS queue
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#API_ReceiveMessage_Errors).
+ * - ConditionalRequestConflict: S3 answers 409 when a conflicting operation happens during a
+ *   write with If-None-Match, and says to retry it
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, `If-None-Match`).
+ */
+export const SERVICE_RETRYABLE_ERRORS: readonly string[] = ['KMSThrottlingException', 'KmsThrottled', 'ConditionalRequestConflict'];
+
+/**
  * True when another attempt of the same call may succeed: a server error, throttling or a
- * transient network fault or timeout, as the SDK's own retry strategy classifies them. A client
- * error (access denied, a missing key, a failed precondition) is final.
+ * transient network fault or timeout, as the SDK's own retry strategy classifies them, plus
+ * SERVICE_RETRYABLE_ERRORS. A client error (access denied, a missing key, a failed
+ * precondition, a message too long) is final.
  */
 export function isRetryableAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const sdkError = error as Parameters<typeof isTransientError>[0];
-  return isServerError(sdkError) || isThrottlingError(sdkError) || isTransientError(sdkError);
+  return isServerError(sdkError) || isThrottlingError(sdkError) || isTransientError(sdkError) || SERVICE_RETRYABLE_ERRORS.includes(error.name);
 }
 
 /**

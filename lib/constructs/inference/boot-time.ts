@@ -1,0 +1,24 @@
+import { Duration } from 'aws-cdk-lib';
+
+/** How an instance of the fleet gets its software: installed and pulled at boot, or baked into its AMI. */
+export type BootImageStrategy = 'deepLearningAmi' | 'bakedImage';
+
+/**
+ * Launch to InService per boot image: assumptions until boot.sh's `BootPhaseSeconds` metrics
+ * measure real boots (set `fleet.expectedBootTime` from them). Predictive scaling launches this
+ * early and the simulator boots instances this long.
+ */
+export const EXPECTED_BOOT_TIME: Readonly<Record<BootImageStrategy, Duration>> = {
+  // EC2 launch and the OS boot (about a minute), dnf installs, the multi-GB serving image pulled,
+  // the model loaded: the 300 s the simulator assumed before boots were measured.
+  deepLearningAmi: Duration.seconds(300),
+  // No install and no pull: the launch, the OS boot and the model load remain, and the image's
+  // layers are read for the first time from a volume restored from a snapshot, whose blocks EBS
+  // fetches from S3 on first access (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-initialize.html).
+  bakedImage: Duration.seconds(150),
+};
+
+/** Tag on the fleet's group naming its boot image strategy, for tools that read the template. */
+export const BOOT_IMAGE_TAG = 'ai-infra:boot-image';
+/** Tag on the fleet's group holding its expected boot time in seconds, for tools that read the template. */
+export const EXPECTED_BOOT_SECONDS_TAG = 'ai-infra:expected-boot-seconds';

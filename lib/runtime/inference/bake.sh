@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Bakes what boot.sh installs and pulls into an image: run once as root by EC2 Image Builder's
+# build component on the Deep Learning AMI, with CONTAINER_IMAGE set to the serving image and
+# NODE_MAJOR to the queue agent's Node.js major (boot.sh's, from the same constant).
+# 1. installs the packages boot.sh installs (the same dnf line: a test compares the two);
+# 2. pulls the serving image (after `docker login` when it is an ECR image), so boot.sh's own
+#    pull finds every layer on disk.
+# The queue agent and the boot script are not baked: user data downloads the deploy's own
+# versions at each boot, so a fix to them never waits for an image build.
+set -euo pipefail
+
+: "${CONTAINER_IMAGE:?CONTAINER_IMAGE must name the serving image}"
+: "${NODE_MAJOR:?NODE_MAJOR must name the Node.js major of the queue agent}"
+
+log() { printf '%s bake: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+log "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
+dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}"
+
+log "pulling the inference image ${CONTAINER_IMAGE}"
+systemctl enable --now docker
+ecr_image='^[0-9]{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/'
+registry=""
+if [[ "$CONTAINER_IMAGE" =~ $ecr_image ]]; then
+  registry="${CONTAINER_IMAGE%%/*}"
+  aws ecr get-login-password --region "${BASH_REMATCH[2]}" | docker login --username AWS --password-stdin "$registry"
+fi
+docker pull "$CONTAINER_IMAGE"
+# The registry token must not stay in the image.
+if [[ -n "$registry" ]]; then docker logout "$registry"; fi
+log "baked ${CONTAINER_IMAGE}"
