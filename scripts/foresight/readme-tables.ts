@@ -18,6 +18,7 @@ import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumption
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { regionPrices } from '../../lib/pricing/price-table';
+import { EXIT_OK, runMain } from '../cli';
 import { waitChartFile } from '../simulate';
 import { serviceOf } from './options';
 import { synthForForesight } from './synth-environments';
@@ -59,7 +60,18 @@ export function replaceForesightTables(readme: string, block: string): string {
   return `${readme.slice(0, start)}${block}${readme.slice(end + END.length)}`;
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const DOCS_FORESIGHT_COMMAND_LINE = {
+  name: 'docs:foresight',
+  usage: `usage: npm run docs:foresight
+  Regenerates the README's foresight tables (every environment x every built-in workload with jobs,
+  default and step policy, one simulated week), docs/foresight-<first env>-office-hours.svg and its
+  -waits.svg, and docs/foresight-monthly-cost.svg (npm run cost -- --chart).`,
+  options: {},
+} as const;
+
+/** The command; returns the exit code. */
+export function writeForesightDocs(): number {
   const names = ENVIRONMENTS.map((c) => c.name);
   const assemblies = { default: synthForForesight(names, 'default'), step: synthForForesight(names, 'step') };
   const prices = regionPrices('us-east-1');
@@ -81,4 +93,7 @@ if (require.main === module) {
   const cost = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'cost.ts'), '--chart', costChart], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (cost.status !== 0) throw new Error(`npm run cost -- --chart ${costChart} exited ${cost.status}`);
   console.log(`wrote README.md (${runs.length} runs), ${chart}, ${waitChartFile(chart)} and ${costChart}`);
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs);
