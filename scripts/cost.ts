@@ -13,6 +13,7 @@ import { diffEstimates } from '../lib/foresight/cost-diff';
 import { environmentStacks } from '../lib/foresight/stack-templates';
 import { PRICE_SOURCES, SAVINGS_PLAN_ASSUMPTION } from '../lib/pricing/price-table';
 import { EXIT_OK, ParsedCommandLine, UsageError, runMain } from './cli';
+import { writeCostChart } from './foresight/cost-chart-file';
 import { SAVINGS_PLAN_PURCHASE, renderDiff, renderEnvironment, usd } from './foresight/cost-report';
 import { CostSettings, EnvironmentCost, estimateEnvironment, servicesWithFleet } from './foresight/estimate-environment';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, workloadOf } from './foresight/options';
@@ -33,6 +34,7 @@ budget and recommends Savings Plans for what runs every hour.
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
   --eks-nodes <n>         nodes the EKS CPU node pool keeps for the platform's pods (default: 1)
+  --chart <file.svg>      also write a bar chart of each environment's monthly min / expected / max against its budget
 ${COMMON_HELP}
 Exit 0: estimated, every environment within its budget (or its overrun acknowledged in its config:
 budget.acknowledgeOverrun). 1: an error. 2: usage. 3: an environment is expected above its budget.`;
@@ -49,6 +51,7 @@ export const COST_COMMAND_LINE = {
     'alb-lcu': { type: 'string', default: '1' },
     'efs-gb': { type: 'string', default: '20' },
     'eks-nodes': { type: 'string', default: '1' },
+    chart: { type: 'string' },
   },
 } as const;
 
@@ -94,6 +97,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     return diffEstimates(baseStacks && estimateEnvironment(config, servicesWithFleet(baseStacks, services), baseStacks, settings).estimate, here.estimate);
   }).filter((d) => d !== undefined);
   const { prices } = settings;
+  if (values.chart) writeCostChart(values.chart, costs.map((c) => c.estimate), { region: values.region, asOf: prices.asOf, workload: settings.source, days: settings.assumptions.days });
   if (values.json) {
     console.log(JSON.stringify({
       priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES, savingsPlans: SAVINGS_PLAN_ASSUMPTION },

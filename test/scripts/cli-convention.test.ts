@@ -4,6 +4,7 @@ import { COMPLIANCE_COMMAND_LINE, writeComplianceReports } from '../../scripts/c
 import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/control-tower-exemptions';
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
+import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/readme-tables';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
 import { DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable } from '../../scripts/preflight/quota-table';
 import * as synthEnvironments from '../../scripts/foresight/synth-environments';
@@ -22,6 +23,7 @@ const SCRIPTS: Script[] = [
   ['bench', BENCH_COMMAND_LINE, bench],
   ['docs:nag', DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc],
   ['docs:exemptions', DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc],
+  ['docs:foresight', DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
 ];
