@@ -56,28 +56,36 @@ export function percentile(sorted: Float64Array, p: number): number {
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
+ * The waits of the jobs that arrived in the measured minutes (from `measureFromMinute`) and
+ * completed (the figures' and the wait chart's), in seconds, sorted; `awake` keeps those that
+ * arrived while an instance was InService.
+ */
+export function completedWaits(trace: Pick<SimulationTrace, 'jobStatus' | 'waitSeconds' | 'arrivedAwake' | 'workload' | 'measureFromMinute'>, awake = false): Float64Array {
+  const waits: number[] = [];
+  const from = trace.measureFromMinute * 60;
+  trace.jobStatus.forEach((status, job) => {
+    if (status === 2 && trace.workload.arrivalSeconds[job] >= from && (!awake || trace.arrivedAwake[job])) waits.push(trace.waitSeconds[job]);
+  });
+  return Float64Array.from(waits).sort();
+}
+
+/**
  * Summarizes the measured minutes of a trace (from `measureFromMinute`): waits of the completed
  * jobs that arrived in them, job counts, instance-hours and their cost, against the clairvoyant
- * bound.
+ * bound and the online floor.
  */
 export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound, onlineFloorInstanceHours?: number): PolicyFigures {
-  const waits: number[] = [];
-  const awake: number[] = [];
+  const sorted = completedWaits(trace);
+  const sortedAwake = completedWaits(trace, true);
   const from = trace.measureFromMinute;
+  const completed = sorted.length;
   let submitted = 0;
-  let completed = 0;
   let lost = 0;
   trace.jobStatus.forEach((status, job) => {
     if (trace.workload.arrivalSeconds[job] < from * 60) return;
     submitted++;
     if (status === 3) lost++;
-    if (status !== 2) return;
-    completed++;
-    waits.push(trace.waitSeconds[job]);
-    if (trace.arrivedAwake[job]) awake.push(trace.waitSeconds[job]);
   });
-  const sorted = Float64Array.from(waits).sort();
-  const sortedAwake = Float64Array.from(awake).sort();
   const spotHours = trace.spotInstanceSeconds / 3600;
   const onDemandHours = trace.onDemandInstanceSeconds / 3600;
   const instanceHours = spotHours + onDemandHours;

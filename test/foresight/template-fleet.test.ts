@@ -40,8 +40,12 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 
   test('reads each step policy with the alarm that drives it', () => {
     const steps = fleet.policies.filter((p) => p.kind === 'step');
-    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 10, 15].sort());
-    expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')).toMatchObject({ alarm: { treatMissingData: 'breaching' } });
+    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, service.scaling.scaleToZeroAfterIdle.toMinutes()].sort());
+    expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')?.alarm.queries.find((q) => q.returnData)?.expression).toMatch(/FILL\(sent, 0\)/);
+  });
+
+  test('reads the GPU scale-in as a simple policy with its cooldown', () => {
+    expect(fleet.policies.find((p) => p.kind === 'simple')).toMatchObject({ adjustment: -1, cooldownSeconds: 120, alarm: { comparisonOperator: 'LessThanThreshold' } });
   });
 
   test('reads the scheduled actions with their time zone', () => {
@@ -54,7 +58,7 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 describe("the seed's step policy, read from QueueScaling's one definition (mode 'step')", () => {
   const [stepDev] = foresightEnvironments('step', [dev]);
   const seeded = fleetFromTemplates(synthStage(stepDev).stage.synth().stacks);
-  const simple = seeded.policies.find((p) => p.kind === 'simple');
+  const simple = seeded.policies.find((p) => p.kind === 'simple' && p.adjustment > 0);
 
   test('a simple policy adds 2 instances with a 300 s cooldown', () => {
     expect(simple).toMatchObject({ adjustmentType: 'ChangeInCapacity', adjustment: 2, cooldownSeconds: 300 });
