@@ -17,7 +17,7 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
         onDemandPercentageAboveBaseCapacity: 0,
         spotMaxPriceUsdPerHour: 0.5,
       },
-      scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
+      scaling: { acceptableLatency: Duration.seconds(120) },
       results: { retention: Duration.days(7) },
     },
   },

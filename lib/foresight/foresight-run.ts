@@ -124,6 +124,8 @@ export interface PolicyRun {
   readonly fleet: FleetModel;
   /** Launch-to-InService seconds simulated: --boot-seconds, else the fleet's own figure. */
   readonly bootSeconds: number;
+  /** The p95 wait the workload is held to (targetP95WaitSeconds). */
+  readonly targetP95WaitSeconds: number;
   readonly trace: SimulationTrace;
   readonly oracle: OracleBound;
   /** Seconds the clairvoyant bound took to compute (the benchmark reports the simulation without it). */
@@ -243,15 +245,16 @@ export function runForesight(
     });
     bounds.set(key, oracle);
     const oracleSeconds = (performance.now() - started) / 1000;
+    const target = targetP95WaitSeconds(source, service.acceptableLatencySeconds, bootSeconds);
     const floor = measured.jobsPerMinute && onlineFloorInstanceHours({
       jobsPerMinute: measured.jobsPerMinute,
       meanJobSeconds: secondsPerJob / speed.fastest,
       slotsPerInstance: fleet.maxConcurrentJobs,
       bootSeconds,
       minSize: limits.minSize,
-      p95WaitSeconds: targetP95WaitSeconds(source, service.acceptableLatencySeconds, bootSeconds),
+      p95WaitSeconds: target,
     });
-    runs[name] = { fleet, bootSeconds, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle, floor) };
+    runs[name] = { fleet, bootSeconds, targetP95WaitSeconds: target, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle, floor) };
   }
   return {
     env,
