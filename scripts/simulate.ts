@@ -66,10 +66,10 @@ export const TARGET_WORKLOADS = WORKLOAD_NAMES.filter((w) => w !== 'idle');
 
 /** The target table as text: one line per cell, each miss's reasons indented below it. */
 export function targetTableText(cells: readonly TargetCell[]): string {
-  const header = ['env', 'service', 'workload', 'p95 wait s', 'target s', 'GPU-h', 'limit', 'x limit', 'floor x', 'wake-ups', 'lost', 'met'];
+  const header = ['env', 'service', 'workload', 'p95 wait s', 'target s', 'GPU-h', 'limit', 'x limit', 'floor x', 'no-flap floor x', 'wake-ups', 'lost', 'met'];
   const rows = cells.map((c) => [
     c.env, c.service, c.workload, String(c.p95WaitSeconds), String(c.targetP95WaitSeconds), String(c.gpuHours), String(c.limitGpuHours),
-    String(c.timesLimit), String(c.onlineFloorTimesLimit ?? '-'), String(c.wakeUpsFromZero), String(c.jobsLost),
+    String(c.timesLimit), String(c.onlineFloorTimesLimit ?? '-'), String(c.idleWindowFloorTimesLimit ?? '-'), String(c.wakeUpsFromZero), String(c.jobsLost),
     c.met ? 'yes' : `no (${[!c.latencyMet && 'wait', !c.costMet && 'cost', c.jobsLost > 0 && 'lost'].filter(Boolean).join(', ')})`,
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));

@@ -37,6 +37,13 @@ export interface PolicyFigures {
   readonly onlineFloorGpuHours?: number;
   /** onlineFloorGpuHours / oracleGpuHoursLowerBound: the part of the gap to the limit no real scaler closes. */
   readonly onlineFloorTimesLimit?: number;
+  /**
+   * The online floor of a scaler that does not flap: it scales to 0 only after the service's
+   * scaleToZeroAfterIdle without a job (online-floor.ts); undefined for a CSV workload.
+   */
+  readonly idleWindowFloorGpuHours?: number;
+  /** idleWindowFloorGpuHours / oracleGpuHoursLowerBound. */
+  readonly idleWindowFloorTimesLimit?: number;
   /** GPU-hours paid for while no job ran. */
   readonly idleGpuHours: number;
   readonly spotInterruptions: number;
@@ -69,12 +76,18 @@ export function completedWaits(trace: Pick<SimulationTrace, 'jobStatus' | 'waitS
   return Float64Array.from(waits).sort();
 }
 
+/** The online floors of a built-in workload in instance-hours (online-floor.ts): of any scaler, and of one that waits the idle window. */
+export interface OnlineFloors {
+  readonly anyScaler: number;
+  readonly idleWindow: number;
+}
+
 /**
  * Summarizes the measured minutes of a trace (from `measureFromMinute`): waits of the completed
  * jobs that arrived in them, job counts, instance-hours and their cost, against the clairvoyant
- * bound and the online floor.
+ * bound and the online floors.
  */
-export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound, onlineFloorInstanceHours?: number): PolicyFigures {
+export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound, floors?: OnlineFloors): PolicyFigures {
   const sorted = completedWaits(trace);
   const sortedAwake = completedWaits(trace, true);
   const from = trace.measureFromMinute;
@@ -91,7 +104,8 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: O
   const instanceHours = spotHours + onDemandHours;
   const gpuHours = instanceHours * prices.gpusPerInstance;
   const oracleGpuHours = oracle.instanceHours * prices.gpusPerInstance;
-  const floorGpuHours = onlineFloorInstanceHours === undefined ? undefined : onlineFloorInstanceHours * prices.gpusPerInstance;
+  const inGpuHours = (instanceHours?: number) => (instanceHours === undefined ? undefined : round(instanceHours * prices.gpusPerInstance));
+  const timesTheLimit = (instanceHours?: number) => (instanceHours === undefined || oracleGpuHours <= 0 ? undefined : round((instanceHours * prices.gpusPerInstance) / oracleGpuHours));
   return {
     p50WaitSeconds: round(percentile(sorted, 50), 1),
     p95WaitSeconds: round(percentile(sorted, 95), 1),
@@ -109,8 +123,10 @@ export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: O
     gpuHours: round(gpuHours),
     oracleGpuHoursLowerBound: round(oracleGpuHours),
     timesLimit: oracleGpuHours > 0 ? round(gpuHours / oracleGpuHours) : 0,
-    onlineFloorGpuHours: floorGpuHours === undefined ? undefined : round(floorGpuHours),
-    onlineFloorTimesLimit: floorGpuHours === undefined || oracleGpuHours <= 0 ? undefined : round(floorGpuHours / oracleGpuHours),
+    onlineFloorGpuHours: inGpuHours(floors?.anyScaler),
+    onlineFloorTimesLimit: timesTheLimit(floors?.anyScaler),
+    idleWindowFloorGpuHours: inGpuHours(floors?.idleWindow),
+    idleWindowFloorTimesLimit: timesTheLimit(floors?.idleWindow),
     idleGpuHours: round(Math.max(0, instanceHours - trace.busySeconds / 3600) * prices.gpusPerInstance),
     spotInterruptions: trace.spotInterruptions,
     launchesAbandoned: trace.launchesAbandoned,

@@ -109,6 +109,8 @@ export interface ForesightService {
   readonly acceptableLatencySeconds: number;
   /** Mean seconds of one job, unless `--seconds-per-job` says otherwise. */
   readonly secondsPerJob: number;
+  /** Idle seconds before the fleet scales to 0 (scaleToZeroAfterIdle): the online floor of a scaler that does not flap waits them too. */
+  readonly scaleToZeroAfterIdleSeconds: number;
   /** Time zone of the workload's office hours when the fleet has no schedule. */
   readonly timeZone?: string;
 }
@@ -246,15 +248,19 @@ export function runForesight(
     bounds.set(key, oracle);
     const oracleSeconds = (performance.now() - started) / 1000;
     const target = targetP95WaitSeconds(source, service.acceptableLatencySeconds, bootSeconds);
-    const floor = measured.jobsPerMinute && onlineFloorInstanceHours({
+    const floorProblem = measured.jobsPerMinute && {
       jobsPerMinute: measured.jobsPerMinute,
       meanJobSeconds: secondsPerJob / speed.fastest,
       slotsPerInstance: fleet.maxConcurrentJobs,
       bootSeconds,
       minSize: limits.minSize,
       p95WaitSeconds: target,
-    });
-    runs[name] = { fleet, bootSeconds, targetP95WaitSeconds: target, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle, floor) };
+    };
+    const floors = floorProblem && {
+      anyScaler: onlineFloorInstanceHours(floorProblem),
+      idleWindow: onlineFloorInstanceHours({ ...floorProblem, idleWindowSeconds: service.scaleToZeroAfterIdleSeconds }),
+    };
+    runs[name] = { fleet, bootSeconds, targetP95WaitSeconds: target, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle, floors) };
   }
   return {
     env,

@@ -12,6 +12,12 @@ export interface OnlineFloorProblem {
   readonly minSize: Int32Array;
   /** The p95 wait the scaler must keep: a job that finds no instance up waits at least the boot. */
   readonly p95WaitSeconds: number;
+  /**
+   * Idle seconds the scaler waits before it scales to 0 (no flapping: QueueScaling's
+   * scaleToZeroAfterIdle); 0 for any scaler, which may let an instance go as soon as it is idle.
+   * @default 0
+   */
+  readonly idleWindowSeconds?: number;
 }
 
 /** Share of jobs the p95 of waits lets wait longer than it. */
@@ -31,10 +37,16 @@ const LATE_SHARE = 0.05;
  * saves the most per late job (a fractional knapsack, so a relaxation: still a lower bound).
  * The clairvoyant bound pays only min(gap, boot) per gap, since it boots just before each job:
  * where jobs trickle at about one per boot, no online scaler comes near it.
+ *
+ * A scaler that does not flap lets an instance go only after `idleWindowSeconds` (W) without a
+ * job: down, it stays up min(gap, W) after each job and boots for the next only when the gap
+ * was longer, so a minute costs it (1 - e^(-λW)) + λ e^(-λW) x (boot + job) instance-minutes and
+ * e^(-λW) of its jobs find no instance up (W = 0 is the scaler above).
  */
 export function onlineFloorInstanceHours(problem: OnlineFloorProblem): number {
   const jobMinutes = problem.meanJobSeconds / 60 / Math.max(1, problem.slotsPerInstance);
   const bootMinutes = problem.bootSeconds / 60;
+  const windowMinutes = (problem.idleWindowSeconds ?? 0) / 60;
   const latencyBinds = problem.bootSeconds > problem.p95WaitSeconds;
   let minutes = 0;
   let jobs = 0;
@@ -42,10 +54,12 @@ export function onlineFloorInstanceHours(problem: OnlineFloorProblem): number {
   problem.jobsPerMinute.forEach((rate, t) => {
     const floor = Math.max(problem.minSize[t] ?? 0, rate * jobMinutes);
     const up = Math.max(floor, 1);
-    const down = Math.max(floor, rate * (bootMinutes + jobMinutes));
+    // Share of the minute's jobs that come after a gap longer than the idle window.
+    const afterWindow = Math.exp(-rate * windowMinutes);
+    const down = Math.max(floor, 1 - afterWindow + rate * afterWindow * (bootMinutes + jobMinutes));
     minutes += up;
     jobs += rate;
-    if (down < up) savings.push({ saving: up - down, late: latencyBinds ? rate : 0 });
+    if (down < up) savings.push({ saving: up - down, late: latencyBinds ? rate * afterWindow : 0 });
   });
   let budget = LATE_SHARE * jobs;
   savings.sort((a, b) => (b.late === 0 ? Infinity : b.saving / b.late) - (a.late === 0 ? Infinity : a.saving / a.late));

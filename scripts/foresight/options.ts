@@ -157,6 +157,7 @@ export function serviceOf(config: EnvironmentConfig, name: string): ForesightSer
     name,
     acceptableLatencySeconds: service.scaling.acceptableLatency.toSeconds({ integral: false }),
     secondsPerJob: service.scaling.timePerJob.toSeconds({ integral: false }),
+    scaleToZeroAfterIdleSeconds: service.scaling.scaleToZeroAfterIdle.toSeconds(),
     timeZone: service.schedule?.timeZone,
   };
 }

@@ -44,3 +44,21 @@ describe('the online floor: what a scaler that cannot see the future pays at lea
     expect(floor).toBeCloseTo(60 - (0.3 / 0.05) * (1 - 0.05 * 5.1));
   });
 });
+
+describe('the online floor of a scaler that does not flap: it scales to 0 only after an idle window', () => {
+  test('no window is the floor of any scaler', () => {
+    expect(onlineFloorInstanceHours(problem(0.05, { idleWindowSeconds: 0 }))).toBeCloseTo(onlineFloorInstanceHours(problem(0.05)));
+  });
+
+  test('a job every 8 minutes inside a 30-minute window: up all along, as the fleet that never sleeps through the trickle', () => {
+    // e^(-0.125 x 30) = 2 % of the gaps are longer than the window: (1 - 0.0235) x 60 + 0.0235 x 7.5 x 5.1 minutes.
+    const after = Math.exp(-0.125 * 30);
+    expect(onlineFloorInstanceHours(problem(0.125, { idleWindowSeconds: 1800 })) * 60).toBeCloseTo((1 - after) * 60 + after * 7.5 * 5.1);
+  });
+
+  test('the window costs more than sleeping between jobs, and only the jobs after a longer gap find no instance up', () => {
+    const anyScaler = onlineFloorInstanceHours(problem(0.125, { p95WaitSeconds: 60 }));
+    const windowed = onlineFloorInstanceHours(problem(0.125, { p95WaitSeconds: 60, idleWindowSeconds: 1800 }));
+    expect(windowed).toBeGreaterThan(anyScaler);
+  });
+});
