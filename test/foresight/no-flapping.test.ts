@@ -33,6 +33,14 @@ describe('scale-to-zero through a trickle of jobs (QueueScaling\'s idle alarm)',
     expect(wakeUps(simulate(model, jobs(trickle, 10), options(9 * 60, { bootSeconds: 300 })))).toBe(1);
   });
 
+  test('a night of jobs at uneven gaps wakes the fleet at most once per gap longer than the idle window (15 minutes), plus the first job', () => {
+    // 6 to 14 minutes apart, with two quiet spells of 40 minutes, from 22:00 to 08:00.
+    const gapsMinutes = [...Array(30).fill([6, 9, 12, 7, 14, 8, 11]).flat().slice(0, 30), 40, ...Array(20).fill([10, 13, 5]).flat().slice(0, 20), 40, 9, 12, 6, 14];
+    const arrivals = gapsMinutes.reduce<number[]>((at, gap) => [...at, at[at.length - 1] + gap * 60], [22 * HOUR]);
+    const allowed = gapsMinutes.filter((gap) => gap > 15).length + 1;
+    expect(wakeUps(simulate(model, jobs(arrivals, 10), options(arrivals[arrivals.length - 1] / 60 + 60, { bootSeconds: 300 })))).toBeLessThanOrEqual(allowed);
+  });
+
   test('after the trickle stops, the fleet goes to 0 once the idle window has passed', () => {
     const trickle = Array.from({ length: 10 }, (_, k) => 2 * HOUR + k * 480);
     const trace = simulate(model, jobs(trickle, 10), options(6 * 60, { bootSeconds: 300 }));
