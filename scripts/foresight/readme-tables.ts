@@ -1,7 +1,8 @@
 /**
  * npm run docs:foresight
  *
- * Regenerates the README's foresight tables (between the `foresight-tables` markers), the charts
+ * Regenerates the README's foresight tables (between the `foresight-tables` markers: each
+ * environment x workload against the targets, then the default policy vs the seed's), the charts
  * docs/foresight-<env>-office-hours.svg and docs/foresight-<env>-office-hours-waits.svg of the
  * first environment (every environment x every built-in workload with jobs, the default policy
  * and the seed's step policy, one simulated week each, seed 1, the default assumptions), and
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../lib/config';
 import { renderChart } from '../../lib/foresight/chart';
 import { renderWaitChart } from '../../lib/foresight/wait-chart';
+import { targetCell, targetTableMarkdown } from '../../lib/foresight/targets';
 import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumptions } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
@@ -39,10 +41,17 @@ function rows(run: ForesightRun): string[] {
   });
 }
 
-/** The generated Markdown: the table and the assumptions it rests on. */
+/** The generated Markdown: the target table (the default policy), the default vs seed table and the assumptions they rest on. */
 export function renderForesightTables(runs: readonly ForesightRun[]): string {
+  const cells = runs.map((run) => targetCell(run));
   return [
     START,
+    `**Against the targets** (\`npm run simulate -- --all\`): ${cells.filter((c) => c.met).length} of ${cells.length} cells met.`,
+    '',
+    ...targetTableMarkdown(cells),
+    '',
+    '**Default vs seed:**',
+    '',
     '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.flatMap(rows),
