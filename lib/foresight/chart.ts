@@ -124,10 +124,10 @@ export function renderChart(run: CapacityChartRun): string {
   }, scales, clock));
   return svgDocument(WIDTH, HEADER + names.length * panelHeight, `${run.env} / ${run.service}, workload ${run.workload}: jobs waiting and instances over ${days} simulated day${days === 1 ? '' : 's'}`, [
     legend(PLOT.left, 40, [
-      { series: 'jobs-waiting', label: 'jobs waiting in the queue (right axis)', color: COLORS.waiting, swatch: 'area' },
-      { series: 'desired', label: 'desired capacity (left axis)', color: COLORS.desired, swatch: 'dashed' },
-      { series: 'in-service', label: 'InService instances (left axis)', color: COLORS.inService, swatch: 'thick' },
-      { series: 'limit', label: 'clairvoyant limit, instances on average (left axis)', color: COLORS.limit, swatch: 'dashed' },
+      { series: 'jobs-waiting', label: 'jobs waiting (right axis)', color: COLORS.waiting, swatch: 'area' },
+      { series: 'desired', label: 'desired capacity', color: COLORS.desired, swatch: 'dashed' },
+      { series: 'in-service', label: 'InService instances', color: COLORS.inService, swatch: 'thick' },
+      { series: 'limit', label: 'clairvoyant limit, mean instances', color: COLORS.limit, swatch: 'dashed' },
     ]),
     text(PLOT.left, 58, `Each step of a series is the maximum of ${BUCKET_MINUTES} simulated minutes.`, { fill: '#666' }),
     ...panels,

@@ -99,10 +99,10 @@ describe('the chart of jobs waiting and instances', () => {
 
   test('has a legend naming every series', () => {
     expect(findAll(findOne(svg, hasClass('legend')), hasClass('legend-item')).map((i) => [i.attributes['data-series'], i.text])).toEqual([
-      ['jobs-waiting', 'jobs waiting in the queue (right axis)'],
-      ['desired', 'desired capacity (left axis)'],
-      ['in-service', 'InService instances (left axis)'],
-      ['limit', 'clairvoyant limit, instances on average (left axis)'],
+      ['jobs-waiting', 'jobs waiting (right axis)'],
+      ['desired', 'desired capacity'],
+      ['in-service', 'InService instances'],
+      ['limit', 'clairvoyant limit, mean instances'],
     ]);
   });
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENTS } from '../../lib/config';
 import { PolicyFigures } from '../../lib/foresight/figures';
 import { TARGET_TIMES_LIMIT, TargetRun, targetCell, targetTableMarkdown } from '../../lib/foresight/targets';
 
@@ -68,5 +71,20 @@ describe('the Markdown table', () => {
     expect(rows).toHaveLength(4);
     expect(rows[3]).toMatch(/^\| dev \| default \| bursty \|.*\| 1 jobs lost \(expired or dead-lettered\) \|$/);
     expect(rows[2]).toMatch(/\| - \|$/);
+  });
+});
+
+describe('the README\'s generated target table (npm run docs:foresight)', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const rows = readme.split('\n').filter((line) => /^\| [^|]+ \| [^|]+ \| (steady|office-hours|bursty|overnight-batch) \| [\d.]+ \|/.test(line));
+
+  test('has the columns the generator writes today', () => {
+    expect(readme).toContain(targetTableMarkdown([])[0]);
+  });
+
+  test('has a row for every environment and service x workload with jobs', () => {
+    const expected = ENVIRONMENTS.flatMap((c) => Object.keys(c.inference).map((service) => `${c.name} | ${service}`));
+    expect(new Set(rows.map((r) => r.split(' | ').slice(0, 2).join(' | ').slice(2)))).toEqual(new Set(expected));
+    expect(rows).toHaveLength(expected.length * 4);
   });
 });

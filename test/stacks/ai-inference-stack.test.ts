@@ -90,9 +90,12 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
-  test('needs no context lookup: the AMI is an SSM parameter resolved at deploy', () => {
+  test('needs no context lookup: the Deep Learning AMI is an SSM parameter, resolved at deploy, or by Image Builder for a baked image', () => {
     expect(synthesized[env].stage.synth().manifest.missing).toBeUndefined();
-    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(1);
+    const baked = inferenceServicesOf(config).filter(([, service]) => service.fleet.bakedImage !== undefined).length;
+    const resolvedAtDeploy = inferenceServicesOf(config).length - baked;
+    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(resolvedAtDeploy > 0 ? 1 : 0);
+    template.resourcePropertiesCountIs('AWS::ImageBuilder::ImageRecipe', { ParentImage: Match.stringLikeRegexp('^ssm:') }, baked);
   });
 
   test('no Lambda function or custom resource', () => {
