@@ -1,3 +1,4 @@
+import { FLEET_PROCESSOR_LABELS, fleetProcessorOf } from '../gpu/fleet-processor';
 import { RegionPrices } from '../pricing/price-table';
 import {
   CostLine, HOURS_PER_MONTH, Resources, UsageAssumptions, eksNodeLines, launchTemplateGiB, line, round, sageMakerLines, trainingLines,
@@ -85,9 +86,10 @@ function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssu
   return lines;
 }
 
-/** One simulated GPU fleet: a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
+/** One simulated inference fleet (GPU or CPU): a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
 function gpuFleetLines(resources: Resources, usage: ServiceFleetUsage, days: number, prices: RegionPrices): CostLine[] {
   const { service, fleet, idle, expected } = usage;
+  const kind = FLEET_PROCESSOR_LABELS[fleetProcessorOf(fleet.instanceTypes)];
   const perMonth = HOURS_PER_MONTH / (days * 24);
   const asg = resources.find(([id]) => fleet.source.endsWith(`/${id}`))?.[1].Properties ?? {};
   const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
@@ -95,9 +97,9 @@ function gpuFleetLines(resources: Resources, usage: ServiceFleetUsage, days: num
   const ebsPerInstanceHour = (gib * prices.ebsGp3UsdPerGbMonth) / HOURS_PER_MONTH;
   const ceiling = usage.prices;
   return [
-    line(`GPU fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
+    line(`${kind} fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
       idle.costUsd * perMonth, expected.costUsd * perMonth, fleet.maxSize * ceiling.ceilingUsdPerHour * HOURS_PER_MONTH),
-    line(`GPU fleet of ${service}: root volumes, ${gib} GiB gp3 each`,
+    line(`${kind} fleet of ${service}: root volumes, ${gib} GiB gp3 each`,
       idle.instanceHours * perMonth * ebsPerInstanceHour, expected.instanceHours * perMonth * ebsPerInstanceHour, fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth),
   ];
 }
@@ -147,7 +149,7 @@ export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: Regi
   const spot = usage.spotDiscount === undefined ? 'per family (price table)' : `${usage.spotDiscount * 100} %`;
   const assumptions = [
     `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
-    `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `GPU fleet: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
+    `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `inference fleets: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
   ];
   return { env: env.environment, budgetUsd, fixed, usage: usageLines, total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
 }

@@ -43,6 +43,12 @@ describe('estimateCost', () => {
     expect(line).toMatchObject({ minUsd: 30.42, expectedUsd: 304.17, maxUsd: Math.round(3 * 1.212 * HOURS_PER_MONTH * 100) / 100 });
   });
 
+  test('names a fleet of CPU types a CPU fleet, priced from the table\'s CPU types', () => {
+    const f = fleet({ maxSize: 2, instanceTypes: ['c6i.large', 'c7i.large'] });
+    const line = lineOf(estimate({}, f, gpu(f, figures(7), figures(70))), /^CPU fleet of default: 0-2 x c6i\.large\|c7i\.large \(max: c7i\.large on-demand\)/);
+    expect(line?.maxUsd).toBeCloseTo(2 * 0.08925 * HOURS_PER_MONTH, 2);
+  });
+
   test('prices the fleet\'s gp3 root volumes for the instance-hours it ran', () => {
     const f = fleet({ source: 'dev/Stack/Asg', maxSize: 2 });
     const resources = {
