@@ -73,6 +73,7 @@ const US_EAST_1_EC2: Record<string, number> = {
   'p3.2xlarge': 3.06, 'p3.8xlarge': 12.24, 'p3.16xlarge': 24.48, 'p3dn.24xlarge': 31.212, 'p4d.24xlarge': 32.7726, 'p5.48xlarge': 55.04,
   'inf2.xlarge': 0.7582, 'inf2.48xlarge': 12.9813, 'trn1.2xlarge': 1.3438, 'trn1.32xlarge': 21.5, 'dl1.24xlarge': 13.10904,
   'm6i.large': 0.096, 'm6i.xlarge': 0.192, 'm7i.large': 0.1008, 'm7i.xlarge': 0.2016,
+  // The CPU fleets' (dev's) types, entered 2026-12 from the same page's published rates without a live read.
   'c6i.large': 0.085, 'c7i.large': 0.08925,
 };
 
@@ -83,6 +84,7 @@ const EU_CENTRAL_1_EC2: Record<string, number> = {
   'g6.xlarge': 1.006, 'g6.12xlarge': 5.752,
   'p3.8xlarge': 15.292, 'p4d.24xlarge': 40.966,
   'm6i.large': 0.115, 'm6i.xlarge': 0.23, 'm7i.large': 0.121, 'm7i.xlarge': 0.242,
+  // As us-east-1's CPU fleet types: entered 2026-12 without a live read.
   'c6i.large': 0.097, 'c7i.large': 0.10185,
 };
 
@@ -90,6 +92,7 @@ const EU_CENTRAL_1_EC2: Record<string, number> = {
 const autoModeFees = (ec2: Record<string, number>, types: readonly string[]): Record<string, number> =>
   Object.fromEntries(types.filter((t) => ec2[t] !== undefined).map((t) => [t, Math.round(ec2[t] * 0.12 * 1e6) / 1e6]));
 const NODE_POOL_TYPES = ['g5.xlarge', 'g6.xlarge', 'g5.12xlarge', 'g6.12xlarge', 'm6i.large', 'm6i.xlarge', 'm7i.large', 'm7i.xlarge'];
+// Assumptions like every spot discount here; the CPU families' (c6i, c7i, m6i, m7i) as the GPU families of their generation.
 const SPOT_DISCOUNTS = { g4dn: 0.6, g5: 0.6, g6: 0.6, g6e: 0.55, p3: 0.7, p3dn: 0.65, p4d: 0.6, p5: 0.5, c6i: 0.6, c7i: 0.55, m6i: 0.6, m7i: 0.55 };
 
 const US_PRICES = {

@@ -1,11 +1,11 @@
-import { ENVIRONMENTS } from '../../lib/config';
+import { ENVIRONMENTS, inferenceServicesOf } from '../../lib/config';
 import { HOURS_PER_MONTH } from '../../lib/foresight/compute-cost';
 import { estimateCost } from '../../lib/foresight/cost-model';
 import { PolicyFigures } from '../../lib/foresight/figures';
 import { FleetModel } from '../../lib/foresight/fleet-model';
 import { fleetPrices } from '../../lib/foresight/fleet-prices';
 import { EnvironmentStacks } from '../../lib/foresight/stack-templates';
-import { PRICE_TABLE, regionPrices } from '../../lib/pricing/price-table';
+import { PRICE_TABLE, regionPrices, spotDiscount } from '../../lib/pricing/price-table';
 import { fleet } from './fixtures';
 
 const prices = regionPrices('us-east-1');
@@ -130,6 +130,12 @@ describe('the price table', () => {
     const types = [...new Set(ENVIRONMENTS.flatMap((c) => c.guardrails.allowedInstanceTypes))];
     const table = regionPrices(region);
     for (const type of types) expect(type.startsWith('ml.') ? table.sageMakerUsdPerHour[type] : table.ec2OnDemandUsdPerHour[type]).toBeGreaterThan(0);
+  });
+
+  test.each(Object.keys(PRICE_TABLE))('%s prices every inference fleet type, GPU or CPU, on demand and on spot', (region) => {
+    const types = [...new Set(ENVIRONMENTS.flatMap((c) => inferenceServicesOf(c).flatMap(([, service]) => service.fleet.instanceTypes)))];
+    const table = regionPrices(region);
+    for (const type of types) expect([type, table.ec2OnDemandUsdPerHour[type] > 0, spotDiscount(table, type) > 0]).toEqual([type, true, true]);
   });
 
   test('a Region without prices is an error listing the ones there are', () => {
