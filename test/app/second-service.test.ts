@@ -3,7 +3,6 @@ import { ENVIRONMENTS, inferenceServicesOf, mergeConfig } from '../../lib/config
 import { INFERENCE_SERVICE_OUTPUTS } from '../../lib/constructs/inference/inference-service';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { estimateCost } from '../../lib/foresight/cost-model';
-import { FLEET_PROCESSOR_LABELS, fleetProcessorOf } from '../../lib/gpu/fleet-processor';
 import { fleetPrices } from '../../lib/foresight/fleet-prices';
 import { DEFAULT_ASSUMPTIONS, runForesight } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
@@ -67,9 +66,9 @@ describe('a second inference service, by config alone', () => {
     test('cost prices each service\'s fleet on its own line, and neither as training capacity', () => {
       const fleets = runs.map(({ service, policies: { default: run } }) => ({ service, fleet: run.fleet, idle: run.figures, expected: run.figures, prices: fleetPrices(run.fleet, prices) }));
       const estimate = estimateCost(env, { fleets, days: 1, inferenceFleets: fleets.map((f) => f.fleet.source) }, prices, { natGbPerMonth: 0, albLcu: 1, efsGb: 0, eksCpuNodes: 1 });
-      const kind = FLEET_PROCESSOR_LABELS[fleetProcessorOf(first.fleet.instanceTypes)];
-      expect(estimate.usage.filter((line) => line.item.startsWith(`${kind} fleet of`) && !line.item.includes('root volumes')).map((line) => line.item.split(':')[0])).toEqual(services.map((s) => `${kind} fleet of ${s}`));
-      expect(estimate.usage.filter((line) => fleets.some((f) => line.item.startsWith(f.fleet.source.split('/').pop() ?? '')))).toEqual([]);
+      const fleetLines = estimate.usage.filter((line) => line.component === 'on-demand instances').map((line) => line.resource);
+      expect(new Set(fleetLines).size).toBe(services.length);
+      expect(estimate.usage.filter((line) => line.component === 'on-demand nodes kept' && fleetLines.includes(line.resource))).toEqual([]);
     });
   });
 });
