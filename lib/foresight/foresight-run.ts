@@ -92,7 +92,7 @@ export function undocumentedAssumptions(a: ForesightAssumptions): string[] {
     `SQS metrics ${a.sqsReactivationDelayMinutes} min late after inactivity (--sqs-reactivation-delay-minutes; AWS: up to 15)`,
     `x / 0 in metric math: ${a.divisionByZero} (--divide-by-zero; not documented)`,
     `predictive scaling forecasts each hour as the mean of the same hour ${a.forecast === 'weekly' ? 'of the week in the last two weeks' : 'of the day in the last 14 days'}, refreshed every 6 hours, capacity rounded up (--forecast; AWS documents none), after ${a.historyWeeks} weeks of history (--history-weeks)`,
-    `throughput per type ${Object.entries(a.throughputFactors).map(([k, v]) => `${k} ${v}`).join(', ')} relative to each other, timePerJob on the fleet's first type (--throughput-factors; AWS's "up to" inference figures)`,
+    `throughput per type ${Object.entries(a.throughputFactors).map(([k, v]) => `${k} ${v}`).join(', ')} relative to each other, CPU types alike, timePerJob on the fleet's first type (--throughput-factors; AWS's "up to" inference figures)`,
     `concurrent jobs on one instance each run at its single-job speed (maxConcurrentJobs from the agent config; an upper bound on batching)`,
     `boot ${a.bootSeconds === undefined ? 'per fleet (its expected-boot-seconds tag)' : `${a.bootSeconds} s`}, CloudWatch agent from ${a.agentStartSeconds} s after launch (--boot-seconds, --agent-start-seconds)`,
   ];

@@ -95,7 +95,7 @@ export function targetCell(run: TargetRun, policy = 'default'): TargetCell {
 export function targetTableMarkdown(cells: readonly TargetCell[]): string[] {
   const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
   return [
-    `| env | service | workload | p95 wait (s) | target (s) | met | GPU-hours | clairvoyant limit | x limit (target ${TARGET_TIMES_LIMIT}) | met | online floor (x limit) | floor without flapping (x limit) | wake-ups from 0 | lost | why not |`,
+    `| env | service | workload | p95 wait (s) | target (s) | met | GPU-hours (CPU fleet: instance-hours) | clairvoyant limit | x limit (target ${TARGET_TIMES_LIMIT}) | met | online floor (x limit) | floor without flapping (x limit) | wake-ups from 0 | lost | why not |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...cells.map((c) => `| ${c.env} | ${c.service} | ${c.workload} | ${c.p95WaitSeconds} | ${c.targetP95WaitSeconds} | ${mark(c.latencyMet)} | ${c.gpuHours} | ${c.limitGpuHours} | `
       + `${c.timesLimit} | ${mark(c.costMet)} | ${c.onlineFloorTimesLimit ?? '-'} | ${c.idleWindowFloorTimesLimit ?? '-'} | ${c.wakeUpsFromZero} | ${c.jobsLost} | ${c.reasons.join('; ') || '-'} |`),

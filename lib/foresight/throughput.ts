@@ -1,3 +1,4 @@
+import { imageProcessorOf } from '../gpu/accelerated-instance-types';
 import { instanceFamily } from '../pricing/price-table';
 
 /**
@@ -10,9 +11,13 @@ import { instanceFamily } from '../pricing/price-table';
  */
 export const DEFAULT_THROUGHPUT_FACTORS: Readonly<Record<string, number>> = { g4dn: 1, g5: 3, g6: 2 };
 
-/** The throughput factor of `instanceType` in `factors` (its own entry, else its family's), or an error naming the flag. */
+/**
+ * The throughput factor of `instanceType` in `factors` (its own entry, else its family's), or an
+ * error naming the flag. A CPU type without an entry is 1: AWS publishes no inference figures
+ * between CPU types, so a CPU fleet's types are assumed alike (a CPU fleet has no GPU to mix).
+ */
 export function throughputFactor(factors: Readonly<Record<string, number>>, instanceType: string): number {
-  const factor = factors[instanceType] ?? factors[instanceFamily(instanceType)];
+  const factor = factors[instanceType] ?? factors[instanceFamily(instanceType)] ?? (imageProcessorOf(instanceType) === 'cpu' ? 1 : undefined);
   if (factor === undefined) {
     throw new Error(`no throughput factor for ${instanceType}: pass --throughput-factors with ${instanceFamily(instanceType)}=<jobs per hour relative to the others>`);
   }

@@ -52,7 +52,7 @@ export function renderForesightTables(runs: readonly ForesightRun[]): string {
     '',
     '**Default vs seed:**',
     '',
-    '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
+    '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours (CPU fleet: instance-hours) | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.flatMap(rows),
     '',

@@ -3,6 +3,7 @@ import { StackTemplate } from '../../lib/foresight/stack-templates';
 import { FLEET_SCHEDULE_DEFAULTS } from '../../lib/constructs/inference/fleet-schedule';
 import { GPU_FLEET_DEFAULTS } from '../../lib/constructs/inference/gpu-fleet';
 import { withDefaults } from '../../lib/defaults';
+import { fleetProcessorOf } from '../../lib/gpu/fleet-processor';
 import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
 import { DEFAULT_SERVICE, serviceOutputKey } from '../../lib/stacks/service-names';
 import { foresightEnvironments } from '../../scripts/foresight/synth-environments';
@@ -44,8 +45,15 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
     expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')?.alarm.queries.find((q) => q.returnData)?.expression).toMatch(/FILL\(sent, 0\)/);
   });
 
-  test('reads the GPU scale-in as a simple policy with its cooldown', () => {
+  test('reads the utilization scale-in as a simple policy with its cooldown', () => {
     expect(fleet.policies.find((p) => p.kind === 'simple')).toMatchObject({ adjustment: -1, cooldownSeconds: 120, alarm: { comparisonOperator: 'LessThanThreshold' } });
+  });
+
+  test('reads the idle scale-in alarm on the utilization of what the fleet computes on (dev: CPU types, EC2\'s CPUUtilization)', () => {
+    const scaleIn = fleet.policies.find((p) => p.kind === 'simple');
+    const signal = `${fleetProcessorOf(service.fleet.instanceTypes)}Utilization`;
+    expect(scaleIn && scaleIn.kind === 'simple' && scaleIn.alarm.queries.filter((q) => q.signal !== undefined).map((q) => q.signal).sort())
+      .toEqual(['inService', signal].sort());
   });
 
   test('reads the scheduled actions with their time zone', () => {
@@ -112,8 +120,8 @@ describe('fleetFromTemplates on bad input', () => {
   });
 
   test('a metric the simulator does not produce is an error naming it', () => {
-    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average' } } }) } };
-    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/CPUUtilization, which the simulator does not produce/);
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'NetworkIn', Statistic: 'Average' } } }) } };
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/NetworkIn, which the simulator does not produce/);
   });
 
   test('a step policy without its alarm is an error', () => {

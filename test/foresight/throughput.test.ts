@@ -13,6 +13,11 @@ describe('throughput factors per instance type', () => {
     expect(throughputFactor({ g5: 3, 'g5.2xlarge': 3.2 }, 'g5.2xlarge')).toBe(3.2);
   });
 
+  test('CPU types without a factor are alike (AWS publishes no inference figures between them); a given factor wins', () => {
+    expect(['c6i.large', 'm7i.large'].map((t) => throughputFactor(DEFAULT_THROUGHPUT_FACTORS, t))).toEqual([1, 1]);
+    expect(throughputFactor({ c7i: 1.2 }, 'c7i.large')).toBe(1.2);
+  });
+
   test('a type without a factor is an error naming the flag', () => {
     expect(() => throughputFactor(DEFAULT_THROUGHPUT_FACTORS, 'p4d.24xlarge')).toThrow(/no throughput factor for p4d.24xlarge: pass --throughput-factors with p4d=/);
   });
