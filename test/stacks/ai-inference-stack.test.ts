@@ -157,8 +157,13 @@ describe.each(services)('%s service %s', (env, service) => {
     expect(userData).toContain(`PROCESSOR='${fleet.processor}'`);
     // The build's tag: a Deep Learning Container's per processor, a registry image's own.
     expect(userData).toContain(`:${settings.model.image.buildFor(fleet.processor)?.split(':').pop()}'`);
-    const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
-    expect(amis).toContain(fleetAmiParameter(fleet.processor));
+    // A baked image is built by Image Builder from the processor's AMI; otherwise the fleet resolves it at deploy.
+    if (settings.fleet.bakedImage) {
+      template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: `ssm:${fleetAmiParameter(fleet.processor)}` });
+    } else {
+      const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
+      expect(amis).toContain(fleetAmiParameter(fleet.processor));
+    }
   });
 
   test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {
