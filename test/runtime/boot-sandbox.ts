@@ -152,7 +152,7 @@ export class BootSandbox {
     writeFileSync(modelEnv, modelEnvFile({ MAX_BATCH_SIZE: '8' }));
     this.healthCheckPath = settings.healthCheckPath ?? this.healthCheckPath;
     writeFileSync(join(this.root, 'etc/ai-inference/boot.env'), bootEnvFile({
-      modelBucketName: 'model-bucket',
+      modelArchiveUrl: `s3://model-bucket/${MODEL_KEY}`,
       modelName: 'llm',
       modelVersion: '7',
       containerImage: 'public.ecr.aws/acme/llm-server:1.2',

@@ -1,7 +1,7 @@
 import {
   DescribeModelPackageCommand, DescribeModelPackageCommandInput, DescribeModelPackageCommandOutput, ListModelPackagesCommand,
   ListModelPackagesCommandInput, ListModelPackagesCommandOutput, ModelApprovalStatus, ModelPackageContainerDefinition, ModelPackageStatus,
-  ModelPackageSummary, SageMakerClient,
+  ModelPackageSummary, SageMakerClient, ServiceInputTypes, ServiceOutputTypes,
 } from '@aws-sdk/client-sagemaker';
 import { AwsStub } from 'aws-sdk-client-mock';
 
@@ -149,7 +149,7 @@ export class FakeModelRegistry {
   }
 
   /** Answers the client's ListModelPackages and DescribeModelPackage calls from this registry. */
-  serve(mock: AwsStub<object, object, SageMakerClient['config']>): void {
+  serve(mock: AwsStub<ServiceInputTypes, ServiceOutputTypes, SageMakerClient['config']>): void {
     mock.on(ListModelPackagesCommand).callsFake((input: ListModelPackagesCommandInput) => this.list(input));
     mock.on(DescribeModelPackageCommand).callsFake((input: DescribeModelPackageCommandInput) => this.describe(input));
   }
