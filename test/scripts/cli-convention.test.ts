@@ -4,6 +4,7 @@ import { COMPLIANCE_COMMAND_LINE, writeComplianceReports } from '../../scripts/c
 import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/control-tower-exemptions';
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
+import { MODEL_PACKAGE_REFRESH_COMMAND_LINE, printRefreshArguments } from '../../scripts/model-package-refresh';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
 import { DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable } from '../../scripts/preflight/quota-table';
 import { SIMULATE_COMMAND_LINE, simulate } from '../../scripts/simulate';
@@ -23,6 +24,7 @@ const SCRIPTS: Script[] = [
   ['docs:exemptions', DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
+  ['model-package-refresh', MODEL_PACKAGE_REFRESH_COMMAND_LINE, (args) => printRefreshArguments(args as Parameters<typeof printRefreshArguments>[0])],
 ];
 
 async function run([, cli, main]: Script, argv: string[]) {
