@@ -21,7 +21,7 @@ import { ServedModel } from './served-model';
 export interface ModelPackageReference {
   /**
    * The model package group, in the deploy account and region. MLflow's automatic registration
-   * names it `<registered model name>-<suffix>` (stack output `MlflowModelPackageGroupSuffix`).
+   * names it `<registered model name>-<suffix>` (README "Serving a registered model").
    */
   readonly groupName: string;
   /**
