@@ -3,6 +3,8 @@
 export * from './cost-tags';
 export * from './gpu/accelerated-instance-types';
 export * from './gpu/deep-learning-ami';
+export * from './gpu/fleet-ami';
+export * from './gpu/fleet-processor';
 export * from './gpu/gpu-metrics';
 export * from './nag';
 export * from './constructs/network/environment-network';
@@ -29,6 +31,7 @@ export * from './constructs/inference/predictive-scaling-rules';
 export * from './constructs/inference/queue-scaling';
 export * from './constructs/inference/registered-model';
 export * from './constructs/inference/served-model';
+export * from './constructs/inference/utilization-scale-in';
 export * from './constructs/inference/warm-up-window-rules';
 export * from './constructs/inference/warm-up-windows';
 export * from './constructs/notifications/notification-subscriptions';
