@@ -156,7 +156,7 @@ describe.each(services)('%s service %s', (env, service) => {
     const userData = userDataOf(template, service);
     expect(userData).toContain(`PROCESSOR='${fleet.processor}'`);
     // The build's tag: a Deep Learning Container's per processor, a registry image's own.
-    expect(userData).toContain(`:${settings.model.image.buildFor(fleet.processor)?.split(':').pop()}'`);
+    expect(userData).toContain(`:${settings.model.image?.buildFor(fleet.processor)?.split(':').pop()}'`);
     // A baked image is built by Image Builder from the processor's AMI; otherwise the fleet resolves it at deploy.
     if (settings.fleet.bakedImage) {
       template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: `ssm:${fleetAmiParameter(fleet.processor)}` });
