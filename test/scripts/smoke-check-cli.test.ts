@@ -37,7 +37,7 @@ function outputs(values: Record<string, string>): Output[] {
 function serviceOutputs(service: string): Record<string, string> {
   const values: Record<(typeof INFERENCE_SERVICE_OUTPUTS)[number], string> = {
     QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', LogGroupName: 'logs',
-    ResultsBucketName: 'results', SuccessTopicArn: 'ok', ErrorTopicArn: 'error', AlarmTopicArn: 'alarms',
+    ResultsBucketName: 'results', SuccessTopicArn: 'ok', ErrorTopicArn: 'error', AlarmTopicArn: 'alarms', DashboardUrl: 'https://console.aws.amazon.com/cloudwatch/home',
   };
   return Object.fromEntries(Object.entries(values).map(([output, value]) => [serviceOutputKey(service, output as keyof typeof values), value]));
 }

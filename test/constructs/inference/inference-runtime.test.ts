@@ -17,6 +17,7 @@ import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
 import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
+import { INSTANCE_METRICS_NAMESPACE } from '../../../lib/gpu/gpu-metrics';
 
 /** A stack with a fleet and everything the runtime needs beside the model. */
 function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
@@ -188,6 +189,10 @@ describe('InferenceRuntime', () => {
     expect(config).toMatchObject({ terminationLifecycleHookName: 'drain', jobTimeoutSeconds: 900, drainTimeoutSeconds: 960, waitTimeSeconds: 20 });
     expect(config).not.toHaveProperty('instanceId');
     expect(config).not.toHaveProperty('autoScalingGroupName');
+  });
+
+  test('the agent publishes its job metrics to the namespace of the GPU metrics, which the dashboard reads', () => {
+    expect(runtime.agentConfig(fleet).metricsNamespace).toBe(INSTANCE_METRICS_NAMESPACE);
   });
 });
 
