@@ -16,6 +16,8 @@ export interface RenderedMetric {
   readonly dimensions: Record<string, string>;
   /** The math expression of an expression row. */
   readonly expression?: string;
+  /** The statistic of a metric row: its `stat`, else the body structure's default, Average. */
+  readonly stat?: string;
   /** The rendering options: label, stat, period, id, visible, yAxis. */
   readonly options: Record<string, unknown>;
 }
@@ -50,7 +52,7 @@ function metricRow(row: unknown[]): RenderedMetric {
   const names = typeof last === 'object' ? rest.slice(1, -1) : rest.slice(1);
   const dimensions: Record<string, string> = {};
   for (let i = 0; i < names.length; i += 2) dimensions[String(names[i])] = String(names[i + 1]);
-  return { namespace: String(first), metricName: String(rest[0]), dimensions, options };
+  return { namespace: String(first), metricName: String(rest[0]), dimensions, stat: (options.stat as string | undefined) ?? 'Average', options };
 }
 
 function widgetOf(raw: Record<string, unknown>): RenderedWidget {

@@ -49,7 +49,7 @@ describe('InferenceDashboard of a service that tracks its backlog', () => {
 
   test('jobs waiting and in flight are the service\'s queue, dead letters its dead-letter queue on the right axis', () => {
     const rows = widgetTitled(dashboard, TITLES[0]).metrics;
-    expect(rows.map((m) => [m.metricName, logicalIdOf(m.dimensions.QueueName), m.options.stat, m.options.yAxis])).toEqual([
+    expect(rows.map((m) => [m.metricName, logicalIdOf(m.dimensions.QueueName), m.stat, m.options.yAxis])).toEqual([
       ['ApproximateNumberOfMessagesVisible', queue, 'Maximum', undefined],
       ['ApproximateNumberOfMessagesNotVisible', queue, 'Maximum', undefined],
       ['ApproximateNumberOfMessagesVisible', logicalId(svc.jobs.deadLetterQueue), 'Maximum', 'right'],
@@ -84,7 +84,7 @@ describe('InferenceDashboard of a service that tracks its backlog', () => {
   test('job latency reads the metrics the queue agent publishes, under the fleet\'s group, in seconds, against the acceptable wait', () => {
     const widget = widgetTitled(dashboard, TITLES[4]);
     const inputs = widget.metrics.filter((m) => m.options.visible === false);
-    expect(inputs.map((m) => [m.namespace, m.metricName, m.dimensions, m.options.stat])).toEqual([
+    expect(inputs.map((m) => [m.namespace, m.metricName, m.dimensions, m.stat])).toEqual([
       [INSTANCE_METRICS_NAMESPACE, 'TotalProcessingTime', { AutoScalingGroupName: group }, 'p50'],
       [INSTANCE_METRICS_NAMESPACE, 'TotalProcessingTime', { AutoScalingGroupName: group }, 'p90'],
       [INSTANCE_METRICS_NAMESPACE, 'TimeInBacklog', { AutoScalingGroupName: group }, 'p90'],
@@ -97,7 +97,7 @@ describe('InferenceDashboard of a service that tracks its backlog', () => {
 
   test('jobs per minute: sent to the queue, run to a result by the agents, failed on the error topic', () => {
     const rows = widgetTitled(dashboard, TITLES[5]).metrics;
-    expect(rows.map((m) => [m.metricName, Object.values(m.dimensions).map(logicalIdOf), m.options.stat])).toEqual([
+    expect(rows.map((m) => [m.metricName, Object.values(m.dimensions).map(logicalIdOf), m.stat])).toEqual([
       ['NumberOfMessagesSent', [queue], 'Sum'],
       ['TotalProcessingTime', [group], 'SampleCount'],
       ['NumberOfMessagesPublished', [logicalId(svc.results.errorTopic)], 'Sum'],
