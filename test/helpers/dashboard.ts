@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_STACK, resolve } from './fake-cloudformation';
 
@@ -105,4 +107,24 @@ export function metricCount(dashboard: RenderedDashboard): number {
 /** The logical id a resolved reference names: `Queue4A7E3555.QueueName` -> `Queue4A7E3555`. */
 export function logicalIdOf(reference: string): string {
   return reference.split('.')[0];
+}
+
+/** The widget titles docs/dashboards.md lists under `## <section>`, in order (`1. **<title>**`). */
+export function documentedWidgets(section: string): string[] {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'dashboards.md'), 'utf8');
+  const start = doc.indexOf(`\n## ${section}\n`);
+  if (start < 0) throw new Error(`docs/dashboards.md has no section "${section}"`);
+  const end = doc.indexOf('\n## ', start + 1);
+  return [...doc.slice(start, end < 0 ? undefined : end).matchAll(/^\d+\. \*\*(.+?)\*\*/gm)].map((match) => match[1]);
+}
+
+/**
+ * The dashboard's widget titles (a text widget's heading for its title), each replaced by the
+ * documented title at its place when it starts with it: equal to `documented` exactly when the
+ * page lists the widgets in order.
+ */
+export function titlesAsDocumented(dashboard: RenderedDashboard, documented: readonly string[]): string[] {
+  return dashboard.widgets
+    .map((w) => w.title ?? String(w.properties.markdown ?? '').split('\n')[0].replace(/^#+ /, ''))
+    .map((title, n) => (documented[n] !== undefined && title.startsWith(documented[n]) ? documented[n] : title));
 }

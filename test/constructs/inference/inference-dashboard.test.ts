@@ -5,7 +5,7 @@ import { BOOT_PHASES } from '../../../lib/constructs/inference/boot-time';
 import { INSTANCE_METRICS_NAMESPACE } from '../../../lib/gpu/gpu-metrics';
 import { JOB_TIME_METRICS } from '../../../lib/runtime/inference/agent/job-metrics';
 import {
-  RenderedDashboard, logicalIdOf, metricCount, renderDashboards, visibleMetrics, widgetTitled,
+  documentedWidgets, logicalIdOf, metricCount, renderDashboards, RenderedDashboard, titlesAsDocumented, visibleMetrics, widgetTitled,
 } from '../../helpers/dashboard';
 import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 import { service, serviceResources, settings } from './fixtures';
@@ -32,6 +32,11 @@ const dashboards = renderDashboards(template);
 
 describe('InferenceDashboard of a service that tracks its backlog', () => {
   const dashboard: RenderedDashboard = dashboards[logicalId(svc.dashboard.dashboard)];
+
+  test('docs/dashboards.md lists its widgets in order', () => {
+    const documented = documentedWidgets('Inference service');
+    expect(titlesAsDocumented(dashboard, documented)).toEqual(documented);
+  });
   const queue = logicalId(svc.jobs.queue);
   const group = logicalId(svc.fleet.autoScalingGroup);
 

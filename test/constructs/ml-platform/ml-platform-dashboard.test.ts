@@ -2,7 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MlPlatformDashboard } from '../../../lib/constructs/ml-platform/ml-platform-dashboard';
-import { metricCount, renderDashboard, widgetTitled } from '../../helpers/dashboard';
+import {
+  documentedWidgets, metricCount, renderDashboard, titlesAsDocumented, widgetTitled,
+} from '../../helpers/dashboard';
 
 const TITLES = [
   'Pods waiting to be scheduled (a GPU pool at 0 wakes for them)', 'Scheduling attempts per minute', 'API server requests per minute',
@@ -15,6 +17,11 @@ describe('MlPlatformDashboard', () => {
   new MlPlatformDashboard(stack, 'Dashboard', { clusterName: 'ml', artifactBucket: bucket, mlflowTrackingServerName: 'tracking', dashboardName: 'platform' });
   const dashboard = renderDashboard(Template.fromStack(stack));
   const eksRows = (title: string) => widgetTitled(dashboard, title).metrics.map((m) => [m.namespace, m.metricName, m.dimensions, m.stat]);
+
+  test('docs/dashboards.md lists its widgets in order', () => {
+    const documented = documentedWidgets('ML platform');
+    expect(titlesAsDocumented(dashboard, documented)).toEqual(documented);
+  });
 
   test('renders its widgets in order, under the given name: scheduling and the API server, then latency, artifacts and MLflow', () => {
     expect(dashboard.name).toBe('platform');

@@ -4,7 +4,9 @@ import { InferenceImage } from '../../../lib/constructs/inference/inference-imag
 import { SageMakerEndpoint } from '../../../lib/constructs/training/sagemaker-endpoint';
 import { SageMakerEndpointDashboard } from '../../../lib/constructs/training/sagemaker-endpoint-dashboard';
 import { SageMakerExecutionRole } from '../../../lib/constructs/training/sagemaker-execution-role';
-import { RenderedMetric, metricCount, renderDashboard, visibleMetrics, widgetTitled } from '../../helpers/dashboard';
+import {
+  documentedWidgets, metricCount, renderDashboard, RenderedMetric, titlesAsDocumented, visibleMetrics, widgetTitled,
+} from '../../helpers/dashboard';
 import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 import { bareStack } from './fixtures';
 
@@ -40,6 +42,11 @@ describe('SageMakerEndpointDashboard of an endpoint with two variants', () => {
   const endpointName = resolve(stack.resolve(endpoint.endpoint.endpointName), EXAMPLE_STACK);
   const primary = [endpointName, 'primary'];
   const candidate = [endpointName, 'candidate'];
+
+  test('docs/dashboards.md lists its widgets in order', () => {
+    const documented = documentedWidgets('SageMaker endpoint');
+    expect(titlesAsDocumented(dashboard, documented)).toEqual(documented);
+  });
 
   test('renders its widgets in order: traffic, latency and errors, then capacity', () => {
     expect(dashboard.widgets.map((w) => [w.title, w.x, w.y, w.width])).toEqual([

@@ -6,7 +6,9 @@ import { IdleShutdown } from '../../../lib/constructs/training/idle-shutdown';
 import { SpotTrainingFleet } from '../../../lib/constructs/training/spot-training-fleet';
 import { TrainingDashboard } from '../../../lib/constructs/training/training-dashboard';
 import { INSTANCE_METRICS_NAMESPACE } from '../../../lib/gpu/gpu-metrics';
-import { logicalIdOf, metricCount, renderDashboard, widgetTitled } from '../../helpers/dashboard';
+import {
+  documentedWidgets, logicalIdOf, metricCount, renderDashboard, titlesAsDocumented, widgetTitled,
+} from '../../helpers/dashboard';
 import { stackWithCluster } from './fixtures';
 
 function logicalId(construct: IConstruct): string {
@@ -29,6 +31,11 @@ describe('TrainingDashboard', () => {
   const template = Template.fromStack(stack);
   const dashboard = renderDashboard(template);
   const group = logicalId(cluster.autoScalingGroup);
+
+  test('docs/dashboards.md lists its widgets in order', () => {
+    const documented = documentedWidgets('Training');
+    expect(titlesAsDocumented(dashboard, documented)).toEqual(documented);
+  });
 
   test('renders its widgets in order, under the given name: capacity and GPUs, then the heartbeat and the idle shutdown', () => {
     expect(dashboard.name).toBe('training');
