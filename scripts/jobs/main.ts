@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // The jobs CLI: `npm run jobs -- submit input.json --env dev --wait`.
+import '../quiet-aws-sdk';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { runJobs } from './cli';
