@@ -17,7 +17,7 @@ import { CONTROL_TOWER_FIXES } from '../lib/compliance/control-tower-fixes';
 import { auditExemptions, staleExemptions } from '../lib/compliance/exemption-audit';
 import { ValidationReport, readValidationReport } from '../lib/compliance/validation-report';
 import { AiInfraStage } from '../lib/stacks/ai-infra-stage';
-import { EXIT_FAILED, EXIT_OK, ParsedCommandLine, runMain } from './cli';
+import { EXIT_FAILED, EXIT_OK, ParsedCommandLine, runMain, showProgress } from './cli';
 import { acknowledgementsOf, cdkJsonContext } from './nag-acknowledgements';
 
 const HELP = `usage: npm run compliance -- [output-dir]
@@ -71,6 +71,7 @@ export function writeComplianceReports({ positionals }: ParsedCommandLine<typeof
   // The app as `cdk synth` builds it (every environment, every nag pack, the Control Tower controls),
   // in the mode where a validation failure throws: the report is written either way.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));
+  showProgress(COMPLIANCE_COMMAND_LINE.name, 'synthesizing every environment and the GitHub roles stack with every check');
   const { app, stages } = createAiInfraApp({ context: cdkJsonContext(), outdir, appMode: 'inmemory' });
   let failure: unknown;
   try {

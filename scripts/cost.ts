@@ -65,7 +65,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     spotDiscount: assumptions.spotDiscount,
   };
   const source = workloadOf(values, 'office-hours');
-  const estimates = environmentsOf(values, ['default']).map(({ config, services, policies }) => {
+  const estimates = environmentsOf(COST_COMMAND_LINE.name, values, ['default']).map(({ config, services, policies }) => {
     const fleets = services.map((name) => {
       const service = serviceOf(config, name);
       const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;

@@ -61,7 +61,7 @@ export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_L
   const assumptions = assumptionsOf(values);
   const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');
-  const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
+  const environments = environmentsOf(SIMULATE_COMMAND_LINE.name, values, values.compare === 'step' ? ['default', 'step'] : ['default']);
   const runs = environments.flatMap(({ config, services, policies }) =>
     services.map((service) => runForesight(config.name, policies, serviceOf(config, service), source, assumptions, prices)));
   const assumed = undocumentedAssumptions(assumptions);

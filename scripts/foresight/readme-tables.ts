@@ -14,6 +14,7 @@ import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumption
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { regionPrices } from '../../lib/pricing/price-table';
+import { showProgress } from '../cli';
 import { serviceOf } from './options';
 import { synthForForesight } from './synth-environments';
 
@@ -56,6 +57,7 @@ export function replaceForesightTables(readme: string, block: string): string {
 
 if (require.main === module) {
   const names = ENVIRONMENTS.map((c) => c.name);
+  showProgress('docs:foresight', `synthesizing ${names.join(', ')} with each scaling policy`);
   const assemblies = { default: synthForForesight(names, 'default'), step: synthForForesight(names, 'step') };
   const prices = regionPrices('us-east-1');
   const runs = WORKLOADS.flatMap((workload) => ENVIRONMENTS.flatMap((config) => Object.keys(config.inference).map((service) => runForesight(
