@@ -16,6 +16,11 @@ function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentCon
 const TEAM_ID = '74361522-da01-538d-aa2e-ac7918c6bb92';
 const TEAMS_CHANNEL = '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2';
 
+/** A model package group, as MLflow's automatic registration names one. */
+const GROUP = 'sentiment-3f2a1c';
+/** What an override writes to serve a registered model instead of the base's archive. */
+const ARCHIVE_FIELDS_REMOVED = { name: undefined, version: undefined, image: undefined };
+
 /** The base's one service, for configs that add services. */
 const service = prod.inference[DEFAULT_SERVICE];
 
@@ -31,8 +36,14 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.sageMaker\.service \("summarizer"\) is not a service of prod\.inference: use one of default/],
   ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { [DEFAULT_SERVICE]: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } } }),
     /prod\.inference\.default\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
-  ['a non-GPU instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } }),
-    /prod\.inference\.default\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+  ['GPU and CPU types in one fleet', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['g5.xlarge', 'm5.large'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes mixes NVIDIA GPU types \(g5\.xlarge\) and CPU types \(m5\.large\): .* list GPU types only or CPU types only/],
+  ['a Graviton type in a CPU fleet', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m7g.large'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes\[0\] \("m7g\.large"\) is an AWS Graviton \(arm64\) type/],
+  ['a CPU fleet whose image has no CPU build', prodWith({ inference: { [DEFAULT_SERVICE]: {
+    fleet: { instanceTypes: ['c7i.large'] }, model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') },
+  } } }),
+    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-gpu-.*\) has no CPU build for fleet\.instanceTypes\[0\] \("c7i\.large"\)/],
   ['a duplicated instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } } }),
     /prod\.inference\.default\.fleet\.instanceTypes lists "g5\.xlarge" twice/],
   ['a boot budget shorter than one heartbeat timeout', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { bootBudget: Duration.seconds(10) } } } }),
@@ -43,6 +54,10 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.inference\.default\.model\.name \(".."\) must be/],
   ['an image reference without a tag', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { image: InferenceImage.fromRegistry('public.ecr.aws/acme/serving') } } } }),
     /prod\.inference\.default\.model\.image \("public\.ecr\.aws\/acme\/serving"\) must be an image reference with a tag or digest/],
+  ['a registered model version of 0', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { ...ARCHIVE_FIELDS_REMOVED, modelPackage: { groupName: GROUP, version: 0 } } } } }),
+    /prod\.inference\.default\.model\.modelPackage\.version \(0\) must be a whole number >= 1 \(a version of the group\) or 'latest-approved'/],
+  ['a registered model over the base\'s archive, its fields kept', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { modelPackage: { groupName: GROUP, version: 'latest-approved' } } } } }),
+    /prod\.inference\.default\.model\.modelPackage \(group "sentiment-3f2a1c"\) cannot be given with name \("sentiment"\), version \("1\.0\.0"\), image \(AWS Deep Learning Container .*\): .*\(in an environment override: name: undefined, version: undefined, image: undefined\)/],
   ['a GPU memory fraction above 1', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { gpuMemoryFraction: 1.2 } } } }),
     /prod\.inference\.default\.model\.gpuMemoryFraction \(1\.2\) must be > 0 and <= 1/],
   ['a job longer than the SQS visibility limit', prodWith({ inference: { [DEFAULT_SERVICE]: { maxJobDuration: Duration.hours(13) } } }),
@@ -73,7 +88,7 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     mergeConfig(dev, { inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') } } } }),
     /dev\.inference\.default\.model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-gpu-.*\) has no CPU build for dev\.sageMaker\.endpoint\.variants\[0\]\.instanceType \("ml\.m5\.large"\)/],
   ['a fleet image with only a CPU tag', prodWith({ inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') } } } }),
-    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-cpu-.*\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
+    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-cpu-.*\) has no NVIDIA GPU \(CUDA\) build for fleet\.instanceTypes\[0\] \("g5\.xlarge"\)/],
   ['duplicate variant names', prodWith({ sageMaker: { endpoint: { variants: [prod.sageMaker.endpoint.variants[0], prod.sageMaker.endpoint.variants[0]] } } }),
     /prod\.sageMaker\.endpoint\.variants has the name "primary" twice/],
   ['a customer managed key on variants with local NVMe storage', prodWith({ sageMaker: { endpoint: { customerManagedKey: true } } }),
@@ -130,6 +145,12 @@ describe('validateEnvironmentConfig', () => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
   });
 
+  test('accepts a registered model in place of the base\'s archive, CPU variants included: the version\'s one image serves every instance type', () => {
+    const config = mergeConfig(dev, { modelPublished: true, inference: { [DEFAULT_SERVICE]: { model: { ...ARCHIVE_FIELDS_REMOVED, modelPackage: { groupName: GROUP, version: 'latest-approved' } } } } });
+    expect(config.sageMaker.endpoint.variants.map((v) => v.instanceType)).toContain('ml.m5.large');
+    expect(() => validateEnvironmentConfig(config)).not.toThrow();
+  });
+
   test('accepts a budget overrun acknowledged with a reason', () => {
     expect(() => validateEnvironmentConfig(prodWith({ budget: { acknowledgeOverrun: { reason: 'launch month, INC-42' } } }))).not.toThrow();
   });
@@ -140,12 +161,12 @@ describe('validateEnvironmentConfig', () => {
   });
 
   test('names the construct a field configures', () => {
-    expect(() => validateEnvironmentConfig(prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } })))
+    expect(() => validateEnvironmentConfig(prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m7g.large'] } } } })))
       .toThrow(/prod\.inference\.default\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/Service\)$/m);
   });
 
   test('checks every service, each under its name', () => {
-    const config = prodWith({ inference: { summarizer: mergeConfig(service, { fleet: { instanceTypes: ['m5.large'] } }) } });
+    const config = prodWith({ inference: { summarizer: mergeConfig(service, { fleet: { instanceTypes: ['m7g.large'] } }) } });
     expect(() => validateEnvironmentConfig(config))
       .toThrow(/prod\.inference\.summarizer\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/ServiceSummarizer\)$/m);
   });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { JobTimeMetric } from '../../runtime/inference/agent/job-metrics';
 import { BOOT_PHASES } from './boot-time';
 import { bootPhaseMetric, jobTimeMetric } from './fleet-instance-metrics';
+import { FLEET_PROCESSOR_LABELS } from '../../gpu/fleet-processor';
 import { GpuFleet } from './gpu-fleet';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
@@ -21,7 +22,7 @@ export interface InferenceDashboardProps {
   readonly jobs: JobQueue;
   /** The results' topics: the error topic counts failed jobs. */
   readonly results: JobResults;
-  /** The fleet: its group metrics, GPU utilization, boot phases and its agents' job metrics. */
+  /** The fleet: its group metrics, GPU (or CPU) utilization, boot phases and its agents' job metrics. */
   readonly fleet: GpuFleet;
   /** The queue scaling: jobs sent and the backlog per instance. */
   readonly scaling: QueueScaling;
@@ -48,7 +49,7 @@ const MINUTE = Duration.minutes(1);
  *   sent, run to a result and failed;
  * - job latency (seconds, from the metrics the queue agent publishes): p50 and p90 from submission
  *   to result, p90 waiting and p90 in the model, against the acceptable wait;
- * - GPU utilization, the state of every alarm of the service, and where a boot spends its time
+ * - GPU (or a CPU fleet's CPU) utilization, the state of every alarm of the service, and where a boot spends its time
  *   (each boot phase's average over the dashboard's time range).
  * It holds fewer than 50 metrics, the free tier's bound per dashboard (3 dashboards of up to 50
  * metrics each are free, each further one costs $3 a month: https://aws.amazon.com/cloudwatch/pricing/).
@@ -136,9 +137,9 @@ export class InferenceDashboard extends Construct {
             leftYAxis: { min: 0, label: 'Jobs', showUnits: false },
           }),
           new cloudwatch.GraphWidget({
-            title: 'GPU utilization (%)',
+            title: `${FLEET_PROCESSOR_LABELS[fleet.processor]} utilization (%)`,
             width: 8,
-            left: [fleet.metricGpuUtilization({ period: MINUTE, label: 'Average over the fleet' })],
+            left: [fleet.metricUtilization({ period: MINUTE, label: 'Average over the fleet' })],
             leftYAxis: { min: 0, max: 100, label: 'Percent', showUnits: false },
           }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 8, height: 6, alarms: [...props.alarms] }),

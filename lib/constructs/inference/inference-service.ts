@@ -5,21 +5,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { dashboardUrl } from '../../dashboard-url';
+import { FLEET_PROCESSOR_LABELS, fleetProcessorOf } from '../../gpu/fleet-processor';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
 import { BakedImage } from './baked-image';
 import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
-import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { InferenceDashboard } from './inference-dashboard';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, fleetImageProblem, inferenceModelProblems, isRegistryModel, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
-import { ModelBucket, modelArchiveKey } from './model-bucket';
+import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { FORECAST_INTERVAL_SECONDS } from './predictive-scaling-rules';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+import { RegisteredModel } from './registered-model';
+import { ServedModel, archiveServedModel } from './served-model';
+import { UtilizationScaleIn, UtilizationScaleInSettings, utilizationScaleInSettingsProblems } from './utilization-scale-in';
 import { WarmUpWindowSettings, planWarmUpWindows } from './warm-up-window-rules';
 import { WarmUpWindows } from './warm-up-windows';
 
@@ -34,9 +37,12 @@ export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
 
 /** One model's service: plain values an environment config holds. */
 export interface InferenceServiceSettings {
-  /** The model served. */
+  /**
+   * The model served: an archive of the model bucket (`name`, `version`, `image`), or a version
+   * of the SageMaker Model Registry (`modelPackage`), resolved at each deploy.
+   */
   readonly model: InferenceModel;
-  /** The GPU fleet's sizing, purchasing and boot. */
+  /** The fleet's instance types (NVIDIA GPU types, or CPU types), sizing, purchasing and boot. */
   readonly fleet: GpuFleetSettings;
   /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
   readonly maxJobDuration: Duration;
@@ -51,10 +57,12 @@ export interface InferenceServiceSettings {
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
-   * When idle GPUs are removed (the fleet's average GPU utilization), never the last instance.
-   * @default - GpuUtilizationScaleIn's defaults (GPU_UTILIZATION_SCALE_IN_DEFAULTS)
+   * When idle instances are removed (the fleet's average GPU utilization, or CPU utilization for a
+   * fleet of CPU types), never the last instance. The name is from when every fleet ran GPUs; it
+   * stays so existing configs keep working.
+   * @default - UtilizationScaleIn's defaults (UTILIZATION_SCALE_IN_DEFAULTS)
    */
-  readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
+  readonly gpuScaleIn?: UtilizationScaleInSettings;
   /**
    * Night-time scale-down; the fleet then deploys with MinSize 0 and the morning action sets
    * `fleet.minCapacity`.
@@ -83,7 +91,7 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    * @default - the VPC's CIDR block
    */
   readonly clientCidr?: string;
-  /** The bucket holding `models/{name}/{version}/model.tar.gz`, shared by the stack's services. */
+  /** The bucket holding `models/{name}/{version}/model.tar.gz`, shared by the stack's services; an archive model is served from it. */
   readonly modelBucket: ModelBucket;
   /** The EFS model cache, shared by the stack's services. */
   readonly modelCache: ModelCache;
@@ -95,10 +103,10 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    * @default '/ai/inference'
    */
   readonly logGroupPrefix?: string;
-  /** Retention of the service's log group. */
+  /** Retention of the service's log group (and of a registered model's resolver). */
   readonly logRetention: logs.RetentionDays;
   /**
-   * Customer managed key the service's log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * Customer managed key the service's log groups are encrypted with (CT.CLOUDWATCH.PR.3).
    * @default - CloudWatch Logs' own encryption at rest, no customer managed key
    */
   readonly logEncryptionKey?: kms.IKey;
@@ -132,10 +140,18 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
   return [
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
+    settings.fleet.bakedImage && isRegistryModel(settings.model)
+      ? `fleet.bakedImage cannot be used with model.modelPackage (group "${settings.model.modelPackage.groupName}"): the baked image's recipe is versioned `
+        + 'at synth from the serving image, and a registered model\'s image is known only when the deploy resolves it; remove bakedImage, or serve an archive (name, version, image)'
+      : undefined,
+    // A registered model's image is known only at deploy: its one image serves any processor (RegistryModel).
+    isRegistryModel(settings.model) || settings.model.image === undefined
+      ? undefined
+      : fleetImageProblem('model.image', settings.model.image, 'fleet.instanceTypes', settings.fleet.instanceTypes),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
     settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
-    ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
+    ...withPath('gpuScaleIn', utilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
     ...withPath('results', jobResultsSettingsProblems(settings.results ?? {})),
     ...planWarmUpWindows(settings.warmUpWindows ?? [], { minCapacity: settings.fleet.minCapacity, maxCapacity: settings.fleet.maxCapacity, schedule: settings.schedule }).problems,
@@ -147,9 +163,10 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
 }
 
 /**
- * One model served from a job queue by a GPU fleet: the queue and its dead-letter queue, the
- * results bucket and the success and error topics, the fleet with the instance runtime bound to it, queue scaling with the wake-up from zero and the
- * scale-in on idle GPUs, the optional night schedule, an internal ALB with the `/ping` health
+ * One model served from a job queue by a fleet of GPU (or, for development, CPU) instances: the
+ * queue and its dead-letter queue, the results bucket and the success and error topics, the fleet
+ * with the instance runtime bound to it, queue scaling with the wake-up from zero and the scale-in
+ * on idle instances (their GPU, or CPU, utilization), the optional night schedule, an internal ALB with the `/ping` health
  * check, and the service's log group, alarms and dashboard. A stack holds one per model; the
  * model bucket and the model cache are shared.
  */
@@ -158,7 +175,7 @@ export class InferenceService extends Construct {
   public readonly jobs: JobQueue;
   /** The results bucket and the success and error topics. */
   public readonly results: JobResults;
-  /** The GPU fleet. */
+  /** The fleet: NVIDIA GPU or CPU instances (`fleet.processor`). */
   public readonly fleet: GpuFleet;
   /** The queue scaling policies. */
   public readonly scaling: QueueScaling;
@@ -166,16 +183,20 @@ export class InferenceService extends Construct {
   public readonly endpoint: InferenceEndpoint;
   /** The log group and the queue's alarms. */
   public readonly observability: InferenceObservability;
-  /** The service's dashboard: queue, fleet, job latency, GPU utilization, alarms and boot phases. */
+  /** The service's dashboard: queue, fleet, job latency, GPU (or CPU) utilization, alarms and boot phases. */
   public readonly dashboard: InferenceDashboard;
-  /** Key of the model archive the service serves. */
-  public readonly modelKey: string;
+  /** What the fleet serves: the archive and image, a registered model's as resolved at deploy. */
+  public readonly served: ServedModel;
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     throwIfProblems(...inferenceServiceSettingsProblems(props));
     const { removalPolicy } = props;
-    this.modelKey = modelArchiveKey(props.model);
+    this.served = isRegistryModel(props.model)
+      ? new RegisteredModel(this, 'ModelPackage', {
+        modelPackage: props.model.modelPackage, logRetention: props.logRetention, logEncryptionKey: props.logEncryptionKey, removalPolicy,
+      })
+      : archiveServedModel(props.model, props.modelBucket);
     // Validated above as written; until the model is published, nothing keeps an instance up.
     const minCapacity = (props.modelPublished ?? true) ? props.fleet.minCapacity : 0;
 
@@ -186,7 +207,9 @@ export class InferenceService extends Construct {
       ...props.fleet.bakedImage,
       buildInstanceType: props.fleet.bakedImage.buildInstanceType ?? props.fleet.instanceTypes[0],
       vpc: props.vpc,
-      servingImage: props.model.image,
+      // An archive's image: a registered model cannot have a baked image (inferenceServiceSettingsProblems).
+      servingImage: this.served.image,
+      processor: fleetProcessorOf(props.fleet.instanceTypes),
       rootVolumeSizeGiB: props.fleet.rootVolumeSizeGiB ?? 100,
     });
     this.fleet = new GpuFleet(this, 'Fleet', {
@@ -195,11 +218,12 @@ export class InferenceService extends Construct {
       vpc: props.vpc,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: props.schedule ? 0 : minCapacity,
-      modelVersion: props.model.version,
+      modelVersion: this.served.version,
       maxJobDuration: props.maxJobDuration,
     });
     this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
-    const gpuScaleIn = new GpuUtilizationScaleIn(this, 'GpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
+    // Its id names the metric: a GPU fleet keeps the id (and so the alarm) it always had.
+    const scaleIn = new UtilizationScaleIn(this, this.fleet.processor === 'gpu' ? 'GpuUtilization' : 'CpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
     if (props.schedule) {
       new FleetSchedule(this, 'Schedule', {
         ...props.schedule,
@@ -227,7 +251,7 @@ export class InferenceService extends Construct {
     this.observability = new InferenceObservability(this, 'Observability', {
       queue: this.jobs.queue,
       deadLetterQueue: this.jobs.deadLetterQueue,
-      logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${props.model.name}`,
+      logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${this.served.name}`,
       logRetention: props.logRetention,
       logEncryptionKey: props.logEncryptionKey,
       alarmAction: this.fleet.notifyAction(),
@@ -237,7 +261,7 @@ export class InferenceService extends Construct {
     new InferenceRuntime(this, 'Runtime', {
       jobs: this.jobs,
       results: this.results,
-      modelBucket: props.modelBucket,
+      served: this.served,
       modelCache: props.modelCache,
       logGroup: this.observability.logGroup,
       model: props.model,
@@ -255,7 +279,7 @@ export class InferenceService extends Construct {
       backlogTarget: props.scaling.mode === 'step' ? undefined : this.scaling.backlogTargetPerInstance,
       acceptableLatency: props.scaling.acceptableLatency,
       oldestJobAgeAlarm: oldestMessageAgeAlarm,
-      alarms: [oldestMessageAgeAlarm, deadLetterAlarm, ...this.scaling.alarms, gpuScaleIn.alarm],
+      alarms: [oldestMessageAgeAlarm, deadLetterAlarm, ...this.scaling.alarms, scaleIn.alarm],
     });
   }
 
@@ -266,13 +290,13 @@ export class InferenceService extends Construct {
       DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
       LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
       TargetGroupArn: [this.endpoint.targetGroup.targetGroupArn, 'Target group of the fleet'],
-      AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, 'The GPU fleet'],
+      AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, `The ${FLEET_PROCESSOR_LABELS[this.fleet.processor]} fleet`],
       LogGroupName: [this.observability.logGroup.logGroupName, 'Boot, agent and container logs'],
       ResultsBucketName: [this.results.bucket.bucketName, 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)'],
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
       AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
-      DashboardUrl: [dashboardUrl(this.dashboard.dashboard), 'The service\'s CloudWatch dashboard: queue, instances, job latency, GPU utilization, alarms, boot phases'],
+      DashboardUrl: [dashboardUrl(this.dashboard.dashboard), 'The service\'s CloudWatch dashboard: queue, instances, job latency, GPU (or CPU) utilization, alarms, boot phases'],
     };
     for (const id of INFERENCE_SERVICE_OUTPUTS) {
       const [value, description] = outputs[id];

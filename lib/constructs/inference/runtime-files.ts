@@ -1,3 +1,4 @@
+import { FleetProcessor } from '../../gpu/fleet-processor';
 import { AGENT_NODE_MAJOR } from './agent-bundling';
 
 /**
@@ -16,14 +17,21 @@ export const RUNTIME_PATHS = {
 
 /** The values boot.sh sources from its config file. */
 export interface BootSettings {
-  /** MODEL_BUCKET: the bucket holding `models/{name}/{version}/model.tar.gz`. */
-  readonly modelBucketName: string;
-  /** MODEL_NAME: the model served. */
+  /** MODEL_ARCHIVE_URL: `s3://<bucket>/<key>` of the model.tar.gz (the model bucket's `models/{name}/{version}/model.tar.gz`, or a registered model's archive). */
+  readonly modelArchiveUrl: string;
+  /** MODEL_NAME: the model served (a registered model's group name): the cache directory. */
   readonly modelName: string;
   /** MODEL_VERSION: its version, one cache directory per version. */
   readonly modelVersion: string;
-  /** CONTAINER_IMAGE: image of the inference server. */
+  /** CONTAINER_IMAGE: image of the inference server, its build for `processor`. */
   readonly containerImage: string;
+  /**
+   * PROCESSOR: what the instance computes on. `gpu`: the Deep Learning AMI brings Docker and the
+   * NVIDIA container toolkit, the container gets `--gpus all`, the CloudWatch agent publishes the
+   * GPU metrics. `cpu`: boot installs Docker on Amazon Linux 2023, the container gets no GPU, and
+   * the CloudWatch agent only ships logs (EC2 publishes CPUUtilization itself).
+   */
+  readonly processor: FleetProcessor;
   /** GPU_MEMORY_FRACTION: passed to the container. */
   readonly gpuMemoryFraction: number;
   /** MODEL_ENV_FILE: path of the container's extra environment (`--env-file`). */
@@ -80,10 +88,11 @@ function shellQuote(value: string | number): string {
 export function bootEnvFile(settings: BootSettings): string {
   const variables: Record<string, string | number> = {
     NODE_MAJOR: AGENT_NODE_MAJOR,
-    MODEL_BUCKET: settings.modelBucketName,
+    MODEL_ARCHIVE_URL: settings.modelArchiveUrl,
     MODEL_NAME: settings.modelName,
     MODEL_VERSION: settings.modelVersion,
     CONTAINER_IMAGE: settings.containerImage,
+    PROCESSOR: settings.processor,
     GPU_MEMORY_FRACTION: settings.gpuMemoryFraction,
     MODEL_ENV_FILE: settings.modelEnvFile,
     FILE_SYSTEM_ID: settings.fileSystemId,
