@@ -378,12 +378,12 @@ describe('drift.yml', () => {
   });
 
   test('fails on drift of the deployed stacks, as the lookup role reached through the drift role', () => {
-    const check = named(job, 'cdk drift of the deployed stacks');
+    const check = named(job, 'Drift check of the deployed stacks');
     expect(job.env).toEqual({ TARGET: '${{ matrix.target }}' });
     expect(runBlock(check.run, { TARGET: 'staging' }, { exit: 1 })).toMatchObject({ status: 1, npxCalls: ['tsx scripts/drift-check/main.ts staging'] });
     const roles = stepsOf(job).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((s) => s.with?.['role-to-assume']);
     expect(roles).toEqual(['${{ vars.AWS_DRIFT_ROLE_ARN }}', LOOKUP_ROLE]);
-    expect(stepsOf(job).findIndex(isChained)).toBeLessThan(stepsOf(job).findIndex((s) => s.name === 'cdk drift of the deployed stacks'));
+    expect(stepsOf(job).findIndex(isChained)).toBeLessThan(stepsOf(job).findIndex((s) => s.name === 'Drift check of the deployed stacks'));
   });
 
   test('reads through the lookup role of the configured bootstrap qualifier', () => {
