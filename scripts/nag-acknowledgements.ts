@@ -13,8 +13,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
-import { EXIT_OK, runMain } from './cli';
+import { EXIT_OK, runMain, showProgress } from './cli';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
+import { temporaryOutdir } from './temporary-outdir';
 
 const ROOT = join(__dirname, '..');
 /** The generated document. */
@@ -121,7 +122,7 @@ export function renderAcknowledgementsDoc(app: App, template: string = readFileS
 
 /** The document for the app as `cdk synth` builds it, every environment included. */
 export function generateAcknowledgementsDoc(): string {
-  const { app } = createAiInfraApp({ context: cdkJsonContext(), appMode: 'inmemory' });
+  const { app } = createAiInfraApp({ context: cdkJsonContext(), outdir: temporaryOutdir(), appMode: 'inmemory' });
   return renderAcknowledgementsDoc(app);
 }
 
@@ -130,6 +131,7 @@ export const DOCS_NAG_COMMAND_LINE = { name: 'docs:nag', usage: 'usage: npm run 
 
 /** The command; returns the exit code. */
 export function writeAcknowledgementsDoc(): number {
+  showProgress(DOCS_NAG_COMMAND_LINE.name, 'synthesizing every environment and the GitHub roles stack');
   writeFileSync(ACKNOWLEDGEMENTS_DOC, generateAcknowledgementsDoc());
   console.log(`wrote ${ACKNOWLEDGEMENTS_DOC}`);
   return EXIT_OK;
