@@ -134,7 +134,7 @@ export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_L
 
 /** `--all`: every environment x service x built-in workload with jobs, the default policy, as one target table. */
 function simulateAll(values: ParsedCommandLine<typeof SIMULATE_COMMAND_LINE.options>['values'], assumptions: ForesightAssumptions, prices: RegionPrices): number {
-  const environments = environmentsOf(values, ['default']);
+  const environments = environmentsOf(SIMULATE_COMMAND_LINE.name, values, ['default']);
   const cells = TARGET_WORKLOADS.flatMap((workload) => environments.flatMap(({ config, services, policies }) => services.map((service) =>
     targetCell(runForesight(config.name, policies, serviceOf(config, service), { builtIn: workload }, assumptions, prices)))));
   if (values.json) console.log(JSON.stringify({ assumptions: undocumentedAssumptions(assumptions), cells }, null, 2));
