@@ -10,11 +10,11 @@ import { realApp } from '../helpers/nag-app';
 import { synthWithNag } from '../helpers/nag';
 
 /**
- * An environment added as the README's "Adding an environment" says: step 1's file of overrides
- * on the base, listed in ENVIRONMENTS (step 2), synthesized with every nag pack and Control Tower
- * control (step 3). The snippet is the README's; the name is one no environment has yet.
+ * An environment added as docs/environments.md's "Adding an environment" says: step 1's file of
+ * overrides on the base, listed in ENVIRONMENTS (step 2), synthesized with every nag pack and
+ * Control Tower control (step 3). The snippet is the page's; the name is one no environment has yet.
  */
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const PAGE = readFileSync(join(__dirname, '../../docs/environments.md'), 'utf8');
 const SNIPPET = "export const qa = defineEnvironment(baseConfig, 'qa', { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });";
 const name = nameNotIn(ENVIRONMENTS.map((c) => c.name), 'qa');
 const added = defineEnvironment(baseConfig, name, { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });
@@ -25,8 +25,8 @@ const result = synthWithNag(app);
 const stage = stages[name];
 
 describe('adding an environment', () => {
-  test('this test adds the environment of the README\'s snippet', () => {
-    expect(README).toContain(SNIPPET);
+  test('this test adds the environment of the page\'s snippet', () => {
+    expect(PAGE).toContain(SNIPPET);
   });
 
   test('is selected and validated like the others', () => {
