@@ -370,11 +370,11 @@ describe('drift.yml', () => {
 describe('pull-request.yml', () => {
   const pr = workflow('pull-request.yml');
 
-  test('tests, lists the environments, synthesizes and uploads the cloud assembly', () => {
+  test('tests, lists the environments, tests the package, synthesizes and uploads the cloud assembly', () => {
     const steps = stepsOf(pr.jobs.test);
     expect(steps.map((s) => s.run?.split('\n')[0]).filter(Boolean)).toEqual([
       'npm ci --no-audit --no-fund', 'names="$(npx tsx scripts/environments.ts)"', 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0',
-      'npm test', 'npx cdk synth --quiet --no-notices',
+      'npm test', 'npm run test:package', 'npx cdk synth --quiet --no-notices',
     ]);
     expect(pr.jobs.test.outputs).toEqual({ environments: '${{ steps.environments.outputs.names }}' });
     expect(steps[steps.length - 1]).toMatchObject({ with: { name: 'cdk.out', path: 'cdk.out' } });
