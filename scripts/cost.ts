@@ -3,7 +3,7 @@
  *
  * Monthly USD per environment: fixed costs from the synthesized templates plus each inference
  * service's GPU fleet usage from a simulated week, as min / expected / max against the
- * environment's budget, with the usage assumed (see README "Foresight: simulate and cost").
+ * environment's budget, with the usage assumed (see docs/foresight.md).
  */
 import { inferenceServicesOf } from '../lib/config';
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';

@@ -2,8 +2,8 @@
  * npm run simulate -- [--env dev] [--service default] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
  *
  * Replays a workload through each environment's synthesized fleets and scaling policies, one
- * run per inference service, beside the clairvoyant lower bound of GPU-hours (see README
- * "Foresight: simulate and cost").
+ * run per inference service, beside the clairvoyant lower bound of GPU-hours (see
+ * docs/foresight.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
