@@ -17,7 +17,7 @@ import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, pricesOf, s
 export const EXIT_JOBS_LOST = 3;
 
 const HELP = `usage: npm run simulate -- [flags]
-  --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
+  --compare step       also run the classic queue-depth step policy (QueueScaling mode 'step') on the same fleet
   --chart <file.svg>   where to write the chart, with one environment and service (default: cdk.out/foresight/<env>-<service>-<workload>.svg)
 ${COMMON_HELP}
 Exit 0: simulated. 1: an error. 2: usage. 3: jobs were lost (expired or dead-lettered).`;
@@ -57,7 +57,7 @@ export const SIMULATE_COMMAND_LINE = { name: 'simulate', usage: HELP, options: {
 
 /** The command, run with its parsed command line; returns the exit code. */
 export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_LINE.options>): number => {
-  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
+  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the classic queue-depth policy) is known`);
   const assumptions = assumptionsOf(values);
   const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');

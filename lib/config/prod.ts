@@ -25,7 +25,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
     },
   },
   training: {
-    // The seed's V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
+    // V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
     // --instance-type ml.p3.8xlarge): the EC2 capacity's Deep Learning Base OSS Nvidia Driver AMI does not support Volta.
     cluster: { maxNodes: 4 },
     spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },

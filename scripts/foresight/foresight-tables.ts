@@ -3,8 +3,8 @@
  *
  * Regenerates the foresight tables of docs/foresight.md (between the `foresight-tables` markers) and the
  * chart docs/foresight-<env>-office-hours.svg of the first environment: every environment x
- * every built-in workload with jobs, the default policy and the seed's step policy, one
- * simulated week each, seed 1, the default assumptions. Edit this script, not the tables.
+ * every built-in workload with jobs, the default policy and the classic step policy, one
+ * simulated week each, random seed 1, the default assumptions. Edit this script, not the tables.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
