@@ -101,15 +101,17 @@ describe('the packed tarball', () => {
     expect(targets.filter((target) => !paths.has(target))).toEqual([]);
   });
 
-  test('holds the license, the notice and the readme', () => {
-    expect([...paths]).toEqual(expect.arrayContaining(['LICENSE', 'NOTICE', 'README.md', 'package.json']));
+  test('holds the license, the notice, the readme and the job contract\'s published schemas', () => {
+    expect([...paths]).toEqual(expect.arrayContaining(['LICENSE', 'NOTICE', 'README.md', 'package.json', 'schemas/job-envelope.schema.json', 'schemas/job-notification.schema.json']));
   });
 
-  test('holds compiled JavaScript, the library declarations and the runtime files, no TypeScript sources or tests', () => {
+  test('holds compiled JavaScript, the library declarations, the runtime files and the job contract\'s schemas and example, no TypeScript sources or tests', () => {
     const unexpected = [...paths].filter((path) => !['LICENSE', 'NOTICE', 'README.md', 'package.json'].includes(path)
       && !/^dist\/.*\.js$/.test(path)
       && !/^dist\/lib\/.*\.d\.ts$/.test(path)
-      && !/^dist\/lib\/.*\.(sh|json|md)$/.test(path));
+      && !/^dist\/lib\/.*\.(sh|json|md)$/.test(path)
+      && !/^schemas\/[\w-]+\.schema\.json$/.test(path)
+      && !/^examples\/python\/\w+\.py$/.test(path));
     expect(unexpected).toEqual([]);
   });
 
