@@ -50,7 +50,7 @@ export function renderCostToTry({ estimate, workload, region, pricesAsOf }: Cost
     '| --- | ---: | ---: | ---: |',
     row('deployed, model not yet published: network, load balancer, model cache, keys, alarms, dashboard', sum(estimate.fixed.filter((l) => !isEndpoint(l)))),
     row('the SageMaker endpoint, once the model is published', sum(estimate.fixed.filter(isEndpoint))),
-    row('GPU fleet and training capacity, as used', sum(estimate.usage)),
+    row('inference fleet (GPU or CPU types) and training capacity, as used', sum(estimate.usage)),
     row('**total**', estimate.total),
     '',
     `Its budget: ${estimate.budgetUsd === undefined ? 'none' : `${usd(estimate.budgetUsd)} a month`}. Prices of ${region} as of ${pricesAsOf}; usage assumed: ${estimate.assumptions.join('; ')}.`,
