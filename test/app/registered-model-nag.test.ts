@@ -1,12 +1,7 @@
-import { App } from 'aws-cdk-lib';
-import { registerControlTowerChecks } from '../../lib/compliance/register-control-tower';
 import { ENVIRONMENTS } from '../../lib/config';
 import { EnvironmentConfig } from '../../lib/config/environment-config';
 import { MODEL_PACKAGE_REFRESH_PARAMETER } from '../../lib/constructs/inference/registered-model';
-import { registerNagPacks } from '../../lib/nag/register-nag-packs';
-import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
-import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
-import { synthWithNag } from '../helpers/nag';
+import { synthConfigWithEveryCheck } from '../helpers/nag-app';
 
 /** An environment of the app whose endpoint's service serves the latest approved version of a registered model. */
 function withRegisteredModel(config: EnvironmentConfig): EnvironmentConfig {
@@ -21,11 +16,7 @@ function withRegisteredModel(config: EnvironmentConfig): EnvironmentConfig {
 
 describe('an environment serving a registered model, under every nag pack and the Control Tower controls', () => {
   const config = withRegisteredModel(ENVIRONMENTS[0]);
-  const app = new App({ context: cdkJsonContext() });
-  const stage = new AiInfraStage(app, config.name, { config });
-  registerNagPacks(app, [stage]);
-  registerControlTowerChecks(app);
-  const result = synthWithNag(app);
+  const { result } = synthConfigWithEveryCheck(config);
 
   test('synthesizes with no finding', () => {
     expect([result.findings.map((f) => `${f.pluginName} ${f.ruleName} at ${f.constructPath}`), result.error?.message]).toEqual([[], undefined]);
