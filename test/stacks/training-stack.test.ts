@@ -1,8 +1,12 @@
+import { CfnResource, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
-import { synthStage } from '../helpers/synth-stage';
+import { RenderedDashboard, renderDashboards } from '../helpers/dashboard';
+import { EXAMPLE_STACK, REGION, resolve } from '../helpers/fake-cloudformation';
+import { SynthesizedStage, synthStage } from '../helpers/synth-stage';
+import { TRAINING_CONSTRUCT_IDS } from '../../lib/stacks/training-stack';
 import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
@@ -11,22 +15,46 @@ const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85',
 const OUTPUTS = [
   'EndpointName', 'ExecutionRoleArn', 'CheckpointBucketName', 'DatasetBucketName', 'ArtifactBucketName',
   'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn', 'TrainingLogGroupName', 'DefaultTrainingImage', 'DefaultSageMakerTrainingImage',
+  'DashboardUrl', 'SageMakerDashboardUrl',
 ];
 
+/** The dashboard a `<...>DashboardUrl` output links, rendered. */
+function linkedDashboard(template: Template, output: string): RenderedDashboard {
+  const url = String(resolve(template.toJSON().Outputs[output].Value, EXAMPLE_STACK));
+  return renderDashboards(template)[url.split('#dashboards:name=')[1]];
+}
+
+/** Every environment with its model published, synthesized once. */
+const PUBLISHED = new Map<string, SynthesizedStage>(ENVIRONMENTS.map((config) => [config.name, synthStage(mergeConfig(config, { modelPublished: true }))]));
+
+/** The ids of the Training stack's constructs that hold resources. */
+const resourceHolders = (stage: Stage) => stage.node.findChild('Training').node.children
+  .filter((child) => child.node.findAll().some(CfnResource.isCfnResource))
+  .map((child) => child.node.id);
+
 describe('a new environment, its model not yet published', () => {
-  const template = synthStage(dev).templates.Training;
+  const unpublished = synthStage(dev);
+  const template = unpublished.templates.Training;
+
+  test('publishing the model adds the endpoint and its dashboard only, the constructs the cost to try counts as published', () => {
+    const published = resourceHolders(PUBLISHED.get(dev.name)!.stage);
+    const added = published.filter((id) => !resourceHolders(unpublished.stage).includes(id));
+    expect(added.sort()).toEqual([TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, TRAINING_CONSTRUCT_IDS.sageMakerDashboard].sort());
+  });
 
   test('has no SageMaker endpoint: it could not load the model and CloudFormation would roll back', () => {
     template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
   });
 
-  test('has no EndpointName output', () => {
+  test('has no EndpointName output, nor the endpoint\'s dashboard', () => {
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('EndpointName');
+    expect(Object.keys(template.toJSON().Outputs)).not.toContain('SageMakerDashboardUrl');
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
 
-describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { modelPublished: true })] as const))('%s TrainingStack, model published', (_name, config: EnvironmentConfig) => {
-  const { templates } = synthStage(config);
+describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { modelPublished: true })] as const))('%s TrainingStack, model published', (name, config: EnvironmentConfig) => {
+  const { templates } = PUBLISHED.get(name)!;
   const template: Template = templates.Training;
   const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
 
@@ -54,6 +82,22 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     const exported = Object.keys(template.toJSON().Outputs).filter((id) => id.startsWith('ExportsOutput'));
     expect(exported.map((id) => id.replace(/^ExportsOutputRef(\w+?Role)[0-9A-F]{8}[0-9A-F]{8}$/, '$1')).sort())
       .toEqual(config.mlPlatform.enabled ? ['ClusterInstanceRole', 'SageMakerExecutionRole'] : []);
+  });
+
+  test('the training dashboard is <stack>-<Region>, linked by DashboardUrl, and draws the cluster\'s group', () => {
+    const dashboard = linkedDashboard(template, 'DashboardUrl');
+    expect(dashboard.name).toBe(`${config.name}-Training-${config.region ?? REGION}`);
+    const group = (template.toJSON().Outputs.ClusterAutoScalingGroupName.Value as { Ref: string }).Ref;
+    expect(dashboard.widgets[0].metrics.filter((m) => m.metricName).map((m) => m.dimensions.AutoScalingGroupName)).toEqual([group, group, group]);
+  });
+
+  test('the endpoint\'s dashboard is <stack>-SageMaker-<Region>, linked by SageMakerDashboardUrl, and draws the endpoint\'s variants', () => {
+    const dashboard = linkedDashboard(template, 'SageMakerDashboardUrl');
+    expect(dashboard.name).toBe(`${config.name}-Training-SageMaker-${config.region ?? REGION}`);
+    const endpoint = resolve(template.toJSON().Outputs.EndpointName.Value, EXAMPLE_STACK);
+    expect(dashboard.widgets[0].metrics.map((m) => [m.dimensions.EndpointName, m.dimensions.VariantName])).toEqual(
+      config.sageMaker.endpoint.variants.map((v) => [endpoint, v.name]),
+    );
   });
 
   test('EndpointName is the SageMaker endpoint', () => {
