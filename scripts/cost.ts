@@ -4,7 +4,7 @@
  * Monthly USD per environment, resource by resource: fixed costs from the synthesized templates
  * plus each inference service's GPU fleet usage from a simulated week, as min / expected / max,
  * checked against the environment's budget, with the usage assumed and the Savings Plans that
- * would cover what runs every hour (see README "Foresight: simulate and cost").
+ * would cover what runs every hour (see docs/foresight.md).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

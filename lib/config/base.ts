@@ -44,7 +44,7 @@ export const baseConfig: Omit<EnvironmentConfig, 'name'> = {
       scaling: {
         timePerJob: Duration.seconds(10),
         acceptableLatency: Duration.seconds(60),
-        // 30 idle minutes (15 flapped through quiet nights: README "Foresight", the idle window).
+        // 30 idle minutes (15 flapped through quiet nights: docs/foresight.md, the idle window).
         scaleToZeroAfterIdle: Duration.minutes(30),
         // Capacity for recurring load (a nightly batch, office mornings) before it arrives; in a new
         // account AWS forecasts nothing until it has 24 hours of metrics.

@@ -19,19 +19,19 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
         onDemandBaseCapacity: 2,
         onDemandPercentageAboveBaseCapacity: 25,
         // 150 s boots instead of 300 s: within 30 s of latency, the nightly batch and the office
-        // mornings need the capacity a boot sooner (README "Foresight"); a few USD a month.
+        // mornings need the capacity a boot sooner (docs/foresight.md); a few USD a month.
         bakedImage: {},
       },
       scaling: { acceptableLatency: Duration.seconds(30), scaleToZeroAfterIdle: Duration.minutes(60) },
       // Below 60 % for 5 minutes, two at a time: ten instances come down after a burst within 1.3 x
       // the clairvoyant limit, and a steady load does not dip below what it needs (65 % did, 1 at
-      // a time kept bursts' instances; README "Foresight", npm run simulate -- --all). MinSize 2 stays.
+      // a time kept bursts' instances; docs/foresight.md, npm run simulate -- --all). MinSize 2 stays.
       gpuScaleIn: { thresholdPercent: 60, evaluationPeriods: 5, scaleInBy: 2 },
       schedule: undefined,
     },
   },
   training: {
-    // The seed's V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
+    // V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
     // --instance-type ml.p3.8xlarge): the EC2 capacity's Deep Learning Base OSS Nvidia Driver AMI does not support Volta.
     cluster: { maxNodes: 4 },
     spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },
@@ -64,7 +64,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   budget: { monthlyLimitUsd: 40000 },
   // Who hears prod: its alarms, budget and idle-shutdown reports reach these. Put the on-call
   // addresses here, and Slack or Teams channels once their workspace or team is authorized in
-  // the Amazon Q Developer in chat applications console (README "Notifications"), e.g.
+  // the Amazon Q Developer in chat applications console (docs/operations.md "Notifications"), e.g.
   // notifications: {
   //   emails: ['ml-oncall@example.com'],
   //   slackChannels: [{ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }],

@@ -3,7 +3,7 @@ import { ForesightRun, PolicyRun } from './foresight-run';
 /** At most this many times the clairvoyant limit's GPU-hours: the cost target of every workload. */
 export const TARGET_TIMES_LIMIT = 1.3;
 
-/** One environment x service x workload against the targets (README "Foresight", the `--all` table). */
+/** One environment x service x workload against the targets (docs/foresight.md "Against the targets", the `--all` table). */
 export interface TargetCell {
   readonly env: string;
   readonly service: string;

@@ -80,8 +80,8 @@ export function utilizationScaleInSettingsProblems(settings: UtilizationScaleInS
  * (AWS/EC2, see cpuUtilizationMetric), since a CPU instance has no GPU to measure. The queue's
  * backlog cannot say this (a fleet that keeps up has a backlog near 0 at any size), so the
  * backlog target tracking only scales out and this alarm trims the fleet. It never removes the
- * last InService instance: the queue scaling's idle alarm takes the fleet to 0 once no job is
- * visible or in flight, so a trickle of jobs keeps one warm instance. No data (no instances)
+ * last InService instance: the queue scaling's idle alarm takes the fleet to 0 once no job has been
+ * sent, visible or in flight for scaleToZeroAfterIdle, so a trickle of jobs keeps one warm instance. No data (no instances)
  * never fires it. The group's MinSize still applies.
  *
  * The action is a simple scaling policy with a cooldown, not a step policy: an alarm with an
