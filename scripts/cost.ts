@@ -6,11 +6,13 @@
  * environment's budget, with the usage assumed (see README "Foresight: simulate and cost").
  */
 import { inferenceServicesOf } from '../lib/config';
+import { CostLine } from '../lib/foresight/compute-cost';
 import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
 import { fleetPrices } from '../lib/foresight/fleet-prices';
 import { runForesight } from '../lib/foresight/foresight-run';
 import { fleetFromTemplates } from '../lib/foresight/template-fleet';
-import { PRICE_SOURCES } from '../lib/pricing/price-table';
+import { estimateStandbyCost } from '../lib/foresight/standby-cost';
+import { PRICE_SOURCES, PRICE_TABLE, RegionPrices, regionPrices } from '../lib/pricing/price-table';
 import { serviceOutputKey } from '../lib/stacks/service-names';
 import { EXIT_OK, ParsedCommandLine, runMain } from './cli';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, serviceOf, workloadOf } from './foresight/options';
@@ -26,17 +28,30 @@ Exit 0: estimated (a warning where an environment is expected above its budget).
 
 const usd = (n: number) => `$${n.toFixed(2)}`.padStart(12);
 
+/** The standby Region's prices, or `--region`'s where the price table has none for it (said in the estimate). */
+function standbyPricesOf(standbyRegion: string, region: string, prices: RegionPrices): { region: string; prices: RegionPrices } {
+  return Object.prototype.hasOwnProperty.call(PRICE_TABLE, standbyRegion) ? { region: standbyRegion, prices: regionPrices(standbyRegion) } : { region, prices };
+}
+
 function print(estimate: CostEstimate): void {
   console.log(`${estimate.env}: monthly USD${' '.repeat(48)}${'min'.padStart(12)}${'expected'.padStart(12)}${'max'.padStart(12)}`);
-  for (const [title, lines] of [['fixed', estimate.fixed], ['usage', estimate.usage]] as const) {
+  const { standby } = estimate;
+  const sections: [string, readonly CostLine[]][] = [['fixed', estimate.fixed], ['usage', estimate.usage]];
+  if (standby) {
+    const pricedAs = standby.pricedAs === standby.region ? '' : ` (at ${standby.pricedAs}'s prices: the table has none for ${standby.region})`;
+    sections.push([`standby ${standby.region}, fixed${pricedAs}`, standby.fixed], [`standby ${standby.region}, usage`, standby.usage]);
+  }
+  for (const [title, lines] of sections) {
     console.log(`  ${title}`);
     for (const l of lines) console.log(`    ${l.item.slice(0, 64).padEnd(64)}${usd(l.minUsd)}${usd(l.expectedUsd)}${usd(l.maxUsd)}`);
   }
+  if (standby) console.log(`  ${`standby ${standby.region} subtotal (in the total)`.padEnd(66)}${usd(standby.total.minUsd)}${usd(standby.total.expectedUsd)}${usd(standby.total.maxUsd)}`);
   const t = estimate.total;
   console.log(`  ${'total'.padEnd(66)}${usd(t.minUsd)}${usd(t.expectedUsd)}${usd(t.maxUsd)}`);
   console.log(`  assuming: ${estimate.assumptions.join('; ')}`);
   console.log(`  budget ${estimate.budgetUsd === undefined ? 'none in the templates' : usd(estimate.budgetUsd).trim()}`);
-  if (estimate.unpriced.length > 0) console.log(`  not priced (add to lib/pricing/price-table.ts): ${estimate.unpriced.join('; ')}`);
+  const unpriced = [...estimate.unpriced, ...(standby?.unpriced ?? []).map((item) => `standby: ${item}`)];
+  if (unpriced.length > 0) console.log(`  not priced (add to lib/pricing/price-table.ts): ${unpriced.join('; ')}`);
   console.log('');
 }
 
@@ -65,7 +80,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     spotDiscount: assumptions.spotDiscount,
   };
   const source = workloadOf(values, 'office-hours');
-  const estimates = environmentsOf(values, ['default']).map(({ config, services, policies }) => {
+  const estimates = environmentsOf(values, ['default']).map(({ config, services, policies, standbyStacks }) => {
     const fleets = services.map((name) => {
       const service = serviceOf(config, name);
       const expected = runForesight(config.name, policies, service, source, assumptions, prices).policies.default;
@@ -75,7 +90,10 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     const stacks = policies[0].stacks;
     // Every service's fleet is inference capacity, estimated here or not: none is priced as training.
     const inferenceFleets = inferenceServicesOf(config).map(([name]) => fleetFromTemplates(stacks, serviceOutputKey(name, 'AutoScalingGroupName')).source);
-    return estimateCost({ environment: config.name, stacks }, { fleets, days: assumptions.days, inferenceFleets }, prices, usage);
+    const standby = config.secondaryRegion === undefined ? undefined
+      : estimateStandbyCost(config.secondaryRegion, standbyStacks, services.map((name) => ({ service: name, fleet: fleetFromTemplates(standbyStacks, serviceOutputKey(name, 'AutoScalingGroupName')) })),
+        standbyPricesOf(config.secondaryRegion, values.region, prices), usage);
+    return estimateCost({ environment: config.name, stacks }, { fleets, days: assumptions.days, inferenceFleets }, prices, usage, standby);
   });
   if (values.json) {
     console.log(JSON.stringify({ priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES }, environments: estimates }, null, 2));

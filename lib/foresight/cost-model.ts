@@ -5,6 +5,7 @@ import {
 import { PolicyFigures } from './figures';
 import { FleetModel } from './fleet-model';
 import { FleetPrices } from './fleet-prices';
+import type { StandbyEstimate } from './standby-cost';
 import { EnvironmentStacks } from './stack-templates';
 
 
@@ -14,6 +15,8 @@ export interface CostEstimate {
   readonly budgetUsd?: number;
   readonly fixed: readonly CostLine[];
   readonly usage: readonly CostLine[];
+  /** The standing cost of the standby Region, where the environment has one; the total includes it. */
+  readonly standby?: StandbyEstimate;
   readonly total: { readonly minUsd: number; readonly expectedUsd: number; readonly maxUsd: number };
   readonly overBudget: boolean;
   /** What the templates hold that the estimate does not price: resource types and instance types, with counts. */
@@ -51,7 +54,7 @@ type Props = Record<string, unknown>;
 const flat = (item: string, usd: number): CostLine => line(item, usd, usd, usd);
 
 /** Always-on resources the templates hold, priced for a month. */
-function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
+export function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
   const count = (type: string, where: (p: Props) => boolean = () => true) =>
     resources.filter(([, r]) => r.Type === type && where(r.Properties ?? {})).length;
   const lines: CostLine[] = [];
@@ -122,13 +125,20 @@ export interface GpuUsage {
   readonly inferenceFleets: readonly string[];
 }
 
-/**
+/** Resource types the estimate does not price, with their counts: `2 x AWS::Some::Type`. */
+export function unpricedTypes(resources: Resources): string[] {
+  const unknownTypes = new Map<string, number>();
+  for (const [, r] of resources) if (!ACCOUNTED_TYPES.has(r.Type)) unknownTypes.set(r.Type, (unknownTypes.get(r.Type) ?? 0) + 1);
+  return [...unknownTypes].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${n} x ${type}`);
+}
+
 /**
  * The monthly estimate of one environment: fixed costs from the templates, each estimated
  * service's GPU fleet from a simulated week scaled to a month, SageMaker, training and EKS
- * capacity, against the budget in the templates.
+ * capacity, against the budget in the templates; with its standby Region's standing cost
+ * (`standby`) where it has one.
  */
-export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
+export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions, standby?: StandbyEstimate): CostEstimate {
   const resources: Resources = env.stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
@@ -137,10 +147,9 @@ export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: Regi
     ...trainingLines(resources, gpu.inferenceFleets.map((source) => source.slice(source.lastIndexOf('/') + 1)), prices, usage, unpriced),
     ...eksNodeLines(resources, prices, usage, unpriced),
   ];
-  const unknownTypes = new Map<string, number>();
-  for (const [, r] of resources) if (!ACCOUNTED_TYPES.has(r.Type)) unknownTypes.set(r.Type, (unknownTypes.get(r.Type) ?? 0) + 1);
-  for (const [type, n] of [...unknownTypes].sort(([a], [b]) => a.localeCompare(b))) unpriced.push(`${n} x ${type}`);
-  const sum = (key: keyof Omit<CostLine, 'item'>) => round([...fixed, ...usageLines].reduce((n, l) => n + l[key], 0));
+  unpriced.push(...unpricedTypes(resources));
+  const standbyUsd = (key: keyof Omit<CostLine, 'item'>) => (standby ? standby.total[key] : 0);
+  const sum = (key: keyof Omit<CostLine, 'item'>) => round([...fixed, ...usageLines].reduce((n, l) => n + l[key], 0) + standbyUsd(key));
   const budget = resources.find(([, r]) => r.Type === 'AWS::Budgets::Budget')?.[1].Properties?.Budget as Props | undefined;
   const budgetUsd = budget ? Number((budget.BudgetLimit as Props | undefined)?.Amount) : undefined;
   const total = { minUsd: sum('minUsd'), expectedUsd: sum('expectedUsd'), maxUsd: sum('maxUsd') };
@@ -149,5 +158,8 @@ export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: Regi
     `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
     `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `GPU fleet: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
   ];
-  return { env: env.environment, budgetUsd, fixed, usage: usageLines, total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
+  return {
+    env: env.environment, budgetUsd, fixed, usage: usageLines, ...(standby ? { standby } : {}), total,
+    overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions,
+  };
 }

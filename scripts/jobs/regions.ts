@@ -48,11 +48,11 @@ export function jobsRegionsOf(
     if (selected !== undefined && selected !== region && selected !== secondaryRegion) {
       throw new UsageError(`--region (${selected}) is not a Region of ${config.name}: use ${region} or ${secondaryRegion}, or leave it out for both`);
     }
-    const primary = jobsRegion(config, service, region, STACK_IDS.inference, clientsFor);
-    const standby = jobsRegion(config, service, secondaryRegion, STACK_IDS.standbyInference, clientsFor);
-    if (selected === region) return { primary };
-    if (selected === secondaryRegion) return { primary: standby };
-    return { primary, standby };
+    const primary = () => jobsRegion(config, service, region, STACK_IDS.inference, clientsFor);
+    const standby = () => jobsRegion(config, service, secondaryRegion, STACK_IDS.standbyInference, clientsFor);
+    if (selected === region) return { primary: primary() };
+    if (selected === secondaryRegion) return { primary: standby() };
+    return { primary: primary(), standby: standby() };
   }
   const single = selected ?? region ?? defaultRegion;
   if (!single) throw new UsageError('no region: pass --region or set AWS_REGION');
