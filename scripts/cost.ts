@@ -3,57 +3,30 @@
  *
  * Monthly USD per environment: fixed costs from the synthesized templates plus each inference
  * service's GPU fleet usage from a simulated week, as min / expected / max against the
- * environment's budget, with the usage assumed (see README "Foresight: simulate and cost").
+ * environment's budget, with the usage assumed (see README "Foresight: simulate and cost"), and
+ * the standing cost of its standby Region where it has one (README "Failover to a second Region").
  */
 import { inferenceServicesOf } from '../lib/config';
-import { CostLine } from '../lib/foresight/compute-cost';
-import { CostEstimate, estimateCost } from '../lib/foresight/cost-model';
+import { estimateCost } from '../lib/foresight/cost-model';
 import { fleetPrices } from '../lib/foresight/fleet-prices';
 import { runForesight } from '../lib/foresight/foresight-run';
 import { fleetFromTemplates } from '../lib/foresight/template-fleet';
-import { estimateStandbyCost } from '../lib/foresight/standby-cost';
-import { PRICE_SOURCES, PRICE_TABLE, RegionPrices, regionPrices } from '../lib/pricing/price-table';
+import { estimateStandbyCost, standbyPrices } from '../lib/foresight/standby-cost';
+import { PRICE_SOURCES } from '../lib/pricing/price-table';
 import { serviceOutputKey } from '../lib/stacks/service-names';
 import { EXIT_OK, ParsedCommandLine, runMain } from './cli';
+import { costReport } from './foresight/cost-report';
 import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, numberFlag, pricesOf, serviceOf, workloadOf } from './foresight/options';
 
 const HELP = `usage: npm run cost -- [flags]
-  (--service leaves the other services' fleets out of an environment's usage and total)
+  (--service leaves the other services' fleets out of an environment's usage and total;
+   an environment with a secondaryRegion adds its standby Region's standing cost, all services)
   --nat-gb-per-month <n>  GB through each NAT gateway a month (default: 50)
   --alb-lcu <n>           average load balancer capacity units (default: 1)
   --efs-gb <n>            GB stored in each EFS file system (default: 20)
   --eks-nodes <n>         nodes the EKS CPU node pool keeps for the platform's pods (default: 1)
 ${COMMON_HELP}
 Exit 0: estimated (a warning where an environment is expected above its budget). 1: an error. 2: usage.`;
-
-const usd = (n: number) => `$${n.toFixed(2)}`.padStart(12);
-
-/** The standby Region's prices, or `--region`'s where the price table has none for it (said in the estimate). */
-function standbyPricesOf(standbyRegion: string, region: string, prices: RegionPrices): { region: string; prices: RegionPrices } {
-  return Object.prototype.hasOwnProperty.call(PRICE_TABLE, standbyRegion) ? { region: standbyRegion, prices: regionPrices(standbyRegion) } : { region, prices };
-}
-
-function print(estimate: CostEstimate): void {
-  console.log(`${estimate.env}: monthly USD${' '.repeat(48)}${'min'.padStart(12)}${'expected'.padStart(12)}${'max'.padStart(12)}`);
-  const { standby } = estimate;
-  const sections: [string, readonly CostLine[]][] = [['fixed', estimate.fixed], ['usage', estimate.usage]];
-  if (standby) {
-    const pricedAs = standby.pricedAs === standby.region ? '' : ` (at ${standby.pricedAs}'s prices: the table has none for ${standby.region})`;
-    sections.push([`standby ${standby.region}, fixed${pricedAs}`, standby.fixed], [`standby ${standby.region}, usage`, standby.usage]);
-  }
-  for (const [title, lines] of sections) {
-    console.log(`  ${title}`);
-    for (const l of lines) console.log(`    ${l.item.slice(0, 64).padEnd(64)}${usd(l.minUsd)}${usd(l.expectedUsd)}${usd(l.maxUsd)}`);
-  }
-  if (standby) console.log(`  ${`standby ${standby.region} subtotal (in the total)`.padEnd(66)}${usd(standby.total.minUsd)}${usd(standby.total.expectedUsd)}${usd(standby.total.maxUsd)}`);
-  const t = estimate.total;
-  console.log(`  ${'total'.padEnd(66)}${usd(t.minUsd)}${usd(t.expectedUsd)}${usd(t.maxUsd)}`);
-  console.log(`  assuming: ${estimate.assumptions.join('; ')}`);
-  console.log(`  budget ${estimate.budgetUsd === undefined ? 'none in the templates' : usd(estimate.budgetUsd).trim()}`);
-  const unpriced = [...estimate.unpriced, ...(standby?.unpriced ?? []).map((item) => `standby: ${item}`)];
-  if (unpriced.length > 0) console.log(`  not priced (add to lib/pricing/price-table.ts): ${unpriced.join('; ')}`);
-  console.log('');
-}
 
 /** The command line: its name, usage and flags. */
 export const COST_COMMAND_LINE = {
@@ -90,16 +63,16 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
     const stacks = policies[0].stacks;
     // Every service's fleet is inference capacity, estimated here or not: none is priced as training.
     const inferenceFleets = inferenceServicesOf(config).map(([name]) => fleetFromTemplates(stacks, serviceOutputKey(name, 'AutoScalingGroupName')).source);
+    // The standby Region stands by for every service, estimated here or not.
     const standby = config.secondaryRegion === undefined ? undefined
-      : estimateStandbyCost(config.secondaryRegion, standbyStacks, services.map((name) => ({ service: name, fleet: fleetFromTemplates(standbyStacks, serviceOutputKey(name, 'AutoScalingGroupName')) })),
-        standbyPricesOf(config.secondaryRegion, values.region, prices), usage);
+      : estimateStandbyCost(config.secondaryRegion, standbyStacks, inferenceServicesOf(config).map(([name]) => name), standbyPrices(config.secondaryRegion, values.region, prices), usage);
     return estimateCost({ environment: config.name, stacks }, { fleets, days: assumptions.days, inferenceFleets }, prices, usage, standby);
   });
   if (values.json) {
     console.log(JSON.stringify({ priceTable: { region: values.region, asOf: prices.asOf, sources: PRICE_SOURCES }, environments: estimates }, null, 2));
   } else {
     console.log(`prices: ${values.region}, entered ${prices.asOf} from AWS's price pages (lib/pricing/price-table.ts)\n`);
-    estimates.forEach(print);
+    for (const estimate of estimates) console.log(`${costReport(estimate).join('\n')}\n`);
   }
   for (const e of estimates.filter((x) => x.overBudget)) {
     console.error(`warning: ${e.env} is expected to cost ${e.total.expectedUsd.toFixed(2)} USD a month, above its budget of ${e.budgetUsd} USD`);

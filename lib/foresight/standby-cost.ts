@@ -1,14 +1,32 @@
-import { RegionPrices } from '../pricing/price-table';
+import { PRICE_TABLE, RegionPrices, regionPrices } from '../pricing/price-table';
+import { serviceOutputKey } from '../stacks/service-names';
 import { CostLine, HOURS_PER_MONTH, Resources, UsageAssumptions, launchTemplateGiB, line, round, sageMakerLines } from './compute-cost';
 import { fixedLines, unpricedTypes } from './cost-model';
 import { FleetModel } from './fleet-model';
 import { fleetPrices } from './fleet-prices';
 import { StackTemplate } from './stack-templates';
+import { fleetFromTemplates } from './template-fleet';
 
 /** One inference service's fleet in the standby Region, as its template has it. */
-export interface StandbyFleet {
+interface StandbyFleet {
   readonly service: string;
   readonly fleet: FleetModel;
+}
+
+/** The prices a standby Region is estimated at, and the Region they are of. */
+export interface StandbyPrices {
+  readonly region: string;
+  readonly prices: RegionPrices;
+}
+
+/**
+ * The standby Region's own prices, or `fallbackRegion`'s (the cost report's `--region`) where
+ * the price table has none for it: the estimate says which (`pricedAs`).
+ */
+export function standbyPrices(standbyRegion: string, fallbackRegion: string, fallbackPrices: RegionPrices): StandbyPrices {
+  return Object.prototype.hasOwnProperty.call(PRICE_TABLE, standbyRegion)
+    ? { region: standbyRegion, prices: regionPrices(standbyRegion) }
+    : { region: fallbackRegion, prices: fallbackPrices };
 }
 
 /** What the standby Region of an environment costs a month while it stands by. */
@@ -44,17 +62,19 @@ function standbyFleetLines(resources: Resources, { service, fleet }: StandbyFlee
 /**
  * The standing cost of an environment's standby Region for a month, from its synthesized stacks:
  * everything that costs by the hour whether or not a job ever fails over (the fixed lines
- * `npm run cost` prices in the primary, the SageMaker endpoint where it runs there too), and its
- * fleets, which cost nothing at MinSize 0 and, at worst, their MaxSize on-demand all month.
+ * `npm run cost` prices in the primary, the SageMaker endpoint where it runs there too), and the
+ * fleets of `services` (found by their AutoScalingGroupName outputs), which cost nothing at
+ * MinSize 0 and, at worst, their MaxSize on-demand all month.
  */
 export function estimateStandbyCost(
   region: string,
   stacks: readonly StackTemplate[],
-  fleets: readonly StandbyFleet[],
-  prices: { readonly region: string; readonly prices: RegionPrices },
+  services: readonly string[],
+  prices: StandbyPrices,
   usage: UsageAssumptions,
 ): StandbyEstimate {
   const resources: Resources = stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
+  const fleets = services.map((service): StandbyFleet => ({ service, fleet: fleetFromTemplates(stacks, serviceOutputKey(service, 'AutoScalingGroupName')) }));
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices.prices, usage), ...sageMakerLines(resources, prices.prices, unpriced)];
   const usageLines = fleets.flatMap((fleet) => standbyFleetLines(resources, fleet, prices.prices, usage));

@@ -6,6 +6,7 @@ import { Agent } from '../../lib/runtime/inference/agent/agent';
 import { parseJobEnvelope } from '../../lib/runtime/inference/job-envelope';
 import { resultKey } from '../../lib/runtime/inference/job-keys';
 import { regionClaimKey } from '../../lib/runtime/inference/region-claim';
+import { JobsClient } from '../../scripts/jobs/client';
 import { JobsClientTimeouts, JobsContext, jobsClientConfig } from '../../scripts/jobs/context';
 import { Placement, UndecidedPlacementError, submitWithFailover } from '../../scripts/jobs/failover';
 import { jobStatusInRegions } from '../../scripts/jobs/regional-status';
@@ -197,6 +198,23 @@ describe('failover drill: two Regions, the jobs client and each Region\'s agent,
     expect(Buffer.from(await readResult(await during[1].region.context(), during[1].status.resultUri)).toString()).toContain('g-2');
     expect([back.status.status, back.region.region]).toEqual(['succeeded', PRIMARY]);
     expect(crossRegionLedger([primary, standby], ['g-1', 'g-2'])).toEqual(soundFailover({ 'g-1': PRIMARY, 'g-2': STANDBY }));
+  });
+
+  test('drill: the client library across the switch: the primary is marked impaired between two jobs; each runs once, its result read from the Region that ran it', async () => {
+    start(primary);
+    start(standby);
+    let impaired = false;
+    const client = new JobsClient(regions, { primaryImpaired: () => impaired });
+    const first = await client.submit({ jobId: 'i-1', body: '{"text":"before"}', contentType: 'application/json' });
+    impaired = true;
+    const second = await client.submit({ jobId: 'i-2', body: '{"text":"after"}', contentType: 'application/json' });
+    await standby.world.until(finished(['i-1', 'i-2']), 'both jobs to finish');
+    const done = await Promise.all(['i-1', 'i-2'].map((id) => client.wait(id, { timeoutMs: 10_000, pollIntervalMs: 100 })));
+
+    expect([first.region, second.region]).toEqual([PRIMARY, STANDBY]);
+    expect(done.map((found) => [found?.status.status, found?.region])).toEqual([['succeeded', PRIMARY], ['succeeded', STANDBY]]);
+    expect(await Promise.all(['i-1', 'i-2'].map(async (id) => Buffer.from(await client.result(id)).toString().includes(id)))).toEqual([true, true]);
+    expect(crossRegionLedger([primary, standby], ['i-1', 'i-2'])).toEqual(soundFailover({ 'i-1': PRIMARY, 'i-2': STANDBY }));
   });
 
   test('drill: a job moved after a lost answer is read where it ran, not as the submission record it left in the primary', async () => {

@@ -2,6 +2,10 @@ import { App } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, inferenceServicesOf } from '../../lib/config';
+import { HOURS_PER_MONTH } from '../../lib/foresight/compute-cost';
+import { StackTemplate } from '../../lib/foresight/stack-templates';
+import { estimateStandbyCost, standbyPrices } from '../../lib/foresight/standby-cost';
+import { regionPrices } from '../../lib/pricing/price-table';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { STACK_IDS, STANDBY_STACK_IDS } from '../../lib/stacks/stack-names';
 import { standbyServiceSettings } from '../../lib/stacks/standby-region';
@@ -59,8 +63,7 @@ describe('the standby Region\'s stacks', () => {
 
   test('a standby service is the service with MinSize 0, no schedule and no warm-up window, all else equal', () => {
     const service = config.inference[DEFAULT_SERVICE];
-    const { fleet, schedule, warmUpWindows, ...rest } = standbyServiceSettings(service);
-    expect([fleet, schedule, warmUpWindows, rest]).toEqual([{ ...service.fleet, minCapacity: 0 }, undefined, undefined, (({ fleet: _f, schedule: _s, warmUpWindows: _w, ...r }) => r)(service)]);
+    expect(standbyServiceSettings(service)).toEqual({ ...service, fleet: { ...service.fleet, minCapacity: 0 }, schedule: undefined, warmUpWindows: undefined });
   });
 
   test.each([
@@ -160,8 +163,35 @@ describe('the standby SageMaker endpoint', () => {
   });
 
   test('an environment without a secondaryRegion has no standby stack', () => {
-    const { secondaryRegion: _region, ...single } = config;
-    const without = new AiInfraStage(unbundled(), config.name, { config: { ...single, sageMaker: { ...config.sageMaker, inSecondaryRegion: undefined } } });
+    const without = new AiInfraStage(unbundled(), config.name, { config: { ...config, secondaryRegion: undefined, sageMaker: { ...config.sageMaker, inSecondaryRegion: undefined } } });
     expect(without.standby).toBeUndefined();
+  });
+});
+
+describe('the standby Region\'s standing cost, from its synthesized stacks', () => {
+  const usage = { natGbPerMonth: 50, albLcu: 1, efsGb: 20, eksCpuNodes: 1 };
+  const stacks: StackTemplate[] = STANDBY_STACK_IDS.map((id) => ({ hierarchicalId: `${config.name}/${id}`, template: templates[id].toJSON() }));
+  const prices = standbyPrices(config.secondaryRegion, 'us-east-1', regionPrices('us-east-1'));
+  const estimate = estimateStandbyCost(config.secondaryRegion, stacks, names, prices, usage);
+  const fleetLines = (name: string) => estimate.usage.filter((l) => l.item.startsWith(`standby GPU fleet of ${name}:`));
+
+  test.each(names)('the standby fleet of %s costs nothing while it stands by, and at most its MaxSize on-demand all month', (name) => {
+    const { maxCapacity, instanceTypes } = config.inference[name].fleet;
+    const ceiling = Math.max(...instanceTypes.map((type) => prices.prices.ec2OnDemandUsdPerHour[type]));
+    const [instances, volumes] = fleetLines(name);
+    expect([instances.minUsd, instances.expectedUsd, volumes.expectedUsd]).toEqual([0, 0, 0]);
+    expect(instances.maxUsd).toBeCloseTo(maxCapacity * ceiling * HOURS_PER_MONTH, 0);
+  });
+
+  test('prices the standby network\'s NAT gateways and the endpoint\'s variants', () => {
+    const natGateways = Object.keys(templates[STACK_IDS.standbyNetwork].findResources('AWS::EC2::NatGateway')).length;
+    expect(estimate.fixed.map((l) => l.item)).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^${natGateways} NAT gateway\\(s\\)`)),
+      ...config.sageMaker.endpoint.variants.map((v) => expect.stringMatching(new RegExp(`^SageMaker variant ${v.name}:`))),
+    ]));
+  });
+
+  test('while it stands by, the standby costs its always-on lines: the fleets add nothing', () => {
+    expect(estimate.total.expectedUsd).toBeCloseTo(estimate.fixed.reduce((n, l) => n + l.expectedUsd, 0), 2);
   });
 });
