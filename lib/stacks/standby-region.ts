@@ -7,7 +7,9 @@ import { modelReplicaBucketName } from './model-replica';
 /**
  * An inference service as the standby Region runs it: the same model, fleet types, queue and
  * scaling, with the fleet at MinSize 0 around the clock (no night schedule, no warm-up window):
- * it costs nothing until jobs reach its own queue, whose wake-up step then starts it.
+ * it costs nothing until jobs reach its own queue, whose wake-up step then starts it. This is
+ * AWS's pilot light strategy for the fleet: data replicated, infrastructure deployed, compute
+ * "switched off" until failover (https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html).
  */
 export function standbyServiceSettings(settings: InferenceServiceSettings): InferenceServiceSettings {
   return { ...settings, fleet: { ...settings.fleet, minCapacity: 0 }, schedule: undefined, warmUpWindows: undefined };

@@ -35,9 +35,10 @@ function describe(error: unknown): string {
 
 /**
  * True when `error` means the Region could not be reached: a timeout, a network fault, a server
- * error or throttling, as the SDK's retry strategy classifies them (the SDK has retried them
- * already). Anything else (access denied, a queue that does not exist, bad input) is the
- * caller's to fix and fails the submission, in any Region.
+ * error or throttling, as the SDK's retry strategy classifies them (transient errors and
+ * throttling are the ones it retries, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html;
+ * it has retried them already). Anything else (access denied, a queue that does not exist, bad
+ * input) is the caller's to fix and fails the submission, in any Region.
  */
 function unreachable(error: unknown): boolean {
   return isRetryableAwsError(error);
@@ -70,6 +71,8 @@ async function placeInStandby(regions: Required<JobsRegions>, submission: Submis
  * Claims the job for the standby Region in the primary's bucket (see region-claim.ts) and
  * returns the Region it is claimed for: the standby when this claim or an earlier one of a
  * submitter won, the primary when its agent took the job first (the send had reached the queue).
+ * After a 412 the claim that won is read back: S3 reads are strongly consistent after a write
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel).
  */
 async function claimForStandby(context: JobsContext, jobId: string, standbyRegion: string): Promise<string> {
   const key = regionClaimKey(jobId);
@@ -92,7 +95,11 @@ async function claimForStandby(context: JobsContext, jobId: string, standbyRegio
  * in one Region only:
  * - a failure before the send (the stack's outputs, the queue's attributes, the submission
  *   record, the input upload) sent nothing to the primary: the job goes to the standby;
- * - a send that failed may still have reached the primary's queue: the job is first claimed
+ * - a send that failed may still have reached the primary's queue (SQS stores a message
+ *   redundantly before it acknowledges the send, so a lost acknowledgement or a timed-out retry
+ *   says nothing of whether it was stored, and the SDK's retry may store it twice:
+ *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues.html):
+ *   the job is first claimed
  *   for the standby in the primary's bucket (`inputs/<jobId>/region.json`, written once). The
  *   primary's agents run a job only under their own Region's claim, so the message, if it
  *   arrived, is deleted there untouched. If an agent claimed it first, the job stays in the

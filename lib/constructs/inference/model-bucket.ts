@@ -90,7 +90,10 @@ export class ModelBucket extends Construct {
    * SSE-KMS objects opted in and their replicas encrypted with the destination Region's aws/s3
    * key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html;
    * ReplicaKmsKeyID takes a key or alias ARN: https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html),
-   * delete markers not replicated (a model deleted here stays in the standby Region).
+   * delete markers not replicated (a model deleted here stays in the standby Region). Live
+   * replication copies objects written after the rule exists only; models already in the bucket
+   * need S3 Batch Replication once (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html,
+   * README "Failover to a second Region").
    */
   private replicationRule(replica: ReplicaBucket, role: ReplicationRole): s3.ReplicationRule {
     const replicaKey = Stack.of(this).formatArn({ service: 'kms', region: replica.region, resource: 'alias', resourceName: 'aws/s3', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
