@@ -27,6 +27,7 @@ export interface JobsClientOptions {
    * nothing sent to the primary. An application wires it to whatever its operators flip (a
    * parameter, a feature flag, an AWS Health event); the jobs CLI's `--region-impaired` is the
    * same switch for one command.
+   * With one Region, a submission while it is on is an error: there is nowhere to fail over to.
    * @default false - the primary, failing over only when it cannot be reached
    */
   readonly primaryImpaired?: boolean | (() => boolean | Promise<boolean>);
@@ -79,6 +80,9 @@ export class JobsClient {
   async submit(job: JobRequest): Promise<Placement> {
     const { primaryImpaired } = this.options;
     const impaired = typeof primaryImpaired === 'function' ? await primaryImpaired() : primaryImpaired === true;
+    if (impaired && !this.regions.standby) {
+      throw new Error(`primaryImpaired is on but there is no standby Region to fail over to (only ${this.regions.primary.region}): set the environment's secondaryRegion, or turn the switch off`);
+    }
     const body = typeof job.body === 'string' ? Buffer.from(job.body) : job.body;
     return submitWithFailover(this.regions, { ...job, body, source: 'the request body' }, { primaryImpaired: impaired }, this.now());
   }
@@ -90,6 +94,8 @@ export class JobsClient {
 
   /** Polls until the job is final (succeeded, failed or expired); undefined when `timeoutMs` passes first. */
   async wait(jobId: string, { timeoutMs, pollIntervalMs = 5000 }: JobWait): Promise<JobLocation | undefined> {
+    if (!(timeoutMs >= 0 && Number.isFinite(timeoutMs))) throw new RangeError(`timeoutMs (${timeoutMs}) must be a finite number of milliseconds, 0 or more: how long to wait for a final status`);
+    if (!(pollIntervalMs > 0 && Number.isFinite(pollIntervalMs))) throw new RangeError(`pollIntervalMs (${pollIntervalMs}) must be a finite number of milliseconds above 0, e.g. 5000`);
     let found: RegionalStatus | undefined;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const status = await pollUntilFinal(async (now) => (found = await jobStatusInRegions(this.regions, jobId, now)).status, { timeoutMs, pollIntervalMs, sleep, now: () => this.now() });

@@ -114,4 +114,29 @@ describe('JobsClient in an environment with a secondaryRegion', () => {
     s3.on(GetObjectCommand, { Bucket: PRIMARY.bucket, Key: 'inputs/c-10/envelope.json' }).resolves(body(JSON.stringify({ jobId: 'c-10', submittedAt: '2026-05-01T12:00:00.000Z' })));
     expect(await client().wait('c-10', { timeoutMs: 20_000, pollIntervalMs: 5_000 })).toBeUndefined();
   });
+
+  test.each([
+    [{ timeoutMs: -1 }, /timeoutMs \(-1\) must be a finite number of milliseconds, 0 or more/],
+    [{ timeoutMs: Infinity }, /timeoutMs \(Infinity\) must be a finite number/],
+    [{ timeoutMs: 1000, pollIntervalMs: 0 }, /pollIntervalMs \(0\) must be a finite number of milliseconds above 0/],
+  ])('wait(%j) is refused before anything is read', async (options, message) => {
+    await expect(client().wait('c-11', options)).rejects.toThrow(message);
+    expect(s3.calls()).toEqual([]);
+  });
+});
+
+describe('JobsClient in an environment with one Region', () => {
+  const single = { ...config, secondaryRegion: undefined };
+
+  test('submits to its Region', async () => {
+    const placed = await JobsClient.forEnvironment(single, service, { clientsFor }).submit({ jobId: 'o-1', body: '{}', contentType: 'application/json' });
+    expect([placed.region, sentTo(), madeFor]).toEqual([PRIMARY.region, [PRIMARY.queue], [PRIMARY.region]]);
+  });
+
+  test('the switch on is an error naming why, and nothing is sent', async () => {
+    const jobs = JobsClient.forEnvironment(single, service, { clientsFor, primaryImpaired: true });
+    await expect(jobs.submit({ jobId: 'o-2', body: '{}', contentType: 'application/json' }))
+      .rejects.toThrow(`primaryImpaired is on but there is no standby Region to fail over to (only ${PRIMARY.region}): set the environment's secondaryRegion, or turn the switch off`);
+    expect(sqs.commandCalls(SendMessageCommand)).toEqual([]);
+  });
 });
