@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The installed-package tests take minutes: `npm run test:package` runs them (jest.package.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   transform: {
     '^.+\\.ts$': 'ts-jest',

@@ -55,7 +55,12 @@ export * from './compliance/control-tower-checks';
 export * from './compliance/control-tower-controls';
 export * from './compliance/control-tower-exemption';
 export * from './constructs/storage/data-bucket';
+// The result type of the exported `...Problems` validation functions.
+export type { Problem } from './validation';
 export * from './constructs/storage/grant-read-assets';
 // The job contract's types (the JSON Schemas are published as schemas/*.schema.json).
 export type { InlineInput, JobEnvelope, S3Input } from './runtime/inference/job-envelope';
+export { JOB_STATUSES } from './runtime/inference/job-notification';
 export type { JobNotification, JobOutcome, JobStatusName } from './runtime/inference/job-notification';
+// The type of the constructs' exported `..._DEFAULTS`.
+export type { Defaults } from './defaults';

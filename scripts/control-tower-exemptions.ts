@@ -2,7 +2,8 @@
  * Generates the exemptions table of docs/compliance.md from what the constructs declare: builds
  * the app as `cdk synth` does (every environment of ENVIRONMENTS), reads every
  * `exemptFromControlTower` declaration from the construct tree and renders one row per control,
- * resource and declaration, naming the environments where its condition holds. The rest of the
+ * resource and declaration, naming the environments where its condition holds and the owner and
+ * review date of its control (lib/config/compliance.ts). The rest of the
  * document is hand-written; test/app/control-tower-exemptions-doc.test.ts fails while the
  * committed table differs.
  *
@@ -14,6 +15,7 @@ import { App } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { DeclaredExemption, declaredExemptionsOn } from '../lib/compliance/control-tower-exemption';
+import { ExemptionReview, compliance } from '../lib/config/compliance';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 import { cdkJsonContext } from './nag-acknowledgements';
 import { EXIT_OK, runMain } from './cli';
@@ -48,20 +50,23 @@ export function exemptionDeclarationsOf(scope: IConstruct): ExemptionDeclaration
 
 /**
  * The exemptions table of `app`: a declaration found on the same path in several environments is
- * one row naming the environments where it holds (`all`, or `-` where it holds in none).
+ * one row naming the environments where it holds (`all`, or `-` where it holds in none), with the
+ * owner and review date of its control from `reviews`.
  */
-export function renderExemptionsTable(app: App): string {
+export function renderExemptionsTable(app: App, reviews: Readonly<Record<string, ExemptionReview>> = compliance.exemptionReviews): string {
   const allEnvironments = environmentNamesOf(app);
   const rows = groupBy(exemptionDeclarationsOf(app), (d) => JSON.stringify([
     d.exemption.control, d.constructPath, d.exemption.declaredBy, d.exemption.condition, d.exemption.reason,
   ])).map((same) => {
     const { constructPath, exemption } = same[0];
     const environments = environmentsCell(same.filter((d) => d.exemption.holds).map((d) => d.environment), allEnvironments);
-    return `| ${exemption.control} | \`${cell(constructPath)}\` | \`${exemption.declaredBy}\` | ${cell(exemption.condition ?? 'always')} | ${environments} | ${cell(exemption.reason)} |`;
+    const review = reviews[exemption.control];
+    const owner = review === undefined ? 'none: add it to lib/config/compliance.ts | -' : `${cell(review.owner)} | ${review.reviewBy}`;
+    return `| ${exemption.control} | \`${cell(constructPath)}\` | \`${exemption.declaredBy}\` | ${cell(exemption.condition ?? 'always')} | ${environments} | ${owner} | ${cell(exemption.reason)} |`;
   });
   return [
-    '| Control | Resource (in each stage) | Declared by | Condition | Environments | Reason |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Control | Resource (in each stage) | Declared by | Condition | Environments | Owner | Review by | Reason |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -85,7 +90,8 @@ export const DOCS_EXEMPTIONS_COMMAND_LINE = {
   name: 'docs:exemptions',
   usage: `usage: npm run docs:exemptions
   Regenerates the Control Tower exemptions table of docs/compliance.md from the constructs'
-  declarations (exemptFromControlTower), for every environment.`,
+  declarations (exemptFromControlTower), for every environment, with each control's owner and
+  review date (lib/config/compliance.ts).`,
   options: {},
 } as const;
 

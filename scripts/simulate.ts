@@ -8,17 +8,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderChart } from '../lib/foresight/chart';
+import { renderWaitChart } from '../lib/foresight/wait-chart';
 import { PolicyFigures } from '../lib/foresight/figures';
 import { ForesightRun, runForesight, undocumentedAssumptions } from '../lib/foresight/foresight-run';
 import { EXIT_OK, ParsedCommandLine, UsageError, runMain } from './cli';
-import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, pricesOf, serviceOf, workloadOf } from './foresight/options';
+import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, pricesOf, selectionOf, serviceOf, workloadOf } from './foresight/options';
 
 /** Jobs were lost (expired or dead-lettered): the config cannot carry the workload. */
 export const EXIT_JOBS_LOST = 3;
 
 const HELP = `usage: npm run simulate -- [flags]
   --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
-  --chart <file.svg>   where to write the chart, with one environment and service (default: cdk.out/foresight/<env>-<service>-<workload>.svg)
+  --chart <file.svg>   where to write the chart of jobs waiting and instances over time, with one environment and service
+                       (default: cdk.out/foresight/<env>-<service>-<workload>.svg); the chart of job waits goes beside it, <file>-waits.svg
 ${COMMON_HELP}
 Exit 0: simulated. 1: an error. 2: usage. 3: jobs were lost (expired or dead-lettered).`;
 
@@ -52,6 +54,9 @@ function table(run: ForesightRun): string {
   return lines.join('\n');
 }
 
+/** Where the wait chart of the chart `file` goes: `<file>-waits.svg`. */
+export const waitChartFile = (file: string): string => `${file.replace(/\.svg$/i, '')}-waits.svg`;
+
 /** The command line: its name, usage and flags. */
 export const SIMULATE_COMMAND_LINE = { name: 'simulate', usage: HELP, options: { ...COMMON_OPTIONS, compare: { type: 'string' }, chart: { type: 'string' } } } as const;
 
@@ -61,6 +66,9 @@ export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_L
   const assumptions = assumptionsOf(values);
   const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');
+  if (values.chart !== undefined && selectionOf(values).reduce((n, s) => n + s.services.length, 0) !== 1) {
+    throw new UsageError(`--chart ${values.chart} is the chart of one run: select one environment and service with --env and --service`);
+  }
   const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
   const runs = environments.flatMap(({ config, services, policies }) =>
     services.map((service) => runForesight(config.name, policies, serviceOf(config, service), source, assumptions, prices)));
@@ -73,10 +81,11 @@ export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_L
     policies: Object.fromEntries(Object.entries(run.policies).map(([name, p]) => [name, p.figures])),
   }));
   for (const run of runs) {
-    const file = values.chart && runs.length === 1 ? values.chart : join('cdk.out', 'foresight', `${run.env}-${run.service}-${run.workload}.svg`);
+    const file = values.chart ?? join('cdk.out', 'foresight', `${run.env}-${run.service}-${run.workload}.svg`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, renderChart(run));
-    if (!values.json) console.log(`${table(run)}\n  chart: ${file}\n`);
+    writeFileSync(waitChartFile(file), renderWaitChart(run));
+    if (!values.json) console.log(`${table(run)}\n  charts: ${file}, ${waitChartFile(file)}\n`);
   }
   if (values.json) console.log(JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2));
   else console.log(`assumed (AWS documents none of these, or only a bound):\n${assumed.map((a) => `  - ${a}`).join('\n')}`);

@@ -124,6 +124,9 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
     checkWholeNumberAtLeast(at('training.checkpointNoncurrentVersionDays'), c.training.checkpointNoncurrentVersionDays, 1),
     checkNotEmpty(at('sageMaker.trainingImageRepositoryName'), c.sageMaker.trainingImageRepositoryName),
     checkPositive(at('budget.monthlyLimitUsd'), c.budget.monthlyLimitUsd),
+    c.budget.acknowledgeOverrun === undefined || c.budget.acknowledgeOverrun.reason.trim().length > 0
+      ? undefined
+      : `${at('budget.acknowledgeOverrun.reason')} is empty: say why the environment may cost more than budget.monthlyLimitUsd (${c.budget.monthlyLimitUsd} USD), or remove acknowledgeOverrun`,
   ];
 }
 

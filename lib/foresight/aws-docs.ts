@@ -47,4 +47,19 @@ export const AWS_DOCS = {
   capacityRebalancing: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html',
   /** Mixed instances: on-demand base, percentage above base, allocation strategies. */
   mixedInstances: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/allocation-strategies.html',
+  /** Savings Plans: a commitment to a consistent amount of usage in USD per hour for 1 or 3 years, for a lower price of that usage. */
+  savingsPlans: 'https://docs.aws.amazon.com/savingsplans/latest/userguide/what-is-savings-plans.html',
+  /** Compute Savings Plans apply to EC2 instance usage whatever the family, size, AZ, Region, OS or tenancy; SageMaker AI Savings Plans to SageMaker instance usage. */
+  savingsPlanTypes: 'https://docs.aws.amazon.com/savingsplans/latest/userguide/plan-types.html',
+  /**
+   * How a commitment applies each hour: to the usage with the highest savings percentage first
+   * (equal percentages: the lower Savings Plans rate first) until the commitment is used up, the
+   * rest at On-Demand rates; each hour's commitment is used within that hour only. The page's
+   * worked example (4 x r5.4xlarge, Fargate, m5.24xlarge, Lambda) is a test.
+   */
+  savingsPlansApplying: 'https://docs.aws.amazon.com/savingsplans/latest/userguide/sp-applying.html',
+  /** The hourly commitment is stated at the Savings Plans rate, not as On-Demand spend. */
+  savingsPlansPurchase: 'https://docs.aws.amazon.com/savingsplans/latest/userguide/purchase-sp-direct.html',
+  /** CreateSavingsPlan: the hourly commitment is between 0.001 and 1 million, with at most five digits after the decimal point. */
+  createSavingsPlan: 'https://docs.aws.amazon.com/savingsplans/latest/APIReference/API_CreateSavingsPlan.html',
 } as const;

@@ -1,12 +1,44 @@
-import { ForesightRun } from './foresight-run';
+import { bottomAxis, legend, PlotArea, valueAxis } from '../charts/axes';
+import { element, stepPath, svgDocument, text } from '../charts/svg';
+import { linearScale, niceTicks } from '../charts/ticks';
+import { PolicyFigures } from './figures';
+import { FleetModel } from './fleet-model';
+import { LocalClock } from './local-time';
+import { SimulationTrace } from './simulator';
+import { localTimeTicks, timeAxisTitle } from './time-axis';
+
+/** What the chart draws of one policy's run. */
+export interface CapacityChartPolicy {
+  readonly trace: Pick<SimulationTrace, 'visible' | 'desired' | 'inService'>;
+  readonly fleet: Pick<FleetModel, 'maxSize'>;
+  readonly figures: Pick<PolicyFigures, 'p95WaitSeconds' | 'gpuHours' | 'timesLimit' | 'oracleGpuHoursLowerBound' | 'costUsd'>;
+}
+
+/** What the chart draws of a run (a ForesightRun is one). */
+export interface CapacityChartRun {
+  readonly env: string;
+  readonly service: string;
+  readonly workload: string;
+  /** IANA time zone of the run's clock: the time axis is in it. */
+  readonly timeZone: string;
+  /** Epoch seconds of the first simulated minute. */
+  readonly startEpochSeconds: number;
+  readonly acceptableLatencySeconds: number;
+  readonly policies: Readonly<Record<string, CapacityChartPolicy>>;
+}
 
 const WIDTH = 960;
-const PANEL_HEIGHT = 200;
-const MARGIN = { left: 48, right: 56, top: 28, bottom: 28 };
-/** Minutes per plotted point: the chart keeps each bucket's maximum, so no peak is lost. */
-const BUCKET_MINUTES = 10;
+const PLOT = { left: 72, right: 72, height: 180 };
+/** Panel title above the plot; time labels (two lines) and the axis title below it. */
+const PANEL = { above: 36, below: 64 };
+const HEADER = 64;
+/** Minutes per plotted step: the chart keeps each bucket's maximum, so no peak is lost. */
+export const BUCKET_MINUTES = 10;
 
-function bucketMax(series: Int32Array): number[] {
+export const COLORS = { waiting: '#e76f51', inService: '#2a9d8f', desired: '#1d3557' };
+
+/** The maximum of each bucket of BUCKET_MINUTES minutes. */
+export function bucketMax(series: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < series.length; i += BUCKET_MINUTES) {
     let max = 0;
@@ -16,57 +48,68 @@ function bucketMax(series: Int32Array): number[] {
   return out;
 }
 
-function path(values: number[], x: (i: number) => number, y: (v: number) => number): string {
-  return values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+/** What `usd` dollars over `days` simulated days reads as, e.g. `$40.74 per week`. */
+export function costPerPeriod(usd: number, days: number): string {
+  const period = days === 7 ? 'week' : days === 1 ? 'day' : `${days} days`;
+  return `$${usd.toFixed(2)} per ${period}`;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+function panel(run: CapacityChartRun, name: string, plot: PlotArea, scales: { instances: number[]; waiting: number[] }, clock: LocalClock): string {
+  const { trace, figures } = run.policies[name];
+  const minutes = trace.visible.length;
+  const bottom = plot.top + plot.height;
+  const x = (bucket: number) => plot.left + (Math.min(minutes, bucket * BUCKET_MINUTES) / minutes) * plot.width;
+  const yInstances = linearScale(scales.instances[scales.instances.length - 1], bottom, plot.top);
+  const yWaiting = linearScale(scales.waiting[scales.waiting.length - 1], bottom, plot.top);
+  const waiting = bucketMax(trace.visible);
+  const title = `${name} policy: p95 wait ${figures.p95WaitSeconds} s (acceptableLatency ${run.acceptableLatencySeconds} s), `
+    + `${figures.gpuHours} GPU-hours = ${figures.timesLimit} x the clairvoyant limit (${figures.oracleGpuHoursLowerBound}), ${costPerPeriod(figures.costUsd, minutes / 1440)}`;
+  const ticks = localTimeTicks(clock, run.startEpochSeconds, minutes)
+    .map((t) => ({ x: plot.left + (t.minute / minutes) * plot.width, label: t.label, major: t.major }));
+  return element('g', { class: 'panel', 'data-policy': name },
+    text(plot.left, plot.top - 12, title, { class: 'panel-title', 'font-weight': 'bold' }),
+    valueAxis(plot, { side: 'left', ticks: scales.instances, y: yInstances, title: 'instances', format: String, grid: true }),
+    bottomAxis(plot, ticks, timeAxisTitle(clock, run.startEpochSeconds, minutes)),
+    valueAxis(plot, { side: 'right', ticks: scales.waiting, y: yWaiting, title: 'jobs waiting', format: String, color: COLORS.waiting }),
+    element('path', {
+      class: 'series', 'data-series': 'jobs-waiting', d: `${stepPath(waiting, x, yWaiting)}V${bottom}H${plot.left}Z`,
+      fill: COLORS.waiting, 'fill-opacity': 0.35, stroke: COLORS.waiting, 'stroke-width': 0.8,
+    }),
+    // InService as a wide translucent band, desired as a thin dashed line on top: equal, both still show.
+    element('path', {
+      class: 'series', 'data-series': 'in-service', d: stepPath(bucketMax(trace.inService), x, yInstances),
+      fill: 'none', stroke: COLORS.inService, 'stroke-width': 4, 'stroke-opacity': 0.6,
+    }),
+    element('path', {
+      class: 'series', 'data-series': 'desired', d: stepPath(bucketMax(trace.desired), x, yInstances),
+      fill: 'none', stroke: COLORS.desired, 'stroke-width': 1.3, 'stroke-dasharray': '5 3',
+    }),
+    element('rect', { x: plot.left, y: plot.top, width: plot.width, height: plot.height, fill: 'none', stroke: '#999' }));
+}
 
 /**
- * An SVG chart of a run: one panel per policy, jobs waiting (shaded, right axis) and desired and
- * InService instances (lines, left axis) over the simulated days. No dependencies.
+ * An SVG chart of a run: one panel per policy, with jobs waiting (shaded, right axis), desired
+ * capacity (dashed) and InService instances (wide band) on the left axis, over local time in the
+ * run's time zone, each bucket of BUCKET_MINUTES minutes at its maximum.
  */
-export function renderChart(run: ForesightRun): string {
+export function renderChart(run: CapacityChartRun): string {
   const names = Object.keys(run.policies);
-  const height = names.length * (PANEL_HEIGHT + MARGIN.top + MARGIN.bottom) + 24;
-  const maxWaiting = Math.max(1, ...names.map((n) => run.policies[n].figures.maxJobsWaiting));
-  const maxInstances = Math.max(1, ...names.map((n) => run.policies[n].fleet.maxSize));
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold">${escape(`${run.env} ${run.service}, ${run.workload}: jobs waiting and instances`)}</text>`,
-  ];
-  names.forEach((name, p) => {
-    const { trace, figures } = run.policies[name];
-    const top = 24 + p * (PANEL_HEIGHT + MARGIN.top + MARGIN.bottom) + MARGIN.top;
-    const waiting = bucketMax(trace.visible);
-    const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-    const x = (i: number) => MARGIN.left + (i / Math.max(1, waiting.length - 1)) * plotWidth;
-    const yJobs = (v: number) => top + PANEL_HEIGHT - (v / maxWaiting) * PANEL_HEIGHT;
-    const yInst = (v: number) => top + PANEL_HEIGHT - (v / maxInstances) * PANEL_HEIGHT;
-    const days = trace.visible.length / 1440;
-    parts.push(
-      `<text x="${MARGIN.left}" y="${top - 8}" font-weight="bold">${escape(`${name}: p95 wait ${figures.p95WaitSeconds} s, ${figures.gpuHours} GPU-hours = ${figures.timesLimit} x limit (clairvoyant ${figures.oracleGpuHoursLowerBound}), $${figures.costUsd}`)}</text>`,
-      `<rect x="${MARGIN.left}" y="${top}" width="${plotWidth}" height="${PANEL_HEIGHT}" fill="none" stroke="#ccc"/>`,
-    );
-    for (let d = 0; d <= days; d++) {
-      const dx = MARGIN.left + (d / days) * plotWidth;
-      parts.push(`<line x1="${dx}" y1="${top}" x2="${dx}" y2="${top + PANEL_HEIGHT}" stroke="#eee"/>`);
-      if (d < days) parts.push(`<text x="${dx + 4}" y="${top + PANEL_HEIGHT + 14}" fill="#666">day ${d + 1}</text>`);
-    }
-    parts.push(
-      `<path d="${path(waiting, x, yJobs)}L${x(waiting.length - 1)},${top + PANEL_HEIGHT}L${x(0)},${top + PANEL_HEIGHT}Z" fill="#f4a261" fill-opacity="0.5" stroke="#e76f51" stroke-width="0.8"/>`,
-      `<path d="${path(bucketMax(trace.desired), x, yInst)}" fill="none" stroke="#264653" stroke-width="1.2" stroke-dasharray="4 2"/>`,
-      `<path d="${path(bucketMax(trace.inService), x, yInst)}" fill="none" stroke="#2a9d8f" stroke-width="1.5"/>`,
-      `<text x="${MARGIN.left - 6}" y="${top + 4}" text-anchor="end">${maxInstances}</text>`,
-      `<text x="${MARGIN.left - 6}" y="${top + PANEL_HEIGHT}" text-anchor="end">0</text>`,
-      `<text x="${WIDTH - MARGIN.right + 6}" y="${top + 4}" fill="#e76f51">${maxWaiting} jobs</text>`,
-    );
-  });
-  const legendY = height - 6;
-  parts.push(
-    `<text x="${MARGIN.left}" y="${legendY}"><tspan fill="#e76f51">&#9632; jobs waiting (right axis)</tspan>  <tspan fill="#264653">- - desired</tspan>  <tspan fill="#2a9d8f">&#8212; InService (left axis, instances)</tspan></text>`,
-    '</svg>',
-  );
-  return parts.join('\n');
+  const days = Math.max(...names.map((n) => run.policies[n].trace.visible.length)) / 1440;
+  const maxWaiting = Math.max(0, ...names.map((n) => run.policies[n].trace.visible.reduce((a, b) => Math.max(a, b), 0)));
+  const maxInstances = Math.max(...names.map((n) => run.policies[n].fleet.maxSize));
+  const scales = { instances: niceTicks(Math.max(1, maxInstances), 5, true), waiting: niceTicks(Math.max(1, maxWaiting), 5, true) };
+  const clock = new LocalClock(run.timeZone);
+  const panelHeight = PANEL.above + PLOT.height + PANEL.below;
+  const panels = names.map((name, p) => panel(run, name, {
+    left: PLOT.left, top: HEADER + p * panelHeight + PANEL.above, width: WIDTH - PLOT.left - PLOT.right, height: PLOT.height,
+  }, scales, clock));
+  return svgDocument(WIDTH, HEADER + names.length * panelHeight, `${run.env} / ${run.service}, workload ${run.workload}: jobs waiting and instances over ${days} simulated day${days === 1 ? '' : 's'}`, [
+    legend(PLOT.left, 40, [
+      { series: 'jobs-waiting', label: 'jobs waiting in the queue (right axis)', color: COLORS.waiting, swatch: 'area' },
+      { series: 'desired', label: 'desired capacity (left axis)', color: COLORS.desired, swatch: 'dashed' },
+      { series: 'in-service', label: 'InService instances (left axis)', color: COLORS.inService, swatch: 'thick' },
+    ]),
+    text(PLOT.left, 58, `Each step of a series is the maximum of ${BUCKET_MINUTES} simulated minutes.`, { fill: '#666' }),
+    ...panels,
+  ]);
 }

@@ -1,107 +1,127 @@
 import { acceleratedInstanceType } from '../gpu/accelerated-instance-types';
 import { RegionPrices, ec2OnDemandUsdPerHour, eksAutoModeUsdPerHour, sageMakerUsdPerHour, spotDiscount } from '../pricing/price-table';
-import { CfnResource } from './stack-templates';
-
-/** Hours in an average month, as AWS prices them. */
-export const HOURS_PER_MONTH = 730;
-
-/** One line of the estimate, monthly USD. */
-export interface CostLine {
-  readonly item: string;
-  readonly minUsd: number;
-  readonly expectedUsd: number;
-  readonly maxUsd: number;
-}
-
-/** Usage the templates do not say, as flags. */
-export interface UsageAssumptions {
-  readonly natGbPerMonth: number;
-  readonly albLcu: number;
-  readonly efsGb: number;
-  /** Nodes the EKS CPU node pool keeps for the platform's own pods (Kubeflow Pipelines, MLflow clients). */
-  readonly eksCpuNodes: number;
-  /** Replaces the price table's spot discount. */
-  readonly spotDiscount?: number;
-}
+import { CostLine, HOURS_PER_MONTH, TemplateResource, costLine, launchTemplateGiB, priceOrUndefined, referenced } from './cost-line';
+import { UsageAssumptions } from './fixed-cost';
 
 type Props = Record<string, unknown>;
-export type Resources = readonly [string, CfnResource][];
 
-export const round = (x: number) => Math.round(x * 100) / 100;
-export const line = (item: string, min: number, expected: number, max: number): CostLine =>
-  ({ item, minUsd: round(min), expectedUsd: round(expected), maxUsd: round(max) });
-
-/** A price, or undefined where the table has none (the caller lists it as unpriced). */
-export function priceOrUndefined(price: () => number): number | undefined {
-  try {
-    return price();
-  } catch {
-    return undefined;
-  }
+/** One production variant of a SageMaker endpoint config, with the limits of its scalable target. */
+export interface SageMakerVariant {
+  /** The endpoint config that holds it. */
+  readonly config: TemplateResource;
+  readonly name: string;
+  readonly instanceType: string;
+  readonly initialInstances: number;
+  /** The scalable target's MinCapacity (the initial count without one). */
+  readonly minInstances: number;
+  /** The scalable target's MaxCapacity (the initial count without one). */
+  readonly maxInstances: number;
 }
 
-/** GiB of the EBS volumes a launch template gives each instance. */
-export function launchTemplateGiB(resources: Resources, ref: unknown): number {
-  const id = (ref as Props | undefined)?.Ref;
-  const data = resources.find(([k]) => k === id)?.[1].Properties?.LaunchTemplateData as Props | undefined;
-  return ((data?.BlockDeviceMappings as Props[] | undefined) ?? [])
-    .reduce((n, m) => n + Number((m.Ebs as Props | undefined)?.VolumeSize ?? 0), 0);
-}
-
-/**
- * SageMaker endpoint variants: min at the scalable target's MinCapacity, expected at the
- * variant's InitialInstanceCount (where the endpoint starts and, without load, stays above the
- * minimum), max at MaxCapacity.
- */
-export function sageMakerLines(resources: Resources, prices: RegionPrices, unpriced: string[]): CostLine[] {
-  const targets = resources.filter(([, r]) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
+/** The production variants of every SageMaker endpoint config in the templates. */
+export function sageMakerVariants(resources: readonly TemplateResource[]): SageMakerVariant[] {
+  const targets = resources.filter((r) => r.resource.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
   return resources
-    .filter(([, r]) => r.Type === 'AWS::SageMaker::EndpointConfig')
-    .flatMap(([, r]) => ((r.Properties?.ProductionVariants as Props[] | undefined) ?? []).flatMap((v) => {
+    .filter((r) => r.resource.Type === 'AWS::SageMaker::EndpointConfig')
+    .flatMap((config) => ((config.resource.Properties?.ProductionVariants as Props[] | undefined) ?? []).map((v) => {
       const name = String(v.VariantName);
-      const target = targets.find(([, t]) => JSON.stringify(t.Properties?.ResourceId ?? '').includes(`variant/${name}`))?.[1].Properties;
-      const initial = Number(v.InitialInstanceCount ?? 1);
-      const min = Number(target?.MinCapacity ?? initial);
-      const max = Number(target?.MaxCapacity ?? initial);
-      const usdPerHour = priceOrUndefined(() => sageMakerUsdPerHour(prices, String(v.InstanceType)));
-      if (usdPerHour === undefined) {
-        unpriced.push(`SageMaker variant ${name} (${v.InstanceType}): not in the price table`);
-        return [];
-      }
-      const monthly = usdPerHour * HOURS_PER_MONTH;
-      return [line(`SageMaker variant ${name}: ${min}-${max} x ${v.InstanceType}, starts at ${initial}`, min * monthly, initial * monthly, max * monthly)];
+      const target = targets.find((t) => t.stack === config.stack && JSON.stringify(t.resource.Properties?.ResourceId ?? '').includes(`variant/${name}`))?.resource.Properties;
+      const initialInstances = Number(v.InitialInstanceCount ?? 1);
+      return {
+        config,
+        name,
+        instanceType: String(v.InstanceType),
+        initialInstances,
+        minInstances: Number(target?.MinCapacity ?? initialInstances),
+        maxInstances: Number(target?.MaxCapacity ?? initialInstances),
+      };
     }));
 }
 
-/** Training capacity at its configured idle state (and its root volumes); its maximum with every node on all month. */
-export function trainingLines(resources: Resources, inferenceFleetLogicalIds: readonly string[], prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
-  const lines: CostLine[] = [];
-  for (const [id, r] of resources) {
-    const p = r.Properties ?? {};
-    if (r.Type === 'AWS::AutoScaling::AutoScalingGroup' && !inferenceFleetLogicalIds.includes(id)) {
-      const templateId = (p.LaunchTemplate as Props | undefined)?.LaunchTemplateId;
-      const data = resources.find(([k]) => k === (templateId as Props | undefined)?.Ref)?.[1].Properties?.LaunchTemplateData as Props | undefined;
-      const type = data?.InstanceType as string | undefined;
-      const usdPerHour = type === undefined ? undefined : priceOrUndefined(() => ec2OnDemandUsdPerHour(prices, type));
-      if (type === undefined || usdPerHour === undefined) { unpriced.push(`${id}: ${type ?? 'no instance type in its launch template'} has no on-demand price in the table`); continue; }
-      const perNode = (usdPerHour + (launchTemplateGiB(resources, templateId) * prices.ebsGp3UsdPerGbMonth) / HOURS_PER_MONTH) * HOURS_PER_MONTH;
-      const idle = Number(p.DesiredCapacity ?? p.MinSize ?? 0);
-      lines.push(line(`${id}: ${idle}-${p.MaxSize} x ${type} on-demand, with root volumes`, idle * perNode, idle * perNode, Number(p.MaxSize) * perNode));
+/**
+ * SageMaker endpoint variants: expected at the variant's InitialInstanceCount (where the endpoint
+ * starts and, without load, stays above the minimum), min at the scalable target's MinCapacity,
+ * max at its MaxCapacity.
+ */
+export function sageMakerLines(resources: readonly TemplateResource[], prices: RegionPrices, unpriced: string[]): CostLine[] {
+  return sageMakerVariants(resources).flatMap((v) => {
+    const usdPerHour = priceOrUndefined(() => sageMakerUsdPerHour(prices, v.instanceType));
+    if (usdPerHour === undefined) {
+      unpriced.push(`SageMaker variant ${v.name} (${v.instanceType}): not in the price table`);
+      return [];
     }
-    if (r.Type === 'AWS::EC2::EC2Fleet') {
-      const spec = (p.TargetCapacitySpecification as Props | undefined) ?? {};
-      const overrides = ((p.LaunchTemplateConfigs as Props[] | undefined) ?? []).flatMap((c) => (c.Overrides as Props[] | undefined) ?? []);
-      const type = overrides.map((o) => String(o.InstanceType)).find((t) => priceOrUndefined(() => ec2OnDemandUsdPerHour(prices, t)) !== undefined);
-      if (!type) { unpriced.push(`${id}: an EC2 Fleet without a priced instance type`); continue; }
-      const n = Number(spec.TotalTargetCapacity ?? 0);
-      const usd = n * ec2OnDemandUsdPerHour(prices, type) * (1 - (usage.spotDiscount ?? spotDiscount(prices, type))) * HOURS_PER_MONTH;
-      lines.push(line(`${id}: ${n} x ${type} spot (target capacity)`, usd, usd, usd));
-    }
+    const monthly = usdPerHour * HOURS_PER_MONTH;
+    return [costLine(v.config, {
+      component: `variant ${v.name}`,
+      detail: `${v.minInstances}-${v.maxInstances} x ${v.instanceType}, starts at ${v.initialInstances}`,
+      quantity: v.initialInstances * HOURS_PER_MONTH,
+      unit: 'instance-hours',
+      unitPriceUsd: usdPerHour,
+      minUsd: v.minInstances * monthly,
+      maxUsd: v.maxInstances * monthly,
+    })];
+  });
+}
+
+/** An Auto Scaling group that is not an inference fleet (the training cluster), as its launch template states it. */
+export interface KeptNodes {
+  readonly group: TemplateResource;
+  readonly instanceType: string;
+  /** Nodes it keeps idle: DesiredCapacity, else MinSize. */
+  readonly kept: number;
+  readonly maxSize: number;
+  /** GiB of EBS each node gets. */
+  readonly volumeGiB: number;
+}
+
+/** The Auto Scaling groups of `resources` that are not inference fleets, with their instance type; the others are listed in `unpriced`. */
+export function trainingGroups(resources: readonly TemplateResource[], inferenceFleets: readonly string[], prices: RegionPrices, unpriced: string[]): KeptNodes[] {
+  return resources
+    .filter((r) => r.resource.Type === 'AWS::AutoScaling::AutoScalingGroup' && !inferenceFleets.includes(`${r.stack}/${r.id}`))
+    .flatMap((group) => {
+      const p = group.resource.Properties ?? {};
+      const templateRef = (p.LaunchTemplate as Props | undefined)?.LaunchTemplateId;
+      const data = referenced(resources, group, templateRef)?.resource.Properties?.LaunchTemplateData as Props | undefined;
+      const instanceType = data?.InstanceType as string | undefined;
+      if (instanceType === undefined || priceOrUndefined(() => ec2OnDemandUsdPerHour(prices, instanceType)) === undefined) {
+        unpriced.push(`${group.stack}/${group.id}: ${instanceType ?? 'no instance type in its launch template'} has no on-demand price in the table`);
+        return [];
+      }
+      return [{ group, instanceType, kept: Number(p.DesiredCapacity ?? p.MinSize ?? 0), maxSize: Number(p.MaxSize), volumeGiB: launchTemplateGiB(resources, group, templateRef) }];
+    });
+}
+
+/** Training capacity at its configured idle state, and its root volumes; its maximum with every node on-demand all month. */
+export function trainingLines(resources: readonly TemplateResource[], inferenceFleets: readonly string[], prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
+  const lines = trainingGroups(resources, inferenceFleets, prices, unpriced).flatMap(({ group, instanceType, kept, maxSize, volumeGiB }) => {
+    const usdPerHour = ec2OnDemandUsdPerHour(prices, instanceType);
+    return [
+      costLine(group, {
+        component: 'on-demand nodes kept',
+        detail: `${instanceType}, ${kept}-${maxSize} nodes (max: ${maxSize} all month)`,
+        quantity: kept * HOURS_PER_MONTH, unit: 'instance-hours', unitPriceUsd: usdPerHour, maxUsd: maxSize * usdPerHour * HOURS_PER_MONTH,
+      }),
+      costLine(group, {
+        component: 'root volumes',
+        detail: `${volumeGiB} GiB gp3 each`,
+        quantity: kept * volumeGiB, unit: 'GB-months', unitPriceUsd: prices.ebsGp3UsdPerGbMonth, maxUsd: maxSize * volumeGiB * prices.ebsGp3UsdPerGbMonth,
+      }),
+    ];
+  });
+  for (const fleet of resources.filter((r) => r.resource.Type === 'AWS::EC2::EC2Fleet')) {
+    const p = fleet.resource.Properties ?? {};
+    const overrides = ((p.LaunchTemplateConfigs as Props[] | undefined) ?? []).flatMap((c) => (c.Overrides as Props[] | undefined) ?? []);
+    const type = overrides.map((o) => String(o.InstanceType)).find((t) => priceOrUndefined(() => ec2OnDemandUsdPerHour(prices, t)) !== undefined);
+    if (!type) { unpriced.push(`${fleet.stack}/${fleet.id}: an EC2 Fleet without a priced instance type`); continue; }
+    const n = Number((p.TargetCapacitySpecification as Props | undefined)?.TotalTargetCapacity ?? 0);
+    const usdPerHour = ec2OnDemandUsdPerHour(prices, type) * (1 - (usage.spotDiscount ?? spotDiscount(prices, type)));
+    lines.push(costLine(fleet, { component: 'spot target capacity', detail: `${n} x ${type}`, quantity: n * HOURS_PER_MONTH, unit: 'instance-hours', unitPriceUsd: usdPerHour }));
   }
   return lines;
 }
 
 interface NodePool {
+  readonly resource: TemplateResource;
   readonly name: string;
   readonly instanceTypes: string[];
   readonly cpuLimit?: number;
@@ -109,20 +129,21 @@ interface NodePool {
 }
 
 /** The EKS Auto Mode NodePools the templates apply (Kubernetes manifests of custom resources). */
-function nodePoolsOf(resources: Resources): NodePool[] {
+function nodePoolsOf(resources: readonly TemplateResource[]): NodePool[] {
   return resources
-    .filter(([, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && typeof r.Properties?.Manifest === 'string')
-    .flatMap(([, r]) => JSON.parse(String(r.Properties!.Manifest)) as Props[])
-    .filter((o) => o.kind === 'NodePool')
-    .map((o) => {
-      const spec = o.spec as { template: { spec: { requirements: { key: string; values?: string[] }[] } }; limits?: Record<string, unknown> };
-      return {
-        name: String((o.metadata as Props | undefined)?.name ?? 'unnamed'),
-        instanceTypes: spec.template.spec.requirements.find((q) => q.key === 'node.kubernetes.io/instance-type')?.values ?? [],
-        cpuLimit: spec.limits?.cpu === undefined ? undefined : Number(spec.limits.cpu),
-        gpuLimit: spec.limits?.['nvidia.com/gpu'] === undefined ? undefined : Number(spec.limits['nvidia.com/gpu']),
-      };
-    });
+    .filter((r) => r.resource.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && typeof r.resource.Properties?.Manifest === 'string')
+    .flatMap((resource) => (JSON.parse(String(resource.resource.Properties!.Manifest)) as Props[])
+      .filter((o) => o.kind === 'NodePool')
+      .map((o) => {
+        const spec = o.spec as { template: { spec: { requirements: { key: string; values?: string[] }[] } }; limits?: Record<string, unknown> };
+        return {
+          resource,
+          name: String((o.metadata as Props | undefined)?.name ?? 'unnamed'),
+          instanceTypes: spec.template.spec.requirements.find((q) => q.key === 'node.kubernetes.io/instance-type')?.values ?? [],
+          cpuLimit: spec.limits?.cpu === undefined ? undefined : Number(spec.limits.cpu),
+          gpuLimit: spec.limits?.['nvidia.com/gpu'] === undefined ? undefined : Number(spec.limits['nvidia.com/gpu']),
+        };
+      }));
 }
 
 /** vCPUs of an x86 general-purpose size: large 2, xlarge 4, Nxlarge 4N (EC2's m/c/r sizing). */
@@ -138,7 +159,7 @@ function vcpusOf(instanceType: string): number | undefined {
  * expensive way to fill `nvidia.com/gpu`), the CPU pools at `eksCpuNodes` of their cheapest type
  * but at their CPU limit.
  */
-export function eksNodeLines(resources: Resources, prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
+export function eksNodeLines(resources: readonly TemplateResource[], prices: RegionPrices, usage: UsageAssumptions, unpriced: string[]): CostLine[] {
   return nodePoolsOf(resources).flatMap((pool) => {
     const types = pool.instanceTypes.flatMap((type) => {
       const usd = priceOrUndefined(() => ec2OnDemandUsdPerHour(prices, type) + eksAutoModeUsdPerHour(prices, type));
@@ -147,10 +168,21 @@ export function eksNodeLines(resources: Resources, prices: RegionPrices, usage: 
     });
     if (types.length === 0) { unpriced.push(`EKS NodePool ${pool.name}: none of ${pool.instanceTypes.join(', ')} is priced`); return []; }
     const limit = pool.gpuLimit ?? pool.cpuLimit ?? 0;
-    const max = Math.max(...types.map((t) => Math.floor(limit / t.units) * t.usd)) * HOURS_PER_MONTH;
-    if (pool.gpuLimit !== undefined) return [line(`EKS NodePool ${pool.name}: 0 nodes idle, up to ${pool.gpuLimit} GPUs`, 0, 0, max)];
+    const priciest = types.reduce((a, b) => (Math.floor(limit / b.units) * b.usd > Math.floor(limit / a.units) * a.usd ? b : a));
+    const max = Math.floor(limit / priciest.units) * priciest.usd * HOURS_PER_MONTH;
+    if (pool.gpuLimit !== undefined) {
+      return [costLine(pool.resource, {
+        component: `NodePool ${pool.name}`,
+        detail: `0 nodes idle, up to ${pool.gpuLimit} GPUs (max: ${priciest.type} with the Auto Mode fee)`,
+        quantity: 0, unit: 'node-hours', unitPriceUsd: priciest.usd, maxUsd: max,
+      })];
+    }
     const cheapest = types.reduce((a, b) => (b.usd < a.usd ? b : a));
     const kept = usage.eksCpuNodes * cheapest.usd * HOURS_PER_MONTH;
-    return [line(`EKS NodePool ${pool.name}: ${usage.eksCpuNodes} x ${cheapest.type} kept, up to ${pool.cpuLimit} vCPUs`, kept, kept, Math.max(kept, max))];
+    return [costLine(pool.resource, {
+      component: `NodePool ${pool.name}`,
+      detail: `${usage.eksCpuNodes} x ${cheapest.type} kept with the Auto Mode fee, up to ${pool.cpuLimit} vCPUs`,
+      quantity: usage.eksCpuNodes * HOURS_PER_MONTH, unit: 'node-hours', unitPriceUsd: cheapest.usd, maxUsd: Math.max(kept, max),
+    })];
   });
 }

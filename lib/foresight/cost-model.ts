@@ -1,23 +1,26 @@
 import { RegionPrices } from '../pricing/price-table';
-import {
-  CostLine, HOURS_PER_MONTH, Resources, UsageAssumptions, eksNodeLines, launchTemplateGiB, line, round, sageMakerLines, trainingLines,
-} from './compute-cost';
+import { eksNodeLines, sageMakerLines, trainingLines } from './compute-cost';
+import { CostLine, HOURS_PER_MONTH, MonthlyUsd, TemplateResource, costLine, launchTemplateGiB, resourcesOf, totalOf } from './cost-line';
 import { PolicyFigures } from './figures';
+import { UsageAssumptions, fixedLines } from './fixed-cost';
 import { FleetModel } from './fleet-model';
 import { FleetPrices } from './fleet-prices';
 import type { StandbyEstimate } from './standby-cost';
 import { EnvironmentStacks } from './stack-templates';
 
-
 /** The estimate of one environment. */
 export interface CostEstimate {
   readonly env: string;
+  /** The monthly limit of the environment's AWS Budget in the templates. */
   readonly budgetUsd?: number;
+  /** Always-on resources. */
   readonly fixed: readonly CostLine[];
+  /** Capacity that scales: the inference fleets, training, EKS nodes. */
   readonly usage: readonly CostLine[];
-  /** The standing cost of the standby Region, where the environment has one; the total includes it. */
+  /** The standing cost of the environment's standby Region, where it has one; the total includes it. */
   readonly standby?: StandbyEstimate;
-  readonly total: { readonly minUsd: number; readonly expectedUsd: number; readonly maxUsd: number };
+  readonly total: MonthlyUsd;
+  /** Whether the expected total is above `budgetUsd`. */
   readonly overBudget: boolean;
   /** What the templates hold that the estimate does not price: resource types and instance types, with counts. */
   readonly unpriced: readonly string[];
@@ -26,8 +29,8 @@ export interface CostEstimate {
 }
 
 /**
- * Resource types the estimate prices above, or that have no standing charge (free, or billed
- * only by use: requests, storage, data, invocations). Every other type is listed as unpriced.
+ * Resource types the estimate prices, or that have no standing charge (free, or billed only by
+ * use: requests, storage, data, invocations). Every other type is listed as unpriced.
  */
 const ACCOUNTED_TYPES = new Set([
   'AWS::EC2::NatGateway', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::EFS::FileSystem', 'AWS::EC2::VPCEndpoint',
@@ -51,58 +54,12 @@ const ACCOUNTED_TYPES = new Set([
 ]);
 
 type Props = Record<string, unknown>;
-const flat = (item: string, usd: number): CostLine => line(item, usd, usd, usd);
 
-/** Always-on resources the templates hold, priced for a month. */
-export function fixedLines(resources: Resources, prices: RegionPrices, usage: UsageAssumptions): CostLine[] {
-  const count = (type: string, where: (p: Props) => boolean = () => true) =>
-    resources.filter(([, r]) => r.Type === type && where(r.Properties ?? {})).length;
-  const lines: CostLine[] = [];
-  const nat = count('AWS::EC2::NatGateway');
-  if (nat) lines.push(flat(`${nat} NAT gateway(s), ${usage.natGbPerMonth} GB each`, nat * (HOURS_PER_MONTH * prices.natGatewayUsdPerHour + usage.natGbPerMonth * prices.natGatewayUsdPerGb)));
-  // Every public IPv4 address costs by the hour, a NAT gateway's Elastic IP included; an
-  // internet-facing load balancer has one per Availability Zone.
-  const publicAlbIps = resources
-    .filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal')
-    .reduce((n, [, r]) => n + Math.max(1, ((r.Properties?.Subnets as unknown[] | undefined) ?? []).length), 0);
-  const ipv4 = count('AWS::EC2::EIP') + publicAlbIps;
-  if (ipv4) lines.push(flat(`${ipv4} public IPv4 address(es) (Elastic IPs, internet-facing load balancers)`, ipv4 * HOURS_PER_MONTH * prices.publicIpv4UsdPerHour));
-  const alb = count('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => (p.Type ?? 'application') === 'application');
-  if (alb) lines.push(flat(`${alb} Application Load Balancer(s), ${usage.albLcu} LCU`, alb * HOURS_PER_MONTH * (prices.albUsdPerHour + usage.albLcu * prices.albUsdPerLcuHour)));
-  const efs = count('AWS::EFS::FileSystem');
-  if (efs) lines.push(flat(`${efs} EFS file system(s), ${usage.efsGb} GB Standard`, efs * usage.efsGb * prices.efsStandardUsdPerGbMonth));
-  const endpointAzs = resources
-    .filter(([, r]) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface')
-    .reduce((n, [, r]) => n + Math.max(1, ((r.Properties?.SubnetIds as unknown[] | undefined) ?? []).length), 0);
-  if (endpointAzs) lines.push(flat(`interface VPC endpoints (${endpointAzs} endpoint-AZs)`, endpointAzs * HOURS_PER_MONTH * prices.interfaceEndpointUsdPerAzHour));
-  const eks = count('AWS::EKS::Cluster');
-  if (eks) lines.push(flat(`${eks} EKS cluster(s)`, eks * HOURS_PER_MONTH * prices.eksClusterUsdPerHour));
-  const kms = count('AWS::KMS::Key');
-  if (kms) lines.push(flat(`${kms} KMS key(s)`, kms * prices.kmsKeyUsdPerMonth));
-  const alarmMetrics = resources
-    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
-    .reduce((n, [, r]) => n + Math.max(1, ((r.Properties?.Metrics as Props[] | undefined) ?? []).filter((m) => m.MetricStat).length), 0);
-  if (alarmMetrics) lines.push(flat(`CloudWatch alarms (${alarmMetrics} metrics)`, alarmMetrics * prices.cloudWatchAlarmUsdPerMetricMonth));
-  const dashboards = count('AWS::CloudWatch::Dashboard');
-  if (dashboards) lines.push(flat(`${dashboards} CloudWatch dashboard(s)`, dashboards * prices.cloudWatchDashboardUsdPerMonth));
-  return lines;
-}
-
-/** One simulated GPU fleet: a week scaled to a month (min: no jobs; max: MaxSize of the priciest type all month), and its root volumes. */
-function gpuFleetLines(resources: Resources, usage: ServiceFleetUsage, days: number, prices: RegionPrices): CostLine[] {
-  const { service, fleet, idle, expected } = usage;
-  const perMonth = HOURS_PER_MONTH / (days * 24);
-  const asg = resources.find(([id]) => fleet.source.endsWith(`/${id}`))?.[1].Properties ?? {};
-  const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
-  const gib = launchTemplateGiB(resources, spec?.LaunchTemplateId);
-  const ebsPerInstanceHour = (gib * prices.ebsGp3UsdPerGbMonth) / HOURS_PER_MONTH;
-  const ceiling = usage.prices;
-  return [
-    line(`GPU fleet of ${service}: ${fleet.minSize}-${fleet.maxSize} x ${fleet.instanceTypes.join('|')} (max: ${ceiling.ceilingInstanceType} on-demand)`,
-      idle.costUsd * perMonth, expected.costUsd * perMonth, fleet.maxSize * ceiling.ceilingUsdPerHour * HOURS_PER_MONTH),
-    line(`GPU fleet of ${service}: root volumes, ${gib} GiB gp3 each`,
-      idle.instanceHours * perMonth * ebsPerInstanceHour, expected.instanceHours * perMonth * ebsPerInstanceHour, fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth),
-  ];
+/** Resource types the estimate does not price, with their counts: `2 x AWS::Some::Type`. */
+export function unpricedTypes(resources: readonly TemplateResource[]): string[] {
+  const unknownTypes = new Map<string, number>();
+  for (const { resource } of resources) if (!ACCOUNTED_TYPES.has(resource.Type)) unknownTypes.set(resource.Type, (unknownTypes.get(resource.Type) ?? 0) + 1);
+  return [...unknownTypes].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${n} x ${type}`);
 }
 
 /** One inference service's GPU fleet and its simulated weeks: idle (no jobs) and the expected workload. */
@@ -125,41 +82,67 @@ export interface GpuUsage {
   readonly inferenceFleets: readonly string[];
 }
 
-/** Resource types the estimate does not price, with their counts: `2 x AWS::Some::Type`. */
-export function unpricedTypes(resources: Resources): string[] {
-  const unknownTypes = new Map<string, number>();
-  for (const [, r] of resources) if (!ACCOUNTED_TYPES.has(r.Type)) unknownTypes.set(r.Type, (unknownTypes.get(r.Type) ?? 0) + 1);
-  return [...unknownTypes].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${n} x ${type}`);
+/**
+ * One simulated GPU fleet, a week scaled to a month: its on-demand and its spot instance-hours
+ * (min: the `idle` workload; max, on the on-demand line: MaxSize of its priciest type on-demand
+ * all month), and its gp3 root volumes for the instance-hours it ran.
+ */
+function gpuFleetLines(resources: readonly TemplateResource[], usage: ServiceFleetUsage, days: number, prices: RegionPrices): CostLine[] {
+  const { service, fleet, idle, expected, prices: fleetPrice } = usage;
+  const group = resources.find((r) => `${r.stack}/${r.id}` === fleet.source);
+  if (!group) throw new Error(`the fleet of ${service} (${fleet.source}) is not in the templates`);
+  const perMonth = HOURS_PER_MONTH / (days * 24);
+  const spec = (((group.resource.Properties ?? {}).MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
+  const gib = launchTemplateGiB(resources, group, spec?.LaunchTemplateId);
+  const gbMonthsPerInstanceHour = gib / HOURS_PER_MONTH;
+  const sizes = `${fleet.minSize}-${fleet.maxSize} instances`;
+  return [
+    costLine(group, {
+      component: 'on-demand instances',
+      detail: `${fleetPrice.onDemandInstanceType}, ${sizes} (max: ${fleet.maxSize} x ${fleetPrice.ceilingInstanceType} on-demand all month)`,
+      quantity: expected.onDemandInstanceHours * perMonth, unit: 'instance-hours', unitPriceUsd: fleetPrice.onDemandUsdPerHour,
+      minUsd: idle.onDemandInstanceHours * perMonth * fleetPrice.onDemandUsdPerHour,
+      maxUsd: fleet.maxSize * fleetPrice.ceilingUsdPerHour * HOURS_PER_MONTH,
+    }),
+    costLine(group, {
+      component: 'spot instances',
+      detail: `${fleetPrice.spotInstanceType} (max: on the on-demand line)`,
+      quantity: expected.spotInstanceHours * perMonth, unit: 'instance-hours', unitPriceUsd: fleetPrice.spotUsdPerHour,
+      minUsd: idle.spotInstanceHours * perMonth * fleetPrice.spotUsdPerHour, maxUsd: 0,
+    }),
+    costLine(group, {
+      component: 'root volumes',
+      detail: `${gib} GiB gp3 each`,
+      quantity: expected.instanceHours * perMonth * gbMonthsPerInstanceHour, unit: 'GB-months', unitPriceUsd: prices.ebsGp3UsdPerGbMonth,
+      minUsd: idle.instanceHours * perMonth * gbMonthsPerInstanceHour * prices.ebsGp3UsdPerGbMonth,
+      maxUsd: fleet.maxSize * gib * prices.ebsGp3UsdPerGbMonth,
+    }),
+  ];
 }
 
 /**
  * The monthly estimate of one environment: fixed costs from the templates, each estimated
  * service's GPU fleet from a simulated week scaled to a month, SageMaker, training and EKS
  * capacity, against the budget in the templates; with its standby Region's standing cost
- * (`standby`) where it has one.
+ * (`standby`, estimateStandbyCost) where it has one.
  */
 export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions, standby?: StandbyEstimate): CostEstimate {
-  const resources: Resources = env.stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}));
+  const resources = resourcesOf(env.stacks);
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
   const usageLines: CostLine[] = [
     ...gpu.fleets.flatMap((fleet) => gpuFleetLines(resources, fleet, gpu.days, prices)),
-    ...trainingLines(resources, gpu.inferenceFleets.map((source) => source.slice(source.lastIndexOf('/') + 1)), prices, usage, unpriced),
+    ...trainingLines(resources, gpu.inferenceFleets, prices, usage, unpriced),
     ...eksNodeLines(resources, prices, usage, unpriced),
   ];
   unpriced.push(...unpricedTypes(resources));
-  const standbyUsd = (key: keyof Omit<CostLine, 'item'>) => (standby ? standby.total[key] : 0);
-  const sum = (key: keyof Omit<CostLine, 'item'>) => round([...fixed, ...usageLines].reduce((n, l) => n + l[key], 0) + standbyUsd(key));
-  const budget = resources.find(([, r]) => r.Type === 'AWS::Budgets::Budget')?.[1].Properties?.Budget as Props | undefined;
+  const budget = resources.find((r) => r.resource.Type === 'AWS::Budgets::Budget')?.resource.Properties?.Budget as Props | undefined;
   const budgetUsd = budget ? Number((budget.BudgetLimit as Props | undefined)?.Amount) : undefined;
-  const total = { minUsd: sum('minUsd'), expectedUsd: sum('expectedUsd'), maxUsd: sum('maxUsd') };
+  const total = totalOf([...fixed, ...usageLines, ...(standby ? [...standby.fixed, ...standby.usage] : [])]);
   const spot = usage.spotDiscount === undefined ? 'per family (price table)' : `${usage.spotDiscount * 100} %`;
   const assumptions = [
     `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
     `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `GPU fleet: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
   ];
-  return {
-    env: env.environment, budgetUsd, fixed, usage: usageLines, ...(standby ? { standby } : {}), total,
-    overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions,
-  };
+  return { env: env.environment, budgetUsd, fixed, usage: usageLines, ...(standby ? { standby } : {}), total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
 }

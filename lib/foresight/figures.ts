@@ -48,21 +48,21 @@ export function percentile(sorted: Float64Array, p: number): number {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** The waits of the jobs that completed (the figures' and the wait chart's), in seconds, sorted; `awake` keeps those that arrived while an instance was InService. */
+export function completedWaits(trace: Pick<SimulationTrace, 'jobStatus' | 'waitSeconds' | 'arrivedAwake'>, awake = false): Float64Array {
+  const waits: number[] = [];
+  trace.jobStatus.forEach((status, job) => {
+    if (status === 2 && (!awake || trace.arrivedAwake[job])) waits.push(trace.waitSeconds[job]);
+  });
+  return Float64Array.from(waits).sort();
+}
+
 /** Summarizes a trace: waits of completed jobs, job counts, instance-hours and their cost, against the clairvoyant bound. */
 export function figuresOf(trace: SimulationTrace, prices: FleetPrices, oracle: OracleBound): PolicyFigures {
-  const waits: number[] = [];
-  const awake: number[] = [];
-  let completed = 0;
-  let lost = 0;
-  trace.jobStatus.forEach((status, job) => {
-    if (status === 3) lost++;
-    if (status !== 2) return;
-    completed++;
-    waits.push(trace.waitSeconds[job]);
-    if (trace.arrivedAwake[job]) awake.push(trace.waitSeconds[job]);
-  });
-  const sorted = Float64Array.from(waits).sort();
-  const sortedAwake = Float64Array.from(awake).sort();
+  const sorted = completedWaits(trace);
+  const sortedAwake = completedWaits(trace, true);
+  const completed = sorted.length;
+  const lost = trace.jobStatus.reduce((n, status) => n + (status === 3 ? 1 : 0), 0);
   const spotHours = trace.spotInstanceSeconds / 3600;
   const onDemandHours = trace.onDemandInstanceSeconds / 3600;
   const instanceHours = spotHours + onDemandHours;

@@ -113,6 +113,10 @@ export interface ForesightRun {
   /** The inference service whose fleet ran. */
   readonly service: string;
   readonly workload: string;
+  /** IANA time zone of the run's clock: the fleet's schedules', else the service's. */
+  readonly timeZone: string;
+  /** Epoch seconds of the first simulated minute. */
+  readonly startEpochSeconds: number;
   readonly acceptableLatencySeconds: number;
   readonly policies: Readonly<Record<string, PolicyRun>>;
 }
@@ -175,5 +179,13 @@ export function runForesight(
     const oracleSeconds = (performance.now() - started) / 1000;
     runs[name] = { fleet, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle) };
   }
-  return { env, service: service.name, workload: workload.name, acceptableLatencySeconds: service.acceptableLatencySeconds, policies: runs };
+  return {
+    env,
+    service: service.name,
+    workload: workload.name,
+    timeZone: ctx.clock.timeZone,
+    startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
+    acceptableLatencySeconds: service.acceptableLatencySeconds,
+    policies: runs,
+  };
 }

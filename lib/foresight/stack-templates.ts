@@ -11,6 +11,8 @@ export interface CfnTemplate {
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  /** The resource's metadata: `aws:cdk:path` is its construct path where the app records it (the cdk CLI's default). */
+  readonly Metadata?: Record<string, unknown>;
 }
 
 /**

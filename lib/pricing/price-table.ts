@@ -62,6 +62,28 @@ export const PRICE_SOURCES = {
   cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/',
   sageMaker: 'https://aws.amazon.com/sagemaker/pricing/',
   spot: 'https://aws.amazon.com/ec2/spot/instance-advisor/ (savings over on-demand; an assumption, not a quote)',
+  savingsPlans: 'https://aws.amazon.com/savingsplans/pricing/ (Compute and SageMaker AI Savings Plans rates per instance type, term and payment option; assumed, see SAVINGS_PLAN_ASSUMPTION)',
+} as const;
+
+/**
+ * The Savings Plan `npm run cost` recommends, and the discount off on-demand it assumes for it.
+ * AWS publishes a Savings Plans rate per instance type, Region, term and payment option
+ * (PRICE_SOURCES.savingsPlans; `aws savingsplans describe-savings-plans-offering-rates` reads
+ * them), up to 66 % off on-demand for Compute and 64 % for SageMaker AI Savings Plans at 3 years
+ * All Upfront. The build cannot read them, so the table holds no rate: it assumes one discount
+ * for both plan types at 1 year No Upfront, below those maxima. It is an assumption, printed as
+ * one with the advice, and `--savings-plan-discount` replaces it with the rate read for the
+ * environment's instance types.
+ */
+export const SAVINGS_PLAN_ASSUMPTION = {
+  /** The term the advice prices: a year is 365 days (31,536,000 s) for Savings Plans. */
+  termYears: 1,
+  /** No Upfront: the commitment is billed every hour of the term, nothing before. */
+  paymentOption: 'No Upfront',
+  /** Assumed discount off on-demand of both Compute and SageMaker AI Savings Plans at that term and payment option. */
+  discount: 0.25,
+  /** The date the assumption was stated (YYYY-MM-DD). */
+  asOf: '2026-12-05',
 } as const;
 
 /** us-east-1 (N. Virginia): every catalogued accelerated type, and the EKS node pools' CPU types. */

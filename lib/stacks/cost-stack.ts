@@ -22,7 +22,7 @@ export interface CostStackProps extends StackProps, CostSettings {}
 
 /** The config's budget settings. */
 export function costSettingsOf(config: EnvironmentConfig): CostSettings {
-  return { environmentName: config.name, ...config.budget, notifications: config.notifications ?? {}, removalPolicy: config.removalPolicy };
+  return { environmentName: config.name, monthlyLimitUsd: config.budget.monthlyLimitUsd, notifications: config.notifications ?? {}, removalPolicy: config.removalPolicy };
 }
 
 /** The environment's monthly budget on the spend tagged `environment=<name>`. */

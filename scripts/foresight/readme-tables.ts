@@ -1,19 +1,25 @@
 /**
  * npm run docs:foresight
  *
- * Regenerates the README's foresight tables (between the `foresight-tables` markers) and the
- * chart docs/foresight-<env>-office-hours.svg of the first environment: every environment x
- * every built-in workload with jobs, the default policy and the seed's step policy, one
- * simulated week each, seed 1, the default assumptions. Edit this script, not the tables.
+ * Regenerates the README's foresight tables (between the `foresight-tables` markers), the charts
+ * docs/foresight-<env>-office-hours.svg and docs/foresight-<env>-office-hours-waits.svg of the
+ * first environment (every environment x every built-in workload with jobs, the default policy
+ * and the seed's step policy, one simulated week each, seed 1, the default assumptions), and
+ * docs/foresight-monthly-cost.svg, which `npm run cost -- --chart` writes. Edit this script, not
+ * the tables.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../lib/config';
 import { renderChart } from '../../lib/foresight/chart';
+import { renderWaitChart } from '../../lib/foresight/wait-chart';
 import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumptions } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { regionPrices } from '../../lib/pricing/price-table';
+import { EXIT_OK, runMain } from '../cli';
+import { waitChartFile } from '../simulate';
 import { serviceOf } from './options';
 import { synthForForesight } from './synth-environments';
 
@@ -54,7 +60,18 @@ export function replaceForesightTables(readme: string, block: string): string {
   return `${readme.slice(0, start)}${block}${readme.slice(end + END.length)}`;
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const DOCS_FORESIGHT_COMMAND_LINE = {
+  name: 'docs:foresight',
+  usage: `usage: npm run docs:foresight
+  Regenerates the README's foresight tables (every environment x every built-in workload with jobs,
+  default and step policy, one simulated week), docs/foresight-<first env>-office-hours.svg and its
+  -waits.svg, and docs/foresight-monthly-cost.svg (npm run cost -- --chart).`,
+  options: {},
+} as const;
+
+/** The command; returns the exit code. */
+export function writeForesightDocs(): number {
   const names = ENVIRONMENTS.map((c) => c.name);
   const assemblies = { default: synthForForesight(names, 'default'), step: synthForForesight(names, 'step') };
   const prices = regionPrices('us-east-1');
@@ -68,6 +85,15 @@ if (require.main === module) {
   ))));
   writeFileSync(README, replaceForesightTables(readFileSync(README, 'utf8'), renderForesightTables(runs)));
   const chartRun = runs.find((r) => r.env === names[0] && r.workload === 'office-hours')!;
-  writeFileSync(join(ROOT, 'docs', `foresight-${names[0]}-office-hours.svg`), renderChart(chartRun));
-  console.log(`wrote README.md (${runs.length} runs) and docs/foresight-${names[0]}-office-hours.svg`);
+  const chart = join('docs', `foresight-${names[0]}-office-hours.svg`);
+  writeFileSync(join(ROOT, chart), renderChart(chartRun));
+  writeFileSync(join(ROOT, waitChartFile(chart)), renderWaitChart(chartRun));
+  // The cost chart is the cost command's own: it prices every environment as `npm run cost` does.
+  const costChart = join('docs', 'foresight-monthly-cost.svg');
+  const cost = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'cost.ts'), '--chart', costChart], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (cost.status !== 0) throw new Error(`npm run cost -- --chart ${costChart} exited ${cost.status}`);
+  console.log(`wrote README.md (${runs.length} runs), ${chart}, ${waitChartFile(chart)} and ${costChart}`);
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs);

@@ -35,13 +35,13 @@ const CLI_DEFAULT_CONTEXT = {
 /**
  * Synthesizes the environments named in `names` in this process through the app factory
  * `npx cdk synth` runs (lib/ai-infra-app.ts), with the context the CLI hands it (cdk.json's and
- * its own defaults), every check included, as `foresightEnvironments(variant)` has them, and
- * returns the cloud assembly.
+ * its own defaults), every check included, as `foresightEnvironments(variant, environments)` has
+ * them, and returns the cloud assembly.
  */
-export function synthForForesight(names: readonly string[], variant: ScalingVariant): CloudAssembly {
+export function synthForForesight(names: readonly string[], variant: ScalingVariant, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): CloudAssembly {
   const { app } = createAiInfraApp({
     context: { ...CLI_DEFAULT_CONTEXT, ...cdkJsonContext(), env: names.join(',') },
-    environments: foresightEnvironments(variant),
+    environments: foresightEnvironments(variant, environments),
     appMode: 'inmemory',
   });
   return app.synth();

@@ -1,5 +1,5 @@
-#!/usr/bin/env -S npx tsx
-// The jobs CLI: `npm run jobs -- submit input.json --env dev --wait`.
+#!/usr/bin/env node
+// The jobs CLI: `npm run jobs -- submit input.json --env dev --wait`; compiled by `npm run build`, the package's `ai-infra-jobs` bin.
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { runJobs } from './cli';

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { baseConfig, defineEnvironment, ENVIRONMENTS, inferenceServicesOf, selectEnvironments } from '../../lib/config';
 import { serviceLogGroupPrefix } from '../../lib/stacks/service-names';
 import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
+import { checkBudget } from '../../lib/foresight/budget-check';
+import { environmentStacks } from '../../lib/foresight/stack-templates';
+import { COST_COMMAND_LINE, costSettingsOf } from '../../scripts/cost';
+import { estimateEnvironment } from '../../scripts/foresight/estimate-environment';
+import { synthForForesight } from '../../scripts/foresight/synth-environments';
 import { nameNotIn } from '../helpers/environments';
 import { realApp } from '../helpers/nag-app';
 import { synthWithNag } from '../helpers/nag';
@@ -15,9 +21,9 @@ import { synthWithNag } from '../helpers/nag';
  * control (step 3). The snippet is the README's; the name is one no environment has yet.
  */
 const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-const SNIPPET = "export const qa = defineEnvironment(baseConfig, 'qa', { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });";
+const SNIPPET = "export const qa = defineEnvironment(baseConfig, 'qa', { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 2500 } });";
 const name = nameNotIn(ENVIRONMENTS.map((c) => c.name), 'qa');
-const added = defineEnvironment(baseConfig, name, { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 800 } });
+const added = defineEnvironment(baseConfig, name, { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 2500 } });
 const environments = [...ENVIRONMENTS, added];
 
 const { app, stages } = realApp({ environments, env: name });
@@ -55,6 +61,24 @@ describe('adding an environment', () => {
   });
 
   test('its overrides reach its stacks', () => {
-    Template.fromStack(stage.cost).hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetLimit: { Amount: 800, Unit: 'USD' } } });
+    Template.fromStack(stage.cost).hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetLimit: { Amount: 2500, Unit: 'USD' } } });
+  });
+});
+
+/**
+ * What `npm run cost -- --env qa` says of it with its default flags: the environment as it runs
+ * once its model is published (the state `npm run cost` estimates), one more synth of it alone.
+ */
+describe('what it costs', () => {
+  const published = environmentStacks(synthForForesight([name], 'default', environments), name).stacks;
+  const settings = costSettingsOf(parseArgs({ args: [], options: { ...COST_COMMAND_LINE.options, help: { type: 'boolean', default: false } } }).values);
+  const { estimate, budget } = estimateEnvironment(added, inferenceServicesOf(added).map(([service]) => service), published, settings);
+
+  test('the README\'s budget covers the expected monthly cost, so npm run cost passes', () => {
+    expect([budget.status, budget.budgetUsd]).toEqual(['within', 2500]);
+  });
+
+  test('a budget below the estimate fails the check (the README\'s first example, $800, did)', () => {
+    expect(checkBudget({ ...estimate, budgetUsd: 800 }).status).toBe('over');
   });
 });

@@ -37,31 +37,37 @@ describe('exemptionDeclarationsOf', () => {
   });
 });
 
-describe('renderExemptionsTable', () => {
-  const table = renderExemptionsTable(fixtureApp());
+const REVIEWS = { 'CT.SQS.PR.1': { owner: 'queues-team', reviewBy: '2027-01-31' } };
 
-  test('lists a declaration found in several environments once, naming those where its condition holds', () => {
-    expect(table).toContain('| CT.SQS.PR.1 | `Jobs/Queues/Queue` | `Queues` | a dead-letter queue | dev, staging | It is a dead-letter queue. |');
+describe('renderExemptionsTable', () => {
+  const table = renderExemptionsTable(fixtureApp(), REVIEWS);
+
+  test('lists a declaration found in several environments once, naming those where its condition holds, and its owner and review date', () => {
+    expect(table).toContain('| CT.SQS.PR.1 | `Jobs/Queues/Queue` | `Queues` | a dead-letter queue | dev, staging | queues-team | 2027-01-31 | It is a dead-letter queue. |');
   });
 
   test('names `always` for an exemption without a condition and `all` where it holds in every environment', () => {
-    expect(table).toContain('| CT.SQS.PR.2 | `Jobs/Queues/Queue` | `Queues` | always | all | SQS-managed encryption. |');
+    expect(table).toContain('| CT.SQS.PR.2 | `Jobs/Queues/Queue` | `Queues` | always | all |');
+  });
+
+  test('says where to add the owner and review date of a control that has none', () => {
+    expect(table).toContain('| always | all | none: add it to lib/config/compliance.ts | - | SQS-managed encryption. |');
   });
 
   test('names `-` for a declaration that holds in no environment', () => {
     const app = new App();
     new Queues(new Stack(new Stage(app, 'dev'), 'Jobs'), 'Queues', false);
-    expect(renderExemptionsTable(app)).toContain('| a dead-letter queue | - |');
+    expect(renderExemptionsTable(app, REVIEWS)).toContain('| a dead-letter queue | - |');
   });
 
   test('names the environments from the app, whatever they are', () => {
-    expect(renderExemptionsTable(fixtureApp(['qa', 'uat', 'live']))).toContain('| a dead-letter queue | qa, uat |');
+    expect(renderExemptionsTable(fixtureApp(['qa', 'uat', 'live']), REVIEWS)).toContain('| a dead-letter queue | qa, uat |');
   });
 
   test('escapes a pipe in a reason, which would end the table cell', () => {
     const app = new App();
     new Queues(new Stack(app, 'Jobs'), 'Queues', true, 'Either <a|b>.');
-    expect(renderExemptionsTable(app)).toContain('| Either <a\\|b>. |');
+    expect(renderExemptionsTable(app, REVIEWS)).toContain('| Either <a\\|b>. |');
   });
 });
 

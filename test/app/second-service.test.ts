@@ -66,8 +66,9 @@ describe('a second inference service, by config alone', () => {
     test('cost prices each service\'s fleet on its own line, and neither as training capacity', () => {
       const fleets = runs.map(({ service, policies: { default: run } }) => ({ service, fleet: run.fleet, idle: run.figures, expected: run.figures, prices: fleetPrices(run.fleet, prices) }));
       const estimate = estimateCost(env, { fleets, days: 1, inferenceFleets: fleets.map((f) => f.fleet.source) }, prices, { natGbPerMonth: 0, albLcu: 1, efsGb: 0, eksCpuNodes: 1 });
-      expect(estimate.usage.filter((line) => line.item.startsWith('GPU fleet of') && !line.item.includes('root volumes')).map((line) => line.item.split(':')[0])).toEqual(services.map((s) => `GPU fleet of ${s}`));
-      expect(estimate.usage.filter((line) => fleets.some((f) => line.item.startsWith(f.fleet.source.split('/').pop() ?? '')))).toEqual([]);
+      const fleetLines = estimate.usage.filter((line) => line.component === 'on-demand instances').map((line) => line.resource);
+      expect(new Set(fleetLines).size).toBe(services.length);
+      expect(estimate.usage.filter((line) => line.component === 'on-demand nodes kept' && fleetLines.includes(line.resource))).toEqual([]);
     });
   });
 });

@@ -5,6 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CONTROL_TOWER_PLUGIN_NAME, controlTowerAcknowledgementId } from '../../lib/compliance/control-tower-checks';
 import { controlTowerControl } from '../../lib/compliance/control-tower-controls';
 import { auditExemptions, staleExemptions } from '../../lib/compliance/exemption-audit';
+import { exemptionReviewProblems, unusedExemptionReviews } from '../../lib/compliance/exemption-reviews';
+import { compliance } from '../../lib/config/compliance';
 import { readValidationReport } from '../../lib/compliance/validation-report';
 import { ENVIRONMENTS } from '../../lib/config';
 import { DataBucket } from '../../lib/constructs/storage/data-bucket';
@@ -51,15 +53,41 @@ describe('every stage under the Control Tower controls', () => {
     expect(environments).toEqual(ENVIRONMENTS.filter((c) => c.logRetention < RetentionDays.ONE_YEAR).map((c) => c.name));
   });
 
-  test('the compliance report of each environment lists every exemption that holds there, with its construct and reason', () => {
-    const missing = Object.values(stages).flatMap((stage) => {
-      const { markdown } = stageReport(stage, report);
-      return auditExemptions(report, stage)
-        .filter((a) => !markdown.split('\n').some((line) => line.startsWith(`| ${a.exemption.control} |`)
-          && line.includes(`\`${a.constructPath}\`: ${a.exemption.reason}`)))
-        .map((a) => `${a.exemption.control} at ${a.constructPath}`);
-    });
+  const provenance = { generatedAt: new Date().toISOString(), commit: '`0000000`' };
+  const reports = Object.fromEntries(Object.values(stages).map((stage) => [stage.stageName, stageReport(stage, report, provenance).markdown]));
+
+  test('the compliance report of each environment lists every exemption that holds there, with its construct, reason, owner and review date', () => {
+    const missing = Object.values(stages).flatMap((stage) => auditExemptions(report, stage)
+      .filter((a) => {
+        const { owner, reviewBy } = compliance.exemptionReviews[a.exemption.control] ?? { owner: '-', reviewBy: '-' };
+        return !reports[stage.stageName].split('\n').some((line) => line.startsWith(`| ${a.exemption.control} |`)
+          && line.includes(`\`${a.constructPath}\`: ${a.exemption.reason}`) && line.includes(`(owner ${owner}, review by ${reviewBy})`));
+      })
+      .map((a) => `${a.exemption.control} at ${a.constructPath}`));
     expect(missing).toEqual([]);
+  });
+
+  test('every exemption that holds has an owner and a review date that has not passed (move the date on after a review: lib/config/compliance.ts)', () => {
+    expect(exemptionReviewProblems(audit, compliance.exemptionReviews, provenance.generatedAt.slice(0, 10))).toEqual([]);
+  });
+
+  test('every owner and review date is for an exemption that holds somewhere', () => {
+    expect(unusedExemptionReviews(audit, compliance.exemptionReviews)).toEqual([]);
+  });
+
+  test('the report names, as evidence of a control on buckets, each environment\'s model bucket', () => {
+    const missing = Object.values(stages).filter((stage) => {
+      const bucket = (stage.inference.models.bucket.node.defaultChild as CfnResource).node.path;
+      const row = reports[stage.stageName].split('\n').find((line) => line.startsWith('| CT.S3.PR.4 |'));
+      return !row?.includes(`<code>${bucket}</code>`);
+    });
+    expect(missing.map((s) => s.stageName)).toEqual([]);
+  });
+
+  test('the report folds the controls that apply to no resource of the environment', () => {
+    for (const markdown of Object.values(reports)) {
+      expect(markdown).toMatch(/<details>\n<summary>\d+ controls not applicable: the environment has no resource of the types they evaluate<\/summary>/);
+    }
   });
 });
 

@@ -103,6 +103,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
   ['an empty guardrail allow-list', prodWith({ guardrails: { allowedInstanceTypes: [] } }), /prod\.guardrails\.allowedInstanceTypes is empty/],
   ['a duplicated allowed type', prodWith({ guardrails: { allowedInstanceTypes: ['g5.xlarge', 'g5.xlarge'] } }), /prod\.guardrails\.allowedInstanceTypes lists "g5\.xlarge" twice/],
   ['a zero budget', prodWith({ budget: { monthlyLimitUsd: 0 } }), /prod\.budget\.monthlyLimitUsd \(0\) must be > 0/],
+  ['a budget overrun acknowledged without a reason', prodWith({ budget: { acknowledgeOverrun: { reason: ' ' } } }),
+    /prod\.budget\.acknowledgeOverrun\.reason is empty: say why the environment may cost more than budget\.monthlyLimitUsd \(\d+ USD\), or remove acknowledgeOverrun/],
   ['a malformed notification email', prodWith({ notifications: { emails: ['finance'] } }),
     /prod\.notifications\.emails\[0\] \("finance"\) must be an email address/],
   ['a duplicated notification email', prodWith({ notifications: { emails: ['a@b.io', 'a@b.io'] } }), /prod\.notifications\.emails lists "a@b\.io" twice/],
@@ -137,6 +139,10 @@ describe('validateEnvironmentConfig', () => {
 
   test.each(invalid)('rejects %s', (_what, config, message) => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
+  });
+
+  test('accepts a budget overrun acknowledged with a reason', () => {
+    expect(() => validateEnvironmentConfig(prodWith({ budget: { acknowledgeOverrun: { reason: 'launch month, INC-42' } } }))).not.toThrow();
   });
 
   test('checks the ML platform of an environment that has it switched off, so switching it on meets a valid config', () => {

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../scripts/cli';
+import { ENVIRONMENTS } from '../../lib/config';
+import { EXIT_USAGE, UsageError, runCommandLine } from '../../scripts/cli';
+import { SIMULATE_COMMAND_LINE, simulate, waitChartFile } from '../../scripts/simulate';
 import { COMMON_OPTIONS, assumptionsOf, pricesOf, selectionOf, workloadOf } from '../../scripts/foresight/options';
 
 const root = join(__dirname, '../..');
@@ -55,5 +57,19 @@ describe('the common flags', () => {
   test('every assumption defaults to its documented value', () => {
     expect(assumptionsOf(values())).toMatchObject({ metricDelayMinutes: 1, evaluationRangeExtra: 2, sqsReactivationDelayMinutes: 15, targetTrackingCadence: { scaleOutDatapoints: 3, scaleInDatapoints: 15 } });
     expect(Object.keys(COMMON_OPTIONS)).toContain('agent-start-seconds');
+  });
+});
+
+describe('npm run simulate -- --chart', () => {
+  test('with more than one environment selected is a usage error, one line, before anything is synthesized', async () => {
+    const errors: string[] = [];
+    const env = ENVIRONMENTS.slice(0, 2).map((c) => c.name).join(',');
+    const code = await runCommandLine(SIMULATE_COMMAND_LINE, ['--env', env, '--chart', 'x.svg'], { print: () => undefined, printError: (l) => errors.push(l) }, simulate);
+    expect(code).toBe(EXIT_USAGE);
+    expect(errors).toEqual(['simulate: --chart x.svg is the chart of one run: select one environment and service with --env and --service (see --help)']);
+  });
+
+  test('writes the wait chart beside the chart', () => {
+    expect(waitChartFile('out/dev.svg')).toBe('out/dev-waits.svg');
   });
 });

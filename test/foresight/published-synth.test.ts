@@ -32,7 +32,7 @@ describe('the templates simulate and cost read are the published synth\'s', () =
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   const cli = spawnSync(
     join(root, 'node_modules/.bin/cdk'),
-    ['synth', '--quiet', '--no-notices', '-c', `env=${names.join(',')}`, '--app', 'npx tsx test/foresight/apps/published-app.ts', '--output', out],
+    ['synth', '--quiet', '--no-notices', '-c', `env=${names.join(',')}`, '--app', 'npx tsx scripts/foresight/published-app.ts', '--output', out],
     { cwd: root, encoding: 'utf8' },
   );
 

@@ -1,11 +1,13 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { HOURS_PER_MONTH } from '../../lib/foresight/compute-cost';
+import { checkBudget } from '../../lib/foresight/budget-check';
+import { diffEstimates } from '../../lib/foresight/cost-diff';
+import { HOURS_PER_MONTH } from '../../lib/foresight/cost-line';
 import { estimateCost } from '../../lib/foresight/cost-model';
-import { estimateStandbyCost, standbyPrices } from '../../lib/foresight/standby-cost';
 import { StackTemplate, environmentStacks } from '../../lib/foresight/stack-templates';
+import { estimateStandbyCost, standbyPrices } from '../../lib/foresight/standby-cost';
 import { regionPrices } from '../../lib/pricing/price-table';
 import { STACK_IDS, STANDBY_STACK_IDS } from '../../lib/stacks/stack-names';
-import { costReport } from '../../scripts/foresight/cost-report';
+import { renderEnvironment } from '../../scripts/foresight/cost-report';
 
 const usage = { natGbPerMonth: 10, albLcu: 1, efsGb: 20, eksCpuNodes: 1 };
 const stack = (hierarchicalId: string, resources: Record<string, unknown> = {}): StackTemplate => ({ hierarchicalId, template: { Resources: resources as never } });
@@ -13,10 +15,10 @@ const nat = { Type: 'AWS::EC2::NatGateway', Properties: {} };
 const endpointConfig = { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [{ VariantName: 'primary', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 }] } };
 const atOwnPrices = (region: string) => ({ region, prices: regionPrices(region) });
 const standbyOf = (resources: Record<string, unknown>, region = 'us-west-2', prices = atOwnPrices(region)) =>
-  estimateStandbyCost(region, [stack('prod/StandbyNetwork', resources)], [], prices, usage);
+  estimateStandbyCost(region, [stack(`prod/${STACK_IDS.standbyNetwork}`, resources)], [], prices, usage);
 
 describe('environmentStacks', () => {
-  /** A cloud assembly with one environment `prod` holding `stacks`, as cx-api reads it (the fields environmentStacks reads). */
+  /** A cloud assembly with one environment `prod` holding `stacks`: the fields of cx-api's CloudAssembly environmentStacks reads. */
   const assembly = (stacks: StackTemplate[]) => ({ nestedAssemblies: [{ displayName: 'prod', nestedAssembly: { stacks } }] }) as unknown as CloudAssembly;
 
   test('puts the standby Region\'s stacks apart from the ones the environment runs and simulates', () => {
@@ -34,12 +36,12 @@ describe('environmentStacks', () => {
 describe('estimateStandbyCost', () => {
   test('prices the standby\'s always-on resources at its own Region\'s prices', () => {
     const frankfurt = regionPrices('eu-central-1');
-    const line = standbyOf({ Nat: nat }, 'eu-central-1').fixed.find((l) => /NAT gateway/.test(l.item));
-    expect(line?.expectedUsd).toBeCloseTo(HOURS_PER_MONTH * frankfurt.natGatewayUsdPerHour + 10 * frankfurt.natGatewayUsdPerGb, 2);
+    const line = standbyOf({ Nat: nat }, 'eu-central-1').fixed.find((l) => l.component === 'NAT gateway');
+    expect(line).toMatchObject({ resource: `prod/${STACK_IDS.standbyNetwork}/Nat`, quantity: HOURS_PER_MONTH, unitPriceUsd: frankfurt.natGatewayUsdPerHour });
   });
 
   test('prices the SageMaker endpoint where it runs in the standby Region too', () => {
-    expect(standbyOf({ C: endpointConfig }).fixed.map((l) => l.item)).toEqual(['SageMaker variant primary: 1-1 x ml.g5.xlarge, starts at 1']);
+    expect(standbyOf({ C: endpointConfig }).fixed.map((l) => [l.type, l.monthly.expectedUsd])).toEqual([['AWS::SageMaker::EndpointConfig', Math.round(1.408 * HOURS_PER_MONTH * 100) / 100]]);
   });
 
   test('lists what it does not price', () => {
@@ -48,7 +50,7 @@ describe('estimateStandbyCost', () => {
 
   test('its total is the sum of its lines', () => {
     const standby = standbyOf({ Nat: nat, C: endpointConfig });
-    expect(standby.total.expectedUsd).toBeCloseTo(standby.fixed.reduce((n, l) => n + l.expectedUsd, 0), 2);
+    expect(standby.total.expectedUsd).toBeCloseTo(standby.fixed.reduce((n, l) => n + l.monthly.expectedUsd, 0), 2);
   });
 });
 
@@ -62,31 +64,45 @@ describe('standbyPrices', () => {
   });
 });
 
-describe('the cost report of an environment with a standby Region', () => {
+describe('an environment with a standby Region in the cost report', () => {
   const prices = regionPrices('us-east-1');
   const gpu = { fleets: [], days: 7, inferenceFleets: [] };
   const primary = { environment: 'prod', stacks: [stack('prod/Network', { Nat: nat })] };
   const standby = standbyOf({ Nat: nat, Nat2: nat });
   const estimate = estimateCost(primary, gpu, prices, usage, standby);
+  const alone = estimateCost(primary, gpu, prices, usage);
+  const report = (e = estimate) => renderEnvironment({ estimate: e, budget: checkBudget(e), savingsPlans: [] });
 
   test('the environment\'s total includes the standby\'s standing cost', () => {
-    const alone = estimateCost(primary, gpu, prices, usage);
     expect(estimate.total.expectedUsd).toBeCloseTo(alone.total.expectedUsd + standby.total.expectedUsd, 2);
   });
 
-  test('prints the standby\'s lines under its Region and its subtotal before the total', () => {
-    const report = costReport(estimate);
-    const at = (pattern: RegExp) => report.findIndex((l) => pattern.test(l));
-    expect([at(/^ {2}standby us-west-2, fixed$/), at(/^ {2}standby us-west-2 subtotal \(in the total\)/), at(/^ {2}total /)]).toEqual([4, 7, 8]);
-    expect(report[7]).toContain(`$${standby.total.expectedUsd.toFixed(2)}`);
+  test('the budget check counts it', () => {
+    const budgetUsd = (alone.total.expectedUsd + estimate.total.expectedUsd) / 2;
+    expect([checkBudget({ ...alone, budgetUsd }).status, checkBudget({ ...estimate, budgetUsd }).status]).toEqual(['within', 'over']);
+  });
+
+  test('a diff against a base without the standby lists its lines as added', () => {
+    const diff = diffEstimates(alone, estimate);
+    expect([diff.lines.map((l) => [l.resource, l.component, l.before]), diff.change.expectedUsd]).toEqual([
+      standby.fixed.map((l) => [l.resource, l.component, undefined]), standby.total.expectedUsd,
+    ]);
+  });
+
+  test('prints the standby\'s lines under its Region, then its subtotal, before the total', () => {
+    const out = report();
+    const at = (pattern: RegExp) => out.findIndex((l) => pattern.test(l));
+    const [section, subtotal, total] = [at(/^ {2}standby Region us-west-2, always on$/), at(/^ {2}standby Region us-west-2 subtotal \(in the total\)/), at(/^ {2}total /)];
+    expect([section > 0, subtotal > section, total]).toEqual([true, true, subtotal + 1]);
+    expect(out[subtotal]).toContain(`$${standby.total.expectedUsd.toFixed(2)}`);
   });
 
   test('says when the standby is priced at another Region\'s prices', () => {
     const elsewhere = standbyOf({ Nat: nat }, 'ap-south-2', standbyPrices('ap-south-2', 'us-east-1', prices));
-    expect(costReport(estimateCost(primary, gpu, prices, usage, elsewhere))).toContain('  standby ap-south-2, fixed (at us-east-1\'s prices: the table has none for ap-south-2)');
+    expect(report(estimateCost(primary, gpu, prices, usage, elsewhere))).toContain('  standby Region ap-south-2, always on (at us-east-1\'s prices: the table has none for ap-south-2)');
   });
 
   test('an environment with one Region prints no standby section', () => {
-    expect(costReport(estimateCost(primary, gpu, prices, usage)).filter((l) => /standby/.test(l))).toEqual([]);
+    expect(report(alone).filter((l) => /standby/.test(l))).toEqual([]);
   });
 });

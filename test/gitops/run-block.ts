@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 
 /** What a workflow's `run:` block did, run offline with a stand-in `npx`. */
 export interface RunBlockResult {
@@ -26,11 +26,16 @@ exit "\${FAKE_NPX_EXIT:-0}"
 
 /**
  * Runs `script` as GitHub's default bash shell does (`bash --noprofile --norc -eo pipefail`),
- * with `env` as the step's env, and `npx` answering `npxStdout` with exit code `npxExit`.
+ * with `env` as the step's env, and `npx` answering `npxStdout` with exit code `npxExit`, in a
+ * working directory holding `workdirFiles` (path relative to it: content).
  */
-export function runBlock(script: string, env: Record<string, string>, npx: { stdout?: string; exit?: number } = {}): RunBlockResult {
+export function runBlock(script: string, env: Record<string, string>, npx: { stdout?: string; exit?: number } = {}, workdirFiles: Record<string, string> = {}): RunBlockResult {
   const dir = mkdtempSync(join(tmpdir(), 'run-block-'));
   try {
+    for (const [path, content] of Object.entries(workdirFiles)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'npx'), FAKE_NPX);

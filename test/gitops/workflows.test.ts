@@ -143,6 +143,7 @@ describe('permissions', () => {
       'drift.yml alert': {},
       'pull-request.yml test': { contents: 'read' },
       'pull-request.yml diff': { 'id-token': 'write', contents: 'read', 'pull-requests': 'write' },
+      'pull-request.yml cost': { contents: 'read', 'pull-requests': 'write' },
     });
   });
 
@@ -370,11 +371,11 @@ describe('drift.yml', () => {
 describe('pull-request.yml', () => {
   const pr = workflow('pull-request.yml');
 
-  test('tests, lists the environments, synthesizes and uploads the cloud assembly', () => {
+  test('tests, lists the environments, tests the package, synthesizes and uploads the cloud assembly', () => {
     const steps = stepsOf(pr.jobs.test);
     expect(steps.map((s) => s.run?.split('\n')[0]).filter(Boolean)).toEqual([
       'npm ci --no-audit --no-fund', 'names="$(npx tsx scripts/environments.ts)"', 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0',
-      'npm test', 'npx cdk synth --quiet --no-notices',
+      'npm test', 'npm run test:package', 'npx cdk synth --quiet --no-notices',
     ]);
     expect(pr.jobs.test.outputs).toEqual({ environments: '${{ steps.environments.outputs.names }}' });
     expect(steps[steps.length - 1]).toMatchObject({ with: { name: 'cdk.out', path: 'cdk.out' } });
@@ -395,5 +396,59 @@ describe('pull-request.yml', () => {
   test('posts one sticky comment, found by its marker', () => {
     const comment = stepsOf(pr.jobs.diff).find((s) => s.uses?.startsWith('actions/github-script@'));
     expect(comment?.with?.script).toMatch(/const marker = '<!-- ai-infra:cdk-diff -->'[\s\S]*updateComment[\s\S]*createComment/);
+  });
+
+  describe('cost', () => {
+    const job = pr.jobs.cost;
+    const steps = stepsOf(job);
+
+    test('checks out the base commit beside the branch and installs both', () => {
+      expect(job.needs).toBe('test');
+      expect(steps.find((s) => s.name === 'Check out the base branch beside it')?.with).toEqual({ ref: '${{ github.event.pull_request.base.sha }}', path: 'base', 'persist-credentials': false });
+      expect(steps.filter((s) => s.run === 'npm ci --no-audit --no-fund').length).toBe(2);
+    });
+
+    test('synthesizes the base the way npm run cost reads this branch: every model published', () => {
+      const synth = named(job, 'Synthesize the base as npm run cost reads this branch (every model published)');
+      const result = runBlock(synth.run, {}, {}, { 'scripts/foresight/published-app.ts': '' });
+      expect([result.status, result.npxCalls]).toEqual([0, ["cdk synth --quiet --no-notices --app npx tsx scripts/foresight/published-app.ts --output ../base.out"]]);
+    });
+
+    test('a base without the published app is estimated without a diff, with a notice', () => {
+      const result = runBlock(named(job, 'Synthesize the base as npm run cost reads this branch (every model published)').run, {});
+      expect([result.status, result.npxCalls]).toEqual([0, []]);
+      expect(result.output).toContain('::notice::The base has no scripts/foresight/published-app.ts');
+    });
+
+    describe('the estimate', () => {
+      const estimate = named(job, 'Estimate the monthly cost against each budget and the base');
+
+      test('compares with the base assembly when there is one, prints the estimate and records the exit code', () => {
+        const result = runBlock(estimate.run, { BASE_ASSEMBLY: 'base.out' }, { stdout: 'prod: monthly USD' }, { 'base.out/manifest.json': '{}' });
+        expect([result.status, result.npxCalls, result.githubOutput]).toEqual([0, ['tsx scripts/cost.ts --diff base.out'], 'exit=0\n']);
+        expect(result.output).toContain('prod: monthly USD');
+      });
+
+      test('estimates alone without a base assembly', () => {
+        expect(runBlock(estimate.run, { BASE_ASSEMBLY: 'base.out' }).npxCalls).toEqual(['tsx scripts/cost.ts']);
+      });
+
+      test('an environment above its budget (exit 3) still lets the comment be posted: the step records it and passes', () => {
+        const result = runBlock(estimate.run, { BASE_ASSEMBLY: 'base.out' }, { exit: 3 });
+        expect([result.status, result.githubOutput]).toEqual([0, 'exit=3\n']);
+      });
+    });
+
+    test('posts one sticky comment of its own, found by its marker', () => {
+      const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'));
+      expect(comment?.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+      expect(comment?.with?.script).toMatch(/const marker = '<!-- ai-infra:cost -->'[\s\S]*updateComment[\s\S]*createComment/);
+    });
+
+    test.each([['0', 0], ['3', 3], ['1', 1]])('the last step exits with the estimate\'s exit code %s', (code, status) => {
+      const fail = named(job, 'Fail when an environment is expected above its budget');
+      expect(fail.env).toEqual({ COST_EXIT: '${{ steps.estimate.outputs.exit }}' });
+      expect(runBlock(fail.run, { COST_EXIT: code }).status).toBe(status);
+    });
   });
 });

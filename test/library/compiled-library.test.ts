@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,14 +7,16 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { ROOT, readManifest } from '../helpers/package-manifest';
 
-/** The library as a consumer gets it: `npm run build`'s output, not the TypeScript sources. */
-const DIST = join(__dirname, '..', '..', 'dist');
-if (!existsSync(join(DIST, 'index.js'))) {
-  throw new Error('dist/ is missing: run `npm run build` first (npm test runs it before jest)');
+/** The library as a consumer gets it: `npm run build`'s output at package.json's `main`, not the TypeScript sources. */
+const MAIN = join(ROOT, readManifest().main);
+const DIST = dirname(MAIN);
+if (!existsSync(MAIN)) {
+  throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test runs it before jest)`);
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const library = require(DIST) as typeof import('../../lib');
+const library = require(MAIN) as typeof import('../../lib');
 
 function consumerStack(): { app: App; stack: Stack; vpc: ec2.Vpc } {
   const app = new App();

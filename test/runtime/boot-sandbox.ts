@@ -167,8 +167,9 @@ export class BootSandbox {
       launchLifecycleHookName: 'launch-hook',
       bootBudgetSeconds: 60,
       heartbeatIntervalSeconds: 1,
-      stallTimeoutSeconds: 5,
-      healthCheckTimeoutSeconds: 2,
+      // Generous: a loaded machine must not trip them; the drills of each timeout set their own.
+      stallTimeoutSeconds: 30,
+      healthCheckTimeoutSeconds: 30,
       agentBundle: '/opt/ai-inference/agent.js',
       agentConfig: '/etc/ai-inference/agent.json',
       agentStopTimeoutSeconds: 960,

@@ -225,7 +225,7 @@ describe('boot.sh when GET /ping never answers 200', () => {
   let outcome: BootOutcome;
 
   beforeAll(async () => {
-    sandbox = await BootSandbox.create();
+    sandbox = await BootSandbox.create({ healthCheckTimeoutSeconds: 2 });
     sandbox.putModelArchive('valid');
     sandbox.healthy = false;
     outcome = await sandbox.boot();

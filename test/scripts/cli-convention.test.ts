@@ -4,8 +4,10 @@ import { COMPLIANCE_COMMAND_LINE, writeComplianceReports } from '../../scripts/c
 import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/control-tower-exemptions';
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
+import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/readme-tables';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
 import { DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable } from '../../scripts/preflight/quota-table';
+import * as synthEnvironments from '../../scripts/foresight/synth-environments';
 import { SIMULATE_COMMAND_LINE, simulate } from '../../scripts/simulate';
 
 /**
@@ -21,6 +23,7 @@ const SCRIPTS: Script[] = [
   ['bench', BENCH_COMMAND_LINE, bench],
   ['docs:nag', DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc],
   ['docs:exemptions', DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc],
+  ['docs:foresight', DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
 ];
@@ -58,6 +61,19 @@ describe('simulate and cost check their arguments before they synthesize', () =>
   test.each([['--workload', 'weekends'], ['--days', '0'], ['--env', 'no-such-env']])('simulate %s %s is a usage error', async (flag, value) => {
     const { code, err } = await run(SCRIPTS[0], [flag, value]);
     expect([code, err]).toEqual([EXIT_USAGE, [expect.stringMatching(/^simulate: .* \(see --help\)$/)]]);
+  });
+});
+
+describe('cost checks its own flags before it synthesizes', () => {
+  const COST = SCRIPTS[1];
+  test.each([
+    [['--diff', 'no-such-dir'], /^cost: --diff no-such-dir: no cloud assembly there \(no manifest\.json\): synthesize the base into it first \(see --help\)$/],
+    [['--savings-plan-discount', '1.5'], /^cost: --savings-plan-discount \(1\.5\) must be a number from 0 to 1 \(see --help\)$/],
+  ])('%j is a usage error', async (argv, message) => {
+    const synth = jest.spyOn(synthEnvironments, 'synthForForesight');
+    const { code, err } = await run(COST, argv);
+    expect([code, err, synth.mock.calls.length]).toEqual([EXIT_USAGE, [expect.stringMatching(message)], 0]);
+    synth.mockRestore();
   });
 });
 

@@ -1,15 +1,19 @@
+import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, inferenceServicesOf } from '../../lib/config';
-import { HOURS_PER_MONTH } from '../../lib/foresight/compute-cost';
+import { HOURS_PER_MONTH, resourceName, resourcesOf } from '../../lib/foresight/cost-line';
 import { StackTemplate } from '../../lib/foresight/stack-templates';
 import { estimateStandbyCost, standbyPrices } from '../../lib/foresight/standby-cost';
+import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
 import { regionPrices } from '../../lib/pricing/price-table';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { STACK_IDS, STANDBY_STACK_IDS } from '../../lib/stacks/stack-names';
 import { standbyServiceSettings } from '../../lib/stacks/standby-region';
 import { DEFAULT_SERVICE, serviceOutputKey } from '../../lib/stacks/service-names';
+import { COST_COMMAND_LINE, costSettingsOf } from '../../scripts/cost';
+import { estimateEnvironment } from '../../scripts/foresight/estimate-environment';
 import { standbyEnvironment } from '../helpers/standby';
 import { synthStage } from '../helpers/synth-stage';
 
@@ -173,25 +177,46 @@ describe('the standby Region\'s standing cost, from its synthesized stacks', () 
   const stacks: StackTemplate[] = STANDBY_STACK_IDS.map((id) => ({ hierarchicalId: `${config.name}/${id}`, template: templates[id].toJSON() }));
   const prices = standbyPrices(config.secondaryRegion, 'us-east-1', regionPrices('us-east-1'));
   const estimate = estimateStandbyCost(config.secondaryRegion, stacks, names, prices, usage);
-  const fleetLines = (name: string) => estimate.usage.filter((l) => l.item.startsWith(`standby GPU fleet of ${name}:`));
+  /** The lines of the standby fleet of `name`, found by its stack output as the estimate finds it. */
+  const fleetLines = (name: string) => {
+    const source = fleetFromTemplates(stacks, serviceOutputKey(name, 'AutoScalingGroupName')).source;
+    const group = resourcesOf(stacks).find((r) => `${r.stack}/${r.id}` === source)!;
+    return estimate.usage.filter((l) => l.resource === resourceName(group));
+  };
 
   test.each(names)('the standby fleet of %s costs nothing while it stands by, and at most its MaxSize on-demand all month', (name) => {
     const { maxCapacity, instanceTypes } = config.inference[name].fleet;
     const ceiling = Math.max(...instanceTypes.map((type) => prices.prices.ec2OnDemandUsdPerHour[type]));
     const [instances, volumes] = fleetLines(name);
-    expect([instances.minUsd, instances.expectedUsd, volumes.expectedUsd]).toEqual([0, 0, 0]);
-    expect(instances.maxUsd).toBeCloseTo(maxCapacity * ceiling * HOURS_PER_MONTH, 0);
+    expect([instances.component, instances.monthly.minUsd, instances.monthly.expectedUsd, volumes.component, volumes.monthly.expectedUsd]).toEqual(['on-demand instances', 0, 0, 'root volumes', 0]);
+    expect(instances.monthly.maxUsd).toBeCloseTo(maxCapacity * ceiling * HOURS_PER_MONTH, 0);
   });
 
   test('prices the standby network\'s NAT gateways and the endpoint\'s variants', () => {
     const natGateways = Object.keys(templates[STACK_IDS.standbyNetwork].findResources('AWS::EC2::NatGateway')).length;
-    expect(estimate.fixed.map((l) => l.item)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^${natGateways} NAT gateway\\(s\\)`)),
-      ...config.sageMaker.endpoint.variants.map((v) => expect.stringMatching(new RegExp(`^SageMaker variant ${v.name}:`))),
-    ]));
+    expect(estimate.fixed.filter((l) => l.component === 'NAT gateway')).toHaveLength(natGateways);
+    expect(estimate.fixed.filter((l) => l.type === 'AWS::SageMaker::EndpointConfig').map((l) => l.component)).toEqual(config.sageMaker.endpoint.variants.map((v) => `variant ${v.name}`));
   });
 
   test('while it stands by, the standby costs its always-on lines: the fleets add nothing', () => {
-    expect(estimate.total.expectedUsd).toBeCloseTo(estimate.fixed.reduce((n, l) => n + l.expectedUsd, 0), 2);
+    expect(estimate.total.expectedUsd).toBeCloseTo(estimate.fixed.reduce((n, l) => n + l.monthly.expectedUsd, 0), 2);
+  });
+});
+
+describe('npm run cost\'s estimate of the environment with its standby Region', () => {
+  const stackTemplate = (id: string): StackTemplate => ({ hierarchicalId: `${config.name}/${id}`, template: templates[id].toJSON() });
+  const primaryStacks = Object.keys(templates).filter((id) => !STANDBY_STACK_IDS.includes(id as never)).map(stackTemplate);
+  const settings = costSettingsOf(parseArgs({ args: [], options: { ...COST_COMMAND_LINE.options, help: { type: 'boolean', default: false } } }).values);
+  const { estimate, savingsPlans } = estimateEnvironment(config, names, primaryStacks, settings, STANDBY_STACK_IDS.map(stackTemplate));
+
+  test('includes the standby Region\'s standing cost in the environment\'s total', () => {
+    const primaryOnly = [...estimate.fixed, ...estimate.usage].reduce((n, l) => n + l.monthly.expectedUsd, 0);
+    expect([estimate.standby?.region, estimate.total.expectedUsd]).toEqual([config.secondaryRegion, expect.closeTo(primaryOnly + (estimate.standby?.total.expectedUsd ?? NaN), 1)]);
+  });
+
+  test('the SageMaker Savings Plan advice covers the standby endpoint\'s minimum instances too (a Savings Plan applies in every Region)', () => {
+    const usage = savingsPlans.find((plan) => plan.planType === 'SageMaker')?.usage ?? [];
+    const instancesIn = (stackId: string) => usage.filter((u) => u.resource.includes(`/${stackId}/`)).map((u) => [u.instanceType, u.instances]);
+    expect([instancesIn(STACK_IDS.standbyEndpoint).length, instancesIn(STACK_IDS.standbyEndpoint)]).toEqual([config.sageMaker.endpoint.variants.length, instancesIn(STACK_IDS.training)]);
   });
 });

@@ -4,12 +4,13 @@
  * local processes: `run -d ... IMAGE bash -c CMD` starts `bash -c CMD` in the background with the
  * `--env-file` and `-e` variables, in the host directory mounted at `-w`, each container path of
  * a `-v host:container` mount in those values replaced by its host path; `wait` prints its exit
- * code once it ends; `stop -t N` sends SIGTERM to it and SIGKILL N seconds later, as docker does
+ * code once it ends; `rm -f` removes a container, and `run` refuses a name still in use, as docker
+ * does; `stop -t N` sends SIGTERM to it and SIGKILL N seconds later, as docker does
  * (https://docs.docker.com/reference/cli/docker/container/stop/). `pull` of an image named in
  * $FAKE_DOCKER_MISSING_IMAGES fails as a missing image does. State lives in $FAKE_DOCKER_DIR.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -44,6 +45,10 @@ function run(): void {
     if (flag === '--env-file') {
       for (const line of readFileSync(value, 'utf8').split('\n').filter((l) => l.includes('='))) env[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
     }
+  }
+  if (existsSync(pidFile(name))) {
+    process.stderr.write(`docker: Error response from daemon: Conflict. The container name "/${name}" is already in use.\n`);
+    process.exit(125);
   }
   const [, shell, flag, script] = rest.slice(at);
   if (shell !== 'bash' || flag !== '-c') throw new Error('fake docker: run takes IMAGE bash -c COMMAND');
@@ -89,6 +94,12 @@ async function main(): Promise<void> {
       process.stdout.write(`${name}\n`);
       return;
     }
+    case 'rm':
+      for (const name of rest.filter((word) => !word.startsWith('-'))) {
+        rmSync(exitFile(name), { force: true });
+        rmSync(pidFile(name), { force: true });
+      }
+      return;
     case 'pull':
       if ((process.env.FAKE_DOCKER_MISSING_IMAGES ?? '').split(',').includes(rest[0])) {
         process.stderr.write(`Error response from daemon: manifest for ${rest[0]} not found: manifest unknown\n`);
