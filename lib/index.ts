@@ -3,6 +3,8 @@
 export * from './cost-tags';
 export * from './gpu/accelerated-instance-types';
 export * from './gpu/deep-learning-ami';
+export * from './gpu/fleet-ami';
+export * from './gpu/fleet-processor';
 export * from './gpu/gpu-metrics';
 export * from './nag';
 export * from './constructs/network/environment-network';
@@ -27,6 +29,7 @@ export * from './constructs/inference/model-cache';
 export * from './constructs/inference/predictive-scaling';
 export * from './constructs/inference/predictive-scaling-rules';
 export * from './constructs/inference/queue-scaling';
+export * from './constructs/inference/utilization-scale-in';
 export * from './constructs/inference/warm-up-window-rules';
 export * from './constructs/inference/warm-up-windows';
 export * from './constructs/notifications/notification-subscriptions';

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { acceleratedInstanceType, nvidiaGpuInstanceTypes } from './gpu/accelerated-instance-types';
+import { spotMaxPriceCeilingUsdPerHour } from './pricing/price-table';
 import { parseCron } from './cron';
 
 /**
@@ -112,19 +113,21 @@ export function checkTagValue(field: string, value: string): Problem {
   return `${field} ("${value}") must be at most 256 letters, digits, spaces and _ . : / = + - @: AWS rejects other tag values`;
 }
 
-/** A spot max price must be positive and below the on-demand price of every type it may buy. */
+/**
+ * A spot max price must be positive and below the on-demand price of every type it may buy that the
+ * price table has (lib/pricing/price-table.ts, us-east-1): GPU and CPU types alike.
+ */
 export function checkSpotMaxPrice(field: string, price: number | undefined, instanceTypes: readonly string[]): Problem {
   if (price === undefined || isToken(price)) return undefined;
   if (!(price > 0)) {
     return `${field} (${price}) must be > 0 USD per hour: leave it unset to pay the spot price, capped at on-demand`;
   }
-  const cheaper = instanceTypes.filter((type) => {
-    const info = acceleratedInstanceType(type);
-    return info !== undefined && price >= info.onDemandUsdPerHour;
+  const cheaper = instanceTypes.flatMap((type) => {
+    const onDemand = spotMaxPriceCeilingUsdPerHour(type);
+    return onDemand !== undefined && price >= onDemand ? [`${type} costs ${onDemand} USD/hour`] : [];
   });
   if (cheaper.length === 0) return undefined;
-  const prices = cheaper.map((type) => `${type} costs ${acceleratedInstanceType(type)?.onDemandUsdPerHour} USD/hour`).join(', ');
-  return `${field} (${price}) must be below the on-demand price of every instance type (${prices}): lower it or leave it unset`;
+  return `${field} (${price}) must be below the on-demand price of every instance type (${cheaper.join(', ')}): lower it or leave it unset`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { withDefaults } from '../lib/defaults';
 import { FLEET_SCHEDULE_DEFAULTS, fleetScheduleSettingsProblems } from '../lib/constructs/inference/fleet-schedule';
 import { GPU_FLEET_DEFAULTS, gpuFleetSettingsProblems } from '../lib/constructs/inference/gpu-fleet';
-import { GPU_UTILIZATION_SCALE_IN_DEFAULTS, gpuUtilizationScaleInSettingsProblems } from '../lib/constructs/inference/gpu-utilization-scale-in';
+import { UTILIZATION_SCALE_IN_DEFAULTS, utilizationScaleInSettingsProblems } from '../lib/constructs/inference/utilization-scale-in';
 import { InferenceImage } from '../lib/constructs/inference/inference-image';
 import { INFERENCE_MODEL_DEFAULTS, inferenceModelProblems } from '../lib/constructs/inference/inference-runtime';
 import { JOB_QUEUE_DEFAULTS, jobQueueProblems } from '../lib/constructs/inference/job-queue';
@@ -20,7 +20,7 @@ import { problemsOf } from '../lib/validation';
 describe('every construct\'s defaults pass its own rules', () => {
   test.each([
     ['GpuFleet', gpuFleetSettingsProblems({ instanceTypes: ['g5.xlarge'], minCapacity: 0, maxCapacity: 1, ...GPU_FLEET_DEFAULTS })],
-    ['GpuUtilizationScaleIn', gpuUtilizationScaleInSettingsProblems({ ...GPU_UTILIZATION_SCALE_IN_DEFAULTS })],
+    ['UtilizationScaleIn', utilizationScaleInSettingsProblems({ ...UTILIZATION_SCALE_IN_DEFAULTS })],
     ['FleetSchedule', fleetScheduleSettingsProblems({ timeZone: 'UTC', ...FLEET_SCHEDULE_DEFAULTS })],
     ['JobQueue', jobQueueProblems({ maxJobDuration: Duration.minutes(1), maxReceiveCount: JOB_QUEUE_DEFAULTS.maxReceiveCount })],
     ['JobResults', jobResultsSettingsProblems({ ...JOB_RESULTS_DEFAULTS })],

@@ -27,6 +27,8 @@ export const AWS_DOCS = {
   stepScaling: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html',
   /** Default instance warmup: warming instances are not in AWS's aggregated instance metrics (a custom metric the instances publish is not filtered), count as capacity, block scale-in. */
   defaultInstanceWarmup: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html',
+  /** EC2's CPUUtilization (AWS/EC2), by the AutoScalingGroupName dimension; one datapoint a minute with detailed monitoring. */
+  ec2Metrics: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html',
   /** Simple scaling waits for the cooldown after any scaling activity. */
   cooldown: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html',
   /** Scheduled actions: 5-field cron in an IANA time zone (UTC by default). */

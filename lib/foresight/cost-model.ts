@@ -83,7 +83,7 @@ export interface GpuUsage {
 }
 
 /**
- * One simulated GPU fleet, a week scaled to a month: its on-demand and its spot instance-hours
+ * One simulated inference fleet (GPU or CPU types), a week scaled to a month: its on-demand and its spot instance-hours
  * (min: the `idle` workload; max, on the on-demand line: MaxSize of its priciest type on-demand
  * all month), and its gp3 root volumes for the instance-hours it ran.
  */
@@ -142,7 +142,7 @@ export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: Regi
   const spot = usage.spotDiscount === undefined ? 'per family (price table)' : `${usage.spotDiscount * 100} %`;
   const assumptions = [
     `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
-    `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `GPU fleet: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
+    `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `inference fleets: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
   ];
   return { env: env.environment, budgetUsd, fixed, usage: usageLines, ...(standby ? { standby } : {}), total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
 }

@@ -19,9 +19,9 @@ export interface PolicyFigures {
   readonly jobsPendingAtEnd: number;
   readonly spotInstanceHours: number;
   readonly onDemandInstanceHours: number;
-  /** GPU instance-hours, spot and on-demand. */
+  /** Instance-hours, spot and on-demand. */
   readonly instanceHours: number;
-  /** GPU-hours paid for: instance-hours x GPUs per instance. */
+  /** GPU-hours paid for: instance-hours x GPUs per instance; a CPU fleet's instance-hours (1 per instance, FleetPrices.gpusPerInstance). */
   readonly gpuHours: number;
   /**
    * The physical limit: no scaler that knows every job in advance needs fewer GPU-hours for

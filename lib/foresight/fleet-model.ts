@@ -1,10 +1,10 @@
 /**
- * What the simulator knows about one GPU fleet: read from a synthesized template
+ * What the simulator knows about one inference fleet (GPU or CPU types): read from a synthesized template
  * (template-fleet.ts) or built in code (the seed's policy, unit tests).
  */
 
 /** The CloudWatch series the simulator produces, by namespace and metric name. */
-export type SignalName = 'visible' | 'inFlight' | 'oldestAgeSeconds' | 'inService' | 'desired' | 'gpuUtilization';
+export type SignalName = 'visible' | 'inFlight' | 'oldestAgeSeconds' | 'inService' | 'desired' | 'gpuUtilization' | 'cpuUtilization';
 
 /** One query of an alarm or a target tracking policy: a metric, or an expression over other ids. */
 export interface MetricQuery {

@@ -13,7 +13,10 @@ export interface FleetPrices {
   /** The most expensive allowed type on-demand: what a month at MaxSize costs at worst. */
   readonly ceilingInstanceType: string;
   readonly ceilingUsdPerHour: number;
-  /** Accelerators (GPUs) of one instance (every type is assumed to have as many as the on-demand one). */
+  /**
+   * Accelerators (GPUs) of one instance (every type is assumed to have as many as the on-demand
+   * one); 1 for a CPU type, so a CPU fleet's GPU-hours figures count its instance-hours.
+   */
   readonly gpusPerInstance: number;
 }
 

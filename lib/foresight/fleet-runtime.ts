@@ -284,6 +284,27 @@ export class FleetRuntime {
     return n === 0 ? undefined : (busy / (n * 60)) * 100;
   }
 
+  /**
+   * Average CPU busy percentage over the minute that ends at `t1`, of every instance that was
+   * InService and past its default instance warmup through the whole minute: EC2's CPUUtilization
+   * aggregated by AutoScalingGroupName (a CPU fleet's scale-in metric), to which an instance adds
+   * its usage only once InService and warmed up (AWS_DOCS.defaultInstanceWarmup,
+   * AWS_DOCS.ec2Metrics). Assumption (not AWS's): a CPU instance is as busy as the jobs it runs,
+   * 100 % while it runs one and 0 % idle, the busy share the GPU utilization is modelled with; a
+   * real one idles above 0 (agent, server) and may run a job on fewer than all its vCPUs.
+   * Undefined with none.
+   */
+  cpuUtilization(t1: number): number | undefined {
+    let n = 0;
+    let busy = 0;
+    for (const i of this.instances) {
+      if (i.state !== State.InService || i.warmUntil > t1 - 60) continue;
+      n++;
+      busy += Math.min(60, i.busyThisMinute);
+    }
+    return n === 0 ? undefined : (busy / (n * 60)) * 100;
+  }
+
   /** Closes the books at `end`: instance-seconds by market, jobs that finished. */
   finish(end: number): void {
     for (const i of this.instances) this.close(i, Math.min(i.goneAt, end));

@@ -1,7 +1,7 @@
 import { SignalName } from './fleet-model';
 import { Datapoint } from './metric-math';
 
-const SIGNALS: readonly SignalName[] = ['visible', 'inFlight', 'oldestAgeSeconds', 'inService', 'desired', 'gpuUtilization'];
+const SIGNALS: readonly SignalName[] = ['visible', 'inFlight', 'oldestAgeSeconds', 'inService', 'desired', 'gpuUtilization', 'cpuUtilization'];
 /** The signals SQS publishes: the ones a reactivation delay holds back. */
 const SQS_SIGNALS: ReadonlySet<SignalName> = new Set(['visible', 'inFlight', 'oldestAgeSeconds']);
 

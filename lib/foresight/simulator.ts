@@ -151,6 +151,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     store.record('inService', m, counts.inService);
     store.record('desired', m, size.desired);
     store.record('gpuUtilization', m, runtime.gpuUtilization(t1));
+    store.record('cpuUtilization', m, runtime.cpuUtilization(t1));
     visible[m] = q.visible;
     desired[m] = size.desired;
     inService[m] = counts.inService;

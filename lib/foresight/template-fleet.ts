@@ -30,6 +30,7 @@ const SIGNALS: Record<string, SignalName> = {
   'AWS/AutoScaling|GroupInServiceInstances': 'inService',
   'AWS/AutoScaling|GroupDesiredCapacity': 'desired',
   [`${INSTANCE_METRICS_NAMESPACE}|GPUUtilization`]: 'gpuUtilization',
+  'AWS/EC2|CPUUtilization': 'cpuUtilization',
 };
 
 /** The logical id a `Ref` or `Fn::GetAtt` points at, or undefined. */
@@ -211,7 +212,7 @@ function bootHeartbeatsOf(all: Record<string, CfnResource>, asg: Props): BootHea
 }
 
 /**
- * A GPU fleet of one environment: the Auto Scaling group that scaling policies act on, found by
+ * An inference fleet (GPU or CPU types) of one environment: the Auto Scaling group that scaling policies act on, found by
  * resource type and references (never by logical id), with every policy, the alarm behind each
  * step or simple policy, its scheduled actions and the job queue its metrics name. With
  * `autoScalingGroupOutput`, the group that stack output references (one service's fleet, e.g.

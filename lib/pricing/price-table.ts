@@ -86,7 +86,7 @@ export const SAVINGS_PLAN_ASSUMPTION = {
   asOf: '2026-12-05',
 } as const;
 
-/** us-east-1 (N. Virginia): every catalogued accelerated type, and the EKS node pools' CPU types. */
+/** us-east-1 (N. Virginia): every catalogued accelerated type, the EKS node pools' CPU types and the CPU fleets' (c6i, c7i, m6i, m7i large). */
 const US_EAST_1_EC2: Record<string, number> = {
   'g4dn.xlarge': 0.526, 'g4dn.2xlarge': 0.752, 'g4dn.4xlarge': 1.204, 'g4dn.8xlarge': 2.176, 'g4dn.12xlarge': 3.912, 'g4dn.16xlarge': 4.352,
   'g5.xlarge': 1.006, 'g5.2xlarge': 1.212, 'g5.4xlarge': 1.624, 'g5.8xlarge': 2.448, 'g5.12xlarge': 5.672, 'g5.48xlarge': 16.288,
@@ -95,22 +95,27 @@ const US_EAST_1_EC2: Record<string, number> = {
   'p3.2xlarge': 3.06, 'p3.8xlarge': 12.24, 'p3.16xlarge': 24.48, 'p3dn.24xlarge': 31.212, 'p4d.24xlarge': 32.7726, 'p5.48xlarge': 55.04,
   'inf2.xlarge': 0.7582, 'inf2.48xlarge': 12.9813, 'trn1.2xlarge': 1.3438, 'trn1.32xlarge': 21.5, 'dl1.24xlarge': 13.10904,
   'm6i.large': 0.096, 'm6i.xlarge': 0.192, 'm7i.large': 0.1008, 'm7i.xlarge': 0.2016,
+  // The CPU fleets' (dev's) types, entered 2026-12 from the same page's published rates without a live read.
+  'c6i.large': 0.085, 'c7i.large': 0.08925,
 };
 
-/** eu-central-1 (Frankfurt): the types the environments allow, and the EKS node pools' CPU types. */
+/** eu-central-1 (Frankfurt): the types the environments allow, the EKS node pools' CPU types and the CPU fleets'. */
 const EU_CENTRAL_1_EC2: Record<string, number> = {
   'g4dn.xlarge': 0.658, 'g4dn.12xlarge': 4.89,
   'g5.xlarge': 1.258, 'g5.2xlarge': 1.515, 'g5.12xlarge': 7.09, 'g5.48xlarge': 20.36,
   'g6.xlarge': 1.006, 'g6.12xlarge': 5.752,
   'p3.8xlarge': 15.292, 'p4d.24xlarge': 40.966,
   'm6i.large': 0.115, 'm6i.xlarge': 0.23, 'm7i.large': 0.121, 'm7i.xlarge': 0.242,
+  // As us-east-1's CPU fleet types: entered 2026-12 without a live read.
+  'c6i.large': 0.097, 'c7i.large': 0.10185,
 };
 
 /** EKS Auto Mode's fee: AWS lists it per instance type at about 12 % of the type's on-demand price. */
 const autoModeFees = (ec2: Record<string, number>, types: readonly string[]): Record<string, number> =>
   Object.fromEntries(types.filter((t) => ec2[t] !== undefined).map((t) => [t, Math.round(ec2[t] * 0.12 * 1e6) / 1e6]));
 const NODE_POOL_TYPES = ['g5.xlarge', 'g6.xlarge', 'g5.12xlarge', 'g6.12xlarge', 'm6i.large', 'm6i.xlarge', 'm7i.large', 'm7i.xlarge'];
-const SPOT_DISCOUNTS = { g4dn: 0.6, g5: 0.6, g6: 0.6, g6e: 0.55, p3: 0.7, p3dn: 0.65, p4d: 0.6, p5: 0.5 };
+// Assumptions like every spot discount here; the CPU families' (c6i, c7i, m6i, m7i) as the GPU families of their generation.
+const SPOT_DISCOUNTS = { g4dn: 0.6, g5: 0.6, g6: 0.6, g6e: 0.55, p3: 0.7, p3dn: 0.65, p4d: 0.6, p5: 0.5, c6i: 0.6, c7i: 0.55, m6i: 0.6, m7i: 0.55 };
 
 const US_PRICES = {
   publicIpv4UsdPerHour: 0.005,
@@ -181,6 +186,16 @@ function lookup(table: Readonly<Record<string, number>>, key: string, what: stri
   const price = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
   if (price === undefined) throw new Error(`no ${what} price for ${key}: add it to ${field} in lib/pricing/price-table.ts`);
   return price;
+}
+
+/**
+ * us-east-1's on-demand hourly price of `instanceType`, or undefined when the table lacks it: the
+ * ceiling a spot max price is checked against at synth, whatever the Region (the others' prices
+ * differ by a few percent).
+ */
+export function spotMaxPriceCeilingUsdPerHour(instanceType: string): number | undefined {
+  const table = PRICE_TABLE['us-east-1'].ec2OnDemandUsdPerHour;
+  return Object.prototype.hasOwnProperty.call(table, instanceType) ? table[instanceType] : undefined;
 }
 
 /** EC2's on-demand hourly price of `instanceType` in `prices`, or an error naming it. */

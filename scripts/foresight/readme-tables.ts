@@ -43,7 +43,7 @@ function rows(run: ForesightRun): string[] {
 export function renderForesightTables(runs: readonly ForesightRun[]): string {
   return [
     START,
-    '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
+    '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours (CPU fleet: instance-hours) | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.flatMap(rows),
     '',

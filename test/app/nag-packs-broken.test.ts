@@ -71,10 +71,10 @@ const CASES: BreakCase[] = [
     breakIt: ({ stages: s }) => gpuGroup(s.prod.inference, 'BrokenMaxSize', { maxSize: s.prod.config.guardrails.maxGpuInstancesPerFleet + 1, instanceTypes: ['g5.xlarge'] }),
   },
   {
-    rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real dev inference fleet without its night schedule and GPU idle alarm',
+    rule: 'GpuCost-GpuFleetScalesToZero', severity: 'error', what: 'the real staging inference fleet without its night schedule and GPU idle alarm',
     breakIt: ({ stages: s }) => {
-      for (const id of ['Schedule', 'GpuUtilization']) s.dev.inference.services[DEFAULT_SERVICE].node.tryRemoveChild(id);
-      return s.dev.inference.services[DEFAULT_SERVICE].fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
+      for (const id of ['Schedule', 'GpuUtilization']) s.staging.inference.services[DEFAULT_SERVICE].node.tryRemoveChild(id);
+      return s.staging.inference.services[DEFAULT_SERVICE].fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
     },
   },
   {
@@ -133,6 +133,11 @@ describe('the app with one thing broken per rule', () => {
   const withinCap = gpuGroup(stages.prod.inference, 'ProdSizedGroup', {
     maxSize: stages.prod.config.guardrails.maxGpuInstancesPerFleet, instanceTypes: ['g5.xlarge'],
   });
+  // Dev's fleet runs CPU types: above the GPU cap, without its schedule and idle scale-in, it is still no GPU spend.
+  const devService = stages.dev.inference.services[DEFAULT_SERVICE];
+  for (const id of ['Schedule', 'CpuUtilization']) devService.node.tryRemoveChild(id);
+  const devGroup = devService.fleet.autoScalingGroup.node.defaultChild as CfnAutoScalingGroup;
+  devGroup.maxSize = String(stages.dev.config.guardrails.maxGpuInstancesPerFleet + 1);
   const result: NagSynthResult = synthWithNag(app);
 
   test('fails the synth', () => {
@@ -151,6 +156,12 @@ describe('the app with one thing broken per rule', () => {
     expect(findingsOf(result, 'AwsSolutions-S1', 'staging/Training/BrokenCheckpoints/Resource')).toEqual([
       expect.objectContaining({ pluginName: 'AwsSolutions' }),
     ]);
+  });
+
+  test('the dev fleet of CPU types is no GPU spend: above the GPU cap and unable to reach 0, no GPU rule finds it', () => {
+    expect(devService.fleet.processor).toBe('cpu');
+    const rules = ['GpuCost-GpuFleetMaxSize', 'GpuCost-EnvironmentGpuInstances', 'GpuCost-GpuFleetScalesToZero', 'GpuCost-InstanceTypeAllowed'];
+    expect(rules.flatMap((rule) => ruleFindingsAt(result, rule, devGroup.node.path))).toEqual([]);
   });
 
   test('each stage is held to its own cap: a group at the prod cap passes in prod although dev caps lower', () => {

@@ -31,8 +31,14 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.sageMaker\.service \("summarizer"\) is not a service of prod\.inference: use one of default/],
   ['maxCapacity below minCapacity', prodWith({ modelPublished: true, inference: { [DEFAULT_SERVICE]: { fleet: { minCapacity: 4, maxCapacity: 2, onDemandBaseCapacity: 0 } } } }),
     /prod\.inference\.default\.fleet\.maxCapacity \(2\) must be >= minCapacity \(4\): lower minCapacity or raise maxCapacity/],
-  ['a non-GPU instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } }),
-    /prod\.inference\.default\.fleet\.instanceTypes\[0\] \("m5\.large"\) is not a supported NVIDIA GPU instance type/],
+  ['GPU and CPU types in one fleet', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['g5.xlarge', 'm5.large'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes mixes NVIDIA GPU types \(g5\.xlarge\) and CPU types \(m5\.large\): .* list GPU types only or CPU types only/],
+  ['a Graviton type in a CPU fleet', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m7g.large'] } } } }),
+    /prod\.inference\.default\.fleet\.instanceTypes\[0\] \("m7g\.large"\) is an AWS Graviton \(arm64\) type/],
+  ['a CPU fleet whose image has no CPU build', prodWith({ inference: { [DEFAULT_SERVICE]: {
+    fleet: { instanceTypes: ['c7i.large'] }, model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') },
+  } } }),
+    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-gpu-.*\) has no CPU build for fleet\.instanceTypes\[0\] \("c7i\.large"\)/],
   ['a duplicated instance type', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['g5.xlarge', 'g5.xlarge'] } } } }),
     /prod\.inference\.default\.fleet\.instanceTypes lists "g5\.xlarge" twice/],
   ['a boot budget shorter than one heartbeat timeout', prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { bootBudget: Duration.seconds(10) } } } }),
@@ -73,7 +79,7 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     mergeConfig(dev, { inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') } } } }),
     /dev\.inference\.default\.model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-gpu-.*\) has no CPU build for dev\.sageMaker\.endpoint\.variants\[0\]\.instanceType \("ml\.m5\.large"\)/],
   ['a fleet image with only a CPU tag', prodWith({ inference: { default: { model: { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') } } } }),
-    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-cpu-.*\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
+    /prod\.inference\.default\.model\.image \(.*:2\.6\.0-cpu-.*\) has no NVIDIA GPU \(CUDA\) build for fleet\.instanceTypes\[0\] \("g5\.xlarge"\)/],
   ['duplicate variant names', prodWith({ sageMaker: { endpoint: { variants: [prod.sageMaker.endpoint.variants[0], prod.sageMaker.endpoint.variants[0]] } } }),
     /prod\.sageMaker\.endpoint\.variants has the name "primary" twice/],
   ['a customer managed key on variants with local NVMe storage', prodWith({ sageMaker: { endpoint: { customerManagedKey: true } } }),
@@ -151,12 +157,12 @@ describe('validateEnvironmentConfig', () => {
   });
 
   test('names the construct a field configures', () => {
-    expect(() => validateEnvironmentConfig(prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m5.large'] } } } })))
+    expect(() => validateEnvironmentConfig(prodWith({ inference: { [DEFAULT_SERVICE]: { fleet: { instanceTypes: ['m7g.large'] } } } })))
       .toThrow(/prod\.inference\.default\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/Service\)$/m);
   });
 
   test('checks every service, each under its name', () => {
-    const config = prodWith({ inference: { summarizer: mergeConfig(service, { fleet: { instanceTypes: ['m5.large'] } }) } });
+    const config = prodWith({ inference: { summarizer: mergeConfig(service, { fleet: { instanceTypes: ['m7g.large'] } }) } });
     expect(() => validateEnvironmentConfig(config))
       .toThrow(/prod\.inference\.summarizer\.fleet\.instanceTypes\[0\] .* \(construct prod\/AiInference\/ServiceSummarizer\)$/m);
   });

@@ -1,11 +1,11 @@
-import { ENVIRONMENTS } from '../../lib/config';
+import { ENVIRONMENTS, inferenceServicesOf } from '../../lib/config';
 import { CostLine, HOURS_PER_MONTH, resourceName } from '../../lib/foresight/cost-line';
 import { estimateCost } from '../../lib/foresight/cost-model';
 import { PolicyFigures } from '../../lib/foresight/figures';
 import { FleetModel } from '../../lib/foresight/fleet-model';
 import { fleetPrices } from '../../lib/foresight/fleet-prices';
 import { EnvironmentStacks } from '../../lib/foresight/stack-templates';
-import { PRICE_TABLE, regionPrices } from '../../lib/pricing/price-table';
+import { PRICE_TABLE, regionPrices, spotDiscount } from '../../lib/pricing/price-table';
 import { fleet } from './fixtures';
 
 const prices = regionPrices('us-east-1');
@@ -74,6 +74,14 @@ describe('estimateCost', () => {
       monthly: { minUsd: cents(7 * perMonth * 1.006), expectedUsd: cents(14 * perMonth * 1.006), maxUsd: cents(3 * 1.212 * HOURS_PER_MONTH) },
     });
     expect(lineOf(e, `dev/Stack/${FLEET_ID}`, 'spot instances')).toMatchObject({ quantity: cents(70 * perMonth), unitPriceUsd: 1.006 * (1 - 0.6), monthly: { minUsd: 0, maxUsd: 0 } });
+  });
+
+  test('prices a fleet of CPU types from the table\'s CPU prices: on-demand the first type, spot the cheapest after its discount', () => {
+    const f = defaultFleet({ maxSize: 2, instanceTypes: ['c6i.large', 'c7i.large'] });
+    const e = estimate({}, f, gpu(f, figures(), figures(0, 70)));
+    expect(lineOf(e, `dev/Stack/${FLEET_ID}`, 'on-demand instances')).toMatchObject({ unitPriceUsd: 0.085, monthly: { maxUsd: cents(2 * 0.08925 * HOURS_PER_MONTH) } });
+    // c6i: 0.085 x (1 - 0.6) = 0.034, c7i: 0.08925 x (1 - 0.55) = 0.0402 (the table's assumed discounts).
+    expect(lineOf(e, `dev/Stack/${FLEET_ID}`, 'spot instances')?.unitPriceUsd).toBeCloseTo(0.034, 6);
   });
 
   test('prices the fleet\'s gp3 root volumes for the instance-hours it ran', () => {
@@ -180,6 +188,12 @@ describe('the price table', () => {
     const types = [...new Set(ENVIRONMENTS.flatMap((c) => c.guardrails.allowedInstanceTypes))];
     const table = regionPrices(region);
     for (const type of types) expect(type.startsWith('ml.') ? table.sageMakerUsdPerHour[type] : table.ec2OnDemandUsdPerHour[type]).toBeGreaterThan(0);
+  });
+
+  test.each(Object.keys(PRICE_TABLE))('%s prices every inference fleet type, GPU or CPU, on demand and on spot', (region) => {
+    const types = [...new Set(ENVIRONMENTS.flatMap((c) => inferenceServicesOf(c).flatMap(([, service]) => service.fleet.instanceTypes)))];
+    const table = regionPrices(region);
+    for (const type of types) expect([type, table.ec2OnDemandUsdPerHour[type] > 0, spotDiscount(table, type) > 0]).toEqual([type, true, true]);
   });
 
   test('a Region without prices is an error listing the ones there are', () => {

@@ -3,6 +3,7 @@ import { StackTemplate } from '../../lib/foresight/stack-templates';
 import { FLEET_SCHEDULE_DEFAULTS } from '../../lib/constructs/inference/fleet-schedule';
 import { GPU_FLEET_DEFAULTS } from '../../lib/constructs/inference/gpu-fleet';
 import { withDefaults } from '../../lib/defaults';
+import { fleetProcessorOf } from '../../lib/gpu/fleet-processor';
 import { fleetFromTemplates } from '../../lib/foresight/template-fleet';
 import { DEFAULT_SERVICE, serviceOutputKey } from '../../lib/stacks/service-names';
 import { foresightEnvironments } from '../../scripts/foresight/synth-environments';
@@ -42,6 +43,13 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
     const steps = fleet.policies.filter((p) => p.kind === 'step');
     expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 10, 15].sort());
     expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')).toMatchObject({ alarm: { treatMissingData: 'breaching' } });
+  });
+
+  test('reads the idle scale-in alarm on the utilization of what the fleet computes on (dev: CPU types, EC2\'s CPUUtilization)', () => {
+    const scaleIn = fleet.policies.find((p) => p.kind === 'step' && p.alarm.evaluationPeriods === 10);
+    const signal = `${fleetProcessorOf(service.fleet.instanceTypes)}Utilization`;
+    expect(scaleIn && scaleIn.kind === 'step' && scaleIn.alarm.queries.filter((q) => q.signal !== undefined).map((q) => q.signal).sort())
+      .toEqual(['inService', signal].sort());
   });
 
   test('reads the scheduled actions with their time zone', () => {
@@ -108,8 +116,8 @@ describe('fleetFromTemplates on bad input', () => {
   });
 
   test('a metric the simulator does not produce is an error naming it', () => {
-    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Statistic: 'Average' } } }) } };
-    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/CPUUtilization, which the simulator does not produce/);
+    const template = { Resources: { Asg: asg, P: policy({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 50, CustomizedMetricSpecification: { Namespace: 'AWS/EC2', MetricName: 'NetworkIn', Statistic: 'Average' } } }) } };
+    expect(() => fleetFromTemplates([{ hierarchicalId: 'x/Stack', template }])).toThrow(/uses metric AWS\/EC2\/NetworkIn, which the simulator does not produce/);
   });
 
   test('a step policy without its alarm is an error', () => {

@@ -35,11 +35,17 @@ describe('the compiled library (dist/)', () => {
     expect(library).toEqual(expect.objectContaining({
       InferenceService: expect.any(Function),
       GpuFleet: expect.any(Function),
+      UtilizationScaleIn: expect.any(Function),
       TrainingCluster: expect.any(Function),
       GpuCostChecks: expect.any(Function),
       ControlTowerChecks: expect.any(Function),
       LogsEncryptionKey: expect.any(Function),
     }));
+  });
+
+  test('still exports the scale-in under its name from before CPU fleets', () => {
+    expect(library.GpuUtilizationScaleIn).toBe(library.UtilizationScaleIn);
+    expect(library.GPU_UTILIZATION_SCALE_IN_DEFAULTS).toBe(library.UTILIZATION_SCALE_IN_DEFAULTS);
   });
 
   test('exports none of the app wiring', () => {

@@ -10,6 +10,7 @@ const SETTINGS: BootSettings = {
   modelName: 'llm',
   modelVersion: '7',
   containerImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/llm-server:1.2',
+  processor: 'gpu',
   gpuMemoryFraction: 0.8,
   modelEnvFile: '/etc/ai-inference/model.env',
   fileSystemId: 'fs-0123',
@@ -55,6 +56,10 @@ describe('bootEnvFile', () => {
 
   test('gives boot.sh the server port and health check path it is given', () => {
     expect(sourced(bootEnvFile({ ...SETTINGS, serverPort: 9000, healthCheckPath: '/healthz' }), ['SERVER_PORT', 'HEALTH_PATH'])).toEqual({ SERVER_PORT: '9000', HEALTH_PATH: '/healthz' });
+  });
+
+  test('gives boot.sh the processor the instances compute on', () => {
+    expect(sourced(bootEnvFile({ ...SETTINGS, processor: 'cpu' }), ['PROCESSOR'])).toEqual({ PROCESSOR: 'cpu' });
   });
 
   test('quotes each value so the shell reads it back unchanged', () => {

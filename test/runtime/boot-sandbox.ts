@@ -156,6 +156,7 @@ export class BootSandbox {
       modelName: 'llm',
       modelVersion: '7',
       containerImage: 'public.ecr.aws/acme/llm-server:1.2',
+      processor: 'gpu',
       gpuMemoryFraction: 0.8,
       modelEnvFile: modelEnv,
       fileSystemId: 'fs-0123',

@@ -4,6 +4,7 @@ import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { ENVIRONMENTS, inferenceServicesOf, mergeConfig } from '../../lib/config';
 import { INFERENCE_SERVICE_OUTPUTS } from '../../lib/constructs/inference/inference-service';
 import { JOB_RESULTS_DEFAULTS } from '../../lib/constructs/inference/job-results';
+import { fleetAmiParameter } from '../../lib/gpu/fleet-ami';
 import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { DEFAULT_SERVICE, serviceLogGroupPrefix, serviceOutputKey } from '../../lib/stacks/service-names';
 import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
@@ -147,6 +148,16 @@ describe.each(services)('%s service %s', (env, service) => {
     });
   });
 
+  test('the fleet boots its processor\'s AMI and runs the image build of it', () => {
+    const fleet = stage.inference.services[service].fleet;
+    const userData = userDataOf(template, service);
+    expect(userData).toContain(`PROCESSOR='${fleet.processor}'`);
+    // The build's tag: a Deep Learning Container's per processor, a registry image's own.
+    expect(userData).toContain(`:${settings.model.image.buildFor(fleet.processor)?.split(':').pop()}'`);
+    const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
+    expect(amis).toContain(fleetAmiParameter(fleet.processor));
+  });
+
   test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {
     const runtime = stage.inference.services[service].node.findChild('Runtime');
     const [bootScript, agentBundle] = ['BootScript', 'AgentBundle'].map((id) => runtime.node.findChild(id) as Asset);
@@ -165,7 +176,8 @@ describe.each(services)('%s service %s', (env, service) => {
   });
 
   test('the instance role can do exactly what the runtime needs', () => {
-    const role = stage.inference.services[service].fleet.role.node.defaultChild as CfnElement;
+    const fleet = stage.inference.services[service].fleet;
+    const role = fleet.role.node.defaultChild as CfnElement;
     const roleId = stage.inference.resolve(role.logicalId) as string;
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
     const actions = policy?.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
@@ -176,7 +188,8 @@ describe.each(services)('%s service %s', (env, service) => {
         'autoscaling:RecordLifecycleActionHeartbeat',
         'autoscaling:SetInstanceProtection',
         'cloudwatch:PutMetricData',
-        'ec2:DescribeTags',
+        // The CloudWatch agent's group dimension of the GPU metrics; a CPU fleet publishes none.
+        ...(fleet.processor === 'gpu' ? ['ec2:DescribeTags'] : []),
         'ecr:BatchCheckLayerAvailability', // the serving image's repository
         'ecr:BatchGetImage',
         'ecr:GetAuthorizationToken',

@@ -6,7 +6,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
-import { DEEP_LEARNING_AMI_PARAMETER } from '../../gpu/deep-learning-ami';
+import { fleetAmiParameter } from '../../gpu/fleet-ami';
+import { FLEET_PROCESSOR_LABELS, FleetProcessor } from '../../gpu/fleet-processor';
 import { checkInRange, throwIfProblems } from '../../validation';
 import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
 import { AGENT_NODE_MAJOR } from './agent-bundling';
@@ -26,8 +27,14 @@ export interface BakedImageProps extends BakedImageSettings {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** The serving image pulled into the AMI. */
+  /** The serving image pulled into the AMI (its build for `processor`). */
   readonly servingImage: InferenceImage;
+  /**
+   * What the fleet computes on: the parent image (the Deep Learning AMI, or Amazon Linux 2023 with
+   * Docker installed) and the serving image's build.
+   * @default 'gpu'
+   */
+  readonly processor?: FleetProcessor;
   /** Size of the AMI's encrypted gp3 root volume: the fleet's root volume, which may not be smaller. */
   readonly rootVolumeSizeGiB: number;
 }
@@ -41,10 +48,11 @@ function versionOf(...parts: unknown[]): string {
 
 /**
  * The fleet's boot image baked with EC2 Image Builder
- * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/what-is-image-builder.html): the Deep
- * Learning AMI, by the public SSM parameter the fleet resolves (`ssm:` parent image), plus a build
- * component running bake.sh (the packages boot.sh installs, the serving image pulled), on an
- * encrypted gp3 root volume of the fleet's size.
+ * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/what-is-image-builder.html): the AMI
+ * the fleet would boot (the Deep Learning AMI, or Amazon Linux 2023 for a CPU fleet), by the public
+ * SSM parameter the fleet resolves (`ssm:` parent image), plus a build component running bake.sh
+ * (the packages boot.sh installs, the serving image pulled), on an encrypted gp3 root volume of the
+ * fleet's size.
  *
  * CloudFormation builds the image during the deploy (AWS::ImageBuilder::Image), and the fleet's
  * launch template reads its ImageId there, never a hard-coded AMI id. Component and recipe
@@ -71,11 +79,13 @@ export class BakedImage extends Construct {
     super(scope, id);
     throwIfProblems(...bakedImageSettingsProblems(props), checkInRange('rootVolumeSizeGiB', props.rootVolumeSizeGiB, 30, 16_384));
     const stack = Stack.of(this);
+    const processor = props.processor ?? 'gpu';
+    const label = FLEET_PROCESSOR_LABELS[processor];
     const name = Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }).toLowerCase();
 
     const role = new iam.Role(this, 'BuildRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'EC2 Image Builder build instance of the GPU fleet image',
+      description: `EC2 Image Builder build instance of the ${label} fleet image`,
       managedPolicies: ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'].map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
     });
     Validations.of(role).acknowledge({
@@ -87,7 +97,7 @@ export class BakedImage extends Construct {
       reason: 'The managed policy AWS documents for Image Builder build instances (components, logs).',
     });
     this.buildRole = role;
-    const image = props.servingImage.bind(this, role, 'gpu');
+    const image = props.servingImage.bind(this, role, processor);
     const pullPolicy = role.node.tryFindChild('DefaultPolicy');
     if (pullPolicy) {
       Validations.of(pullPolicy).acknowledge({
@@ -106,7 +116,7 @@ export class BakedImage extends Construct {
         steps: [{
           name: 'Bake',
           action: 'ExecuteBash',
-          inputs: { commands: [`export CONTAINER_IMAGE='${image.imageUri}' NODE_MAJOR='${AGENT_NODE_MAJOR}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
+          inputs: { commands: [`export CONTAINER_IMAGE='${image.imageUri}' NODE_MAJOR='${AGENT_NODE_MAJOR}' PROCESSOR='${processor}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
         }],
       }],
     });
@@ -114,12 +124,12 @@ export class BakedImage extends Construct {
       name,
       platform: 'Linux',
       version: versionOf(stack.resolve(data)),
-      description: 'ai-infra GPU inference runtime: packages and the serving image',
+      description: `ai-infra ${label} inference runtime: packages and the serving image`,
       data,
     });
 
     const recipeProps = {
-      parentImage: `ssm:${DEEP_LEARNING_AMI_PARAMETER}`,
+      parentImage: `ssm:${fleetAmiParameter(processor)}`,
       blockDeviceMappings: [{
         deviceName: '/dev/xvda',
         ebs: { volumeSize: props.rootVolumeSizeGiB, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },

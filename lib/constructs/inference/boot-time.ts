@@ -1,7 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 
-/** How an instance of the fleet gets its software: installed and pulled at boot, or baked into its AMI. */
-export type BootImageStrategy = 'deepLearningAmi' | 'bakedImage';
+/**
+ * How an instance of the fleet gets its software: installed and pulled at boot on the Deep Learning
+ * AMI (GPU types) or on Amazon Linux 2023 (CPU types), or baked into its AMI.
+ */
+export type BootImageStrategy = 'deepLearningAmi' | 'amazonLinux2023' | 'bakedImage';
 
 /**
  * Launch to InService per boot image: assumptions until boot.sh's `BootPhaseSeconds` metrics
@@ -12,6 +15,9 @@ export const EXPECTED_BOOT_TIME: Readonly<Record<BootImageStrategy, Duration>> =
   // EC2 launch and the OS boot (about a minute), dnf installs, the multi-GB serving image pulled,
   // the model loaded: the 300 s the simulator assumed before boots were measured.
   deepLearningAmi: Duration.seconds(300),
+  // The same steps on a smaller AMI, plus Docker's install and the image's CPU build: assumed as
+  // long as the Deep Learning AMI's until BootPhaseSeconds measures it.
+  amazonLinux2023: Duration.seconds(300),
   // No install and no pull: the launch, the OS boot and the model load remain, and the image's
   // layers are read for the first time from a volume restored from a snapshot, whose blocks EBS
   // fetches from S3 on first access (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-initialize.html).

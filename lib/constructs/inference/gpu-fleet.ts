@@ -6,31 +6,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Defaults, withDefaults } from '../../defaults';
+import { withDefaults } from '../../defaults';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
-import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
-import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
-import {
-  Problem,
-  checkDurationBetween,
-  checkGpuInstanceType,
-  checkInRange,
-  checkMinMax,
-  checkNoDuplicates,
-  checkNonEmptyList,
-  checkNotEmpty,
-  checkSpotMaxPrice,
-  checkTagValue,
-  checkWholeDuration,
-  checkWholeNumberAtLeast,
-  throwIfProblems,
-  withPath,
-} from '../../validation';
-import { BakedImageSettings, bakedImageSettingsProblems } from './baked-image-settings';
-import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG, EXPECTED_BOOT_TIME } from './boot-time';
+import { FleetProcessor, fleetProcessorOf } from '../../gpu/fleet-processor';
+import { PUT_INSTANCE_METRICS_CONDITION, cpuUtilizationMetric, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
+import { checkNotEmpty, checkTagValue, checkWholeDuration, throwIfProblems } from '../../validation';
+import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG } from './boot-time';
+import { BOOT_HEARTBEAT_TIMEOUT, GPU_FLEET_DEFAULTS, GpuFleetSettings, bootImageOf, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet-settings';
 import { resourceFinding } from '../training/nag-findings';
 import { GpuLaunchTemplate } from './gpu-launch-template';
+
+// The settings, their defaults and rules live beside the construct; importers of this module keep finding them here.
+export * from './gpu-fleet-settings';
 
 /** Name of the launch lifecycle hook: the instance completes it once its model is warm. */
 export const LAUNCH_LIFECYCLE_HOOK_NAME = 'model-warm';
@@ -44,84 +32,6 @@ const FLEET_TAG_KEY = 'ai-infra:fleet';
 const HEARTBEAT_MIN = Duration.seconds(30);
 const HEARTBEAT_MAX = Duration.seconds(7200);
 
-/**
- * The launch hook's heartbeat timeout: the boot records a heartbeat at least this often while it
- * makes progress, so a stuck boot is abandoned this soon while a slow one runs its whole budget.
- */
-export const BOOT_HEARTBEAT_TIMEOUT = Duration.minutes(5);
-
-/** The fleet's sizing, purchasing and boot settings: plain values an environment config holds. */
-export interface GpuFleetSettings {
-  /** NVIDIA GPU instance types of the mixed instances policy, most preferred first, each once. */
-  readonly instanceTypes: string[];
-  /** MinSize of the group (0 allowed). */
-  readonly minCapacity: number;
-  /** MaxSize of the group. */
-  readonly maxCapacity: number;
-  /**
-   * On-demand instances kept before any spot capacity.
-   * @default 0
-   */
-  readonly onDemandBaseCapacity?: number;
-  /**
-   * Percentage of capacity above the base that is on-demand; the rest is spot.
-   * @default 0 (all spot above the base)
-   */
-  readonly onDemandPercentageAboveBaseCapacity?: number;
-  /**
-   * Highest spot price to pay, USD per hour; must be below every type's on-demand price.
-   * @default - the current spot price, capped at on-demand
-   */
-  readonly spotMaxPriceUsdPerHour?: number;
-  /**
-   * Size of the encrypted gp3 root volume (30-16384).
-   * @default 100
-   */
-  readonly rootVolumeSizeGiB?: number;
-  /**
-   * Longest a boot may take, from launch until the model is warm (packages, cache, model
-   * download, image pull, health): the boot abandons itself past it. At most 100 heartbeat
-   * timeouts (Auto Scaling's limit on extending a lifecycle action).
-   * @default Duration.minutes(30)
-   */
-  readonly bootBudget?: Duration;
-  /**
-   * Launch to InService as scaling plans for it: predictive scaling launches instances this
-   * early, and the simulator boots them this long (it reads the group's
-   * `ai-infra:expected-boot-seconds` tag). Whole seconds, at most `bootBudget`.
-   * @default - per boot image (EXPECTED_BOOT_TIME): 300 s from the Deep Learning AMI, 150 s from a baked image
-   */
-  readonly expectedBootTime?: Duration;
-  /**
-   * Boot from an AMI with the packages and the serving image baked in (EC2 Image Builder, see
-   * BakedImage), built by the inference service at deploy.
-   * @default - none: instances boot the Deep Learning AMI, then install the packages and pull the image
-   */
-  readonly bakedImage?: BakedImageSettings;
-  /**
-   * Time after an instance goes InService before its metrics count for scaling. The instance
-   * is InService only once its model is warm, so this covers the first jobs, not the boot.
-   * @default Duration.minutes(2)
-   */
-  readonly instanceWarmup?: Duration;
-  /**
-   * Grace period before ELB health checks count; it starts once the launch hook completes.
-   * @default Duration.minutes(2)
-   */
-  readonly healthCheckGracePeriod?: Duration;
-}
-
-/** The defaults of {@link GpuFleetSettings}. */
-// expectedBootTime defaults per boot image (expectedBootTimeOf); no spot price cap and no baked image unless set.
-export const GPU_FLEET_DEFAULTS: Defaults<Omit<GpuFleetSettings, 'spotMaxPriceUsdPerHour' | 'expectedBootTime' | 'bakedImage'>> = {
-  onDemandBaseCapacity: 0,
-  onDemandPercentageAboveBaseCapacity: 0,
-  rootVolumeSizeGiB: 100,
-  bootBudget: Duration.minutes(30),
-  instanceWarmup: Duration.minutes(2),
-  healthCheckGracePeriod: Duration.minutes(2),
-};
-
 /** Props of {@link GpuFleet}. */
 export interface GpuFleetProps extends GpuFleetSettings {
   /** VPC of the fleet. */
@@ -133,7 +43,8 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The AMI; required with `bakedImage` (the baked image's `machineImage`).
-   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 (see GpuLaunchTemplate), which runs Turing and newer GPUs only (no p3)
+   * @default - the processor's (see GpuLaunchTemplate): the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023 for GPU
+   * types, which runs Turing and newer GPUs only (no p3); plain Amazon Linux 2023 for CPU types
    */
   readonly machineImage?: ec2.IMachineImage;
   /** Version of the model served; a change rolls the fleet through an instance refresh. */
@@ -142,46 +53,10 @@ export interface GpuFleetProps extends GpuFleetSettings {
   readonly maxJobDuration: Duration;
 }
 
-/** The fleet's expected boot time: the settings', or the assumption of its boot image. */
-export function expectedBootTimeOf(settings: GpuFleetSettings): Duration {
-  return settings.expectedBootTime ?? EXPECTED_BOOT_TIME[settings.bakedImage ? 'bakedImage' : 'deepLearningAmi'];
-}
-
 /**
- * The rules of {@link GpuFleetSettings}, each problem naming its field; the instance types must
- * run the default Deep Learning AMI unless a `machineImage` is given.
- */
-export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFleetProps, 'machineImage'>): Problem[] {
-  const { onDemandBaseCapacity, bootBudget } = withDefaults(settings, GPU_FLEET_DEFAULTS);
-  return [
-    checkNonEmptyList('instanceTypes', settings.instanceTypes),
-    ...settings.instanceTypes.map((type, n) => checkGpuInstanceType(`instanceTypes[${n}]`, type)),
-    ...(settings.machineImage ? [] : settings.instanceTypes.map((type, n) => checkDeepLearningAmiSupports(`instanceTypes[${n}]`, type))),
-    checkNoDuplicates('instanceTypes', settings.instanceTypes),
-    checkWholeNumberAtLeast('minCapacity', settings.minCapacity, 0),
-    checkWholeNumberAtLeast('maxCapacity', settings.maxCapacity, 1),
-    checkMinMax('maxCapacity', settings.maxCapacity, 'minCapacity', settings.minCapacity),
-    checkWholeNumberAtLeast('onDemandBaseCapacity', settings.onDemandBaseCapacity, 0),
-    checkMinMax('maxCapacity', settings.maxCapacity, 'onDemandBaseCapacity', onDemandBaseCapacity),
-    checkInRange('onDemandPercentageAboveBaseCapacity', settings.onDemandPercentageAboveBaseCapacity, 0, 100),
-    checkSpotMaxPrice('spotMaxPriceUsdPerHour', settings.spotMaxPriceUsdPerHour, settings.instanceTypes),
-    checkInRange('rootVolumeSizeGiB', settings.rootVolumeSizeGiB, 30, 16_384),
-    checkDurationBetween('bootBudget', settings.bootBudget, BOOT_HEARTBEAT_TIMEOUT, Duration.minutes(BOOT_HEARTBEAT_TIMEOUT.toMinutes() * 100)),
-    checkWholeDuration('bootBudget', settings.bootBudget, 'seconds'),
-    // Against a valid budget only: a fractional one has its own problem above.
-    Number.isInteger(bootBudget.toSeconds({ integral: false }))
-      ? checkDurationBetween('expectedBootTime', expectedBootTimeOf(settings), Duration.seconds(1), bootBudget)
-      : undefined,
-    checkWholeDuration('expectedBootTime', expectedBootTimeOf(settings), 'seconds'),
-    ...(settings.bakedImage ? withPath('bakedImage', bakedImageSettingsProblems(settings.bakedImage)) : []),
-    checkDurationBetween('instanceWarmup', settings.instanceWarmup, Duration.seconds(0), Duration.hours(1)),
-    checkDurationBetween('healthCheckGracePeriod', settings.healthCheckGracePeriod, Duration.seconds(0), Duration.hours(2)),
-  ];
-}
-
-/**
- * The GPU Auto Scaling group: a mixed instances policy over the GPU types (price-capacity-
- * optimized spot, an on-demand base, capacity rebalancing), a launch hook `model-warm` (ABANDON
+ * The inference fleet's Auto Scaling group: a mixed instances policy over its instance types, NVIDIA
+ * GPU types or (for development) CPU types (price-capacity-optimized spot, an on-demand base,
+ * capacity rebalancing), a launch hook `model-warm` (ABANDON
  * unless the instance completes it once its model is loaded; the boot keeps it alive with
  * heartbeats for up to `bootBudget`) and a termination hook `drain` (CONTINUE after the instance
  * returned its jobs), ELB health checks, group metrics, scaling notifications to SNS, and an
@@ -189,7 +64,9 @@ export function gpuFleetSettingsProblems(settings: GpuFleetSettings & Pick<GpuFl
  * DesiredCapacity: scaling policies and schedules own it.
  *
  * Software binds to it (`InferenceRuntime.bind(fleet)`) through its user data, its role
- * (`IGrantable`) and its security group (`IConnectable`).
+ * (`IGrantable`) and its security group (`IConnectable`); it reads `processor` for the image's build,
+ * `--gpus all` and the metrics. The class keeps its name for CPU fleets: it is the library's exported
+ * API (and `InferenceService.fleet`'s type), and a class name changes no logical id.
  */
 export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnectable {
   /** The Auto Scaling group. */
@@ -216,6 +93,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
   public readonly bootHeartbeatTimeout = BOOT_HEARTBEAT_TIMEOUT;
   /** How the instances get their software: installed at boot, or baked into the AMI. */
   public readonly bootImage: BootImageStrategy;
+  /** What the instances compute on, from their types: NVIDIA GPUs or CPUs only. */
+  public readonly processor: FleetProcessor;
+  /** The instance types of the mixed instances policy, most preferred first. */
+  public readonly instanceTypes: readonly string[];
   /** Launch to InService as scaling plans for it (see `GpuFleetSettings.expectedBootTime`). */
   public readonly expectedBootTime: Duration;
 
@@ -230,7 +111,9 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     );
     const settings = withDefaults(props, GPU_FLEET_DEFAULTS);
     this.bootBudget = settings.bootBudget;
-    this.bootImage = props.bakedImage ? 'bakedImage' : 'deepLearningAmi';
+    this.instanceTypes = [...props.instanceTypes];
+    this.processor = fleetProcessorOf(props.instanceTypes);
+    this.bootImage = bootImageOf(props);
     this.expectedBootTime = expectedBootTimeOf(props);
     const drainSeconds = Math.min(Math.max(props.maxJobDuration.toSeconds(), HEARTBEAT_MIN.toSeconds()), HEARTBEAT_MAX.toSeconds());
     if (props.maxJobDuration.toSeconds() > HEARTBEAT_MAX.toSeconds()) {
@@ -242,7 +125,8 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'GPU inference instances: HTTPS out to AWS APIs and the image registry',
+      // Per processor: a new description replaces the group, so the GPU fleets' stays as it was.
+      description: `${this.processor === 'gpu' ? 'GPU' : 'CPU'} inference instances: HTTPS out to AWS APIs and the image registry`,
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
@@ -251,6 +135,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       securityGroup,
       userData: this.userData,
       rootVolumeSizeGiB: settings.rootVolumeSizeGiB,
+      processor: this.processor,
       machineImage: props.machineImage,
     });
     // A new tag value makes a new launch template version, which starts the instance refresh.
@@ -348,13 +233,26 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData, autoscaling:DescribeAutoScalingInstances, ec2:DescribeTags and ecr:GetAuthorizationToken have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
+      reason: 'cloudwatch:PutMetricData, autoscaling:DescribeAutoScalingInstances, ecr:GetAuthorizationToken and (GPU fleets) ec2:DescribeTags have no resource-level permissions; PutMetricData is conditioned on the AI/Custom namespace.',
     });
   }
 
-  /** Average GPU utilization (percent) of the fleet's instances, as they publish it. */
+  /** Average GPU utilization (percent) of the fleet's instances, as they publish it; a CPU fleet publishes none. */
   public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.processor !== 'gpu') {
+      throw new Error(`${this.node.path} runs CPU instance types, which publish no GPUUtilization: use metricUtilization() or metricCpuUtilization()`);
+    }
     return gpuUtilizationMetric(this.autoScalingGroup.autoScalingGroupName, props);
+  }
+
+  /** Average CPU utilization (percent) of the fleet's instances, as EC2 aggregates it per group (AWS/EC2, see cpuUtilizationMetric). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return cpuUtilizationMetric(this.autoScalingGroup.autoScalingGroupName, props);
+  }
+
+  /** The utilization of what the fleet computes on: GPU utilization for GPU types, CPU utilization for CPU types. */
+  public metricUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.processor === 'gpu' ? this.metricGpuUtilization(props) : this.metricCpuUtilization(props);
   }
 
   /** Instances InService (the group metric; collected every minute). */
@@ -374,7 +272,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     return new cwActions.SnsAction(this.notificationTopic);
   }
 
-  /** What every instance needs on its own group and for its metrics; returns the groups' ARN pattern it names. */
+  /** What every instance needs on its own group and for its metrics, whatever it runs; returns the groups' ARN pattern it names. */
   private grantInstanceSelfManagement(): string {
     // The statement names the group by a tag, not by its name: the group depends on the launch
     // template, the template on this role, so the role's policy cannot reference the group.
@@ -401,8 +299,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
       new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: PUT_INSTANCE_METRICS_CONDITION }),
     );
     // The CloudWatch agent reads the instance's group tag to add the AutoScalingGroupName
-    // dimension the GPU alarms use.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
+    // dimension the GPU alarms use; a CPU fleet's CloudWatch agent publishes no metric.
+    if (this.processor === 'gpu') {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
+    }
     return groups;
   }
 }

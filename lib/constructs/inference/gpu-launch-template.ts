@@ -2,7 +2,9 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { deepLearningAmi, encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
+import { encryptedGp3RootVolume } from '../../gpu/deep-learning-ami';
+import { fleetMachineImage } from '../../gpu/fleet-ami';
+import { FLEET_PROCESSOR_LABELS, FleetProcessor } from '../../gpu/fleet-processor';
 import { checkInRange, throwIfProblems } from '../../validation';
 
 /** Props of {@link GpuLaunchTemplate}. */
@@ -14,15 +16,20 @@ export interface GpuLaunchTemplateProps {
   /** Size of the encrypted gp3 root volume (30-16384); the fleet's `rootVolumeSizeGiB`. */
   readonly rootVolumeSizeGiB: number;
   /**
+   * What the instances compute on: it picks the default AMI.
+   * @default 'gpu'
+   */
+  readonly processor?: FleetProcessor;
+  /**
    * The AMI.
-   * @default - the Deep Learning OSS Nvidia driver AMI on Amazon Linux 2023, resolved from its
-   * public SSM parameter at deploy time (`DEEP_LEARNING_AMI_PARAMETER`)
+   * @default - the processor's, resolved from its public SSM parameter at deploy time (`fleetAmiParameter`): the Deep
+   * Learning OSS Nvidia driver AMI on Amazon Linux 2023 for `gpu`, plain Amazon Linux 2023 for `cpu`
    */
   readonly machineImage?: ec2.IMachineImage;
 }
 
 /**
- * Launch template of a GPU instance: Deep Learning AMI, IMDSv2 only with a hop limit of 1 (the
+ * Launch template of an inference instance: the Deep Learning AMI (GPU) or Amazon Linux 2023 (CPU), IMDSv2 only with a hop limit of 1 (the
  * inference container never sees the instance role), encrypted gp3 root volume, detailed monitoring, and
  * an instance role that starts with SSM Session Manager only: callers grant the rest.
  * It sets no instance type: the Auto Scaling group's mixed instances policy picks them.
@@ -36,11 +43,12 @@ export class GpuLaunchTemplate extends Construct {
   constructor(scope: Construct, id: string, props: GpuLaunchTemplateProps) {
     super(scope, id);
     const { rootVolumeSizeGiB } = props;
+    const processor = props.processor ?? 'gpu';
     throwIfProblems(checkInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16_384));
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'GPU inference instance',
+      description: `${FLEET_PROCESSOR_LABELS[processor]} inference instance`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     Validations.of(role).acknowledge({
@@ -49,7 +57,7 @@ export class GpuLaunchTemplate extends Construct {
     });
     this.role = role;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: props.machineImage ?? deepLearningAmi(),
+      machineImage: props.machineImage ?? fleetMachineImage(processor),
       userData: props.userData,
       role,
       securityGroup: props.securityGroup,

@@ -53,12 +53,12 @@ export interface InferenceImageConfig {
  */
 export interface DeepLearningContainerTags {
   /**
-   * The CUDA build, run on NVIDIA GPU instance types (the fleet, `ml.g5` variants).
+   * The CUDA build, run on NVIDIA GPU instance types (a GPU fleet, `ml.g5` variants).
    * @default - none: no GPU instance type may run the image
    */
   readonly gpu?: string;
   /**
-   * The CPU build, run on instance types without accelerators (`ml.m5` variants).
+   * The CPU build, run on instance types without accelerators (a CPU fleet such as dev's, `ml.m5` variants).
    * @default - none: no CPU instance type may run the image
    */
   readonly cpu?: string;

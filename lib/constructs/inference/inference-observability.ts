@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { retainedName } from '../../retained-name';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
+import { FLEET_PROCESSOR_LABELS } from '../../gpu/fleet-processor';
 import { GpuFleet } from './gpu-fleet';
 
 /** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
@@ -18,7 +19,7 @@ export interface InferenceObservabilityProps {
   readonly queue: sqs.IQueue;
   /** Its dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** The fleet, whose InService and GPU utilization metrics the dashboard shows. */
+  /** The fleet, whose InService and utilization (GPU, or CPU for a CPU fleet) metrics the dashboard shows. */
   readonly fleet: GpuFleet;
   /** Visible messages per InService instance (QueueScaling.metricBacklogPerInstance()). */
   readonly backlogPerInstance: cloudwatch.IMetric;
@@ -55,7 +56,7 @@ export interface InferenceObservabilityProps {
 /**
  * The service's log group (`/ai/inference/<env>/<model>`), alarms on the oldest job's age and on a non-empty
  * dead-letter queue, and one dashboard: queue depth, backlog per instance, InService
- * instances and GPU utilization.
+ * instances and the fleet's GPU (or CPU) utilization.
  */
 export class InferenceObservability extends Construct {
   /** The service's log group. */
@@ -122,8 +123,8 @@ export class InferenceObservability extends Construct {
             left: [props.fleet.metricInServiceInstances({ period })],
           }),
           new cloudwatch.GraphWidget({
-            title: 'GPU utilization (%)',
-            left: [props.fleet.metricGpuUtilization({ period })],
+            title: `${FLEET_PROCESSOR_LABELS[props.fleet.processor]} utilization (%)`,
+            left: [props.fleet.metricUtilization({ period })],
             leftYAxis: { min: 0, max: 100 },
           }),
         ],

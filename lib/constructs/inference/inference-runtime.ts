@@ -13,7 +13,7 @@ import {
 import { grantReadAssetObjects } from '../storage/grant-read-assets';
 import { AGENT_NODE_MAJOR, LocalAgentBundling } from './agent-bundling';
 import { GpuFleet } from './gpu-fleet';
-import { InferenceImage, checkImageBuild } from './inference-image';
+import { InferenceImage, checkImageRunsOn } from './inference-image';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
 import { ModelBucket } from './model-bucket';
@@ -29,7 +29,8 @@ export interface InferenceModel {
   readonly version: string;
   /**
    * The serving image, honouring the SageMaker inference contract (`SERVING_CONTRACT`:
-   * `/ping`, `/invocations` on 8080). The fleet runs its NVIDIA GPU (CUDA) build; a SageMaker variant runs the build of its
+   * `/ping`, `/invocations` on 8080). The fleet runs the build of its processor (the NVIDIA GPU
+   * (CUDA) build on GPU types, the CPU build on CPU types); a SageMaker variant runs the build of its
    * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
    */
   readonly image: InferenceImage;
@@ -109,23 +110,31 @@ export function maxConcurrentJobsProblem(field: string, value: number): Problem 
   return `${field} (${value}) must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}: the jobs one instance runs at once`;
 }
 
-/** The rules of {@link InferenceModel}, each problem naming its field. */
+/** The rules of {@link InferenceModel}, each problem naming its field (the image's build for the fleet's instance types: `fleetImageProblem`). */
 export function inferenceModelProblems(model: InferenceModel): Problem[] {
   return [
     checkS3KeySegment('name', model.name),
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
-    checkImageBuild('image', model.image, 'gpu', "the fleet's NVIDIA GPU instance types"),
     checkFraction('gpuMemoryFraction', model.gpuMemoryFraction),
     ...checkEnvironment(model.environment),
   ];
+}
+
+/**
+ * The fleet runs the image's build for its processor: a problem naming `imageField` and the first of
+ * the fleet's instance types (every type has the same processor), `instanceTypesField[0]`, when the
+ * image has none.
+ */
+export function fleetImageProblem(imageField: string, image: InferenceImage, instanceTypesField: string, instanceTypes: readonly string[]): Problem {
+  return instanceTypes.length === 0 ? undefined : checkImageRunsOn(imageField, image, `${instanceTypesField}[0]`, instanceTypes[0]);
 }
 
 /** The agent's config file as the runtime writes it, typed by the agent's own parser. */
 export type { AgentConfigFile };
 
 /**
- * The software of a GPU inference instance, shipped as two S3 assets (the boot script and
+ * The software of an inference instance, shipped as two S3 assets (the boot script and
  * the esbuild bundle of the queue agent) plus the config files the user data writes. Bind it
  * to a fleet (`bind(fleet)`): it appends its commands to the fleet's user data and grants the
  * fleet what the software needs (its assets, the queue, the models, the cache, the logs, the image).
@@ -187,7 +196,7 @@ export class InferenceRuntime extends Construct {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
       inferenceUrl: `http://127.0.0.1:${SERVING_CONTRACT.port}${SERVING_CONTRACT.invocationsPath}`,
-      model: { name: model.name, version: model.version, containerImage: model.image.buildFor('gpu') ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
+      model: { name: model.name, version: model.version, containerImage: model.image.buildFor(fleet.processor) ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       maxConcurrentJobs: this.props.maxConcurrentJobs,
       visibilityTimeoutSeconds: visibilitySeconds,
@@ -210,18 +219,22 @@ export class InferenceRuntime extends Construct {
 
   /**
    * Installs the runtime on `fleet`: user data that downloads the assets, writes the config
-   * files and runs the boot script, and the grants the instances need.
+   * files and runs the boot script (for the fleet's processor: the image's build, the GPUs, the
+   * metrics), and the grants the instances need. Throws when the image has no build for the
+   * fleet's processor.
    */
   public bind(fleet: GpuFleet): void {
     const { modelBucket, modelCache, logGroup, jobs } = this.props;
     const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const stack = Stack.of(this);
-    const image = model.image.bind(this, fleet, 'gpu');
+    throwIfProblems(fleetImageProblem('model.image', model.image, 'fleet.instanceTypes', fleet.instanceTypes));
+    const image = model.image.bind(this, fleet, fleet.processor);
     const bootEnv = bootEnvFile({
       modelBucketName: modelBucket.bucket.bucketName,
       modelName: model.name,
       modelVersion: model.version,
       containerImage: image.imageUri,
+      processor: fleet.processor,
       gpuMemoryFraction: model.gpuMemoryFraction,
       serverPort: SERVING_CONTRACT.port,
       healthCheckPath: SERVING_CONTRACT.healthCheckPath,

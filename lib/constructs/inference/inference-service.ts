@@ -4,20 +4,21 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { FLEET_PROCESSOR_LABELS, fleetProcessorOf } from '../../gpu/fleet-processor';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
 import { BakedImage } from './baked-image';
 import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
-import { GpuUtilizationScaleIn, GpuUtilizationScaleInSettings, gpuUtilizationScaleInSettingsProblems } from './gpu-utilization-scale-in';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, fleetImageProblem, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
 import { ModelBucket, modelArchiveKey } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { FORECAST_INTERVAL_SECONDS } from './predictive-scaling-rules';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+import { UtilizationScaleIn, UtilizationScaleInSettings, utilizationScaleInSettingsProblems } from './utilization-scale-in';
 import { WarmUpWindowSettings, planWarmUpWindows } from './warm-up-window-rules';
 import { WarmUpWindows } from './warm-up-windows';
 
@@ -34,7 +35,7 @@ export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
 export interface InferenceServiceSettings {
   /** The model served. */
   readonly model: InferenceModel;
-  /** The GPU fleet's sizing, purchasing and boot. */
+  /** The fleet's instance types (NVIDIA GPU types, or CPU types), sizing, purchasing and boot. */
   readonly fleet: GpuFleetSettings;
   /** Longest a single job may run: the queue's visibility timeout, the job's timeout and the drain's wait. */
   readonly maxJobDuration: Duration;
@@ -49,10 +50,12 @@ export interface InferenceServiceSettings {
   /** How the fleet follows the queue. */
   readonly scaling: QueueScalingSettings;
   /**
-   * When idle GPUs are removed (the fleet's average GPU utilization), never the last instance.
-   * @default - GpuUtilizationScaleIn's defaults (GPU_UTILIZATION_SCALE_IN_DEFAULTS)
+   * When idle instances are removed (the fleet's average GPU utilization, or CPU utilization for a
+   * fleet of CPU types), never the last instance. The name is from when every fleet ran GPUs; it
+   * stays so existing configs keep working.
+   * @default - UtilizationScaleIn's defaults (UTILIZATION_SCALE_IN_DEFAULTS)
    */
-  readonly gpuScaleIn?: GpuUtilizationScaleInSettings;
+  readonly gpuScaleIn?: UtilizationScaleInSettings;
   /**
    * Night-time scale-down; the fleet then deploys with MinSize 0 and the morning action sets
    * `fleet.minCapacity`.
@@ -125,10 +128,11 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
   return [
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
+    fleetImageProblem('model.image', settings.model.image, 'fleet.instanceTypes', settings.fleet.instanceTypes),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
     settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
-    ...withPath('gpuScaleIn', gpuUtilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
+    ...withPath('gpuScaleIn', utilizationScaleInSettingsProblems(settings.gpuScaleIn ?? {})),
     ...(settings.schedule ? withPath('schedule', fleetScheduleSettingsProblems(settings.schedule)) : []),
     ...withPath('results', jobResultsSettingsProblems(settings.results ?? {})),
     ...planWarmUpWindows(settings.warmUpWindows ?? [], { minCapacity: settings.fleet.minCapacity, maxCapacity: settings.fleet.maxCapacity, schedule: settings.schedule }).problems,
@@ -140,9 +144,10 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
 }
 
 /**
- * One model served from a job queue by a GPU fleet: the queue and its dead-letter queue, the
- * results bucket and the success and error topics, the fleet with the instance runtime bound to it, queue scaling with the wake-up from zero and the
- * scale-in on idle GPUs, the optional night schedule, an internal ALB with the `/ping` health
+ * One model served from a job queue by a fleet of GPU (or, for development, CPU) instances: the
+ * queue and its dead-letter queue, the results bucket and the success and error topics, the fleet
+ * with the instance runtime bound to it, queue scaling with the wake-up from zero and the scale-in
+ * on idle instances (their GPU, or CPU, utilization), the optional night schedule, an internal ALB with the `/ping` health
  * check, and the service's log group, alarms and dashboard. A stack holds one per model; the
  * model bucket and the model cache are shared.
  */
@@ -151,7 +156,7 @@ export class InferenceService extends Construct {
   public readonly jobs: JobQueue;
   /** The results bucket and the success and error topics. */
   public readonly results: JobResults;
-  /** The GPU fleet. */
+  /** The fleet: NVIDIA GPU or CPU instances (`fleet.processor`). */
   public readonly fleet: GpuFleet;
   /** The queue scaling policies. */
   public readonly scaling: QueueScaling;
@@ -178,6 +183,7 @@ export class InferenceService extends Construct {
       buildInstanceType: props.fleet.bakedImage.buildInstanceType ?? props.fleet.instanceTypes[0],
       vpc: props.vpc,
       servingImage: props.model.image,
+      processor: fleetProcessorOf(props.fleet.instanceTypes),
       rootVolumeSizeGiB: props.fleet.rootVolumeSizeGiB ?? 100,
     });
     this.fleet = new GpuFleet(this, 'Fleet', {
@@ -190,7 +196,8 @@ export class InferenceService extends Construct {
       maxJobDuration: props.maxJobDuration,
     });
     this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
-    new GpuUtilizationScaleIn(this, 'GpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
+    // Its id names the metric: a GPU fleet keeps the id (and so the alarm) it always had.
+    new UtilizationScaleIn(this, this.fleet.processor === 'gpu' ? 'GpuUtilization' : 'CpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
     if (props.schedule) {
       new FleetSchedule(this, 'Schedule', {
         ...props.schedule,
@@ -246,7 +253,7 @@ export class InferenceService extends Construct {
       DeadLetterQueueUrl: [this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed repeatedly'],
       LoadBalancerDnsName: [this.endpoint.loadBalancer.loadBalancerDnsName, 'Internal ALB of the fleet'],
       TargetGroupArn: [this.endpoint.targetGroup.targetGroupArn, 'Target group of the fleet'],
-      AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, 'The GPU fleet'],
+      AutoScalingGroupName: [this.fleet.autoScalingGroup.autoScalingGroupName, `The ${FLEET_PROCESSOR_LABELS[this.fleet.processor]} fleet`],
       LogGroupName: [this.observability.logGroup.logGroupName, 'Boot, agent and container logs'],
       ResultsBucketName: [this.results.bucket.bucketName, 'Job results (results/<jobId>), errors (errors/<jobId>.json) and large inputs (inputs/)'],
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],

@@ -112,7 +112,7 @@ export function queueScalingSettingsProblems(settings: QueueScalingSettings): Pr
  * keep visible messages per InService instance at acceptableLatency / timePerJob through metric
  * math (an L1 policy: the L2 only tracks single metrics), rendered from
  * `metricBacklogPerInstance()`; it never scales in, since the backlog of a fleet that keeps up is
- * near 0 whatever its size (GpuUtilizationScaleIn trims idle GPUs). That ratio is undefined at
+ * near 0 whatever its size (UtilizationScaleIn trims idle instances). That ratio is undefined at
  * zero instances, so a step policy wakes the fleet when jobs wait and none is in service, with
  * one instance per backlog target of waiting jobs, and another sets the group to 0 once the
  * queue has been empty for scaleToZeroAfterIdle (the group's MinSize still applies).
@@ -197,7 +197,7 @@ export class QueueScaling extends Construct {
         targetValue: this.backlogTargetPerInstance,
         // Scale out only: a fleet that keeps up has a backlog near 0, and target tracking's
         // proportional scale-in would take it to MinSize under steady load (npm run simulate shows
-        // it flapping 0 -> 1 -> 2 -> 0). Idle GPUs scale in through GpuUtilizationScaleIn and
+        // it flapping 0 -> 1 -> 2 -> 0). Idle instances scale in through UtilizationScaleIn and
         // QueueIdle instead.
         disableScaleIn: true,
         customizedMetricSpecification: {

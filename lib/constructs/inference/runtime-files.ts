@@ -1,3 +1,4 @@
+import { FleetProcessor } from '../../gpu/fleet-processor';
 import { AGENT_NODE_MAJOR } from './agent-bundling';
 
 /**
@@ -22,8 +23,15 @@ export interface BootSettings {
   readonly modelName: string;
   /** MODEL_VERSION: its version, one cache directory per version. */
   readonly modelVersion: string;
-  /** CONTAINER_IMAGE: image of the inference server. */
+  /** CONTAINER_IMAGE: image of the inference server, its build for `processor`. */
   readonly containerImage: string;
+  /**
+   * PROCESSOR: what the instance computes on. `gpu`: the Deep Learning AMI brings Docker and the
+   * NVIDIA container toolkit, the container gets `--gpus all`, the CloudWatch agent publishes the
+   * GPU metrics. `cpu`: boot installs Docker on Amazon Linux 2023, the container gets no GPU, and
+   * the CloudWatch agent only ships logs (EC2 publishes CPUUtilization itself).
+   */
+  readonly processor: FleetProcessor;
   /** GPU_MEMORY_FRACTION: passed to the container. */
   readonly gpuMemoryFraction: number;
   /** MODEL_ENV_FILE: path of the container's extra environment (`--env-file`). */
@@ -84,6 +92,7 @@ export function bootEnvFile(settings: BootSettings): string {
     MODEL_NAME: settings.modelName,
     MODEL_VERSION: settings.modelVersion,
     CONTAINER_IMAGE: settings.containerImage,
+    PROCESSOR: settings.processor,
     GPU_MEMORY_FRACTION: settings.gpuMemoryFraction,
     MODEL_ENV_FILE: settings.modelEnvFile,
     FILE_SYSTEM_ID: settings.fileSystemId,

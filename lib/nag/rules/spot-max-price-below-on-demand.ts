@@ -2,14 +2,14 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnEC2Fleet } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
-import { acceleratedInstanceType } from '../../gpu/accelerated-instance-types';
+import { spotMaxPriceCeilingUsdPerHour } from '../../pricing/price-table';
 import { instanceTypesOfGroup, resolved } from '../resource-lookup';
 
 /** The instance types whose on-demand price is not above `maxPrice`, or is unknown. */
 function notCheaperOnSpot(maxPrice: number, instanceTypes: readonly string[]): string[] {
   return instanceTypes.filter((type) => {
-    const info = acceleratedInstanceType(type);
-    return info === undefined || maxPrice >= info.onDemandUsdPerHour;
+    const onDemand = spotMaxPriceCeilingUsdPerHour(type);
+    return onDemand === undefined || maxPrice >= onDemand;
   });
 }
 
@@ -19,10 +19,10 @@ function isSet(price: unknown): boolean {
 
 /**
  * A spot max price, where one is set, is below the on-demand price of every instance type it
- * may buy (prices from `lib/gpu/accelerated-instance-types.ts`): an Auto Scaling group's
+ * may buy, GPU or CPU (us-east-1 prices from `lib/pricing/price-table.ts`): an Auto Scaling group's
  * `InstancesDistribution.SpotMaxPrice` against every type of its policy, an EC2 Fleet
  * override's `MaxPrice` against that override's type. One finding per instance type priced at
- * or below the max price, or missing from the catalog, e.g.
+ * or below the max price, or missing from the table, e.g.
  * `GpuCost-SpotMaxPriceBelowOnDemand[g4dn.xlarge]`.
  */
 export function SpotMaxPriceBelowOnDemand(node: CfnResource): NagRuleResult {

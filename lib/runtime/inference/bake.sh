@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bakes what boot.sh installs and pulls into an image: run once as root by EC2 Image Builder's
-# build component on the Deep Learning AMI, with CONTAINER_IMAGE set to the serving image and
+# build component on the fleet's AMI (the Deep Learning AMI for PROCESSOR=gpu, Amazon Linux 2023
+# for PROCESSOR=cpu), with CONTAINER_IMAGE set to the serving image's build for the processor and
 # NODE_MAJOR to the queue agent's Node.js major (boot.sh's, from the same constant).
-# 1. installs the packages boot.sh installs (the same dnf line: a test compares the two);
+# 1. installs the packages boot.sh installs (the same lines: a test compares the two);
 # 2. pulls the serving image (after `docker login` when it is an ECR image), so boot.sh's own
 #    pull finds every layer on disk.
 # The queue agent and the boot script are not baked: user data downloads the deploy's own
@@ -11,11 +12,17 @@ set -euo pipefail
 
 : "${CONTAINER_IMAGE:?CONTAINER_IMAGE must name the serving image}"
 : "${NODE_MAJOR:?NODE_MAJOR must name the Node.js major of the queue agent}"
+case "${PROCESSOR:-}" in
+  gpu | cpu) ;;
+  *) echo "bake: PROCESSOR must be gpu or cpu, not '${PROCESSOR:-}'" >&2; exit 2 ;;
+esac
 
 log() { printf '%s bake: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-log "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
-dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}"
+packages=(amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}")
+if [[ "$PROCESSOR" == cpu ]]; then packages+=(docker); fi
+log "installing ${packages[*]}"
+dnf install -y -q "${packages[@]}"
 
 log "pulling the inference image ${CONTAINER_IMAGE}"
 systemctl enable --now docker

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Boots one instance of the GPU inference fleet; run once by user data as root:
+# Boots one instance of the inference fleet; run once by user data as root:
 #   boot.sh /etc/ai-inference/boot.env
+# PROCESSOR says what the instance computes on: `gpu` on the Deep Learning AMI, `cpu` on Amazon
+# Linux 2023 (a fleet of CPU types, e.g. dev's).
 # 1. reads the instance id and region from IMDSv2 and finds the instance's Auto Scaling group;
-# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js NODE_MAJOR from dnf (Docker and the
-#    NVIDIA container toolkit come with the Deep Learning AMI) and starts the CloudWatch agent;
+# 2. installs amazon-efs-utils, the CloudWatch agent and Node.js NODE_MAJOR from dnf (on `gpu`,
+#    Docker and the NVIDIA container toolkit come with the Deep Learning AMI; on `cpu`, Docker
+#    comes from AL2023's core repositories too: https://docs.aws.amazon.com/linux/al2023/ug/ecs.html)
+#    and starts the CloudWatch agent: logs, and on `gpu` the GPU metrics (EC2 itself publishes
+#    CPUUtilization);
 # 3. mounts the EFS model cache over TLS through its access point;
 # 4. under a lock, downloads and extracts the model once per version (temp dir, rename,
 #    then the `ready` marker), restoring no owner: the access point acts as one POSIX user;
 #    an instance that finds the marker skips the download;
 # 5. pulls the inference image (after `docker login` when it is an ECR image), then starts
-#    the container on SERVER_PORT with the GPUs, MODEL_PATH and GPU_MEMORY_FRACTION;
+#    the container on SERVER_PORT with MODEL_PATH and GPU_MEMORY_FRACTION, and the GPUs on `gpu`;
 # 6. waits for GET HEALTH_PATH to answer 200 (SERVER_PORT and HEALTH_PATH are the SageMaker
 #    inference container contract's 8080 and /ping, from the construct), starts the queue
 #    agent, then CONTINUEs the launch lifecycle action.
@@ -23,7 +28,7 @@
 # BOOT_BUDGET_SECONDS. A heartbeat that fails is logged and boot goes on.
 #
 # The config file (written by user data) sets NODE_MAJOR, MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
-# CONTAINER_IMAGE, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
+# CONTAINER_IMAGE, PROCESSOR, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
 # LOG_GROUP_NAME, METRICS_NAMESPACE, SERVER_PORT, HEALTH_PATH, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
 # HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
 # AGENT_CONFIG and AGENT_STOP_TIMEOUT_SECONDS. The variables below locate the machine and set
@@ -39,6 +44,10 @@ CWAGENT_CTL="${CWAGENT_CTL:-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwat
 
 # shellcheck source=/dev/null
 source "$CONFIG_FILE"
+case "$PROCESSOR" in
+  gpu | cpu) ;;
+  *) echo "boot: PROCESSOR must be gpu or cpu, not '${PROCESSOR}'" >&2; exit 2 ;;
+esac
 # AL2023 namespaces each Node.js major: package nodejs<N>, binary /usr/bin/node-<N>
 # (https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html).
 NODE_BIN="${NODE_BIN:-/usr/bin/node-${NODE_MAJOR}}"
@@ -230,14 +239,17 @@ os_boot="$(uptime_seconds)"
 os_boot_ms=$(( ${os_boot%.*} * 1000 + 10#${os_boot#*.} * 10 ))
 record_phase os-boot "$os_boot_ms"
 
-begin packages "installing amazon-efs-utils, amazon-cloudwatch-agent and nodejs${NODE_MAJOR}"
-watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}" \
+packages=(amazon-efs-utils amazon-cloudwatch-agent "nodejs${NODE_MAJOR}")
+if [[ "$PROCESSOR" == cpu ]]; then packages+=(docker); fi
+begin packages "installing ${packages[*]}"
+watch "$STALL_TIMEOUT_SECONDS" "" dnf install -y -q "${packages[@]}" \
   || die "dnf could not install the packages"
 
 begin cloudwatch-agent "starting the CloudWatch agent"
-cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
-{
-  "agent": { "region": "${region}" },
+# The GPU metrics on `gpu` only: a CPU instance has no GPU, and EC2 publishes its CPUUtilization.
+gpu_metrics=""
+if [[ "$PROCESSOR" == gpu ]]; then
+  gpu_metrics="$(cat <<EOF
   "metrics": {
     "namespace": "${METRICS_NAMESPACE}",
     "append_dimensions": { "AutoScalingGroupName": "\${aws:AutoScalingGroupName}", "InstanceId": "\${aws:InstanceId}" },
@@ -253,6 +265,13 @@ cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
       }
     }
   },
+EOF
+)"
+fi
+cat > "${ETC_DIR}/cloudwatch-agent.json" <<EOF
+{
+  "agent": { "region": "${region}" },
+${gpu_metrics}
   "logs": {
     "logs_collected": {
       "files": {
@@ -324,7 +343,9 @@ watch "$STALL_TIMEOUT_SECONDS" "" docker pull "$CONTAINER_IMAGE" || die "could n
 
 begin container-start "starting the inference container"
 docker rm -f ai-inference >/dev/null 2>&1 || true
-docker run -d --name ai-inference --restart always --gpus all -p "${SERVER_PORT}:${SERVER_PORT}" \
+gpus=()
+if [[ "$PROCESSOR" == gpu ]]; then gpus=(--gpus all); fi
+docker run -d --name ai-inference --restart always "${gpus[@]}" -p "${SERVER_PORT}:${SERVER_PORT}" \
   -v "${model_dir}:/opt/ml/model:ro" \
   -e "MODEL_PATH=/opt/ml/model" -e "GPU_MEMORY_FRACTION=${GPU_MEMORY_FRACTION}" --env-file "$MODEL_ENV_FILE" \
   --log-driver awslogs --log-opt "awslogs-region=${region}" --log-opt "awslogs-group=${LOG_GROUP_NAME}" \

@@ -6,6 +6,7 @@ import { AGENT_NODE_MAJOR } from '../../../lib/constructs/inference/agent-bundli
 import { BAKE_SCRIPT, BakedImage, BakedImageProps } from '../../../lib/constructs/inference/baked-image';
 import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
 import { DEEP_LEARNING_AMI_PARAMETER } from '../../../lib/gpu/deep-learning-ami';
+import { AMAZON_LINUX_2023_PARAMETER } from '../../../lib/gpu/fleet-ami';
 import { networkStack } from './fixtures';
 
 function baked(overrides: Partial<BakedImageProps> = {}): { construct: BakedImage; template: Template } {
@@ -20,9 +21,11 @@ function baked(overrides: Partial<BakedImageProps> = {}): { construct: BakedImag
   return { construct, template: Template.fromStack(stack) };
 }
 
-/** The dnf line of a script: the packages it installs. */
-function dnfLine(path: string): string | undefined {
-  return /^\s*(?:watch "\$STALL_TIMEOUT_SECONDS" "" )?(dnf install .*?)(?: \\)?$/m.exec(readFileSync(path, 'utf8'))?.[1];
+/** The lines of a script that choose the packages it installs, and its dnf line. */
+function packageLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n')
+    .filter((line) => /^packages(\+)?=|then packages\+=|dnf install /.test(line))
+    .map((line) => /(packages.*|dnf install .*?)(?: \\)?$/.exec(line)?.[1] ?? line);
 }
 
 describe('BakedImage', () => {
@@ -45,13 +48,13 @@ describe('BakedImage', () => {
     expect(document.phases[0].steps[0]).toEqual({
       name: 'Bake',
       action: 'ExecuteBash',
-      inputs: { commands: [`export CONTAINER_IMAGE='public.ecr.aws/my-org/serving:1.0.0' NODE_MAJOR='${AGENT_NODE_MAJOR}'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
+      inputs: { commands: [`export CONTAINER_IMAGE='public.ecr.aws/my-org/serving:1.0.0' NODE_MAJOR='${AGENT_NODE_MAJOR}' PROCESSOR='gpu'`, readFileSync(BAKE_SCRIPT, 'utf8')] },
     });
   });
 
-  test('installs exactly the packages boot.sh installs', () => {
-    expect(dnfLine(BAKE_SCRIPT)).toBeDefined();
-    expect(dnfLine(BAKE_SCRIPT)).toBe(dnfLine(join(__dirname, '../../../lib/runtime/inference/boot.sh')));
+  test('installs exactly the packages boot.sh installs, per processor', () => {
+    expect(packageLines(BAKE_SCRIPT)).toHaveLength(3);
+    expect(packageLines(BAKE_SCRIPT)).toEqual(packageLines(join(__dirname, '../../../lib/runtime/inference/boot.sh')));
   });
 
   test('is built by CloudFormation during the deploy, without a test instance, and deletes a replaced image\'s AMI and snapshots', () => {
@@ -80,6 +83,27 @@ describe('BakedImage', () => {
     const { template: ecr } = baked({ servingImage: InferenceImage.fromRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com/serving:2.0.0') });
     const policies = Object.values(ecr.findResources('AWS::IAM::Policy'));
     expect(JSON.stringify(policies)).toContain('ecr:BatchGetImage');
+  });
+});
+
+describe('BakedImage of a CPU fleet', () => {
+  const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', { gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker' });
+  const { template } = baked({ processor: 'cpu', buildInstanceType: 'c7i.large', servingImage: image });
+
+  test('starts from Amazon Linux 2023 by its public SSM parameter', () => {
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: `ssm:${AMAZON_LINUX_2023_PARAMETER}` });
+  });
+
+  test('bakes the image\'s CPU build, telling bake.sh to install Docker', () => {
+    // The registry account is a deploy-time lookup, so the document is an Fn::Join: read it as text.
+    const data = JSON.stringify(Object.values(template.findResources('AWS::ImageBuilder::Component'))[0].Properties.Data);
+    expect(data).toContain('/pytorch-inference:2.6.0-cpu-py312-ubuntu22.04-sagemaker');
+    expect(data).toContain("PROCESSOR='cpu'");
+  });
+
+  test('fails on an image without a CPU build, naming it', () => {
+    const gpuOnly = InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
+    expect(() => baked({ processor: 'cpu', servingImage: gpuOnly })).toThrow(/has no CPU build for cpu instance types/);
   });
 });
 

@@ -207,8 +207,8 @@ describe('GpuFleet', () => {
       expect(() => newFleet({ spotMaxPriceUsdPerHour: 0.6 })).toThrow(/spotMaxPriceUsdPerHour \(0.6\) must be below the on-demand price of every instance type \(g4dn.xlarge costs 0.526/);
     });
 
-    test('a non-GPU instance type', () => {
-      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'm5.large'] })).toThrow(/instanceTypes\[1\] \("m5.large"\) is not a supported NVIDIA GPU instance type/);
+    test('an NVIDIA type the catalog does not have', () => {
+      expect(() => newFleet({ instanceTypes: ['g5.xlarge', 'p4de.24xlarge'] })).toThrow(/instanceTypes\[1\] \("p4de.24xlarge"\) is not a supported NVIDIA GPU instance type/);
     });
 
     test('no instance type', () => {

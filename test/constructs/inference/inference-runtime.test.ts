@@ -19,10 +19,11 @@ import { fleetProps } from './fixtures';
 import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
 
 /** A stack with a fleet and everything the runtime needs beside the model. */
-function fleetParts(stack: Stack): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
+function fleetParts(stack: Stack, instanceTypes?: string[]): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 1, restrictDefaultSecurityGroup: false });
+  const fleet = fleetProps(vpc);
   return {
-    fleet: new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), bootBudget: Duration.minutes(15) }),
+    fleet: new GpuFleet(stack, 'Fleet', { ...fleet, instanceTypes: instanceTypes ?? fleet.instanceTypes, bootBudget: Duration.minutes(15) }),
     props: {
       jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) }),
       results: new JobResults(stack, 'Results', { serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }),
@@ -116,7 +117,7 @@ describe('InferenceRuntime', () => {
 
   test('writes the boot config with the model, the image, the GPU fraction and the launch hook', () => {
     const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
-    expect(bootEnv).toContain("MODEL_NAME='llm'\nMODEL_VERSION='7'\nCONTAINER_IMAGE='public.ecr.aws/acme/llm-server:1.2'\nGPU_MEMORY_FRACTION='0.8'");
+    expect(bootEnv).toContain("MODEL_NAME='llm'\nMODEL_VERSION='7'\nCONTAINER_IMAGE='public.ecr.aws/acme/llm-server:1.2'\nPROCESSOR='gpu'\nGPU_MEMORY_FRACTION='0.8'");
     expect(bootEnv).toContain("LAUNCH_HOOK_NAME='model-warm'");
     expect(bootEnv).toContain(`MODEL_BUCKET='${JSON.stringify(stack.resolve(props.modelBucket.bucket.bucketName))}'`);
     expect(bootEnv).toContain(`ACCESS_POINT_ID='${JSON.stringify(stack.resolve(props.modelCache.accessPoint.accessPointId))}'`);
@@ -235,6 +236,30 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
     expect(userData).not.toContain('-cpu-');
     expect(runtime.agentConfig(fleet).model.containerImage).toBe('AWS Deep Learning Container pytorch-inference:2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
   });
+
+  test('a CPU fleet runs the CPU tag, and its boot config says cpu', () => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack, ['c6i.large', 'c7i.large']);
+    const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', {
+      gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
+    });
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image } });
+    runtime.bind(fleet);
+    const userData = flatten(stack.resolve(fleet.userData.render()));
+    expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toMatch(/CONTAINER_IMAGE='.*\/pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker'\nPROCESSOR='cpu'\n/);
+    expect(userData).not.toContain('-gpu-');
+    expect(runtime.agentConfig(fleet).model.containerImage).toBe('AWS Deep Learning Container pytorch-inference:2.6.0-cpu-py312-ubuntu22.04-sagemaker');
+  });
+
+  test.each([
+    [undefined, '2.6.0-cpu-py312-ubuntu22.04-sagemaker', /model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker\) has no NVIDIA GPU \(CUDA\) build for fleet\.instanceTypes\[0\] \("g5\.xlarge"\)/],
+    [['c7i.large'], '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', /model\.image \(.*:2\.6\.0-gpu-py312-cu124-ubuntu22\.04-sagemaker\) has no CPU build for fleet\.instanceTypes\[0\] \("c7i\.large"\): give the image a cpu tag/],
+  ])('binding to a fleet of %p an image with the other build only (%s) throws, naming the fleet\'s type', (instanceTypes, tag, message) => {
+    const stack = new Stack(new App(), 'Fleet');
+    const { fleet, props } = fleetParts(stack, instanceTypes);
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', tag) } });
+    expect(() => runtime.bind(fleet)).toThrow(message);
+  });
 });
 
 describe('InferenceRuntime props validation', () => {
@@ -247,8 +272,6 @@ describe('InferenceRuntime props validation', () => {
     ['a model name with a slash', {}, { name: 'a/b' }, /model.name \("a\/b"\) must be 1-128 letters, digits/],
     ['a model version of ".."', {}, { version: '..' }, /model.version \(".."\) must be 1-128 letters, digits/],
     ['an image without a tag', {}, { image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server') }, /model.image \("public.ecr.aws\/acme\/llm-server"\) must be an image reference with a tag or digest/],
-    ['an image with a CPU tag only', {}, { image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-cpu-py312-ubuntu22.04-sagemaker') },
-      /model\.image \(AWS Deep Learning Container pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker\) has no NVIDIA GPU \(CUDA\) build for the fleet's NVIDIA GPU instance types/],
     ['a GPU fraction of 0', {}, { gpuMemoryFraction: 0 }, /model.gpuMemoryFraction \(0\) must be > 0 and <= 1/],
     ['a GPU fraction above 1', {}, { gpuMemoryFraction: 1.5 }, /model.gpuMemoryFraction \(1.5\) must be > 0 and <= 1/],
     ['an invalid environment name', {}, { environment: { 'BAD-NAME': 'x' } }, /model.environment key "BAD-NAME" is not a valid variable name/],

@@ -17,6 +17,12 @@ describe('SpotMaxPriceBelowOnDemand, as a function', () => {
     expect(SpotMaxPriceBelowOnDemand(group)).toEqual(['g4dn.xlarge', 'g6.xlarge']);
   });
 
+  test('checks a CPU fleet\'s types against their on-demand prices too (c6i.large 0.085, c7i.large 0.08925 USD/h)', () => {
+    const { stack } = bareStack();
+    expect(SpotMaxPriceBelowOnDemand(gpuGroup(stack, 'Below', { spotMaxPrice: '0.08', instanceTypes: ['c6i.large', 'c7i.large'] }))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(SpotMaxPriceBelowOnDemand(gpuGroup(stack, 'Between', { spotMaxPrice: '0.087', instanceTypes: ['c6i.large', 'c7i.large'] }))).toEqual(['c6i.large']);
+  });
+
   test('a type without a known on-demand price is a finding', () => {
     const { stack } = bareStack();
     expect(SpotMaxPriceBelowOnDemand(gpuGroup(stack, 'Group', { spotMaxPrice: '0.10', instanceTypes: ['g9.xlarge'] }))).toEqual(['g9.xlarge']);

@@ -1,11 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GpuUtilizationScaleIn, GpuUtilizationScaleInProps, gpuUtilizationScaleInSettingsProblems } from '../../../lib/constructs/inference/gpu-utilization-scale-in';
+import * as legacy from '../../../lib/constructs/inference/gpu-utilization-scale-in';
+import {
+  UTILIZATION_SCALE_IN_DEFAULTS, UtilizationScaleIn, UtilizationScaleInProps, utilizationScaleInSettingsProblems,
+} from '../../../lib/constructs/inference/utilization-scale-in';
+import { GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
 import { fleetAndQueue } from './fixtures';
 
-function scaleIn(overrides: Partial<GpuUtilizationScaleInProps> = {}): Template {
-  const { stack, fleet } = fleetAndQueue();
-  new GpuUtilizationScaleIn(stack, 'Gpu', { fleet, ...overrides });
+function scaleIn(overrides: Partial<UtilizationScaleInProps> = {}, fleetOverrides: Partial<GpuFleetProps> = {}): Template {
+  const { stack, fleet } = fleetAndQueue(fleetOverrides);
+  new UtilizationScaleIn(stack, 'Gpu', { fleet, ...overrides });
   return Template.fromStack(stack);
 }
 
@@ -23,7 +27,7 @@ const utilization = (period: number) => Match.objectLike({
   },
 });
 
-describe('GpuUtilizationScaleIn', () => {
+describe('UtilizationScaleIn of a GPU fleet', () => {
   const template = scaleIn();
 
   test('by default alarms on the fleet GPU utilization below 40 % for 10 one-minute periods', () => {
@@ -85,6 +89,41 @@ describe('GpuUtilizationScaleIn', () => {
   });
 
   test('its settings rules accept the defaults', () => {
-    expect(gpuUtilizationScaleInSettingsProblems({}).filter(Boolean)).toEqual([]);
+    expect(utilizationScaleInSettingsProblems({}).filter(Boolean)).toEqual([]);
+  });
+});
+
+describe('UtilizationScaleIn of a CPU fleet', () => {
+  const template = scaleIn({}, { instanceTypes: ['c6i.large', 'c7i.large'] });
+
+  test('alarms on EC2\'s CPUUtilization of the group below 40 % for 10 one-minute periods, never the last instance', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'CPU utilization of a fleet of more than one instance is below 40 %: remove 1 instance(s)',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(FILL(inService, 0) > 1, utilization, 100)', ReturnData: true }),
+        Match.objectLike({
+          Id: 'utilization',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: Match.stringLikeRegexp('FleetGroupASG') } }] },
+            Period: 60,
+            Stat: 'Average',
+          },
+        }),
+      ]),
+      EvaluationPeriods: 10,
+      Threshold: 40,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('reads no GPU metric', () => {
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('GPUUtilization');
+  });
+});
+
+describe('the names from before CPU fleets', () => {
+  test('are the same construct, defaults and rules', () => {
+    expect([legacy.GpuUtilizationScaleIn, legacy.GPU_UTILIZATION_SCALE_IN_DEFAULTS, legacy.gpuUtilizationScaleInSettingsProblems])
+      .toEqual([UtilizationScaleIn, UTILIZATION_SCALE_IN_DEFAULTS, utilizationScaleInSettingsProblems]);
   });
 });
