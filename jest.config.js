@@ -6,6 +6,8 @@ module.exports = {
   // The installed-package tests take minutes: `npm run test:package` runs them (jest.package.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },

@@ -1,3 +1,4 @@
+import { InferenceModel, isRegistryModel } from '../constructs/inference/inference-runtime';
 import { inferenceServiceSettingsProblems } from '../constructs/inference/inference-service';
 import { autoModeNodePoolSettingsProblems } from '../constructs/ml-platform/auto-mode-node-pool';
 import { mlPlatformClusterSettingsProblems } from '../constructs/ml-platform/ml-platform-cluster';
@@ -54,8 +55,7 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
       ...section('training.cluster', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.cluster, trainingClusterSettingsProblems(training.cluster)),
       ...section('training.spotFleet', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.spotFleet, spotTrainingFleetSettingsProblems(training.spotFleet)),
       ...section('training.idleShutdown', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.idleShutdown, idleShutdownSettingsProblems(training.idleShutdown)),
-      ...problemsOf(sageMakerImageProblems(at(`inference.${c.sageMaker.service}.model.image`), services[c.sageMaker.service].model.image,
-        at('sageMaker.endpoint.variants'), c.sageMaker.endpoint.variants)),
+      ...endpointImageProblems(c, training.model, at),
     ] : problemsOf([endpointService])),
     ...section('sageMaker.endpoint', STACK_IDS.training, TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, sageMakerEndpointSettingsProblems(c.sageMaker.endpoint)),
     ...section('mlPlatform.cluster', STACK_IDS.mlPlatform, ml.cluster, mlPlatformClusterSettingsProblems(mlPlatform.cluster)),
@@ -64,6 +64,12 @@ export function environmentProblems(c: EnvironmentConfig): string[] {
     ...section('mlPlatform.mlflow', STACK_IDS.mlPlatform, ml.mlflow, mlflowTrackingServerSettingsProblems(mlPlatform.mlflow)),
     ...withPath(at('notifications'), notificationTargetsProblems(c.notifications ?? {})),
   ];
+}
+
+/** The endpoint's variants each have a build of the served archive's image; a registered model's one image serves every variant. */
+function endpointImageProblems(c: EnvironmentConfig, model: InferenceModel, at: (field: string) => string): string[] {
+  if (isRegistryModel(model)) return [];
+  return problemsOf(sageMakerImageProblems(at(`inference.${c.sageMaker.service}.model.image`), model.image, at('sageMaker.endpoint.variants'), c.sageMaker.endpoint.variants));
 }
 
 /** `sageMaker.service` names one of the environment's inference services. */

@@ -155,7 +155,7 @@ export class AiInferenceStack extends Stack {
       topics: Object.values(services).map((service) => service.fleet.notificationTopic),
     });
 
-    const served = Object.values(services).map((service) => service.modelKey).join(', ');
+    const served = Object.values(services).map((service) => service.served.description).join(', ');
     new CfnOutput(this, 'ModelBucketName', {
       value: this.models.bucket.bucketName,
       description: `Upload models to models/{name}/{version}/model.tar.gz; this environment serves ${served}`,

@@ -148,6 +148,8 @@ export class TrainingStack extends Stack {
         modelBucket: props.modelBucket,
         model: props.model,
         removalPolicy: props.removalPolicy,
+        logRetention: props.logRetention,
+        logEncryptionKey,
       });
       new CfnOutput(this, 'EndpointName', { value: this.sageMakerEndpoint.endpoint.endpointName, description: 'SageMaker endpoint to invoke' });
     }

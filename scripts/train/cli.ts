@@ -1,5 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ENVIRONMENTS } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/environment-config';
 import { checkS3KeySegment } from '../../lib/validation';
 import { environmentNamed, serviceNamed } from '../environment-selection';
 import { TrainClients, loadTrainContext } from './context';
@@ -53,8 +55,11 @@ function describeError(error: unknown): string {
 /**
  * Runs one `npm run train` command; returns the exit code. Everything about the command line
  * is checked before the first AWS call; `--help` anywhere prints the command's usage and exits 0.
+ * `environments` are the ones `--env` chooses from.
  */
-export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor: (region: string) => TrainClients): Promise<number> {
+export async function runTrain(
+  argv: readonly string[], io: TrainIo, clientsFor: (region: string) => TrainClients, environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+): Promise<number> {
   const [first, ...rest] = argv;
   let command: Command | undefined;
   try {
@@ -69,7 +74,7 @@ export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor:
       io.print(COMMAND_USAGE[command]);
       return EXIT_OK;
     }
-    const config = environmentNamed(values.env as string | undefined);
+    const config = environmentNamed(values.env as string | undefined, environments);
     const region = (values.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
     const run = oneRun(command, positionals, command === 'status' || command === 'start');
@@ -84,6 +89,11 @@ export async function runTrain(argv: readonly string[], io: TrainIo, clientsFor:
     const inferenceCode = values['inference-code'] as string | undefined;
     if (command === 'publish') {
       if (version === undefined) throw new UsageError('--version is required: the version the model is published as, e.g. 1.1.0');
+      const served = config.inference[service as string].model.modelPackage;
+      if (model === undefined && served !== undefined) {
+        throw new UsageError(`--model is required: service ${service} serves model package group ${served.groupName}, not an archive named in the config; `
+          + 'name the archive, then register it as a version of the group (README "Serving a registered model")');
+      }
       const problem = checkS3KeySegment('--version', version) ?? checkS3KeySegment('--model', model as string);
       if (problem) throw new UsageError(problem);
       if (inferenceCode !== undefined && !(existsSync(inferenceCode) && statSync(inferenceCode).isDirectory())) {

@@ -97,6 +97,11 @@ export async function publish(context: TrainContext, request: PublishRequest, io
 
   io.print(`s3://${modelBucket}/${prefix}model.tar.gz`);
   const model = config.inference[request.service].model;
+  if (model.modelPackage !== undefined) {
+    io.printError(`published ${run.runId} as ${request.model} ${request.version}. Service ${request.service} serves model package group ${model.modelPackage.groupName}: `
+      + `register s3://${modelBucket}/${prefix}model.tar.gz as its next version with the serving image, approve it, then deploy (README "Serving a registered model")`);
+    return 0;
+  }
   const modelLine = model.name === request.model ? `version: '${request.version}'` : `name: '${request.model}', version: '${request.version}'`;
   io.printError(`published ${run.runId} as ${request.model} ${request.version}. To serve it, set in lib/config/${config.name}.ts:`);
   io.printError(`  ${config.modelPublished ? '' : 'modelPublished: true, '}inference: { ${request.service}: { model: { ${modelLine} } } },`);

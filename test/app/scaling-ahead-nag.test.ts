@@ -1,12 +1,8 @@
-import { App, Duration } from 'aws-cdk-lib';
-import { registerControlTowerChecks } from '../../lib/compliance/register-control-tower';
+import { Duration } from 'aws-cdk-lib';
 import { ENVIRONMENTS } from '../../lib/config';
 import { EnvironmentConfig } from '../../lib/config/environment-config';
-import { registerNagPacks } from '../../lib/nag/register-nag-packs';
-import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { DEFAULT_SERVICE } from '../../lib/stacks/service-names';
-import { cdkJsonContext } from '../../scripts/nag-acknowledgements';
-import { synthWithNag } from '../helpers/nag';
+import { synthConfigWithEveryCheck } from '../helpers/nag-app';
 
 /** An environment of the app with predictive scaling, a warm-up window in the night and a baked image turned on. */
 function withScalingAhead(config: EnvironmentConfig): EnvironmentConfig {
@@ -28,11 +24,7 @@ function withScalingAhead(config: EnvironmentConfig): EnvironmentConfig {
 
 describe('an environment with scaling ahead of the load, under every nag pack and the Control Tower controls', () => {
   const config = withScalingAhead(ENVIRONMENTS.find((env) => env.inference[DEFAULT_SERVICE]?.schedule) ?? ENVIRONMENTS[0]);
-  const app = new App({ context: cdkJsonContext() });
-  const stage = new AiInfraStage(app, config.name, { config });
-  registerNagPacks(app, [stage]);
-  registerControlTowerChecks(app);
-  const result = synthWithNag(app);
+  const { result } = synthConfigWithEveryCheck(config);
 
   test('synthesizes with no finding', () => {
     expect([result.findings.map((f) => `${f.pluginName} ${f.ruleName} at ${f.constructPath}`), result.error?.message]).toEqual([[], undefined]);

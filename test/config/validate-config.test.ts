@@ -16,6 +16,11 @@ function prodWith(overrides: ConfigOverrides<EnvironmentConfig>): EnvironmentCon
 const TEAM_ID = '74361522-da01-538d-aa2e-ac7918c6bb92';
 const TEAMS_CHANNEL = '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2';
 
+/** A model package group, as MLflow's automatic registration names one. */
+const GROUP = 'sentiment-3f2a1c';
+/** What an override writes to serve a registered model instead of the base's archive. */
+const ARCHIVE_FIELDS_REMOVED = { name: undefined, version: undefined, image: undefined };
+
 /** The base's one service, for configs that add services. */
 const service = prod.inference[DEFAULT_SERVICE];
 
@@ -49,6 +54,10 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.inference\.default\.model\.name \(".."\) must be/],
   ['an image reference without a tag', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { image: InferenceImage.fromRegistry('public.ecr.aws/acme/serving') } } } }),
     /prod\.inference\.default\.model\.image \("public\.ecr\.aws\/acme\/serving"\) must be an image reference with a tag or digest/],
+  ['a registered model version of 0', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { ...ARCHIVE_FIELDS_REMOVED, modelPackage: { groupName: GROUP, version: 0 } } } } }),
+    /prod\.inference\.default\.model\.modelPackage\.version \(0\) must be a whole number >= 1 \(a version of the group\) or 'latest-approved'/],
+  ['a registered model over the base\'s archive, its fields kept', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { modelPackage: { groupName: GROUP, version: 'latest-approved' } } } } }),
+    /prod\.inference\.default\.model\.modelPackage \(group "sentiment-3f2a1c"\) cannot be given with name \("sentiment"\), version \("1\.0\.0"\), image \(AWS Deep Learning Container .*\): .*\(in an environment override: name: undefined, version: undefined, image: undefined\)/],
   ['a GPU memory fraction above 1', prodWith({ inference: { [DEFAULT_SERVICE]: { model: { gpuMemoryFraction: 1.2 } } } }),
     /prod\.inference\.default\.model\.gpuMemoryFraction \(1\.2\) must be > 0 and <= 1/],
   ['a job longer than the SQS visibility limit', prodWith({ inference: { [DEFAULT_SERVICE]: { maxJobDuration: Duration.hours(13) } } }),
@@ -145,6 +154,12 @@ describe('validateEnvironmentConfig', () => {
 
   test.each(invalid)('rejects %s', (_what, config, message) => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
+  });
+
+  test('accepts a registered model in place of the base\'s archive, CPU variants included: the version\'s one image serves every instance type', () => {
+    const config = mergeConfig(dev, { modelPublished: true, inference: { [DEFAULT_SERVICE]: { model: { ...ARCHIVE_FIELDS_REMOVED, modelPackage: { groupName: GROUP, version: 'latest-approved' } } } } });
+    expect(config.sageMaker.endpoint.variants.map((v) => v.instanceType)).toContain('ml.m5.large');
+    expect(() => validateEnvironmentConfig(config)).not.toThrow();
   });
 
   test('accepts a budget overrun acknowledged with a reason', () => {

@@ -216,7 +216,7 @@ describe('deploy.yml', () => {
       'npx tsx scripts/preflight/main.ts --env "$ENV_NAME" --assembly cdk.out',
       'if [ "$SKIP_FOR" = "$ENV_NAME" ]; then',
       'deploy role cdk-deploy-${{ matrix.environment }}',
-      'npx cdk deploy --app cdk.out "$ENV_NAME/*" --require-approval never --no-notices',
+      'refresh="$(npx tsx scripts/model-package-refresh.ts --env "$ENV_NAME" --assembly cdk.out --value "${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}")"',
       'lookup role smoke-check-${{ matrix.environment }}',
       'npx tsx scripts/smoke-check/main.ts --env "$ENV_NAME"',
     ]);
@@ -244,6 +244,29 @@ describe('deploy.yml', () => {
     test('is not skipped by the drift gate override', () => {
       expect(preflight.env).toBeUndefined();
       expect(preflight.if).toBeUndefined();
+    });
+  });
+
+  describe('deploy', () => {
+    const deployStep = named(job, 'Deploy');
+    const env = { ENV_NAME: NAMES[0], GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '2' };
+    const refresh = `tsx scripts/model-package-refresh.ts --env ${NAMES[0]} --assembly cdk.out --value 9001-2`;
+    const cdkDeploy = `cdk deploy --app cdk.out ${NAMES[0]}/* --require-approval never --no-notices`;
+
+    test('gives each stack serving a latest approved model this run\'s refresh value, so the deploy resolves it again', () => {
+      const parameters = [`--parameters=${NAMES[0]}-AiInference:ModelPackageRefresh=9001-2`, `--parameters=${NAMES[0]}-Training:ModelPackageRefresh=9001-2`];
+      const result = runBlock(deployStep.run, env, { stdout: parameters.join('\n') });
+      expect([result.status, result.npxCalls]).toEqual([0, [refresh, `${cdkDeploy} ${parameters.join(' ')}`]]);
+    });
+
+    test('passes no parameter when no stack has one', () => {
+      const result = runBlock(deployStep.run, env, { stdout: '' });
+      expect([result.status, result.npxCalls]).toEqual([0, [refresh, cdkDeploy]]);
+    });
+
+    test('a failure to read the assembly stops the deploy', () => {
+      const result = runBlock(deployStep.run, env, { exit: 1 });
+      expect([result.status, result.npxCalls]).toEqual([1, [refresh]]);
     });
   });
 

@@ -36,7 +36,7 @@ function packageOf(specifier: string): string {
  * SDK v3 the runtime includes (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html),
  * so a consumer installs no SDK client for them. The inference agent runs on EC2 and bundles its SDK.
  */
-const isLambdaHandler = (path: string): boolean => path.startsWith('dist/lib/runtime/idle-shutdown/');
+const isLambdaHandler = (path: string): boolean => ['dist/lib/runtime/idle-shutdown/', 'dist/lib/runtime/model-package/'].some((dir) => path.startsWith(dir));
 
 const normalize = (path: string): string => posix.normalize(path.replace(/^\.\//, ''));
 

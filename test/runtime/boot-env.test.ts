@@ -6,7 +6,7 @@ import { INSTANCE_METRICS_NAMESPACE } from '../../lib/gpu/gpu-metrics';
 import { BootSettings, bootEnvFile } from '../../lib/constructs/inference/runtime-files';
 
 const SETTINGS: BootSettings = {
-  modelBucketName: 'model-bucket',
+  modelArchiveUrl: 's3://model-bucket/models/llm/7/model.tar.gz',
   modelName: 'llm',
   modelVersion: '7',
   containerImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/llm-server:1.2',

@@ -77,11 +77,11 @@ export class BootSandbox {
   }
 
   /**
-   * Puts a model archive at the model's key in the fake S3: a real tarball whose members belong
+   * Puts a model archive at the model's key (or `key`) in the fake S3: a real tarball whose members belong
    * to uid and gid ARCHIVE_OWNER (as one packed on a build machine), or `corrupt` bytes.
    */
-  putModelArchive(kind: 'valid' | 'corrupt'): void {
-    const target = join(this.s3Dir, MODEL_KEY);
+  putModelArchive(kind: 'valid' | 'corrupt', key = MODEL_KEY): void {
+    const target = join(this.s3Dir, key);
     mkdirSync(join(target, '..'), { recursive: true });
     if (kind === 'corrupt') {
       writeFileSync(target, 'this is not a gzip archive');
@@ -152,7 +152,7 @@ export class BootSandbox {
     writeFileSync(modelEnv, modelEnvFile({ MAX_BATCH_SIZE: '8' }));
     this.healthCheckPath = settings.healthCheckPath ?? this.healthCheckPath;
     writeFileSync(join(this.root, 'etc/ai-inference/boot.env'), bootEnvFile({
-      modelBucketName: 'model-bucket',
+      modelArchiveUrl: `s3://model-bucket/${MODEL_KEY}`,
       modelName: 'llm',
       modelVersion: '7',
       containerImage: 'public.ecr.aws/acme/llm-server:1.2',

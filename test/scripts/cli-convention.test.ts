@@ -5,6 +5,7 @@ import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
 import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/readme-tables';
+import { MODEL_PACKAGE_REFRESH_COMMAND_LINE, printRefreshArguments } from '../../scripts/model-package-refresh';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
 import { DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable } from '../../scripts/preflight/quota-table';
 import * as synthEnvironments from '../../scripts/foresight/synth-environments';
@@ -26,6 +27,7 @@ const SCRIPTS: Script[] = [
   ['docs:foresight', DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
+  ['model-package-refresh', MODEL_PACKAGE_REFRESH_COMMAND_LINE, (args) => printRefreshArguments(args as Parameters<typeof printRefreshArguments>[0])],
 ];
 
 async function run([, cli, main]: Script, argv: string[]) {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
-import { EXIT_FAILED, EXIT_OK, runTrain } from '../../scripts/train/cli';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runTrain } from '../../scripts/train/cli';
 import { servingLayoutProblem } from '../../scripts/train/serving-layout';
 import { ARTIFACTS, MODELS, clients, objects, resetWorld, s3, sageMaker, testIo, text } from './train-fixtures';
 
@@ -75,6 +76,27 @@ describe('publish', () => {
       `  ${dev.modelPublished ? '' : 'modelPublished: true, '}inference: { default: { model: { version: '1.1.0' } } },`,
       "then deploy, which rolls the fleet (instance refresh) and the SageMaker endpoint to it: npx cdk deploy -c env=dev 'dev/*'",
     ]);
+  });
+
+  describe('for a service serving a registered model', () => {
+    const registered = mergeConfig(dev, { inference: { default: { model: { name: undefined, version: undefined, image: undefined, modelPackage: { groupName: 'sentiment-3f2a1c', version: 'latest-approved' } } } } });
+    const runRegistered = (argv: string[], io = testIo()) => runTrain(argv, io, () => clients(), [registered]).then((code) => ({ code, io }));
+
+    test('--model is required: the config names no archive', async () => {
+      const { code, io } = await runRegistered(['publish', 'r1', '--env', 'dev', '--version', '5']);
+      expect([code, io.err]).toEqual([EXIT_USAGE, [expect.stringMatching(/^train: --model is required: service default serves model package group sentiment-3f2a1c, not an archive named in the config/)]]);
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
+    test('uploads the archive and says to register it as the group\'s next version and approve it', async () => {
+      await finishedRun('r1', { 'model.pth': 'w', 'code/inference.py': 'x' });
+      const { code, io } = await runRegistered(['publish', 'r1', '--env', 'dev', '--version', '5', '--model', 'sentiment']);
+      expect([code, io.out]).toEqual([EXIT_OK, [`s3://${MODELS}/models/sentiment/5/model.tar.gz`]]);
+      expect(io.err).toEqual([
+        `published r1 as sentiment 5. Service default serves model package group sentiment-3f2a1c: register s3://${MODELS}/models/sentiment/5/model.tar.gz `
+        + 'as its next version with the serving image, approve it, then deploy (README "Serving a registered model")',
+      ]);
+    });
   });
 
   test('a model published under another name sets the name too', async () => {

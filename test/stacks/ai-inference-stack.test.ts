@@ -153,7 +153,7 @@ describe.each(services)('%s service %s', (env, service) => {
     const userData = userDataOf(template, service);
     expect(userData).toContain(`PROCESSOR='${fleet.processor}'`);
     // The build's tag: a Deep Learning Container's per processor, a registry image's own.
-    expect(userData).toContain(`:${settings.model.image.buildFor(fleet.processor)?.split(':').pop()}'`);
+    expect(userData).toContain(`:${settings.model.image?.buildFor(fleet.processor)?.split(':').pop()}'`);
     const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
     expect(amis).toContain(fleetAmiParameter(fleet.processor));
   });

@@ -16,24 +16,14 @@ import { GpuFleet } from './gpu-fleet';
 import { InferenceImage, checkImageRunsOn } from './inference-image';
 import { JobQueue } from './job-queue';
 import { JobResults } from './job-results';
-import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
+import { ModelPackageReference, modelPackageReferenceProblems } from './registered-model';
 import { RUNTIME_PATHS, bootEnvFile, modelEnvFile } from './runtime-files';
+import { ServedModel } from './served-model';
 import { SERVING_CONTRACT } from './serving-contract';
 
-/** The model an inference service serves: plain values an environment config holds. */
-export interface InferenceModel {
-  /** Model name: the archive is `models/{name}/{version}/model.tar.gz` in the model bucket. */
-  readonly name: string;
-  /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
-  readonly version: string;
-  /**
-   * The serving image, honouring the SageMaker inference contract (`SERVING_CONTRACT`:
-   * `/ping`, `/invocations` on 8080). The fleet runs the build of its processor (the NVIDIA GPU
-   * (CUDA) build on GPU types, the CPU build on CPU types); a SageMaker variant runs the build of its
-   * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
-   */
-  readonly image: InferenceImage;
+/** The serving options of a model, whichever way it is given. */
+export interface InferenceModelOptions {
   /**
    * Fraction of GPU memory the server may take, passed as GPU_MEMORY_FRACTION to the fleet's container
    * and the SageMaker model; the image leaves it to the handler (see docs/model-archive.md).
@@ -47,8 +37,49 @@ export interface InferenceModel {
   readonly environment?: Readonly<Record<string, string>>;
 }
 
-/** The defaults of {@link InferenceModel}. */
-export const INFERENCE_MODEL_DEFAULTS: Defaults<InferenceModel> = { gpuMemoryFraction: 0.8, environment: {} };
+/** A model served from an archive of the model bucket, with the image named here. */
+export interface ArchiveModel extends InferenceModelOptions {
+  /** Model name: the archive is `models/{name}/{version}/model.tar.gz` in the model bucket. */
+  readonly name: string;
+  /** Model version; the cache keeps one directory per version, and a new version rolls the fleet. */
+  readonly version: string;
+  /**
+   * The serving image, honouring the SageMaker inference contract (`SERVING_CONTRACT`:
+   * `/ping`, `/invocations` on 8080). The fleet runs the build of its processor (the NVIDIA GPU
+   * (CUDA) build on GPU types, the CPU build on CPU types); a SageMaker variant runs the build of its
+   * instance type's processor (a Deep Learning Container's `cpu` tag on `ml.m5`).
+   */
+  readonly image: InferenceImage;
+  /** Not given with an archive: a model is an archive or a registered model package. */
+  readonly modelPackage?: undefined;
+}
+
+/**
+ * A model version of the SageMaker Model Registry: its archive and serving image are the
+ * version's inference specification (`InferenceSpecification.Containers[0]`), resolved at deploy
+ * (`RegisteredModel`). Its one image serves every instance type: register the build of the fleet's processor.
+ */
+export interface RegistryModel extends InferenceModelOptions {
+  /** The model package group and the version to serve. */
+  readonly modelPackage: ModelPackageReference;
+  /** Not given with a registered model: the group names it. */
+  readonly name?: undefined;
+  /** Not given with a registered model: `modelPackage.version` chooses it. */
+  readonly version?: undefined;
+  /** Not given with a registered model: the version names its image. */
+  readonly image?: undefined;
+}
+
+/** The model an inference service serves: an archive of the model bucket, or a registered model package version. */
+export type InferenceModel = ArchiveModel | RegistryModel;
+
+/** Whether `model` is a registered model package version. */
+export function isRegistryModel(model: InferenceModel): model is RegistryModel {
+  return model.modelPackage !== undefined;
+}
+
+/** The defaults of {@link InferenceModelOptions}. */
+export const INFERENCE_MODEL_DEFAULTS: Defaults<InferenceModelOptions> = { gpuMemoryFraction: 0.8, environment: {} };
 
 /** Props of {@link InferenceRuntime}. */
 export interface InferenceRuntimeProps {
@@ -56,13 +87,16 @@ export interface InferenceRuntimeProps {
   readonly jobs: JobQueue;
   /** Where the agent writes each job's result or error, and the topics it notifies. */
   readonly results: JobResults;
-  /** The bucket holding `models/{name}/{version}/model.tar.gz`. */
-  readonly modelBucket: ModelBucket;
+  /**
+   * Where the instances get `model`'s archive and image: `archiveServedModel(model, modelBucket)`
+   * for an archive, a `RegisteredModel` for a registered model package version.
+   */
+  readonly served: ServedModel;
   /** The EFS model cache. */
   readonly modelCache: ModelCache;
   /** The log group of boot, agent, CloudWatch agent and container logs. */
   readonly logGroup: logs.ILogGroup;
-  /** The model served. */
+  /** The model served: its rules and its serving options. */
   readonly model: InferenceModel;
   /** Longest one job may run; a longer one is aborted and retried. */
   readonly maxJobDuration: Duration;
@@ -110,12 +144,42 @@ export function maxConcurrentJobsProblem(field: string, value: number): Problem 
   return `${field} (${value}) must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}: the jobs one instance runs at once`;
 }
 
-/** The rules of {@link InferenceModel}, each problem naming its field (the image's build for the fleet's instance types: `fleetImageProblem`). */
-export function inferenceModelProblems(model: InferenceModel): Problem[] {
+/** The fields an archive gives and a registered model leaves to its model package. */
+const ARCHIVE_FIELDS = ['name', 'version', 'image'] as const;
+
+/** What the user wrote of an archive field, for messages. */
+function written(model: InferenceModel, field: (typeof ARCHIVE_FIELDS)[number]): string {
+  const value = model[field];
+  return typeof value === 'string' ? `${field} ("${value}")` : `${field} (${value?.description})`;
+}
+
+function archiveModelProblems(model: ArchiveModel): Problem[] {
+  const missing = ARCHIVE_FIELDS.filter((field) => model[field] === undefined);
+  if (missing.length > 0) {
+    return [`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: give name, version and image (an archive of the model bucket), `
+      + 'or modelPackage (a version of the SageMaker Model Registry)'];
+  }
   return [
     checkS3KeySegment('name', model.name),
     checkS3KeySegment('version', model.version),
     model.image.problem('image'),
+  ];
+}
+
+function registryModelProblems(model: RegistryModel): Problem[] {
+  const given = ARCHIVE_FIELDS.filter((field) => model[field] !== undefined);
+  return [
+    given.length === 0 ? undefined : `modelPackage (group "${model.modelPackage.groupName}") cannot be given with ${given.map((field) => written(model, field)).join(', ')}: `
+      + `a service serves an archive (name, version, image) or a registered model (modelPackage); remove ${given.join(', ')} `
+      + `(in an environment override: ${given.map((field) => `${field}: undefined`).join(', ')})`,
+    ...withPath('modelPackage', modelPackageReferenceProblems(model.modelPackage)),
+  ];
+}
+
+/** The rules of {@link InferenceModel}, each problem naming its field (the image's build for the fleet's instance types: `fleetImageProblem`). */
+export function inferenceModelProblems(model: InferenceModel): Problem[] {
+  return [
+    ...(isRegistryModel(model) ? registryModelProblems(model) : archiveModelProblems(model)),
     checkFraction('gpuMemoryFraction', model.gpuMemoryFraction),
     ...checkEnvironment(model.environment),
   ];
@@ -190,13 +254,14 @@ export class InferenceRuntime extends Construct {
 
   /** The agent's config for an instance of `fleet`. */
   public agentConfig(fleet: GpuFleet): AgentConfigFile {
-    const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
+    const { gpuMemoryFraction } = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
+    const { served } = this.props;
     const visibilitySeconds = this.jobVisibilityTimeout.toSeconds();
     return {
       queueUrl: this.props.jobs.queue.queueUrl,
       region: Stack.of(this).region,
       inferenceUrl: `http://127.0.0.1:${SERVING_CONTRACT.port}${SERVING_CONTRACT.invocationsPath}`,
-      model: { name: model.name, version: model.version, containerImage: model.image.buildFor(fleet.processor) ?? model.image.description, gpuMemoryFraction: model.gpuMemoryFraction },
+      model: { name: served.name, version: served.version, containerImage: served.image.buildFor(fleet.processor) ?? served.image.description, gpuMemoryFraction },
       jobTimeoutSeconds: this.props.maxJobDuration.toSeconds(),
       maxConcurrentJobs: this.props.maxConcurrentJobs,
       visibilityTimeoutSeconds: visibilitySeconds,
@@ -224,15 +289,15 @@ export class InferenceRuntime extends Construct {
    * fleet's processor.
    */
   public bind(fleet: GpuFleet): void {
-    const { modelBucket, modelCache, logGroup, jobs } = this.props;
+    const { served, modelCache, logGroup, jobs } = this.props;
     const model = withDefaults(this.props.model, INFERENCE_MODEL_DEFAULTS);
     const stack = Stack.of(this);
-    throwIfProblems(fleetImageProblem('model.image', model.image, 'fleet.instanceTypes', fleet.instanceTypes));
-    const image = model.image.bind(this, fleet, fleet.processor);
+    throwIfProblems(fleetImageProblem('model.image', served.image, 'fleet.instanceTypes', fleet.instanceTypes));
+    const image = served.image.bind(this, fleet, fleet.processor);
     const bootEnv = bootEnvFile({
-      modelBucketName: modelBucket.bucket.bucketName,
-      modelName: model.name,
-      modelVersion: model.version,
+      modelArchiveUrl: served.archiveUrl,
+      modelName: served.name,
+      modelVersion: served.version,
       containerImage: image.imageUri,
       processor: fleet.processor,
       gpuMemoryFraction: model.gpuMemoryFraction,
@@ -273,7 +338,7 @@ export class InferenceRuntime extends Construct {
     jobs.grantConsumeJobs(fleet);
     this.props.results.grantWriteResults(fleet);
     this.props.results.grantReadInputs(fleet);
-    modelBucket.grantReadModels(fleet);
+    served.grantReadArchive(fleet);
     modelCache.grantMount(fleet);
     logGroup.grantWrite(fleet);
   }

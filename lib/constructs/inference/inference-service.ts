@@ -11,13 +11,15 @@ import { BakedImage } from './baked-image';
 import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
 import { InferenceEndpoint } from './inference-endpoint';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
-import { InferenceModel, InferenceRuntime, fleetImageProblem, inferenceModelProblems, maxConcurrentJobsProblem } from './inference-runtime';
+import { InferenceModel, InferenceRuntime, fleetImageProblem, inferenceModelProblems, isRegistryModel, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
 import { JobResults, JobResultsSettings, jobResultsSettingsProblems } from './job-results';
-import { ModelBucket, modelArchiveKey } from './model-bucket';
+import { ModelBucket } from './model-bucket';
 import { ModelCache } from './model-cache';
 import { FORECAST_INTERVAL_SECONDS } from './predictive-scaling-rules';
 import { QueueScaling, QueueScalingSettings, queueScalingSettingsProblems } from './queue-scaling';
+import { RegisteredModel } from './registered-model';
+import { ServedModel, archiveServedModel } from './served-model';
 import { UtilizationScaleIn, UtilizationScaleInSettings, utilizationScaleInSettingsProblems } from './utilization-scale-in';
 import { WarmUpWindowSettings, planWarmUpWindows } from './warm-up-window-rules';
 import { WarmUpWindows } from './warm-up-windows';
@@ -33,7 +35,10 @@ export type InferenceServiceOutput = (typeof INFERENCE_SERVICE_OUTPUTS)[number];
 
 /** One model's service: plain values an environment config holds. */
 export interface InferenceServiceSettings {
-  /** The model served. */
+  /**
+   * The model served: an archive of the model bucket (`name`, `version`, `image`), or a version
+   * of the SageMaker Model Registry (`modelPackage`), resolved at each deploy.
+   */
   readonly model: InferenceModel;
   /** The fleet's instance types (NVIDIA GPU types, or CPU types), sizing, purchasing and boot. */
   readonly fleet: GpuFleetSettings;
@@ -84,7 +89,7 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    * @default - the VPC's CIDR block
    */
   readonly clientCidr?: string;
-  /** The bucket holding `models/{name}/{version}/model.tar.gz`, shared by the stack's services. */
+  /** The bucket holding `models/{name}/{version}/model.tar.gz`, shared by the stack's services; an archive model is served from it. */
   readonly modelBucket: ModelBucket;
   /** The EFS model cache, shared by the stack's services. */
   readonly modelCache: ModelCache;
@@ -96,10 +101,10 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    * @default '/ai/inference'
    */
   readonly logGroupPrefix?: string;
-  /** Retention of the service's log group. */
+  /** Retention of the service's log group (and of a registered model's resolver). */
   readonly logRetention: logs.RetentionDays;
   /**
-   * Customer managed key the service's log group is encrypted with (CT.CLOUDWATCH.PR.3).
+   * Customer managed key the service's log groups are encrypted with (CT.CLOUDWATCH.PR.3).
    * @default - CloudWatch Logs' own encryption at rest, no customer managed key
    */
   readonly logEncryptionKey?: kms.IKey;
@@ -128,7 +133,14 @@ export function inferenceServiceSettingsProblems(settings: InferenceServiceSetti
   return [
     ...withPath('model', inferenceModelProblems(settings.model)),
     ...withPath('fleet', gpuFleetSettingsProblems(settings.fleet)),
-    fleetImageProblem('model.image', settings.model.image, 'fleet.instanceTypes', settings.fleet.instanceTypes),
+    settings.fleet.bakedImage && isRegistryModel(settings.model)
+      ? `fleet.bakedImage cannot be used with model.modelPackage (group "${settings.model.modelPackage.groupName}"): the baked image's recipe is versioned `
+        + 'at synth from the serving image, and a registered model\'s image is known only when the deploy resolves it; remove bakedImage, or serve an archive (name, version, image)'
+      : undefined,
+    // A registered model's image is known only at deploy: its one image serves any processor (RegistryModel).
+    isRegistryModel(settings.model) || settings.model.image === undefined
+      ? undefined
+      : fleetImageProblem('model.image', settings.model.image, 'fleet.instanceTypes', settings.fleet.instanceTypes),
     ...jobQueueProblems({ maxJobDuration: settings.maxJobDuration }),
     settings.maxConcurrentJobs === undefined ? undefined : maxConcurrentJobsProblem('maxConcurrentJobs', settings.maxConcurrentJobs),
     ...withPath('scaling', queueScalingSettingsProblems(settings.scaling)),
@@ -164,14 +176,18 @@ export class InferenceService extends Construct {
   public readonly endpoint: InferenceEndpoint;
   /** The log group, alarms and dashboard. */
   public readonly observability: InferenceObservability;
-  /** Key of the model archive the service serves. */
-  public readonly modelKey: string;
+  /** What the fleet serves: the archive and image, a registered model's as resolved at deploy. */
+  public readonly served: ServedModel;
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     throwIfProblems(...inferenceServiceSettingsProblems(props));
     const { removalPolicy } = props;
-    this.modelKey = modelArchiveKey(props.model);
+    this.served = isRegistryModel(props.model)
+      ? new RegisteredModel(this, 'ModelPackage', {
+        modelPackage: props.model.modelPackage, logRetention: props.logRetention, logEncryptionKey: props.logEncryptionKey, removalPolicy,
+      })
+      : archiveServedModel(props.model, props.modelBucket);
     // Validated above as written; until the model is published, nothing keeps an instance up.
     const minCapacity = (props.modelPublished ?? true) ? props.fleet.minCapacity : 0;
 
@@ -182,7 +198,8 @@ export class InferenceService extends Construct {
       ...props.fleet.bakedImage,
       buildInstanceType: props.fleet.bakedImage.buildInstanceType ?? props.fleet.instanceTypes[0],
       vpc: props.vpc,
-      servingImage: props.model.image,
+      // An archive's image: a registered model cannot have a baked image (inferenceServiceSettingsProblems).
+      servingImage: this.served.image,
       processor: fleetProcessorOf(props.fleet.instanceTypes),
       rootVolumeSizeGiB: props.fleet.rootVolumeSizeGiB ?? 100,
     });
@@ -192,7 +209,7 @@ export class InferenceService extends Construct {
       vpc: props.vpc,
       // With a schedule, the morning action sets the daytime minimum (see FleetSchedule).
       minCapacity: props.schedule ? 0 : minCapacity,
-      modelVersion: props.model.version,
+      modelVersion: this.served.version,
       maxJobDuration: props.maxJobDuration,
     });
     this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
@@ -227,7 +244,7 @@ export class InferenceService extends Construct {
       deadLetterQueue: this.jobs.deadLetterQueue,
       fleet: this.fleet,
       backlogPerInstance: this.scaling.metricBacklogPerInstance(),
-      logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${props.model.name}`,
+      logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${this.served.name}`,
       logRetention: props.logRetention,
       logEncryptionKey: props.logEncryptionKey,
       alarmAction: this.fleet.notifyAction(),
@@ -237,7 +254,7 @@ export class InferenceService extends Construct {
     new InferenceRuntime(this, 'Runtime', {
       jobs: this.jobs,
       results: this.results,
-      modelBucket: props.modelBucket,
+      served: this.served,
       modelCache: props.modelCache,
       logGroup: this.observability.logGroup,
       model: props.model,

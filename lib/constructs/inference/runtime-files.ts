@@ -17,9 +17,9 @@ export const RUNTIME_PATHS = {
 
 /** The values boot.sh sources from its config file. */
 export interface BootSettings {
-  /** MODEL_BUCKET: the bucket holding `models/{name}/{version}/model.tar.gz`. */
-  readonly modelBucketName: string;
-  /** MODEL_NAME: the model served. */
+  /** MODEL_ARCHIVE_URL: `s3://<bucket>/<key>` of the model.tar.gz (the model bucket's `models/{name}/{version}/model.tar.gz`, or a registered model's archive). */
+  readonly modelArchiveUrl: string;
+  /** MODEL_NAME: the model served (a registered model's group name): the cache directory. */
   readonly modelName: string;
   /** MODEL_VERSION: its version, one cache directory per version. */
   readonly modelVersion: string;
@@ -88,7 +88,7 @@ function shellQuote(value: string | number): string {
 export function bootEnvFile(settings: BootSettings): string {
   const variables: Record<string, string | number> = {
     NODE_MAJOR: AGENT_NODE_MAJOR,
-    MODEL_BUCKET: settings.modelBucketName,
+    MODEL_ARCHIVE_URL: settings.modelArchiveUrl,
     MODEL_NAME: settings.modelName,
     MODEL_VERSION: settings.modelVersion,
     CONTAINER_IMAGE: settings.containerImage,

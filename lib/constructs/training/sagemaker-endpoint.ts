@@ -4,6 +4,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -11,10 +12,11 @@ import {
   checkUniqueNames, checkWholeNumberAtLeast, Problem, throwIfProblems,
 } from '../../validation';
 import { ImageProcessor, imageProcessorOf } from '../../gpu/accelerated-instance-types';
+import { ModelPackageModel } from './model-package-model';
 import { acknowledgeWildcards } from './nag-findings';
 import { hasLocalInstanceStorage } from './sagemaker-instance-storage';
 import { InferenceImage, checkImageRunsOn } from '../inference/inference-image';
-import { INFERENCE_MODEL_DEFAULTS, InferenceModel } from '../inference/inference-runtime';
+import { ArchiveModel, INFERENCE_MODEL_DEFAULTS, InferenceModel, RegistryModel, isRegistryModel } from '../inference/inference-runtime';
 import { modelArchiveKey } from '../inference/model-bucket';
 import { denyGrantsToNonAwsServices } from '../security/deny-grants-to-non-aws-services';
 
@@ -34,14 +36,25 @@ export interface SageMakerVariant {
 export interface SageMakerEndpointProps {
   /** Execution role of the model; it must already read the model's archive in `modelBucket`. */
   readonly role: iam.IRole;
-  /** Bucket holding the model archive `models/{name}/{version}/model.tar.gz`. */
+  /** Bucket holding the model archive `models/{name}/{version}/model.tar.gz` (of an archive model). */
   readonly modelBucket: s3.IBucket;
   /**
-   * The model served: the same image and archive as the EC2 fleet's; the image must be in ECR
-   * (SageMaker pulls only from ECR) and have a build for each variant's processor (a Deep
-   * Learning Container's `cpu` tag for `ml.m5`, its `gpu` tag for `ml.g5`).
+   * The model served: the same image and archive as the EC2 fleet's. An archive's image must be in
+   * ECR (SageMaker pulls only from ECR) and have a build for each variant's processor (a Deep
+   * Learning Container's `cpu` tag for `ml.m5`, its `gpu` tag for `ml.g5`); a registered model
+   * version (`modelPackage`) is resolved at deploy, and its one image serves every variant.
    */
   readonly model: InferenceModel;
+  /**
+   * Retention of the log group of a registered model's resolver (`model.modelPackage`).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Customer managed key of that log group (CT.CLOUDWATCH.PR.3).
+   * @default - CloudWatch Logs' own encryption at rest, no customer managed key
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /** Production variants; several split traffic by weight (A/B), and may mix CPU and GPU types. */
   readonly variants: readonly SageMakerVariant[];
   /** Fewest instances per variant. */
@@ -64,7 +77,7 @@ export interface SageMakerEndpointProps {
    */
   readonly customerManagedKey?: boolean;
   /**
-   * Removal policy of the customer managed key.
+   * Removal policy of the customer managed key (and of a registered model's resolver log group).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -97,9 +110,9 @@ const MODEL_IDS: Readonly<Record<ImageProcessor, string>> = { gpu: 'Model', cpu:
  */
 export class SageMakerEndpoint extends Construct {
   /** The model of the first variant. */
-  public readonly model: sagemaker.Model;
-  /** Every model, one per build of the image the variants run. */
-  public readonly models: readonly sagemaker.Model[];
+  public readonly model: sagemaker.IModel;
+  /** Every model, one per build of the image the variants run (a registered model's one image serves them all). */
+  public readonly models: readonly sagemaker.IModel[];
   /** The endpoint config. */
   public readonly endpointConfig: sagemaker.EndpointConfig;
   /** The endpoint. */
@@ -109,7 +122,10 @@ export class SageMakerEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
-    throwIfProblems(...sageMakerEndpointSettingsProblems(props), ...sageMakerImageProblems('model.image', props.model.image, 'variants', props.variants));
+    throwIfProblems(
+      ...sageMakerEndpointSettingsProblems(props),
+      ...(isRegistryModel(props.model) ? [] : sageMakerImageProblems('model.image', props.model.image, 'variants', props.variants)),
+    );
 
     if (props.vpc) {
       props.role.addToPrincipalPolicy(
@@ -130,23 +146,8 @@ export class SageMakerEndpoint extends Construct {
       );
     }
 
-    // The exact archive, no prefix wildcard: a new model version updates the grant with the model.
-    props.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [props.modelBucket.arnForObjects(modelArchiveKey(props.model))],
-    }));
-    // The role's own policy grants the model data prefix and the repository; the alpha module's
-    // grants (read on the whole bucket) are dropped by handing it an immutable reference.
-    const role = iam.Role.fromRoleArn(this, 'ExecutionRole', props.role.roleArn, { mutable: false });
-    // One model per build of the image the variants run (a CPU and a GPU tag); variants of one build share it.
-    const buildOf = (v: SageMakerVariant) => props.model.image.buildFor(imageProcessorOf(v.instanceType));
-    const firstOfBuild = props.variants.filter((v, n) => props.variants.findIndex((other) => buildOf(other) === buildOf(v)) === n);
-    const models = new Map(firstOfBuild.map((v) => {
-      const processor = imageProcessorOf(v.instanceType);
-      return [buildOf(v), this.newModel(firstOfBuild.length === 1 ? 'Model' : MODEL_IDS[processor], role, processor, props)];
-    }));
-    const modelOf = (v: SageMakerVariant) => models.get(buildOf(v)) as sagemaker.Model;
-    this.models = [...models.values()];
+    const modelOf = isRegistryModel(props.model) ? this.modelPackageModel(props.model, props) : this.archiveModels(props.model, props);
+    this.models = [...new Set(props.variants.map(modelOf))];
     this.model = modelOf(props.variants[0]);
 
     this.encryptionKey = props.customerManagedKey
@@ -197,19 +198,53 @@ export class SageMakerEndpoint extends Construct {
     }
   }
 
+  /** The models of an archive, one per build of the image the variants run (a CPU and a GPU tag); variants of one build share one. */
+  private archiveModels(model: ArchiveModel, props: SageMakerEndpointProps): (v: SageMakerVariant) => sagemaker.IModel {
+    // The exact archive, no prefix wildcard: a new model version updates the grant with the model.
+    props.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [props.modelBucket.arnForObjects(modelArchiveKey(model))],
+    }));
+    // The role's own policy grants the model data prefix and the repository; the alpha module's
+    // grants (read on the whole bucket) are dropped by handing it an immutable reference.
+    const role = iam.Role.fromRoleArn(this, 'ExecutionRole', props.role.roleArn, { mutable: false });
+    const buildOf = (v: SageMakerVariant) => model.image.buildFor(imageProcessorOf(v.instanceType));
+    const firstOfBuild = props.variants.filter((v, n) => props.variants.findIndex((other) => buildOf(other) === buildOf(v)) === n);
+    const models = new Map(firstOfBuild.map((v) => {
+      const processor = imageProcessorOf(v.instanceType);
+      return [buildOf(v), this.newModel(firstOfBuild.length === 1 ? 'Model' : MODEL_IDS[processor], role, processor, model, props)];
+    }));
+    return (v) => models.get(buildOf(v)) as sagemaker.Model;
+  }
+
+  /** The one model of a registered version, whose image every variant runs. */
+  private modelPackageModel(registered: RegistryModel, props: SageMakerEndpointProps): (v: SageMakerVariant) => sagemaker.IModel {
+    const { model } = new ModelPackageModel(this, 'RegisteredModel', {
+      modelPackage: registered.modelPackage,
+      role: props.role,
+      environment: containerEnvironment(registered),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logEncryptionKey: props.logEncryptionKey,
+      removalPolicy: props.removalPolicy,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+    });
+    return () => model;
+  }
+
   /** A model running the image's build for `processor`, with the runtime's GPU_MEMORY_FRACTION and the model's environment. */
-  private newModel(id: string, role: iam.IRole, processor: ImageProcessor, props: SageMakerEndpointProps): sagemaker.Model {
-    const image = props.model.image.bind(this, props.role, processor);
+  private newModel(id: string, role: iam.IRole, processor: ImageProcessor, archive: ArchiveModel, props: SageMakerEndpointProps): sagemaker.Model {
+    const image = archive.image.bind(this, props.role, processor);
     if (!image.repository || !image.tag) {
-      throw new Error(`model.image (${props.model.image.description}) must be an ECR image for SageMaker: use InferenceImage.fromDeepLearningContainer, fromEcrRepository or a private ECR reference`);
+      throw new Error(`model.image (${archive.image.description}) must be an ECR image for SageMaker: use InferenceImage.fromDeepLearningContainer, fromEcrRepository or a private ECR reference`);
     }
     const model = new sagemaker.Model(this, id, {
       role,
       containers: [
         {
           image: sagemaker.ContainerImage.fromEcrRepository(image.repository, image.tag),
-          modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(props.model)),
-          environment: { ...props.model.environment, GPU_MEMORY_FRACTION: String(props.model.gpuMemoryFraction ?? INFERENCE_MODEL_DEFAULTS.gpuMemoryFraction) },
+          modelData: sagemaker.ModelData.fromBucket(props.modelBucket, modelArchiveKey(archive)),
+          environment: containerEnvironment(archive),
         },
       ],
       vpc: props.vpc,
@@ -218,6 +253,11 @@ export class SageMakerEndpoint extends Construct {
     model.node.addDependency(props.role);
     return model;
   }
+}
+
+/** The container's environment: the model's own and the runtime's GPU_MEMORY_FRACTION. */
+function containerEnvironment(model: InferenceModel): Record<string, string> {
+  return { ...model.environment, GPU_MEMORY_FRACTION: String(model.gpuMemoryFraction ?? INFERENCE_MODEL_DEFAULTS.gpuMemoryFraction) };
 }
 
 /** The rules of {@link SageMakerEndpointSettings}, each problem naming its field. */

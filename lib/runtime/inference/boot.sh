@@ -27,7 +27,7 @@
 # has only the budget, its holder being bounded by its own), or when the boot has run
 # BOOT_BUDGET_SECONDS. A heartbeat that fails is logged and boot goes on.
 #
-# The config file (written by user data) sets NODE_MAJOR, MODEL_BUCKET, MODEL_NAME, MODEL_VERSION,
+# The config file (written by user data) sets NODE_MAJOR, MODEL_ARCHIVE_URL, MODEL_NAME, MODEL_VERSION,
 # CONTAINER_IMAGE, PROCESSOR, GPU_MEMORY_FRACTION, MODEL_ENV_FILE, FILE_SYSTEM_ID, ACCESS_POINT_ID,
 # LOG_GROUP_NAME, METRICS_NAMESPACE, SERVER_PORT, HEALTH_PATH, LAUNCH_HOOK_NAME, BOOT_BUDGET_SECONDS,
 # HEARTBEAT_INTERVAL_SECONDS, STALL_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS, AGENT_BUNDLE,
@@ -299,7 +299,7 @@ fi
 
 model="${MODEL_NAME}/${MODEL_VERSION}"
 model_dir="${models}/${model}"
-archive_url="s3://${MODEL_BUCKET}/models/${model}/model.tar.gz"
+archive_url="${MODEL_ARCHIVE_URL}"
 mkdir -p "${models}/${MODEL_NAME}"
 # An instance holding the lock is itself bounded by its budget, and its lock dies with it.
 begin cache-lock "waiting for the lock on the cache of model ${model}"

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GpuFleet, GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
 import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
-import { InferenceModel } from '../../../lib/constructs/inference/inference-runtime';
+import { ArchiveModel, InferenceModel } from '../../../lib/constructs/inference/inference-runtime';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
@@ -46,7 +46,7 @@ export function fleetAndQueue(overrides: Partial<GpuFleetProps> = {}): { stack: 
 }
 
 /** A valid model served from a public registry image. */
-export function model(overrides: Partial<InferenceModel> = {}): InferenceModel {
+export function model(overrides: Partial<ArchiveModel> = {}): InferenceModel {
   return { name: 'llama', version: '1.0.0', image: InferenceImage.fromRegistry('public.ecr.aws/my-org/serving:1.0.0'), ...overrides };
 }
 

@@ -8,7 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { InferenceImage, InferenceRuntime, InferenceRuntimeProps } from '../../../lib';
-import { AgentConfigFile } from '../../../lib/constructs/inference/inference-runtime';
+import { AgentConfigFile, ArchiveModel, InferenceModel, isRegistryModel } from '../../../lib/constructs/inference/inference-runtime';
+import { archiveServedModel } from '../../../lib/constructs/inference/served-model';
 import { parseConfig } from '../../../lib/runtime/inference/agent/config';
 import { GpuFleet } from '../../../lib/constructs/inference/gpu-fleet';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
@@ -18,25 +19,26 @@ import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
 import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
 
-/** A stack with a fleet and everything the runtime needs beside the model. */
-function fleetParts(stack: Stack, instanceTypes?: string[]): { fleet: GpuFleet; props: Omit<InferenceRuntimeProps, 'model'> } {
+const MODEL = { name: 'llm', version: '7', image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server:1.2') };
+
+/** A stack with a fleet and everything the runtime needs beside the model, which `props(model)` adds, served from the model bucket. */
+function fleetParts(stack: Stack, instanceTypes?: string[]): { fleet: GpuFleet; modelBucket: ModelBucket; props: (model?: InferenceModel) => InferenceRuntimeProps } {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 1, restrictDefaultSecurityGroup: false });
-  const fleet = fleetProps(vpc);
+  const modelBucket = new ModelBucket(stack, 'Models', {});
+  const shared = {
+    jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) }),
+    results: new JobResults(stack, 'Results', { serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }),
+    modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
+    logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
+    maxJobDuration: Duration.minutes(15),
+    maxConcurrentJobs: 1,
+  };
   return {
-    fleet: new GpuFleet(stack, 'Fleet', { ...fleet, instanceTypes: instanceTypes ?? fleet.instanceTypes, bootBudget: Duration.minutes(15) }),
-    props: {
-      jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(15) }),
-      results: new JobResults(stack, 'Results', { serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }),
-      modelBucket: new ModelBucket(stack, 'Models', {}),
-      modelCache: new ModelCache(stack, 'Cache', { vpc, backupRetentionDays: 7 }),
-      logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/ai/inference' }),
-      maxJobDuration: Duration.minutes(15),
-      maxConcurrentJobs: 1,
-    },
+    fleet: new GpuFleet(stack, 'Fleet', { ...fleetProps(vpc), ...(instanceTypes && { instanceTypes }), bootBudget: Duration.minutes(15) }),
+    modelBucket,
+    props: (model: InferenceModel = MODEL) => ({ ...shared, model, served: archiveServedModel(isRegistryModel(model) ? MODEL : model, modelBucket) }),
   };
 }
-
-const MODEL = { name: 'llm', version: '7', image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server:1.2') };
 
 /** The rendered user data as text, with each CloudFormation token written as its JSON. */
 function flatten(value: unknown): string {
@@ -55,11 +57,9 @@ function writtenFile(userData: string, path: string): string {
 describe('InferenceRuntime', () => {
   const app = new App();
   const stack = new Stack(app, 'Fleet');
-  const { fleet, props } = fleetParts(stack);
-  const runtime = new InferenceRuntime(stack, 'Runtime', {
-    ...props,
-    model: { ...MODEL, environment: { MAX_BATCH_SIZE: '8' } },
-  });
+  const { fleet, modelBucket, props: propsOf } = fleetParts(stack);
+  const props = propsOf({ ...MODEL, environment: { MAX_BATCH_SIZE: '8' } });
+  const runtime = new InferenceRuntime(stack, 'Runtime', props);
   runtime.bind(fleet);
   const template = Template.fromStack(stack);
   const userData = flatten(stack.resolve(fleet.userData.render()));
@@ -119,7 +119,7 @@ describe('InferenceRuntime', () => {
     const bootEnv = writtenFile(userData, '/etc/ai-inference/boot.env');
     expect(bootEnv).toContain("MODEL_NAME='llm'\nMODEL_VERSION='7'\nCONTAINER_IMAGE='public.ecr.aws/acme/llm-server:1.2'\nPROCESSOR='gpu'\nGPU_MEMORY_FRACTION='0.8'");
     expect(bootEnv).toContain("LAUNCH_HOOK_NAME='model-warm'");
-    expect(bootEnv).toContain(`MODEL_BUCKET='${JSON.stringify(stack.resolve(props.modelBucket.bucket.bucketName))}'`);
+    expect(bootEnv).toContain(`MODEL_ARCHIVE_URL='s3://${JSON.stringify(stack.resolve(modelBucket.bucket.bucketName))}/models/llm/7/model.tar.gz'`);
     expect(bootEnv).toContain(`ACCESS_POINT_ID='${JSON.stringify(stack.resolve(props.modelCache.accessPoint.accessPointId))}'`);
   });
 
@@ -140,7 +140,7 @@ describe('InferenceRuntime', () => {
   });
 
   test('bind lets the fleet read models/ of the model bucket', () => {
-    fleetMay({ Action: 's3:GetObject', Resource: stack.resolve(props.modelBucket.bucket.arnForObjects('models/*')) });
+    fleetMay({ Action: 's3:GetObject', Resource: stack.resolve(modelBucket.bucket.arnForObjects('models/*')) });
   });
 
   test('bind lets the fleet mount the cache through its access point', () => {
@@ -196,7 +196,7 @@ describe('InferenceRuntime concurrency', () => {
   test('the agent runs as many jobs at once as maxConcurrentJobs says', () => {
     const stack = new Stack(new App(), 'Fleet');
     const { fleet, props } = fleetParts(stack);
-    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: MODEL, maxConcurrentJobs: 4 });
+    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props(), maxConcurrentJobs: 4 });
     expect(runtime.agentConfig(fleet).maxConcurrentJobs).toBe(4);
   });
 });
@@ -205,10 +205,7 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
   test('bind lets the fleet pull the image from the AWS registry of the region', () => {
     const stack = new Stack(new App(), 'Fleet');
     const { fleet, props } = fleetParts(stack);
-    new InferenceRuntime(stack, 'Runtime', {
-      ...props,
-      model: { ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') },
-    }).bind(fleet);
+    new InferenceRuntime(stack, 'Runtime', props({ ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker') })).bind(fleet);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^FleetLaunchTemplate.*Role') }],
       PolicyDocument: {
@@ -229,7 +226,7 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
     const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', {
       gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
     });
-    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image } });
+    const runtime = new InferenceRuntime(stack, 'Runtime', props({ ...MODEL, image }));
     runtime.bind(fleet);
     const userData = JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::LaunchTemplate'));
     expect(userData).toContain(':2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker');
@@ -243,7 +240,7 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
     const image = InferenceImage.fromDeepLearningContainer('pytorch-inference', {
       gpu: '2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker', cpu: '2.6.0-cpu-py312-ubuntu22.04-sagemaker',
     });
-    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image } });
+    const runtime = new InferenceRuntime(stack, 'Runtime', props({ ...MODEL, image }));
     runtime.bind(fleet);
     const userData = flatten(stack.resolve(fleet.userData.render()));
     expect(writtenFile(userData, '/etc/ai-inference/boot.env')).toMatch(/CONTAINER_IMAGE='.*\/pytorch-inference:2\.6\.0-cpu-py312-ubuntu22\.04-sagemaker'\nPROCESSOR='cpu'\n/);
@@ -257,15 +254,15 @@ describe('InferenceRuntime with a Deep Learning Container image', () => {
   ])('binding to a fleet of %p an image with the other build only (%s) throws, naming the fleet\'s type', (instanceTypes, tag, message) => {
     const stack = new Stack(new App(), 'Fleet');
     const { fleet, props } = fleetParts(stack, instanceTypes);
-    const runtime = new InferenceRuntime(stack, 'Runtime', { ...props, model: { ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', tag) } });
+    const runtime = new InferenceRuntime(stack, 'Runtime', props({ ...MODEL, image: InferenceImage.fromDeepLearningContainer('pytorch-inference', tag) }));
     expect(() => runtime.bind(fleet)).toThrow(message);
   });
 });
 
 describe('InferenceRuntime props validation', () => {
-  const build = (override: Partial<InferenceRuntimeProps>, model: Partial<InferenceRuntimeProps['model']> = {}) => () => {
+  const build = (override: Partial<InferenceRuntimeProps>, model: Partial<ArchiveModel> = {}) => () => {
     const stack = new Stack(new App(), 'Fleet');
-    new InferenceRuntime(stack, 'Runtime', { ...fleetParts(stack).props, model: { ...MODEL, ...model }, ...override });
+    new InferenceRuntime(stack, 'Runtime', { ...fleetParts(stack).props({ ...MODEL, ...model }), ...override });
   };
 
   test.each([

@@ -105,8 +105,8 @@ describe('InferenceService', () => {
     });
   });
 
-  test('modelKey is the archive key of the model', () => {
-    expect(svc.modelKey).toBe('models/llama/1.0.0/model.tar.gz');
+  test('an archive model is served from its key of the model bucket', () => {
+    expect([svc.served.description, svc.served.name, svc.served.version]).toEqual(['models/llama/1.0.0/model.tar.gz', 'llama', '1.0.0']);
   });
 
   test('addOutputs names each output with the prefix', () => {
