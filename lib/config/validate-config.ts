@@ -85,7 +85,8 @@ const REGION_CODE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 /**
  * The rules of `secondaryRegion` and what depends on it: a Region code, with `region` set (the
  * primary the jobs CLI submits to), another Region of the same partition (S3 Replication and the
- * failover stay within one), and a model replica bucket name S3 accepts.
+ * failover stay within one), a model replica bucket name S3 accepts, and every service serving an
+ * archive (the replicated kind), not a registered model.
  */
 function secondaryRegionProblems(c: EnvironmentConfig, at: (field: string) => string): Problem[] {
   const secondary = c.secondaryRegion;
@@ -99,7 +100,12 @@ function secondaryRegionProblems(c: EnvironmentConfig, at: (field: string) => st
   }
   const partitions = [c.region, secondary].map((region) => RegionInfo.get(region).partition);
   const nameLength = modelReplicaBucketNameLength(c.name, secondary);
+  // A model package group lives in one Region's Model Registry, its archive in that Region's
+  // bucket: the standby Region could not resolve it; S3 Replication copies only the archives of models/.
+  const registered = inferenceServicesOf(c).filter(([, service]) => isRegistryModel(service.model)).map(([name]) => name);
   return [
+    ...registered.map((name) => `${at(`inference.${name}.model.modelPackage`)} is a registered model, which the standby Region (${at('secondaryRegion')}, "${secondary}") `
+      + 'cannot resolve: a model package group lives in one Region\'s Model Registry; serve an archive of the model bucket (name and version), which S3 Replication copies to the standby Region, or leave secondaryRegion unset'),
     secondary !== c.region ? undefined
       : `${at('secondaryRegion')} ("${secondary}") must differ from ${at('region')} ("${c.region}"): the standby Region takes over when the primary is impaired; pick another, e.g. "${c.region.startsWith('us-') ? 'eu-west-1' : 'us-west-2'}"`,
     partitions.includes(undefined) || partitions[0] === partitions[1] ? undefined

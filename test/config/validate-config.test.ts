@@ -105,6 +105,8 @@ const invalid: Array<[string, EnvironmentConfig, RegExp]> = [
     /prod\.secondaryRegion \("cn-north-1"\) is in the aws-cn partition and prod\.region \("us-east-1"\) in aws: S3 Replication and failover stay within one partition/],
   ['a standby model bucket name above 63 characters', { ...prodWith({ region: 'us-east-1', secondaryRegion: 'us-isoabcdefgh-northwestern-1' }), name: 'abcdefghijklmnopqrst' },
     /abcdefghijklmnopqrst\.secondaryRegion \("us-isoabcdefgh-northwestern-1"\) makes the standby model bucket's name <env>-models-<account>-<region> 70 characters, above S3's 63/],
+  ['a registered model with a secondary region', prodWith({ region: 'us-east-1', secondaryRegion: 'us-west-2', inference: { [DEFAULT_SERVICE]: { model: { ...ARCHIVE_FIELDS_REMOVED, modelPackage: { groupName: GROUP, version: 'latest-approved' } } } } }),
+    /prod\.inference\.default\.model\.modelPackage is a registered model, which the standby Region \(prod\.secondaryRegion, "us-west-2"\) cannot resolve: a model package group lives in one Region's Model Registry; serve an archive/],
   ['an endpoint in a secondary region the environment does not have', prodWith({ secondaryRegion: undefined, sageMaker: { inSecondaryRegion: true } }),
     /prod\.sageMaker\.inSecondaryRegion \(true\) needs prod\.secondaryRegion: set the standby Region, or leave inSecondaryRegion unset/],
   ['an empty tag value', prodWith({ tags: { team: ' ' } }), /prod\.tags\.team is empty: give it a non-empty value/],
