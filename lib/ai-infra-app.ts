@@ -1,6 +1,6 @@
 import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { CDK_APP_MODE_CONTEXT, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
-import { EnvironmentConfig, selectEnvironments } from './config';
+import { ConfigError, EnvironmentConfig, selectEnvironments } from './config';
 import { registerControlTowerChecks } from './compliance/register-control-tower';
 import { gitops } from './config/gitops';
 import { registerNagPacks } from './nag/register-nag-packs';
@@ -46,9 +46,23 @@ export interface AiInfraAppSettings {
 }
 
 /**
- * Builds the app: one Stage per selected environment, the GitHub roles stack, every nag pack
- * and the Control Tower controls. `bin/ai-infra.ts` is this and nothing else; tests and
- * scripts pass `settings`.
+ * Whether the app builds the GitHub roles stack, from the `env` and `roles` context: `-c roles=true`
+ * or `-c roles=false` says so; without it, only when no `-c env=` selects environments, so
+ * `cdk synth -c env=dev` shows dev's stacks alone and a plain `cdk synth` (pull requests, the
+ * roles' own deploy and drift check) has every stack.
+ */
+export function rolesStackSelected(env: unknown, roles: unknown): boolean {
+  if (roles === undefined) return env === undefined;
+  if (roles === true || roles === 'true') return true;
+  if (roles === false || roles === 'false') return false;
+  throw new ConfigError(`context roles (${JSON.stringify(roles)}) must be true or false: -c roles=true adds the GitHub roles stack to the environments -c env= selects`);
+}
+
+/**
+ * Builds the app: one Stage per selected environment, the GitHub roles stack where selected (see
+ * rolesStackSelected), every nag pack and the Control Tower controls. A wrong `env` or `roles`
+ * context, or an environment whose config breaks a rule, throws a ConfigError. `bin/ai-infra.ts`
+ * runs this and prints a ConfigError's message alone; tests and scripts pass `settings`.
  */
 export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp {
   const app = new App({
@@ -64,10 +78,12 @@ export function createAiInfraApp(settings: AiInfraAppSettings = {}): AiInfraApp 
     builtinCloudFormationValidation: false,
   });
 
-  const stages = selectEnvironments(app.node.tryGetContext('env'), settings.environments).map((config) => new AiInfraStage(app, config.name, { config }));
+  const env: unknown = app.node.tryGetContext('env');
+  const withRoles = rolesStackSelected(env, app.node.tryGetContext('roles'));
+  const stages = selectEnvironments(env, settings.environments).map((config) => new AiInfraStage(app, config.name, { config }));
 
-  // The GitHub OIDC roles: one per account, outside the environments, whatever -c env= selects.
-  new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
+  // The GitHub OIDC roles: one per account, outside the environments.
+  if (withRoles) new DeployRoleStack(app, GITHUB_ROLES_STACK_ID, { config: gitops });
 
   registerNagPacks(app, stages);
   registerControlTowerChecks(app);

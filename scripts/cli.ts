@@ -96,3 +96,12 @@ export function runMain<O extends CliOptions>(cli: CommandLine<O>, main: (args: 
     process.exitCode = code;
   });
 }
+
+/**
+ * Says on stderr that a step of the command that takes seconds starts (a synthesis), before it
+ * starts, so nobody waits on a silent terminal: `<command>: <step>...`. stdout keeps the output
+ * alone (`--json` stays one document).
+ */
+export function showProgress(command: string, step: string): void {
+  console.error(`${command}: ${step}...`);
+}

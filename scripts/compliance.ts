@@ -24,7 +24,7 @@ import { toolVersions } from '../lib/compliance/tool-versions';
 import { ValidationReport, readValidationReport } from '../lib/compliance/validation-report';
 import { compliance, validateComplianceConfig } from '../lib/config/compliance';
 import { AiInfraStage } from '../lib/stacks/ai-infra-stage';
-import { EXIT_FAILED, EXIT_OK, ParsedCommandLine, runMain } from './cli';
+import { EXIT_FAILED, EXIT_OK, ParsedCommandLine, runMain, showProgress } from './cli';
 import { acknowledgementsOf, cdkJsonContext } from './nag-acknowledgements';
 
 const HELP = `usage: npm run compliance -- [output-dir]
@@ -96,6 +96,7 @@ export function writeComplianceReports({ positionals }: ParsedCommandLine<typeof
   // The app as `cdk synth` builds it (every environment, every nag pack, the Control Tower controls),
   // in the mode where a validation failure throws: the report is written either way.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));
+  showProgress(COMPLIANCE_COMMAND_LINE.name, 'synthesizing every environment and the GitHub roles stack with every check');
   const { app, stages } = createAiInfraApp({ context: cdkJsonContext(), outdir, appMode: 'inmemory' });
   let failure: unknown;
   try {

@@ -18,7 +18,7 @@ import { DeclaredExemption, declaredExemptionsOn } from '../lib/compliance/contr
 import { ExemptionReview, compliance } from '../lib/config/compliance';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 import { cdkJsonContext } from './nag-acknowledgements';
-import { EXIT_OK, runMain } from './cli';
+import { EXIT_OK, runMain, showProgress } from './cli';
 
 /** The document the table is generated into. */
 export const COMPLIANCE_DOC = join(__dirname, '..', 'docs', 'compliance.md');
@@ -97,6 +97,7 @@ export const DOCS_EXEMPTIONS_COMMAND_LINE = {
 
 /** The command; returns the exit code. */
 export function writeExemptionsDoc(): number {
+  showProgress(DOCS_EXEMPTIONS_COMMAND_LINE.name, 'synthesizing every environment and the GitHub roles stack');
   writeFileSync(COMPLIANCE_DOC, generateComplianceDoc());
   console.log(`wrote ${COMPLIANCE_DOC}`);
   return EXIT_OK;

@@ -92,7 +92,7 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
   const settings = costSettingsOf(values);
   const base = baseAssemblyOf(values);
   const costs: EnvironmentCost[] = [];
-  const diffs = environmentsOf(values, ['default']).map(({ config, services, policies, standbyStacks }) => {
+  const diffs = environmentsOf(COST_COMMAND_LINE.name, values, ['default']).map(({ config, services, policies, standbyStacks }) => {
     const here = estimateEnvironment(config, services, policies[0].stacks, settings, standbyStacks);
     costs.push(here);
     if (!base) return undefined;

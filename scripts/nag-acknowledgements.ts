@@ -13,7 +13,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { createAiInfraApp } from '../lib/ai-infra-app';
 import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
-import { EXIT_OK, runMain } from './cli';
+import { EXIT_OK, runMain, showProgress } from './cli';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 
 const ROOT = join(__dirname, '..');
@@ -130,6 +130,7 @@ export const DOCS_NAG_COMMAND_LINE = { name: 'docs:nag', usage: 'usage: npm run 
 
 /** The command; returns the exit code. */
 export function writeAcknowledgementsDoc(): number {
+  showProgress(DOCS_NAG_COMMAND_LINE.name, 'synthesizing every environment and the GitHub roles stack');
   writeFileSync(ACKNOWLEDGEMENTS_DOC, generateAcknowledgementsDoc());
   console.log(`wrote ${ACKNOWLEDGEMENTS_DOC}`);
   return EXIT_OK;

@@ -69,7 +69,7 @@ export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_L
   if (values.chart !== undefined && selectionOf(values).reduce((n, s) => n + s.services.length, 0) !== 1) {
     throw new UsageError(`--chart ${values.chart} is the chart of one run: select one environment and service with --env and --service`);
   }
-  const environments = environmentsOf(values, values.compare === 'step' ? ['default', 'step'] : ['default']);
+  const environments = environmentsOf(SIMULATE_COMMAND_LINE.name, values, values.compare === 'step' ? ['default', 'step'] : ['default']);
   const runs = environments.flatMap(({ config, services, policies }) =>
     services.map((service) => runForesight(config.name, policies, serviceOf(config, service), source, assumptions, prices)));
   const assumed = undocumentedAssumptions(assumptions);

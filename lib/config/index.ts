@@ -1,3 +1,4 @@
+import { ConfigError } from './config-error';
 import { dev } from './dev';
 import { EnvironmentConfig } from './environment-config';
 import { prod } from './prod';
@@ -5,6 +6,7 @@ import { staging } from './staging';
 import { validateEnvironmentConfig } from './validate-config';
 
 export * from './environment-config';
+export { ConfigError } from './config-error';
 export * from './define-environment';
 export { baseConfig } from './base';
 export { environmentProblems, validateEnvironmentConfig } from './validate-config';
@@ -21,7 +23,7 @@ export function selectEnvironments(selection: unknown, all: readonly Environment
   const selected = names.map((name) => {
     const config = all.find((c) => c.name === name);
     if (!config) {
-      throw new Error(`context env ("${name}") is not an environment: use one or more of ${all.map((c) => c.name).join(', ')}, comma-separated`);
+      throw new ConfigError(`context env ("${name}") is not an environment: use one or more of ${all.map((c) => c.name).join(', ')}, comma-separated`);
     }
     return config;
   });

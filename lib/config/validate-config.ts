@@ -21,6 +21,7 @@ import { TRAINING_CONSTRUCT_IDS, trainingSettingsOf } from '../stacks/training-s
 import {
   Problem, checkNotEmpty, checkPositive, checkTagValue, checkWholeNumberAtLeast, problemsOf, withPath,
 } from '../validation';
+import { ConfigError } from './config-error';
 import { EnvironmentConfig, inferenceServicesOf } from './environment-config';
 
 /**
@@ -146,6 +147,6 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
 export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   const problems = environmentProblems(config);
   if (problems.length > 0) {
-    throw new Error(`Invalid config for environment "${config.name}":\n- ${problems.join('\n- ')}`);
+    throw new ConfigError(`Invalid config for environment "${config.name}":\n- ${problems.join('\n- ')}`);
   }
 }

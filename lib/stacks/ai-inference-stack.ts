@@ -10,6 +10,7 @@ import { EnvironmentNetwork } from '../constructs/network/environment-network';
 import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
 import { NotificationTargets } from '../constructs/notifications/notification-targets';
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
+import { dashboardNameOf } from '../dashboard-url';
 import { Problem, throwIfProblems } from '../validation';
 import { checkServiceName, serviceConstructId, serviceLogGroupPrefix, serviceOutputPrefix } from './service-names';
 import { modelReplicaOf } from './model-replica';
@@ -143,6 +144,7 @@ export class AiInferenceStack extends Stack {
         logEncryptionKey,
         // What the environment retains, it also protects from deletion (CT.ELASTICLOADBALANCING.PR.5).
         deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+        dashboardName: dashboardNameOf(this, name),
         removalPolicy,
       });
       service.addOutputs(serviceOutputPrefix(name));

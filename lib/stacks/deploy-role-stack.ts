@@ -60,7 +60,7 @@ export class DeployRoleStack extends Stack {
     this.diffRole = this.gitHubRole('DiffRole', 'cdk diff on pull requests: reads the app\'s deployed stacks and templates', [
       `repo:${repository}:pull_request`,
     ]);
-    this.driftRole = this.gitHubRole('DriftRole', 'the scheduled cdk drift on the deploy branch, as the CDK bootstrap lookup role', [
+    this.driftRole = this.gitHubRole('DriftRole', 'the scheduled drift check on the deploy branch, as the CDK bootstrap lookup role', [
       `repo:${repository}:ref:refs/heads/${deployBranch}`,
     ]);
     this.deployRole = this.gitHubRole('DeployRole', 'cdk deploy in the deploy environments, through the CDK bootstrap roles', [

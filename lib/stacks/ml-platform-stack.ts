@@ -3,10 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
+import { dashboardNameOf, dashboardUrl } from '../dashboard-url';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
 import { AutoModeNodePool, AutoModeNodePoolSettings } from '../constructs/ml-platform/auto-mode-node-pool';
 import { KubeflowPipelines } from '../constructs/ml-platform/kubeflow-pipelines';
 import { MlArtifactBucket } from '../constructs/ml-platform/ml-artifact-bucket';
+import { MlPlatformDashboard } from '../constructs/ml-platform/ml-platform-dashboard';
 import { MlPlatformCluster, MlPlatformClusterSettings } from '../constructs/ml-platform/ml-platform-cluster';
 import { MlflowTrackingServer, MlflowTrackingServerSettings } from '../constructs/ml-platform/mlflow-tracking-server';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
@@ -76,6 +78,8 @@ export class MlPlatformStack extends Stack {
   public readonly cpuNodePool: AutoModeNodePool;
   /** Kubeflow Pipelines. */
   public readonly pipelines: KubeflowPipelines;
+  /** The platform's dashboard: the EKS control plane, the artifacts, how to open MLflow. */
+  public readonly dashboard: MlPlatformDashboard;
 
   constructor(scope: Construct, id: string, props: MlPlatformStackProps) {
     super(scope, id, props);
@@ -104,6 +108,13 @@ export class MlPlatformStack extends Stack {
       this.mlflow.grantLogRuns(role);
     }
 
+    this.dashboard = new MlPlatformDashboard(this, 'Dashboard', {
+      dashboardName: dashboardNameOf(this),
+      clusterName: cluster.clusterName,
+      artifactBucket: this.artifactBucket.bucket,
+      mlflowTrackingServerName: this.mlflow.trackingServerName,
+    });
+
     const outputs: Record<string, [string, string]> = {
       MlflowTrackingServerArn: [this.mlflow.trackingServerArn, 'The tracking URI: mlflow.set_tracking_uri(<this ARN>) with the sagemaker-mlflow plugin installed'],
       MlflowTrackingServerName: [this.mlflow.trackingServerName, 'aws sagemaker create-presigned-mlflow-tracking-server-url --tracking-server-name <this> opens the MLflow UI'],
@@ -114,6 +125,7 @@ export class MlPlatformStack extends Stack {
         `aws eks update-kubeconfig --name ${cluster.clusterName} --region ${this.region}`,
         'Then: kubectl port-forward -n kubeflow svc/ml-pipeline-ui 8080:80',
       ],
+      DashboardUrl: [dashboardUrl(this.dashboard.dashboard), 'The ML platform\'s CloudWatch dashboard: EKS scheduling and API server, artifacts, how to open MLflow'],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

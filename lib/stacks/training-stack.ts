@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/environment-config';
+import { dashboardNameOf, dashboardUrl } from '../dashboard-url';
 import { InferenceModel } from '../constructs/inference/inference-runtime';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
 import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
@@ -13,10 +14,12 @@ import { NotificationTargets } from '../constructs/notifications/notification-ta
 import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 import { IdleShutdown, IdleShutdownSettings } from '../constructs/training/idle-shutdown';
 import { SageMakerEndpoint, SageMakerEndpointSettings } from '../constructs/training/sagemaker-endpoint';
+import { SageMakerEndpointDashboard } from '../constructs/training/sagemaker-endpoint-dashboard';
 import { SageMakerExecutionRole } from '../constructs/training/sagemaker-execution-role';
 import { SpotTrainingFleet, SpotTrainingFleetSettings } from '../constructs/training/spot-training-fleet';
 import { TrainingBuckets } from '../constructs/training/training-buckets';
 import { TrainingCluster, TrainingClusterSettings } from '../constructs/training/training-cluster';
+import { TrainingDashboard } from '../constructs/training/training-dashboard';
 import { TrainingRuntime } from '../constructs/training/training-runtime';
 
 /** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
@@ -95,6 +98,10 @@ export class TrainingStack extends Stack {
   public readonly sageMakerEndpoint?: SageMakerEndpoint;
   /** The roles training code runs under: the nodes' and SageMaker's (e.g. to log MLflow runs). */
   public readonly trainingRoles: readonly iam.IRole[];
+  /** The training capacity's dashboard. */
+  public readonly dashboard: TrainingDashboard;
+  /** The SageMaker endpoint's dashboard, with the endpoint. */
+  public readonly sageMakerDashboard?: SageMakerEndpointDashboard;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -152,7 +159,16 @@ export class TrainingStack extends Stack {
         logEncryptionKey,
       });
       new CfnOutput(this, 'EndpointName', { value: this.sageMakerEndpoint.endpoint.endpointName, description: 'SageMaker endpoint to invoke' });
+      this.sageMakerDashboard = new SageMakerEndpointDashboard(this, 'SageMakerDashboard', {
+        endpoint: this.sageMakerEndpoint,
+        dashboardName: dashboardNameOf(this, 'SageMaker'),
+      });
+      new CfnOutput(this, 'SageMakerDashboardUrl', {
+        value: dashboardUrl(this.sageMakerDashboard.dashboard),
+        description: 'The SageMaker endpoint\'s CloudWatch dashboard: invocations, latency, errors, instances vs scaling bounds',
+      });
     }
+    this.dashboard = new TrainingDashboard(this, 'Dashboard', { cluster: this.cluster, idleShutdown: this.idleShutdown, dashboardName: dashboardNameOf(this) });
 
     const outputs: Record<string, [string, string]> = {
       ExecutionRoleArn: [executionRole.role.roleArn, 'Role for SageMaker models and training jobs'],
@@ -165,6 +181,7 @@ export class TrainingStack extends Stack {
       TrainingLogGroupName: [this.runtime.logGroup.logGroupName, 'Training jobs and launchers: <run>/<instance>/job and <run>/<instance>/launcher'],
       DefaultTrainingImage: [this.runtime.defaultImageUri, 'Image of cluster and spot runs started without --image'],
       DefaultSageMakerTrainingImage: [executionRole.defaultTrainingImageUri, 'Image of SageMaker training jobs started without --image'],
+      DashboardUrl: [dashboardUrl(this.dashboard.dashboard), 'The training capacity\'s CloudWatch dashboard: instances, GPU utilization, job heartbeat, idle shutdown'],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

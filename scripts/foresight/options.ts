@@ -7,7 +7,7 @@ import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStac
 import { StackTemplate, environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
-import { CliOptions, ParsedCommandLine, UsageError } from '../cli';
+import { CliOptions, ParsedCommandLine, UsageError, showProgress } from '../cli';
 import { environmentsNamed, servicesNamed } from '../environment-selection';
 import { ScalingVariant, synthForForesight } from './synth-environments';
 
@@ -148,19 +148,22 @@ export interface ForesightEnvironment {
 
 /**
  * The environments named by --env, each with the templates of the variants asked for: read as
- * they are from --assembly (the default variant only), else synthesized through the app factory.
+ * they are from --assembly (the default variant only), else synthesized through the app factory,
+ * which `command` says on stderr before it starts.
  */
-export function environmentsOf(values: Values, variants: readonly ScalingVariant[]): ForesightEnvironment[] {
+export function environmentsOf(command: string, values: Values, variants: readonly ScalingVariant[]): ForesightEnvironment[] {
   const selection = selectionOf(values);
   const configs = selection.map((s) => s.config);
   if (values.assembly !== undefined && variants.includes('step')) throw new UsageError('--compare step synthesizes the seed\'s policy: leave out --assembly');
   if (values.assembly !== undefined && !existsSync(resolve(values.assembly, 'manifest.json'))) {
     throw new UsageError(`--assembly ${values.assembly}: no cloud assembly there (no manifest.json): run \`npx cdk synth\` first`);
   }
-  const assemblies = variants.map((variant) => ({
-    variant,
-    assembly: values.assembly !== undefined ? new CloudAssembly(resolve(values.assembly)) : synthForForesight(configs.map((c) => c.name), variant),
-  }));
+  const names = configs.map((c) => c.name);
+  const assemblies = variants.map((variant) => {
+    if (values.assembly !== undefined) return { variant, assembly: new CloudAssembly(resolve(values.assembly)) };
+    showProgress(command, `synthesizing ${names.join(', ')}${variant === 'step' ? ' with the seed\'s step policy' : ''}`);
+    return { variant, assembly: synthForForesight(names, variant) };
+  });
   return selection.map(({ config, services }) => ({
     config,
     services,

@@ -18,7 +18,7 @@ import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumption
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { regionPrices } from '../../lib/pricing/price-table';
-import { EXIT_OK, runMain } from '../cli';
+import { EXIT_OK, runMain, showProgress } from '../cli';
 import { waitChartFile } from '../simulate';
 import { serviceOf } from './options';
 import { synthForForesight } from './synth-environments';
@@ -73,6 +73,7 @@ export const DOCS_FORESIGHT_COMMAND_LINE = {
 /** The command; returns the exit code. */
 export function writeForesightDocs(): number {
   const names = ENVIRONMENTS.map((c) => c.name);
+  showProgress(DOCS_FORESIGHT_COMMAND_LINE.name, `synthesizing ${names.join(', ')} with each scaling policy`);
   const assemblies = { default: synthForForesight(names, 'default'), step: synthForForesight(names, 'step') };
   const prices = regionPrices('us-east-1');
   const runs = WORKLOADS.flatMap((workload) => ENVIRONMENTS.flatMap((config) => Object.keys(config.inference).map((service) => runForesight(

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The jobs CLI: `npm run jobs -- submit input.json --env dev --wait`; compiled by `npm run build`, the package's `ai-infra-jobs` bin.
+import '../quiet-aws-sdk';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { runJobs } from './cli';

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 // Before a deploy: `npm run preflight -- --env dev [--region eu-central-1] [--assembly cdk.out]`.
+import '../quiet-aws-sdk';
 import { STSClient } from '@aws-sdk/client-sts';
 import { environmentOf, synthesizeEnvironment, synthesizePublished } from './assembly';
+import { showProgress } from '../cli';
 import { run } from './cli';
 import { createClients } from './clients';
-
-// The SDK's own switch for its notice that releases after January 2027 need Node.js 22
-// (https://github.com/aws/aws-sdk-js-v3/issues/7983): the preflight prints its findings only.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 run(process.argv.slice(2), {
   clientsFor: createClients,
   // The SDK's region chain: AWS_REGION, then the profile's region in ~/.aws/config.
   defaultRegion: () => new STSClient({}).config.region().catch(() => undefined),
-  assemble: (environment, assembly) => (assembly ? environmentOf(assembly, environment) : synthesizeEnvironment(environment)),
-  assemblePublished: synthesizePublished,
+  assemble: (environment, assembly) => {
+    if (assembly) return environmentOf(assembly, environment);
+    showProgress('preflight', `synthesizing ${environment}`);
+    return synthesizeEnvironment(environment);
+  },
+  assemblePublished: (config) => {
+    showProgress('preflight', `synthesizing ${config.name} with its model published, for the SageMaker quotas`);
+    return synthesizePublished(config);
+  },
   print: (line) => console.log(line),
 }).then((code) => {
   process.exitCode = code;

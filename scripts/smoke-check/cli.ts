@@ -3,7 +3,7 @@ import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
 import { CliOutput, UsageError, runCommandLine } from '../cli';
 import { environmentNamed, servicesNamed } from '../environment-selection';
 import { exitCodeOf, formatResult } from './check-result';
-import { SmokeCheckClients, runSmokeCheck } from './smoke-check';
+import { JOB_WAIT, SmokeCheckClients, runSmokeCheck } from './smoke-check';
 
 export const USAGE = `usage: smoke-check --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--service <name,...>] [--region <region>]
   Checks the deployed ${stackNameOf('<env>', STACK_IDS.inference)} and ${stackNameOf('<env>', STACK_IDS.training)} stacks,
@@ -31,6 +31,7 @@ export async function run(
     // The region falls back to AWS_REGION, then AWS_DEFAULT_REGION.
     const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+    output.printError(`smoke-check: checking ${config.name} in ${region} (the test job of each service may take up to ${JOB_WAIT.timeoutMs / 60_000} minutes)...`);
     const results = await runSmokeCheck(clientsFor(region), config, services);
     results.forEach((result) => output.print(formatResult(result)));
     return exitCodeOf(results);

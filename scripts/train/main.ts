@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // The training CLI: `npm run train -- start --env dev --on spot --code ./train`.
+import '../quiet-aws-sdk';
 import { runTrain } from './cli';
 import { createTrainClients } from './context';
 

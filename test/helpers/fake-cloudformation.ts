@@ -52,7 +52,8 @@ export const EXAMPLE_STACK: StackContext = {
 };
 
 const ACCOUNT = '123456789012';
-const REGION = 'eu-central-1';
+/** The Region the fake resolves AWS::Region to. */
+export const REGION = 'eu-central-1';
 
 /** The value of an intrinsic function as CloudFormation resolves it in the stack; references resolve to the logical id. */
 export function resolve(value: unknown, stack: StackContext): unknown {

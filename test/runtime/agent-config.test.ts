@@ -26,6 +26,7 @@ const FILE = {
   successTopicArn: 'arn:aws:sns:eu-west-1:123456789012:job-succeeded',
   errorTopicArn: 'arn:aws:sns:eu-west-1:123456789012:job-failed',
   maxAttempts: 3,
+  metricsNamespace: 'AI/Custom',
 };
 
 describe('agent config', () => {
@@ -84,6 +85,10 @@ describe('agent config', () => {
 
   test('requires the results bucket', () => {
     expect(() => parseConfig({ ...FILE, resultsBucketName: undefined }, IDENTITY)).toThrow(/resultsBucketName \(undefined\) must be a non-empty string/);
+  });
+
+  test('requires the namespace of the job metrics', () => {
+    expect(() => parseConfig({ ...FILE, metricsNamespace: undefined }, IDENTITY)).toThrow(/metricsNamespace \(undefined\) must be a non-empty string/);
   });
 
   test('rejects a fractional maxAttempts', () => {

@@ -23,6 +23,7 @@ export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-sec
 export const RESULTS_BUCKET = 'jobs-results';
 export const SUCCESS_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-succeeded';
 export const ERROR_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-failed';
+export const METRICS_NAMESPACE = 'AI/Custom';
 
 /** One log line of the agent: its event, its fields and when it was written (epoch ms). */
 export interface AgentLog {
@@ -149,6 +150,7 @@ export class AgentWorld {
       successTopicArn: SUCCESS_TOPIC,
       errorTopicArn: ERROR_TOPIC,
       maxAttempts: 3,
+      metricsNamespace: METRICS_NAMESPACE,
       apiConnectTimeoutSeconds: 0.5,
       apiTimeoutSeconds: 0.5,
       imdsTimeoutSeconds: 0.5,

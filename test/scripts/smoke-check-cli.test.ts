@@ -37,7 +37,7 @@ function outputs(values: Record<string, string>): Output[] {
 function serviceOutputs(service: string): Record<string, string> {
   const values: Record<(typeof INFERENCE_SERVICE_OUTPUTS)[number], string> = {
     QueueUrl: QUEUE, DeadLetterQueueUrl: DLQ, TargetGroupArn: 'tg', AutoScalingGroupName: 'asg', LoadBalancerDnsName: 'lb', LogGroupName: 'logs',
-    ResultsBucketName: 'results', SuccessTopicArn: 'ok', ErrorTopicArn: 'error', AlarmTopicArn: 'alarms',
+    ResultsBucketName: 'results', SuccessTopicArn: 'ok', ErrorTopicArn: 'error', AlarmTopicArn: 'alarms', DashboardUrl: 'https://console.aws.amazon.com/cloudwatch/home',
   };
   return Object.fromEntries(Object.entries(values).map(([output, value]) => [serviceOutputKey(service, output as keyof typeof values), value]));
 }
@@ -106,10 +106,13 @@ const mlPlatformLines = ENVIRONMENTS[0].mlPlatform.enabled ? [
 ] : [];
 
 describe('smoke-check exit codes', () => {
-  test('0 when every check passes, one ok line per check of every service', async () => {
+  test('0 when every check passes: what it checks first (the job may take minutes), then one ok line per check of every service', async () => {
     const { code, lines } = await runCli(['--env', ENV]);
     expect(code).toBe(EXIT_OK);
-    expect(lines).toEqual([...SERVICES.flatMap(serviceLines), expect.stringMatching(new RegExp(`^ok {3}${ENV}-Training endpoint: `)), ...mlPlatformLines]);
+    expect(lines).toEqual([
+      `smoke-check: checking ${ENV} in eu-central-1 (the test job of each service may take up to 5 minutes)...`,
+      ...SERVICES.flatMap(serviceLines), expect.stringMatching(new RegExp(`^ok {3}${ENV}-Training endpoint: `)), ...mlPlatformLines,
+    ]);
   });
 
   test('1 when a check fails, with one FAIL line naming the reason', async () => {

@@ -7,7 +7,8 @@ import { JOB_RESULTS_DEFAULTS } from '../../lib/constructs/inference/job-results
 import { fleetAmiParameter } from '../../lib/gpu/fleet-ami';
 import { aiInferenceSettingsOf } from '../../lib/stacks/ai-inference-stack';
 import { DEFAULT_SERVICE, serviceLogGroupPrefix, serviceOutputKey } from '../../lib/stacks/service-names';
-import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
+import { logicalIdOf, renderDashboards, widgetTitled } from '../helpers/dashboard';
+import { EXAMPLE_STACK, REGION, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, { config, ...synthStage(config) }]));
@@ -133,6 +134,16 @@ describe.each(services)('%s service %s', (env, service) => {
       config.removalPolicy === RemovalPolicy.RETAIN ? `${name}/51af3dc0-da77-11e4-872e-1234567db123` : name,
       config.logRetention,
     ]);
+  });
+
+  test('its dashboard is named <stack>-<service>-<Region>, linked by DashboardUrl, and draws the service\'s queue and fleet', () => {
+    const url = String(resolve(template.toJSON().Outputs[serviceOutputKey(service, 'DashboardUrl')].Value, EXAMPLE_STACK));
+    const dashboard = renderDashboards(template)[url.split('#dashboards:name=')[1]];
+    expect(dashboard.name).toBe(`${env}-AiInference-${service}-${config.region ?? REGION}`);
+    const queues = widgetTitled(dashboard, 'Jobs waiting and in flight').metrics.map((m) => logicalIdOf(m.dimensions.QueueName));
+    expect(queues.slice(0, 2)).toEqual([idOf(template, service, 'QueueUrl'), idOf(template, service, 'QueueUrl')]);
+    const groups = widgetTitled(dashboard, 'Instances: desired vs InService').metrics.map((m) => m.dimensions.AutoScalingGroupName);
+    expect(new Set(groups)).toEqual(new Set([idOf(template, service, 'AutoScalingGroupName')]));
   });
 
   test('the queue hides a job for the longest job duration', () => {

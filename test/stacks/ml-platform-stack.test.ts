@@ -7,7 +7,8 @@ import { staging } from '../../lib/config/staging';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
 import { mlNodePoolsOf, mlPlatformSettingsOf } from '../../lib/stacks/ml-platform-stack';
 import { appliedObjects, AppliedObject, validateAgainstSchema } from '../helpers/kubernetes-manifests';
-import { EXAMPLE_STACK, resolve } from '../helpers/fake-cloudformation';
+import { renderDashboards } from '../helpers/dashboard';
+import { EXAMPLE_STACK, REGION, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 import { MLFLOW_TRACKING_SERVER_DEFAULTS } from '../../lib/constructs/ml-platform/mlflow-tracking-server';
 
@@ -15,7 +16,7 @@ import { MLFLOW_TRACKING_SERVER_DEFAULTS } from '../../lib/constructs/ml-platfor
 const ARTIFACT_BUCKET = 'ArtifactsBucket88671897';
 
 const OUTPUTS = [
-  'MlflowTrackingServerArn', 'MlflowTrackingServerName', 'MlflowRunLoggerPolicyArn', 'ArtifactBucketName', 'ClusterName', 'KubeconfigCommand',
+  'MlflowTrackingServerArn', 'MlflowTrackingServerName', 'MlflowRunLoggerPolicyArn', 'ArtifactBucketName', 'ClusterName', 'KubeconfigCommand', 'DashboardUrl',
 ];
 
 describe('mlPlatformSettingsOf', () => {
@@ -117,6 +118,17 @@ describe('staging MlPlatform stack', () => {
 
   test('has exactly the outputs users read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([...OUTPUTS].sort());
+  });
+
+  test('its dashboard, linked by DashboardUrl, is <stack>-<Region> and reads the cluster\'s and the artifact bucket\'s metrics', () => {
+    const url = String(resolve(template.toJSON().Outputs.DashboardUrl.Value, EXAMPLE_STACK));
+    const dashboard = renderDashboards(template)[url.split('#dashboards:name=')[1]];
+    expect(dashboard.name).toBe(`${staging.name}-MlPlatform-${staging.region ?? REGION}`);
+    const cluster = resolve(template.toJSON().Outputs.ClusterName.Value, EXAMPLE_STACK);
+    const eks = dashboard.widgets.flatMap((w) => w.metrics).filter((m) => m.namespace === 'AWS/EKS');
+    expect(new Set(eks.map((m) => m.dimensions.ClusterName))).toEqual(new Set([cluster]));
+    const buckets = dashboard.widgets.flatMap((w) => w.metrics).filter((m) => m.namespace === 'AWS/S3').map((m) => m.dimensions.BucketName);
+    expect(buckets).toEqual([ARTIFACT_BUCKET, ARTIFACT_BUCKET]);
   });
 
   test('outputs the tracking server ARN, the URI for mlflow.set_tracking_uri', () => {

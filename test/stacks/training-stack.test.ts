@@ -2,6 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
+import { RenderedDashboard, renderDashboards } from '../helpers/dashboard';
+import { EXAMPLE_STACK, REGION, resolve } from '../helpers/fake-cloudformation';
 import { synthStage } from '../helpers/synth-stage';
 import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
@@ -11,7 +13,14 @@ const PINNED_BUCKETS = ['BucketsCheckpoints180497C2', 'BucketsDatasets939DDD85',
 const OUTPUTS = [
   'EndpointName', 'ExecutionRoleArn', 'CheckpointBucketName', 'DatasetBucketName', 'ArtifactBucketName',
   'ClusterAutoScalingGroupName', 'SpotFleetId', 'IdleShutdownTopicArn', 'TrainingLogGroupName', 'DefaultTrainingImage', 'DefaultSageMakerTrainingImage',
+  'DashboardUrl', 'SageMakerDashboardUrl',
 ];
+
+/** The dashboard a `<...>DashboardUrl` output links, rendered. */
+function linkedDashboard(template: Template, output: string): RenderedDashboard {
+  const url = String(resolve(template.toJSON().Outputs[output].Value, EXAMPLE_STACK));
+  return renderDashboards(template)[url.split('#dashboards:name=')[1]];
+}
 
 describe('a new environment, its model not yet published', () => {
   const template = synthStage(dev).templates.Training;
@@ -20,8 +29,10 @@ describe('a new environment, its model not yet published', () => {
     template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
   });
 
-  test('has no EndpointName output', () => {
+  test('has no EndpointName output, nor the endpoint\'s dashboard', () => {
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('EndpointName');
+    expect(Object.keys(template.toJSON().Outputs)).not.toContain('SageMakerDashboardUrl');
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
 
@@ -54,6 +65,22 @@ describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { m
     const exported = Object.keys(template.toJSON().Outputs).filter((id) => id.startsWith('ExportsOutput'));
     expect(exported.map((id) => id.replace(/^ExportsOutputRef(\w+?Role)[0-9A-F]{8}[0-9A-F]{8}$/, '$1')).sort())
       .toEqual(config.mlPlatform.enabled ? ['ClusterInstanceRole', 'SageMakerExecutionRole'] : []);
+  });
+
+  test('the training dashboard is <stack>-<Region>, linked by DashboardUrl, and draws the cluster\'s group', () => {
+    const dashboard = linkedDashboard(template, 'DashboardUrl');
+    expect(dashboard.name).toBe(`${config.name}-Training-${config.region ?? REGION}`);
+    const group = (template.toJSON().Outputs.ClusterAutoScalingGroupName.Value as { Ref: string }).Ref;
+    expect(dashboard.widgets[0].metrics.filter((m) => m.metricName).map((m) => m.dimensions.AutoScalingGroupName)).toEqual([group, group, group]);
+  });
+
+  test('the endpoint\'s dashboard is <stack>-SageMaker-<Region>, linked by SageMakerDashboardUrl, and draws the endpoint\'s variants', () => {
+    const dashboard = linkedDashboard(template, 'SageMakerDashboardUrl');
+    expect(dashboard.name).toBe(`${config.name}-Training-SageMaker-${config.region ?? REGION}`);
+    const endpoint = resolve(template.toJSON().Outputs.EndpointName.Value, EXAMPLE_STACK);
+    expect(dashboard.widgets[0].metrics.map((m) => [m.dimensions.EndpointName, m.dimensions.VariantName])).toEqual(
+      config.sageMaker.endpoint.variants.map((v) => [endpoint, v.name]),
+    );
   });
 
   test('EndpointName is the SageMaker endpoint', () => {

@@ -28,3 +28,20 @@ export const EXPECTED_BOOT_TIME: Readonly<Record<BootImageStrategy, Duration>> =
 export const BOOT_IMAGE_TAG = 'ai-infra:boot-image';
 /** Tag on the fleet's group holding its expected boot time in seconds, for tools that read the template. */
 export const EXPECTED_BOOT_SECONDS_TAG = 'ai-infra:expected-boot-seconds';
+
+/**
+ * The phases boot.sh times, in order: the OS boot (kernel start to user data), then each of its
+ * steps. It publishes each phase's duration once per boot as `BootPhaseSeconds`, dimensions
+ * `AutoScalingGroupName` and `Phase`, in the instance metrics namespace (a failed boot publishes
+ * the phases it finished; a cache hit skips the download and the extraction).
+ */
+export const BOOT_PHASES = [
+  'os-boot', 'packages', 'cloudwatch-agent', 'cache-mount', 'cache-lock', 'model-download', 'model-extract',
+  'image-pull', 'container-start', 'health', 'agent-start',
+] as const;
+
+/** One phase of the boot. */
+export type BootPhase = (typeof BOOT_PHASES)[number];
+
+/** The metric boot.sh publishes each phase's duration as. */
+export const BOOT_PHASE_METRIC_NAME = 'BootPhaseSeconds';

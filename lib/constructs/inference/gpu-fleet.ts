@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AutoScalingGroupMetricName, autoScalingGroupMetric } from '../../auto-scaling-group-metrics';
 import { withDefaults } from '../../defaults';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { nitroTypesOffControlList } from '../../compliance/nitro-types-off-control-list';
@@ -257,14 +258,12 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
 
   /** Instances InService (the group metric; collected every minute). */
   public metricInServiceInstances(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/AutoScaling',
-      metricName: 'GroupInServiceInstances',
-      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return this.metricGroup('GroupInServiceInstances', props);
+  }
+
+  /** One of the group's metrics (every group metric is collected, every minute). */
+  public metricGroup(metricName: AutoScalingGroupMetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return autoScalingGroupMetric(this.autoScalingGroup.autoScalingGroupName, metricName, props);
   }
 
   /** An alarm action that notifies the fleet's topic. */

@@ -7,8 +7,6 @@ import { Construct } from 'constructs';
 import { retainedName } from '../../retained-name';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
-import { FLEET_PROCESSOR_LABELS } from '../../gpu/fleet-processor';
-import { GpuFleet } from './gpu-fleet';
 
 /** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
 export const INFERENCE_LOG_GROUP_PREFIX = '/ai/inference';
@@ -19,10 +17,6 @@ export interface InferenceObservabilityProps {
   readonly queue: sqs.IQueue;
   /** Its dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** The fleet, whose InService and utilization (GPU, or CPU for a CPU fleet) metrics the dashboard shows. */
-  readonly fleet: GpuFleet;
-  /** Visible messages per InService instance (QueueScaling.metricBacklogPerInstance()). */
-  readonly backlogPerInstance: cloudwatch.IMetric;
   /**
    * Name of the log group of boot, agent and container logs; unique per environment and model.
    * A retained log group (removalPolicy RETAIN) gets `/<stack UUID>` appended, so a new
@@ -54,9 +48,8 @@ export interface InferenceObservabilityProps {
 }
 
 /**
- * The service's log group (`/ai/inference/<env>/<model>`), alarms on the oldest job's age and on a non-empty
- * dead-letter queue, and one dashboard: queue depth, backlog per instance, InService
- * instances and the fleet's GPU (or CPU) utilization.
+ * The service's log group (`/ai/inference/<env>/<model>`) and its alarms on the oldest job's age
+ * and on a non-empty dead-letter queue (InferenceDashboard shows them).
  */
 export class InferenceObservability extends Construct {
   /** The service's log group. */
@@ -65,12 +58,9 @@ export class InferenceObservability extends Construct {
   public readonly oldestMessageAgeAlarm: cloudwatch.Alarm;
   /** Fires when a job landed in the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
-  /** The dashboard. */
-  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: InferenceObservabilityProps) {
     super(scope, id);
-    const period = Duration.minutes(1);
     const maxAge = props.maxOldestMessageAge ?? Duration.minutes(15);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -103,32 +93,5 @@ export class InferenceObservability extends Construct {
         alarm.addAlarmAction(props.alarmAction);
       }
     }
-
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      widgets: [
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Queue depth',
-            left: [
-              props.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-              props.queue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: 'Maximum' }),
-              props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'Dead letters' }),
-            ],
-          }),
-          new cloudwatch.GraphWidget({ title: 'Backlog per instance', left: [props.backlogPerInstance] }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'InService instances',
-            left: [props.fleet.metricInServiceInstances({ period })],
-          }),
-          new cloudwatch.GraphWidget({
-            title: `${FLEET_PROCESSOR_LABELS[props.fleet.processor]} utilization (%)`,
-            left: [props.fleet.metricUtilization({ period })],
-            leftYAxis: { min: 0, max: 100 },
-          }),
-        ],
-      ],
-    });
   }
 }

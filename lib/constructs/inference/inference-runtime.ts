@@ -279,6 +279,7 @@ export class InferenceRuntime extends Construct {
       successTopicArn: this.props.results.successTopic.topicArn,
       errorTopicArn: this.props.results.errorTopic.topicArn,
       maxAttempts: this.props.jobs.maxReceiveCount,
+      metricsNamespace: INSTANCE_METRICS_NAMESPACE,
     };
   }
 

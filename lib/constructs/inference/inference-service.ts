@@ -4,12 +4,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { dashboardUrl } from '../../dashboard-url';
 import { FLEET_PROCESSOR_LABELS, fleetProcessorOf } from '../../gpu/fleet-processor';
 import { Problem, throwIfProblems, withPath } from '../../validation';
 import { FleetSchedule, FleetScheduleSettings, fleetScheduleSettingsProblems } from './fleet-schedule';
 import { BakedImage } from './baked-image';
 import { GpuFleet, GpuFleetSettings, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet';
 import { InferenceEndpoint } from './inference-endpoint';
+import { InferenceDashboard } from './inference-dashboard';
 import { INFERENCE_LOG_GROUP_PREFIX, InferenceObservability } from './inference-observability';
 import { InferenceModel, InferenceRuntime, fleetImageProblem, inferenceModelProblems, isRegistryModel, maxConcurrentJobsProblem } from './inference-runtime';
 import { JobQueue, jobQueueProblems } from './job-queue';
@@ -27,7 +29,7 @@ import { WarmUpWindows } from './warm-up-windows';
 /** The stack outputs `InferenceService.addOutputs` adds, in this order. */
 export const INFERENCE_SERVICE_OUTPUTS = [
   'QueueUrl', 'DeadLetterQueueUrl', 'LoadBalancerDnsName', 'TargetGroupArn', 'AutoScalingGroupName', 'LogGroupName',
-  'ResultsBucketName', 'SuccessTopicArn', 'ErrorTopicArn', 'AlarmTopicArn',
+  'ResultsBucketName', 'SuccessTopicArn', 'ErrorTopicArn', 'AlarmTopicArn', 'DashboardUrl',
 ] as const;
 
 /** One of the service's stack outputs. */
@@ -121,6 +123,11 @@ export interface InferenceServiceProps extends InferenceServiceSettings {
    */
   readonly modelPublished?: boolean;
   /**
+   * Name of the service's dashboard, unique in the account (dashboards are global, not regional).
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+  /**
    * What happens to the queues and the log group when they leave the app. The results bucket
    * is retained whatever this says: a stack update never deletes job results.
    * @default - each keeps its own default: JobQueue's and InferenceObservability's, RemovalPolicy.RETAIN
@@ -174,8 +181,10 @@ export class InferenceService extends Construct {
   public readonly scaling: QueueScaling;
   /** The internal load balancer and target group. */
   public readonly endpoint: InferenceEndpoint;
-  /** The log group, alarms and dashboard. */
+  /** The log group and the queue's alarms. */
   public readonly observability: InferenceObservability;
+  /** The service's dashboard: queue, fleet, job latency, GPU (or CPU) utilization, alarms and boot phases. */
+  public readonly dashboard: InferenceDashboard;
   /** What the fleet serves: the archive and image, a registered model's as resolved at deploy. */
   public readonly served: ServedModel;
 
@@ -214,7 +223,7 @@ export class InferenceService extends Construct {
     });
     this.scaling = new QueueScaling(this, 'QueueScaling', { ...props.scaling, fleet: this.fleet, queue: this.jobs.queue });
     // Its id names the metric: a GPU fleet keeps the id (and so the alarm) it always had.
-    new UtilizationScaleIn(this, this.fleet.processor === 'gpu' ? 'GpuUtilization' : 'CpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
+    const scaleIn = new UtilizationScaleIn(this, this.fleet.processor === 'gpu' ? 'GpuUtilization' : 'CpuUtilization', { ...props.gpuScaleIn, fleet: this.fleet });
     if (props.schedule) {
       new FleetSchedule(this, 'Schedule', {
         ...props.schedule,
@@ -242,8 +251,6 @@ export class InferenceService extends Construct {
     this.observability = new InferenceObservability(this, 'Observability', {
       queue: this.jobs.queue,
       deadLetterQueue: this.jobs.deadLetterQueue,
-      fleet: this.fleet,
-      backlogPerInstance: this.scaling.metricBacklogPerInstance(),
       logGroupName: `${props.logGroupPrefix ?? INFERENCE_LOG_GROUP_PREFIX}/${this.served.name}`,
       logRetention: props.logRetention,
       logEncryptionKey: props.logEncryptionKey,
@@ -261,6 +268,19 @@ export class InferenceService extends Construct {
       maxJobDuration: props.maxJobDuration,
       maxConcurrentJobs: props.maxConcurrentJobs ?? 1,
     }).bind(this.fleet);
+
+    const { oldestMessageAgeAlarm, deadLetterAlarm } = this.observability;
+    this.dashboard = new InferenceDashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      jobs: this.jobs,
+      results: this.results,
+      fleet: this.fleet,
+      scaling: this.scaling,
+      backlogTarget: props.scaling.mode === 'step' ? undefined : this.scaling.backlogTargetPerInstance,
+      acceptableLatency: props.scaling.acceptableLatency,
+      oldestJobAgeAlarm: oldestMessageAgeAlarm,
+      alarms: [oldestMessageAgeAlarm, deadLetterAlarm, ...this.scaling.alarms, scaleIn.alarm],
+    });
   }
 
   /** Stack outputs of what callers and operators wire next, named `<prefix><Output>` (see INFERENCE_SERVICE_OUTPUTS). */
@@ -276,6 +296,7 @@ export class InferenceService extends Construct {
       SuccessTopicArn: [this.results.successTopic.topicArn, 'One message per job that succeeded'],
       ErrorTopicArn: [this.results.errorTopic.topicArn, 'One message per job that failed or was malformed'],
       AlarmTopicArn: [this.fleet.notificationTopic.topicArn, 'The service\'s alarms and its fleet\'s launch and terminate failures; the environment\'s notifications reach it'],
+      DashboardUrl: [dashboardUrl(this.dashboard.dashboard), 'The service\'s CloudWatch dashboard: queue, instances, job latency, GPU (or CPU) utilization, alarms, boot phases'],
     };
     for (const id of INFERENCE_SERVICE_OUTPUTS) {
       const [value, description] = outputs[id];

@@ -122,6 +122,8 @@ export class QueueScaling extends Construct {
   public readonly backlogTargetPerInstance: number;
   /** The predictive scaling policy, when the settings ask for one. */
   public readonly predictive?: PredictiveScaling;
+  /** The alarms of the step policies: the wake-up from zero, the scale-in to zero and, in `step` mode, the seed's queue depth alarm. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
   private readonly props: QueueScalingProps;
 
   constructor(scope: Construct, id: string, props: QueueScalingProps) {
@@ -227,6 +229,7 @@ export class QueueScaling extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+    this.alarms.push(alarm);
   }
 
   /**
@@ -263,6 +266,7 @@ export class QueueScaling extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+    this.alarms.push(alarm);
   }
 
   private addScaleToZero(): void {
@@ -289,5 +293,6 @@ export class QueueScaling extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+    this.alarms.push(alarm);
   }
 }

@@ -96,6 +96,9 @@ export interface SageMakerEndpointProps {
 /** The endpoint's settings: plain values an environment config holds. */
 export type SageMakerEndpointSettings = Pick<SageMakerEndpointProps, 'variants' | 'minCapacity' | 'maxCapacity' | 'maxRequestsPerSecond' | 'safetyFactor' | 'customerManagedKey'>;
 
+/** ScalableInstanceCount.scaleOnInvocations' safety factor when none is given. */
+const SCALE_ON_INVOCATIONS_SAFETY_FACTOR = 0.5;
+
 /** Instance families Application Auto Scaling cannot scale on SageMaker. */
 const BURSTABLE_PREFIXES = ['ml.t2', 'ml.t3'];
 
@@ -119,6 +122,17 @@ export class SageMakerEndpoint extends Construct {
   public readonly endpoint: sagemaker.Endpoint;
   /** The storage volume key, when `customerManagedKey` is set. */
   public readonly encryptionKey?: kms.Key;
+  /** The production variants' names. */
+  public readonly variantNames: readonly string[];
+  /** Fewest instances per variant. */
+  public readonly minCapacity: number;
+  /** Most instances per variant. */
+  public readonly maxCapacity: number;
+  /**
+   * Invocations per instance per minute each variant's scaling policy tracks:
+   * maxRequestsPerSecond x safetyFactor x 60, as ScalableInstanceCount.scaleOnInvocations sets it.
+   */
+  public readonly invocationsPerInstanceTarget: number;
 
   constructor(scope: Construct, id: string, props: SageMakerEndpointProps) {
     super(scope, id);
@@ -126,6 +140,10 @@ export class SageMakerEndpoint extends Construct {
       ...sageMakerEndpointSettingsProblems(props),
       ...(isRegistryModel(props.model) ? [] : sageMakerImageProblems('model.image', props.model.image, 'variants', props.variants)),
     );
+    this.variantNames = props.variants.map((v) => v.name);
+    this.minCapacity = props.minCapacity;
+    this.maxCapacity = props.maxCapacity;
+    this.invocationsPerInstanceTarget = (props.safetyFactor ?? SCALE_ON_INVOCATIONS_SAFETY_FACTOR) * props.maxRequestsPerSecond * 60;
 
     if (props.vpc) {
       props.role.addToPrincipalPolicy(

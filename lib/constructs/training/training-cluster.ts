@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
+import { autoScalingGroupMetric } from '../../auto-scaling-group-metrics';
 import { PUT_INSTANCE_METRICS_CONDITION, gpuUtilizationMetric } from '../../gpu/gpu-metrics';
 import { Problem, checkEfaSupported, checkGpuInstanceType, checkInRange, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { checkDeepLearningAmiSupports } from '../../gpu/deep-learning-ami';
@@ -144,6 +145,8 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
       launchTemplate,
       minCapacity: 0,
       maxCapacity: props.maxNodes,
+      // Free, every minute: the training dashboard shows desired vs InService nodes.
+      groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.DESIRED_CAPACITY, autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
     });
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
@@ -175,6 +178,11 @@ export class TrainingCluster extends Construct implements ITrainingCapacity {
    */
   public metricBusy(period?: Duration): cloudwatch.MathExpression {
     return trainingBusyMetric(this.autoScalingGroupName, period);
+  }
+
+  /** One of the group's metrics; the group collects GroupDesiredCapacity and GroupInServiceInstances. */
+  public metricGroup(metricName: 'GroupDesiredCapacity' | 'GroupInServiceInstances', props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return autoScalingGroupMetric(this.autoScalingGroupName, metricName, props);
   }
 
   /** The group's name: the `AutoScalingGroupName` dimension of the cluster's metrics. */

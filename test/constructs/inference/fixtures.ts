@@ -1,10 +1,12 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GpuFleet, GpuFleetProps } from '../../../lib/constructs/inference/gpu-fleet';
 import { InferenceImage } from '../../../lib/constructs/inference/inference-image';
 import { ArchiveModel, InferenceModel } from '../../../lib/constructs/inference/inference-runtime';
+import { InferenceService, InferenceServiceProps, InferenceServiceSettings } from '../../../lib/constructs/inference/inference-service';
 import { JobQueue } from '../../../lib/constructs/inference/job-queue';
 import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
@@ -70,4 +72,30 @@ export function serviceResources(): ServiceResources {
     logGroup: new logs.LogGroup(stack, 'Logs'),
     jobs: new JobQueue(stack, 'Jobs', { maxJobDuration: Duration.minutes(10) }),
   };
+}
+
+/** Valid settings of one inference service: a backlog target of 12 jobs (2 minutes / 10 s). */
+export function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceServiceSettings {
+  return {
+    model: model(),
+    fleet: { instanceTypes: ['g5.xlarge', 'g4dn.xlarge'], minCapacity: 1, maxCapacity: 4 },
+    maxJobDuration: Duration.minutes(10),
+    scaling: { acceptableLatency: Duration.minutes(2), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) },
+    ...overrides,
+  };
+}
+
+/** An inference service `id` on the shared resources, with `settings()` unless overridden. */
+export function service(resources: ServiceResources, id: string, overrides: Partial<InferenceServiceProps> = {}): InferenceService {
+  const { stack, vpc, modelBucket, modelCache } = resources;
+  const accessLogsBucket = (stack.node.tryFindChild('AccessLogs') as s3.Bucket | undefined) ?? new s3.Bucket(stack, 'AccessLogs');
+  return new InferenceService(stack, id, {
+    ...settings(),
+    vpc,
+    modelBucket,
+    modelCache,
+    accessLogsBucket,
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    ...overrides,
+  });
 }

@@ -1,23 +1,21 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { InferenceObservability } from '../../../lib/constructs/inference/inference-observability';
-import { fleetAndQueue } from './fixtures';
+import { bareStack } from './fixtures';
 import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
 
 describe('InferenceObservability', () => {
-  const { stack, fleet, queue } = fleetAndQueue();
+  const stack = bareStack();
+  const queue = new sqs.Queue(stack, 'Queue');
   const topic = new sns.Topic(stack, 'Alerts');
   new InferenceObservability(stack, 'Observability', {
     queue,
     deadLetterQueue: new sqs.Queue(stack, 'Dlq'),
-    fleet,
     logGroupName: '/ai/inference/dev/llama',
-    backlogPerInstance: new cloudwatch.MathExpression({ expression: 'm1', usingMetrics: { m1: queue.metricNumberOfMessagesSent() } }),
     logRetention: RetentionDays.ONE_WEEK,
     alarmAction: new cwActions.SnsAction(topic),
   });
@@ -33,13 +31,12 @@ describe('InferenceObservability', () => {
   });
 
   test('a log group that goes with the stack keeps the name as given', () => {
-    const { stack: other, fleet: otherFleet, queue: otherQueue } = fleetAndQueue();
+    const other = bareStack();
+    const otherQueue = new sqs.Queue(other, 'Queue');
     new InferenceObservability(other, 'Observability', {
       queue: otherQueue,
       deadLetterQueue: new sqs.Queue(other, 'Dlq'),
-      fleet: otherFleet,
       logGroupName: '/ai/inference/dev/llama',
-      backlogPerInstance: otherQueue.metricNumberOfMessagesSent(),
       logRetention: RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -63,14 +60,5 @@ describe('InferenceObservability', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('Alerts') }],
     });
-  });
-
-  test('one dashboard with queue depth, backlog per instance, InService and GPU utilization', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
-    for (const title of ['Queue depth', 'Backlog per instance', 'InService instances', 'GPU utilization (%)']) {
-      expect(body).toContain(`\\"title\\":\\"${title}\\"`);
-    }
-    expect(body).toContain('\\"AI/Custom\\",\\"GPUUtilization\\",\\"AutoScalingGroupName\\"');
   });
 });

@@ -18,6 +18,7 @@ import { ModelBucket } from '../../../lib/constructs/inference/model-bucket';
 import { ModelCache } from '../../../lib/constructs/inference/model-cache';
 import { fleetProps } from './fixtures';
 import { SERVING_CONTRACT } from '../../../lib/constructs/inference/serving-contract';
+import { INSTANCE_METRICS_NAMESPACE } from '../../../lib/gpu/gpu-metrics';
 
 const MODEL = { name: 'llm', version: '7', image: InferenceImage.fromRegistry('public.ecr.aws/acme/llm-server:1.2') };
 
@@ -189,6 +190,10 @@ describe('InferenceRuntime', () => {
     expect(config).toMatchObject({ terminationLifecycleHookName: 'drain', jobTimeoutSeconds: 900, drainTimeoutSeconds: 960, waitTimeSeconds: 20 });
     expect(config).not.toHaveProperty('instanceId');
     expect(config).not.toHaveProperty('autoScalingGroupName');
+  });
+
+  test('the agent publishes its job metrics to the namespace of the GPU metrics, which the dashboard reads', () => {
+    expect(runtime.agentConfig(fleet).metricsNamespace).toBe(INSTANCE_METRICS_NAMESPACE);
   });
 });
 

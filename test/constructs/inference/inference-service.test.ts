@@ -1,43 +1,17 @@
 import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import {
-  InferenceService, InferenceServiceProps, InferenceServiceSettings, inferenceServiceSettingsProblems,
+  InferenceService, InferenceServiceSettings, inferenceServiceSettingsProblems,
 } from '../../../lib/constructs/inference/inference-service';
 import { problemsOf } from '../../../lib/validation';
-import { ServiceResources, model, serviceResources } from './fixtures';
+import { model, service, serviceResources, settings } from './fixtures';
 import { EXAMPLE_STACK, resolve } from '../../helpers/fake-cloudformation';
-
-function settings(overrides: Partial<InferenceServiceSettings> = {}): InferenceServiceSettings {
-  return {
-    model: model(),
-    fleet: { instanceTypes: ['g5.xlarge', 'g4dn.xlarge'], minCapacity: 1, maxCapacity: 4 },
-    maxJobDuration: Duration.minutes(10),
-    scaling: { acceptableLatency: Duration.minutes(2), timePerJob: Duration.seconds(10), scaleToZeroAfterIdle: Duration.minutes(15) },
-    ...overrides,
-  };
-}
 
 /** The log group names of the template, resolved in the documented example stack. */
 function logGroupNames(template: Template): unknown[] {
   return Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => resolve(r.Properties.LogGroupName, EXAMPLE_STACK)).sort();
-}
-
-function service(resources: ServiceResources, id: string, overrides: Partial<InferenceServiceProps> = {}): InferenceService {
-  const { stack, vpc, modelBucket, modelCache } = resources;
-  const accessLogsBucket = (stack.node.tryFindChild('AccessLogs') as s3.Bucket | undefined) ?? new s3.Bucket(stack, 'AccessLogs');
-  return new InferenceService(stack, id, {
-    ...settings(),
-    vpc,
-    modelBucket,
-    modelCache,
-    accessLogsBucket,
-    logRetention: RetentionDays.ONE_WEEK,
-    ...overrides,
-  });
 }
 
 describe('InferenceService', () => {

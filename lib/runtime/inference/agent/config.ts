@@ -68,6 +68,11 @@ export interface AgentConfigFile {
   /** ARN of the topic told of each job that was malformed or failed its last attempt. */
   readonly errorTopicArn: string;
   /**
+   * CloudWatch namespace of the job latency metrics the agent's log carries (the instance
+   * metrics' namespace, INSTANCE_METRICS_NAMESPACE; see job-metrics.ts).
+   */
+  readonly metricsNamespace: string;
+  /**
    * The job queue's maxReceiveCount (whole, >= 1): the attempt whose failure writes
    * `errors/<jobId>.json` and notifies the error topic before SQS dead-letters the job.
    */
@@ -171,6 +176,7 @@ export function visibilityTimeoutProblem(field: string, visibilityTimeoutSeconds
 
 const STRING_FIELDS = [
   'queueUrl', 'region', 'inferenceUrl', 'imdsEndpoint', 'terminationLifecycleHookName', 'resultsBucketName', 'successTopicArn', 'errorTopicArn',
+  'metricsNamespace',
 ] as const;
 const WHOLE_SECOND_FIELDS = ['visibilityTimeoutSeconds', 'waitTimeSeconds', 'retryDelaySeconds'] as const;
 const SECOND_FIELDS = [

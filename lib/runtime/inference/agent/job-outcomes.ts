@@ -1,5 +1,6 @@
 import { JobOutcome, boundedProblems, notificationId } from '../job-notification';
 import { ResolvedAgentConfig } from './config';
+import { JobTiming, jobMetricFields } from './job-metrics';
 import { Logger } from './log';
 import { Notifier } from './notifier';
 import { AttemptRecord, JobError, ResultsWriter } from './results-writer';
@@ -44,12 +45,18 @@ export class JobOutcomes {
 
   /**
    * Announces the result at `location`. `written` says this attempt created the result: no
-   * announcement can exist yet, so the marker is not looked up.
+   * announcement can exist yet, so the marker is not looked up. `timing` is given when this
+   * attempt ran the job: its log line then carries the job's latency metrics (see
+   * jobMetricFields), so a result only announced again is never counted twice.
    */
-  async succeeded(current: Attempt, location: string, stop: AbortSignal, details: { readonly written?: boolean; readonly durationMs?: number } = {}): Promise<void> {
+  async succeeded(current: Attempt, location: string, stop: AbortSignal, details: { readonly written?: boolean; readonly timing?: JobTiming } = {}): Promise<void> {
+    const { timing } = details;
     const repeat = details.written ? false : await this.results.wasAnnounced(current.jobId, 'succeeded', stop);
-    await this.announce(current, 'succeeded', location, repeat, stop, details.durationMs === undefined ? {} : { durationMs: details.durationMs });
-    this.log('job_succeeded', { messageId: current.messageId, jobId: current.jobId, repeat, location, durationMs: details.durationMs });
+    await this.announce(current, 'succeeded', location, repeat, stop, timing === undefined ? {} : { durationMs: timing.durationMs });
+    this.log('job_succeeded', {
+      messageId: current.messageId, jobId: current.jobId, repeat, location, durationMs: timing?.durationMs,
+      ...(timing === undefined ? {} : jobMetricFields(this.config.metricsNamespace, this.config.autoScalingGroupName, timing, Date.now())),
+    });
   }
 
   /**

@@ -191,7 +191,7 @@ export class JobRunner implements JobHandler {
     const written = await this.results.writeResult(job.key, output, response.headers.get('content-type') ?? 'application/octet-stream', {
       jobId: envelope.jobId, modelName: this.config.model.name, modelVersion: this.config.model.version, instanceId: this.config.instanceId, durationMs, attempt: current.attempt,
     }, signal);
-    await this.outcomes.succeeded(current, written.location, signal, { written: written.created, durationMs });
+    await this.outcomes.succeeded(current, written.location, signal, { written: written.created, timing: { submittedAt: envelope.submittedAt, invokedAt, durationMs } });
   }
 
   private isLastAttempt(current: Attempt): boolean {
