@@ -19,6 +19,7 @@ import { ExemptionReview, compliance } from '../lib/config/compliance';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
 import { cdkJsonContext } from './nag-acknowledgements';
 import { EXIT_OK, runMain, showProgress } from './cli';
+import { temporaryOutdir } from './temporary-outdir';
 
 /** The document the table is generated into. */
 export const COMPLIANCE_DOC = join(__dirname, '..', 'docs', 'compliance.md');
@@ -81,7 +82,7 @@ export function renderComplianceDoc(app: App, doc: string): string {
 
 /** docs/compliance.md with the table of the app as `cdk synth` builds it, every environment included. */
 export function generateComplianceDoc(): string {
-  const { app } = createAiInfraApp({ context: cdkJsonContext(), appMode: 'inmemory' });
+  const { app } = createAiInfraApp({ context: cdkJsonContext(), outdir: temporaryOutdir(), appMode: 'inmemory' });
   return renderComplianceDoc(app, readFileSync(COMPLIANCE_DOC, 'utf8'));
 }
 

@@ -15,6 +15,7 @@ import { createAiInfraApp } from '../lib/ai-infra-app';
 import { CONTROL_TOWER_PLUGIN_NAME } from '../lib/compliance/control-tower-checks';
 import { EXIT_OK, runMain, showProgress } from './cli';
 import { cell, environmentNamesOf, environmentOf, environmentsCell, groupBy } from './doc-tables';
+import { temporaryOutdir } from './temporary-outdir';
 
 const ROOT = join(__dirname, '..');
 /** The generated document. */
@@ -121,7 +122,7 @@ export function renderAcknowledgementsDoc(app: App, template: string = readFileS
 
 /** The document for the app as `cdk synth` builds it, every environment included. */
 export function generateAcknowledgementsDoc(): string {
-  const { app } = createAiInfraApp({ context: cdkJsonContext(), appMode: 'inmemory' });
+  const { app } = createAiInfraApp({ context: cdkJsonContext(), outdir: temporaryOutdir(), appMode: 'inmemory' });
   return renderAcknowledgementsDoc(app);
 }
 

@@ -4,6 +4,7 @@ import {
 import { ENVIRONMENTS, EnvironmentConfig, inferenceServicesOf } from '../../lib/config';
 import { createAiInfraApp } from '../../lib/ai-infra-app';
 import { cdkJsonContext } from '../nag-acknowledgements';
+import { temporaryOutdir } from '../temporary-outdir';
 
 /** Which scaling the synthesized fleets carry: the environment's own, or the seed's step policy. */
 export type ScalingVariant = 'default' | 'step';
@@ -42,6 +43,7 @@ export function synthForForesight(names: readonly string[], variant: ScalingVari
   const { app } = createAiInfraApp({
     context: { ...CLI_DEFAULT_CONTEXT, ...cdkJsonContext(), env: names.join(',') },
     environments: foresightEnvironments(variant, environments),
+    outdir: temporaryOutdir(),
     appMode: 'inmemory',
   });
   return app.synth();
