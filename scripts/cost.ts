@@ -4,8 +4,8 @@
  * Monthly USD per environment, resource by resource: fixed costs from the synthesized templates
  * plus each inference service's GPU fleet usage from a simulated week, as min / expected / max,
  * checked against the environment's budget, with the usage assumed and the Savings Plans that
- * would cover what runs every hour (see README "Foresight: simulate and cost"), and the standing
- * cost of its standby Region where it has one (README "Failover to a second Region").
+ * would cover what runs every hour (see docs/foresight.md), and the standing cost of its standby
+ * Region where it has one (docs/multi-region.md).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

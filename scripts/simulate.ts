@@ -2,8 +2,8 @@
  * npm run simulate -- [--env dev] [--service default] [--workload office-hours | --csv jobs.csv] [--compare step] [--json] [--chart file.svg]
  *
  * Replays a workload through each environment's synthesized fleets and scaling policies, one
- * run per inference service, beside the clairvoyant lower bound of GPU-hours (see README
- * "Foresight: simulate and cost").
+ * run per inference service, beside the clairvoyant lower bound of GPU-hours (see
+ * docs/foresight.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import { COMMON_HELP, COMMON_OPTIONS, assumptionsOf, environmentsOf, pricesOf, s
 export const EXIT_JOBS_LOST = 3;
 
 const HELP = `usage: npm run simulate -- [flags]
-  --compare step       also run the seed's step policy (QueueScaling mode 'step') on the same fleet
+  --compare step       also run the classic queue-depth step policy (QueueScaling mode 'step') on the same fleet
   --chart <file.svg>   where to write the chart of jobs waiting and instances over time, with one environment and service
                        (default: cdk.out/foresight/<env>-<service>-<workload>.svg); the chart of job waits goes beside it, <file>-waits.svg
 ${COMMON_HELP}
@@ -62,7 +62,7 @@ export const SIMULATE_COMMAND_LINE = { name: 'simulate', usage: HELP, options: {
 
 /** The command, run with its parsed command line; returns the exit code. */
 export const simulate = ({ values }: ParsedCommandLine<typeof SIMULATE_COMMAND_LINE.options>): number => {
-  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the seed's policy) is known`);
+  if (values.compare !== undefined && values.compare !== 'step') throw new UsageError(`--compare ${values.compare}: only "step" (the classic queue-depth policy) is known`);
   const assumptions = assumptionsOf(values);
   const prices = pricesOf(values);
   const source = workloadOf(values, 'office-hours');

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Submit one inference job with boto3 and wait for its outcome.
 
-The same contract as `npm run jobs -- submit --wait` (README, "Jobs"): the job's folder
+The same contract as `npm run jobs -- submit --wait` (docs/jobs.md): the job's folder
 inputs/<jobId>/ gets a submission record (envelope.json, written once) and, for a large
 input, the input itself; the envelope (schemas/job-envelope.schema.json) goes to the job
 queue; the outcome appears in the results bucket as results/<jobId> (succeeded) or

@@ -9,7 +9,7 @@ export const CONTROL_TOWER_FIXES: Readonly<Record<string, string>> = {
   'CT.EC2.PR.2': 'Launch templates set the IMDS hop limit to 1: only the host reads instance metadata.',
   'CT.EC2.PR.10': 'Training launch templates turn on detailed monitoring.',
   'CT.EC2.PR.11': 'Public subnets (NAT gateways only) do not assign public IPs.',
-  'CT.EC2.PR.15': 'The training cluster defaults to g5.12xlarge instead of the seed\'s p3.8xlarge (Xen, not Nitro, and Volta GPUs the Deep Learning AMI does not run); no environment allows p3.',
+  'CT.EC2.PR.15': 'The training cluster defaults to g5.12xlarge instead of p3.8xlarge (Xen, not Nitro, and Volta GPUs the Deep Learning AMI does not run); no environment allows p3.',
   'CT.ELASTICLOADBALANCING.PR.5': 'The ALB has deletion protection where the removal policy is RETAIN.',
   'CT.KMS.PR.3': 'Every customer managed key denies kms:CreateGrant unless the grant is for an AWS resource.',
   'CT.S3.PR.3': 'The versioned model bucket has a lifecycle rule (incomplete uploads aborted after 7 days).',

@@ -57,7 +57,7 @@ export interface SageMakerConfig {
  * without `gpu` (the stack makes `gpuNodePool` the GPU pool).
  */
 export interface MlPlatformConfig {
-  /** Whether the environment deploys the `MlPlatform` stack. It has a fixed monthly cost while it exists (README "ML platform"). */
+  /** Whether the environment deploys the `MlPlatform` stack. It has a fixed monthly cost while it exists (docs/ml-platform.md). */
   readonly enabled: boolean;
   /** The EKS cluster: the pinned Kubernetes version (the app bundles the kubectl layer of 1.35) and cluster admins. */
   readonly cluster: Omit<MlPlatformClusterSettings, 'kubectlLayer'>;
@@ -69,7 +69,7 @@ export interface MlPlatformConfig {
   readonly mlflow: MlflowTrackingServerSettings;
 }
 
-/** Why an environment may be expected to cost more than its budget (README "Foresight: simulate and cost"). */
+/** Why an environment may be expected to cost more than its budget (docs/foresight.md "The budget check"). */
 export interface BudgetOverrunAcknowledgement {
   /** Why the expected cost is above `monthlyLimitUsd` for now, e.g. "load test until 2026-03-31, INC-42". */
   readonly reason: string;
@@ -103,7 +103,7 @@ export interface EnvironmentConfig {
    */
   readonly region?: string;
   /**
-   * A second region for active-passive failover (README "Failover to a second region"): it gets
+   * A second region for active-passive failover (docs/multi-region.md): it gets
    * its own network, a replica of the model bucket's `models/` (S3 Replication), each inference
    * service's queue, results bucket and fleet at MinSize 0 that scales from its own queue, and the
    * SageMaker endpoint where `sageMaker.inSecondaryRegion` says so. The jobs CLI submits to
@@ -125,12 +125,12 @@ export interface EnvironmentConfig {
    * Whether `models/{name}/{version}/model.tar.gz` of every inference service's model is in the
    * model bucket. Leave false on a new environment's first deploy: the SageMaker endpoint is not
    * created (it could not start, and CloudFormation would roll back) and every fleet's MinSize
-   * stays 0. Upload the models, set true, deploy again (README "First deploy of a new
-   * environment"); upload a new service's model before adding the service (README "Adding a service").
+   * stays 0. Upload the models, set true, deploy again (README "First deploy");
+   * upload a new service's model before adding the service (docs/environments.md "Adding a service").
    */
   readonly modelPublished: boolean;
   /**
-   * The environment's inference services by name (README "Adding a service"): each its model,
+   * The environment's inference services by name (docs/environments.md "Adding a service"): each its model,
    * fleet, queue scaling, schedule and results, and its own queue, fleet, results bucket and
    * stack outputs. `lib/stacks/service-names.ts` turns a name into those resources' names.
    */

@@ -11,7 +11,7 @@ export * from './define-environment';
 export { baseConfig } from './base';
 export { environmentProblems, validateEnvironmentConfig } from './validate-config';
 
-/** Every environment, in deployment order. Add a new one here (README "Adding an environment"). */
+/** Every environment, in deployment order. Add a new one here (docs/environments.md "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];
 
 /**

@@ -5,7 +5,7 @@ import { defineEnvironment } from './define-environment';
 
 /** Prod: three AZs, an on-demand base, always on, every stateful resource retained, a standby Region. */
 export const prod = defineEnvironment(baseConfig, 'prod', {
-  // Active-passive (README "Failover to a second Region"): jobs go to us-east-1, and to us-west-2
+  // Active-passive (docs/multi-region.md): jobs go to us-east-1, and to us-west-2
   // when us-east-1's queue cannot be reached or it is marked impaired.
   region: 'us-east-1',
   secondaryRegion: 'us-west-2',
@@ -29,7 +29,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
     },
   },
   training: {
-    // The seed's V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
+    // V100s (p3.8xlarge) train on SageMaker only (npm run train -- start --on sagemaker
     // --instance-type ml.p3.8xlarge): the EC2 capacity's Deep Learning Base OSS Nvidia Driver AMI does not support Volta.
     cluster: { maxNodes: 4 },
     spotFleet: { instanceTypes: ['g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge'] },
@@ -65,7 +65,7 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
   budget: { monthlyLimitUsd: 40000 },
   // Who hears prod: its alarms, budget and idle-shutdown reports reach these. Put the on-call
   // addresses here, and Slack or Teams channels once their workspace or team is authorized in
-  // the Amazon Q Developer in chat applications console (README "Notifications"), e.g.
+  // the Amazon Q Developer in chat applications console (docs/operations.md "Notifications"), e.g.
   // notifications: {
   //   emails: ['ml-oncall@example.com'],
   //   slackChannels: [{ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }],

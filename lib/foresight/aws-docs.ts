@@ -1,6 +1,6 @@
 /**
  * The AWS documentation each modelled behaviour follows. Every number in lib/foresight cites
- * one of these beside it; the README's "Foresight" section lists them with the behaviour.
+ * one of these beside it; docs/foresight.md lists them with the behaviour.
  */
 export const AWS_DOCS = {
   /** SQS publishes its queue metrics to CloudWatch at one-minute intervals, only while the queue is active. */

@@ -86,7 +86,7 @@ export function aiInferenceServicesProblems(field: string, services: Readonly<Re
   const sameId = clash(names, (name) => [serviceConstructId(name)]);
   const sameOutput = clash(names, (name) => INFERENCE_SERVICE_OUTPUTS.map((output) => `${serviceOutputPrefix(name)}${output}`));
   return [
-    names.length > 0 ? undefined : `${field} has no service: define at least one (README "Adding a service")`,
+    names.length > 0 ? undefined : `${field} has no service: define at least one (docs/environments.md "Adding a service")`,
     ...names.map((name) => checkServiceName(`${field}.${name}`, name)),
     sameId === undefined ? undefined : `${field} services ${sameId} get one construct id: rename one`,
     sameOutput === undefined ? undefined : `${field} services ${sameOutput} get one stack output key: rename one`,

@@ -60,7 +60,7 @@ export function mlNodePoolsOf(settings: Pick<MlPlatformSettings, 'gpuNodePool' |
 }
 
 /**
- * The ML platform of one environment (seed 001), in the environment's network: SageMaker
+ * The ML platform of one environment, in the environment's network: SageMaker
  * managed MLflow for experiment tracking, an EKS Auto Mode cluster with a GPU and a CPU
  * NodePool that scale to zero, and Kubeflow Pipelines standalone with artifacts in S3 through
  * EKS Pod Identity.

@@ -23,7 +23,13 @@ import { TrainingDashboard } from '../constructs/training/training-dashboard';
 import { TrainingRuntime } from '../constructs/training/training-runtime';
 
 /** The construct ids of the stack's parts an environment configures, for messages that name their construct paths. */
-export const TRAINING_CONSTRUCT_IDS = { cluster: 'Cluster', spotFleet: 'SpotFleet', idleShutdown: 'IdleShutdown', sageMakerEndpoint: 'SageMaker' } as const;
+export const TRAINING_CONSTRUCT_IDS = {
+  cluster: 'Cluster',
+  spotFleet: 'SpotFleet',
+  idleShutdown: 'IdleShutdown',
+  sageMakerEndpoint: 'SageMaker',
+  sageMakerDashboard: 'SageMakerDashboard',
+} as const;
 
 /** What {@link TrainingStack} takes from the environment's config. */
 export interface TrainingSettings {
@@ -159,7 +165,7 @@ export class TrainingStack extends Stack {
         logEncryptionKey,
       });
       new CfnOutput(this, 'EndpointName', { value: this.sageMakerEndpoint.endpoint.endpointName, description: 'SageMaker endpoint to invoke' });
-      this.sageMakerDashboard = new SageMakerEndpointDashboard(this, 'SageMakerDashboard', {
+      this.sageMakerDashboard = new SageMakerEndpointDashboard(this, TRAINING_CONSTRUCT_IDS.sageMakerDashboard, {
         endpoint: this.sageMakerEndpoint,
         dashboardName: dashboardNameOf(this, 'SageMaker'),
       });

@@ -17,7 +17,7 @@ const SCHEDULED_CAPACITY = ['/MinSize', '/MaxSize', '/DesiredCapacity'];
 
 /**
  * `aws ec2 modify-fleet` changes an EC2 Fleet's total, On-Demand and Spot target capacity
- * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-fleet.html): the README's way
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-fleet.html): `npm run train`'s way
  * to start spot training, and the idle shutdown's way to end it.
  */
 const FLEET_TARGET_CAPACITY = ['TotalTargetCapacity', 'OnDemandTargetCapacity', 'SpotTargetCapacity'].map((p) => `/TargetCapacitySpecification/${p}`);

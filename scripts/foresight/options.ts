@@ -154,7 +154,7 @@ export interface ForesightEnvironment {
 export function environmentsOf(command: string, values: Values, variants: readonly ScalingVariant[]): ForesightEnvironment[] {
   const selection = selectionOf(values);
   const configs = selection.map((s) => s.config);
-  if (values.assembly !== undefined && variants.includes('step')) throw new UsageError('--compare step synthesizes the seed\'s policy: leave out --assembly');
+  if (values.assembly !== undefined && variants.includes('step')) throw new UsageError('--compare step synthesizes the classic queue-depth policy: leave out --assembly');
   if (values.assembly !== undefined && !existsSync(resolve(values.assembly, 'manifest.json'))) {
     throw new UsageError(`--assembly ${values.assembly}: no cloud assembly there (no manifest.json): run \`npx cdk synth\` first`);
   }

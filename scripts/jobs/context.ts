@@ -21,7 +21,7 @@ export interface JobsClients {
  * How long the CLI waits on AWS: a connection 3 s, an answer 10 s of silence (the socket's idle
  * timeout: a large upload that keeps sending is not cut), 2 attempts per call. A Region whose
  * queue does not answer within these counts as unreachable, and a two-Region environment fails
- * over (README "Failover to a second Region"). The options are those of the SDK's Node.js HTTP
+ * over (docs/multi-region.md). The options are those of the SDK's Node.js HTTP
  * handler (`NodeHttpHandlerOptions`: connectionTimeout, socketTimeout) and its retry strategy.
  */
 export interface JobsClientTimeouts {

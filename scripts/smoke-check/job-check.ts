@@ -7,7 +7,7 @@ import { Outcome, fail, pass } from './check-result';
 /** The job the smoke check sends: tiny, and named so it is easy to find in the results bucket. */
 export const SMOKE_JOB_BODY = '{"smokeCheck":true}';
 
-/** What the job check's credentials need, in the words of the README's "Smoke check". */
+/** What the job check's credentials need, in the words of docs/operations.md's "Smoke check". */
 export const JOB_CHECK_RIGHTS = 'sqs:SendMessage on the job queue, s3:PutObject under inputs/ and s3:GetObject/s3:ListBucket on the results bucket (grantSubmitJobs + grantSubmitInputs + grantReadResults)';
 
 /** True when AWS refused the call for lack of rights (403, or an AccessDenied code). */

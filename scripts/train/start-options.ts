@@ -35,7 +35,7 @@ export const DEFAULT_MAX_RUNTIME_SECONDS = 86_400;
 /** The longest runtime SageMaker accepts: 28 days. */
 const MAX_RUNTIME_SECONDS = 2_419_200;
 /**
- * SageMaker training's ml.g5.12xlarge: the seed's ml.p3.8xlarge class (4 GPUs) on A10G GPUs, at
+ * SageMaker training's ml.g5.12xlarge: the ml.p3.8xlarge class (4 GPUs) on A10G GPUs, at
  * about half its price (https://aws.amazon.com/sagemaker/pricing/), and the cluster's own type.
  */
 export const DEFAULT_SAGEMAKER_INSTANCE_TYPE = `ml.${DEFAULT_TRAINING_INSTANCE_TYPE}`;

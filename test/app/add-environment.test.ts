@@ -16,11 +16,11 @@ import { realApp } from '../helpers/nag-app';
 import { synthWithNag } from '../helpers/nag';
 
 /**
- * An environment added as the README's "Adding an environment" says: step 1's file of overrides
- * on the base, listed in ENVIRONMENTS (step 2), synthesized with every nag pack and Control Tower
- * control (step 3). The snippet is the README's; the name is one no environment has yet.
+ * An environment added as docs/environments.md's "Adding an environment" says: step 1's file of
+ * overrides on the base, listed in ENVIRONMENTS (step 2), synthesized with every nag pack and
+ * Control Tower control (step 3). The snippet is the page's; the name is one no environment has yet.
  */
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const PAGE = readFileSync(join(__dirname, '../../docs/environments.md'), 'utf8');
 const SNIPPET = "export const qa = defineEnvironment(baseConfig, 'qa', { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 2500 } });";
 const name = nameNotIn(ENVIRONMENTS.map((c) => c.name), 'qa');
 const added = defineEnvironment(baseConfig, name, { tags: { costCenter: 'ml-qa-1004' }, budget: { monthlyLimitUsd: 2500 } });
@@ -31,8 +31,8 @@ const result = synthWithNag(app);
 const stage = stages[name];
 
 describe('adding an environment', () => {
-  test('this test adds the environment of the README\'s snippet', () => {
-    expect(README).toContain(SNIPPET);
+  test('this test adds the environment of the page\'s snippet', () => {
+    expect(PAGE).toContain(SNIPPET);
   });
 
   test('is selected and validated like the others', () => {
@@ -74,11 +74,11 @@ describe('what it costs', () => {
   const settings = costSettingsOf(parseArgs({ args: [], options: { ...COST_COMMAND_LINE.options, help: { type: 'boolean', default: false } } }).values);
   const { estimate, budget } = estimateEnvironment(added, inferenceServicesOf(added).map(([service]) => service), published, settings);
 
-  test('the README\'s budget covers the expected monthly cost, so npm run cost passes', () => {
+  test('the page\'s budget covers the expected monthly cost, so npm run cost passes', () => {
     expect([budget.status, budget.budgetUsd]).toEqual(['within', 2500]);
   });
 
-  test('a budget below the estimate fails the check (the README\'s first example, $800, did)', () => {
+  test('a budget below the estimate fails the check (the page\'s first example, $800, did)', () => {
     expect(checkBudget({ ...estimate, budgetUsd: 800 }).status).toBe('over');
   });
 });

@@ -4,7 +4,8 @@ import { COMPLIANCE_COMMAND_LINE, writeComplianceReports } from '../../scripts/c
 import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/control-tower-exemptions';
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
-import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/readme-tables';
+import { DOCS_COST_COMMAND_LINE, writeCostToTry } from '../../scripts/foresight/cost-to-try';
+import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/foresight-tables';
 import { MODEL_PACKAGE_REFRESH_COMMAND_LINE, printRefreshArguments } from '../../scripts/model-package-refresh';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
 import { DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable } from '../../scripts/preflight/quota-table';
@@ -26,6 +27,7 @@ const SCRIPTS: Script[] = [
   ['docs:exemptions', DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc],
   ['docs:foresight', DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
+  ['docs:cost', DOCS_COST_COMMAND_LINE, writeCostToTry],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
   ['model-package-refresh', MODEL_PACKAGE_REFRESH_COMMAND_LINE, (args) => printRefreshArguments(args as Parameters<typeof printRefreshArguments>[0])],
 ];

@@ -1,14 +1,14 @@
 import { ENVIRONMENTS } from '../../lib/config';
-import { generateQuotaTable, quotaRows, readmeQuotaTable, renderQuotaTable, vcpusBySize } from '../../scripts/preflight/quota-table';
+import { generateQuotaTable, quotaRows, committedQuotaTable, renderQuotaTable, vcpusBySize } from '../../scripts/preflight/quota-table';
 import { EnvironmentStack } from '../../scripts/preflight/template';
 
-describe('README "Quotas a fresh account needs"', () => {
-  test('is what `npm run docs:quotas` generates from the environments\' templates: run it and commit README.md', () => {
-    expect(readmeQuotaTable()).toBe(generateQuotaTable());
+describe('docs/operations.md "Quotas a fresh account needs"', () => {
+  test('is what `npm run docs:quotas` generates from the environments\' templates: run it and commit docs/operations.md', () => {
+    expect(committedQuotaTable()).toBe(generateQuotaTable());
   });
 
   test('has a column per environment of ENVIRONMENTS, in order', () => {
-    expect(readmeQuotaTable().split('\n')[1]).toBe(`| quota | ${ENVIRONMENTS.map((c) => c.name).join(' | ')} | all in one account and region |`);
+    expect(committedQuotaTable().split('\n')[1]).toBe(`| quota | ${ENVIRONMENTS.map((c) => c.name).join(' | ')} | all in one account and region |`);
   });
 });
 

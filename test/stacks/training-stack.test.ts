@@ -1,10 +1,12 @@
+import { CfnResource, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENTS, EnvironmentConfig, mergeConfig } from '../../lib/config';
 import { dev } from '../../lib/config/dev';
 import { imageProcessorOf } from '../../lib/gpu/accelerated-instance-types';
 import { RenderedDashboard, renderDashboards } from '../helpers/dashboard';
 import { EXAMPLE_STACK, REGION, resolve } from '../helpers/fake-cloudformation';
-import { synthStage } from '../helpers/synth-stage';
+import { SynthesizedStage, synthStage } from '../helpers/synth-stage';
+import { TRAINING_CONSTRUCT_IDS } from '../../lib/stacks/training-stack';
 import { DEFAULT_TRAINING_INSTANCE_TYPE } from '../../lib/constructs/training/training-cluster';
 
 /** Bucket logical ids: a change here replaces (and orphans or empties) a bucket of data. */
@@ -22,8 +24,23 @@ function linkedDashboard(template: Template, output: string): RenderedDashboard 
   return renderDashboards(template)[url.split('#dashboards:name=')[1]];
 }
 
+/** Every environment with its model published, synthesized once. */
+const PUBLISHED = new Map<string, SynthesizedStage>(ENVIRONMENTS.map((config) => [config.name, synthStage(mergeConfig(config, { modelPublished: true }))]));
+
+/** The ids of the Training stack's constructs that hold resources. */
+const resourceHolders = (stage: Stage) => stage.node.findChild('Training').node.children
+  .filter((child) => child.node.findAll().some(CfnResource.isCfnResource))
+  .map((child) => child.node.id);
+
 describe('a new environment, its model not yet published', () => {
-  const template = synthStage(dev).templates.Training;
+  const unpublished = synthStage(dev);
+  const template = unpublished.templates.Training;
+
+  test('publishing the model adds the endpoint and its dashboard only, the constructs the cost to try counts as published', () => {
+    const published = resourceHolders(PUBLISHED.get(dev.name)!.stage);
+    const added = published.filter((id) => !resourceHolders(unpublished.stage).includes(id));
+    expect(added.sort()).toEqual([TRAINING_CONSTRUCT_IDS.sageMakerEndpoint, TRAINING_CONSTRUCT_IDS.sageMakerDashboard].sort());
+  });
 
   test('has no SageMaker endpoint: it could not load the model and CloudFormation would roll back', () => {
     template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
@@ -36,8 +53,8 @@ describe('a new environment, its model not yet published', () => {
   });
 });
 
-describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { modelPublished: true })] as const))('%s TrainingStack, model published', (_name, config: EnvironmentConfig) => {
-  const { templates } = synthStage(config);
+describe.each(ENVIRONMENTS.map((config) => [config.name, mergeConfig(config, { modelPublished: true })] as const))('%s TrainingStack, model published', (name, config: EnvironmentConfig) => {
+  const { templates } = PUBLISHED.get(name)!;
   const template: Template = templates.Training;
   const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
 

@@ -8,7 +8,7 @@ import { retainedName } from '../../retained-name';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
 import { logRetentionUnderAYear } from '../../compliance/shared-exemptions';
 
-/** The seed's log group name: every service's log group is named below it, `/ai/inference/<env>/<model>`. */
+/** The prefix of every service's log group name: `/ai/inference/<env>/<model>`. */
 export const INFERENCE_LOG_GROUP_PREFIX = '/ai/inference';
 
 /** Props of {@link InferenceObservability}. */

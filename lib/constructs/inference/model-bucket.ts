@@ -93,7 +93,7 @@ export class ModelBucket extends Construct {
    * delete markers not replicated (a model deleted here stays in the standby Region). Live
    * replication copies objects written after the rule exists only; models already in the bucket
    * need S3 Batch Replication once (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html,
-   * README "Failover to a second Region").
+   * docs/multi-region.md).
    */
   private replicationRule(replica: ReplicaBucket, role: ReplicationRole): s3.ReplicationRule {
     const replicaKey = Stack.of(this).formatArn({ service: 'kms', region: replica.region, resource: 'alias', resourceName: 'aws/s3', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });

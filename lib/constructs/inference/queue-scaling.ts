@@ -13,7 +13,7 @@ import { PredictiveScaling, PredictiveScalingSettings, predictiveScalingSettings
 /** Step adjustments AWS allows in one step scaling policy (EC2 Auto Scaling quotas). */
 const MAX_STEP_ADJUSTMENTS = 20;
 
-/** The seed's step policy, with its thresholds. */
+/** The classic queue-depth step policy, with its thresholds. */
 export interface QueueStepScalingOptions {
   /**
    * Visible messages above which the fleet grows.
@@ -42,7 +42,7 @@ export interface QueueStepScalingOptions {
   readonly cooldown?: Duration;
 }
 
-/** The seed's step policy: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown. */
+/** The classic queue-depth step policy: > 10 visible for 2 x 120 s, +2 instances, 300 s cooldown. */
 export const QUEUE_STEP_SCALING_DEFAULTS: Defaults<QueueStepScalingOptions> = {
   threshold: 10,
   evaluationPeriods: 2,
@@ -55,7 +55,7 @@ export const QUEUE_STEP_SCALING_DEFAULTS: Defaults<QueueStepScalingOptions> = {
 export interface QueueScalingSettings {
   /**
    * `backlogPerInstance`: target tracking on visible messages per InService instance (AWS's
-   * recommendation). `step`: the seed's alarm on visible messages, +2 instances.
+   * recommendation). `step`: the classic alarm on visible messages, +2 instances.
    * @default 'backlogPerInstance'
    */
   readonly mode?: 'backlogPerInstance' | 'step';
@@ -73,7 +73,7 @@ export interface QueueScalingSettings {
   readonly predictive?: PredictiveScalingSettings;
   /**
    * Thresholds of `mode: 'step'`.
-   * @default - the seed's (QUEUE_STEP_SCALING_DEFAULTS)
+   * @default - the classic policy's (QUEUE_STEP_SCALING_DEFAULTS)
    */
   readonly step?: QueueStepScalingOptions;
 }
@@ -211,7 +211,7 @@ export class QueueScaling extends Construct {
 
   private addSeedStepPolicy(options: QueueStepScalingOptions): void {
     const step = withDefaults(options, QUEUE_STEP_SCALING_DEFAULTS);
-    // L1: the seed's policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
+    // L1: the classic policy is a simple scaling policy (one adjustment plus a cooldown), which the L2 lacks.
     const policy = new autoscaling.CfnScalingPolicy(this, 'QueueDepthStep', {
       autoScalingGroupName: this.props.fleet.autoScalingGroup.autoScalingGroupName,
       policyType: 'SimpleScaling',

@@ -22,7 +22,7 @@ export const DLC_TRAINING_TAG_EC2 = '2.6.0-gpu-py312-cu126-ubuntu22.04-ec2';
  * The same image built for SageMaker (the `-sagemaker` variant, with the SageMaker training
  * toolkit). PyTorch's CUDA 12.6 builds still include Volta (7.0) where its 12.8+ builds drop it
  * (https://github.com/pytorch/pytorch/blob/main/RELEASE.md#pytorch-cuda-support-matrix), so it
- * also runs on the seed's ml.p3 (V100) instances, which SageMaker still offers for training.
+ * also runs on ml.p3 (V100) instances, which SageMaker still offers for training.
  */
 export const DLC_TRAINING_TAG_SAGEMAKER = '2.6.0-gpu-py312-cu126-ubuntu22.04-sagemaker';
 

@@ -65,8 +65,8 @@ export interface TrainingRuntimeProps {
  * The software of training nodes: the launcher (`lib/runtime/training/train-node.sh`) and its
  * peer discovery, shipped as S3 assets, and the log group of the jobs. Bind it to training
  * capacity (`bind(cluster)`, `bind(spotFleet)`): the nodes then run the active run of that
- * target, started by `npm run train -- start`, under the training contract (README "Training
- * stack"), and get exactly the rights it needs: the run's S3 prefixes, the log group, pulls of
+ * target, started by `npm run train -- start`, under the training contract (docs/training.md
+ * "The training contract"), and get exactly the rights it needs: the run's S3 prefixes, the log group, pulls of
  * the training images, the peer-discovery describes.
  */
 export class TrainingRuntime extends Construct {

@@ -8,7 +8,7 @@ import { inputFolder } from './job-keys';
  * the agent that starts the job claims it for its own Region, and a submitter that moves a job
  * to the standby Region after the primary's queue failed to answer claims it for the standby.
  * An agent runs a job only under its own Region's claim, so a job sent to both Regions runs in
- * one (README "Failover to a second Region").
+ * one (docs/multi-region.md).
  */
 
 /** Who wrote a claim: the agent that started the job, or a submitter moving it to the standby Region. */
