@@ -70,6 +70,7 @@ export * from './constructs/storage/data-bucket';
 // The result type of the exported `...Problems` validation functions.
 export type { Problem } from './validation';
 export * from './constructs/storage/grant-read-assets';
+export * from './constructs/storage/replication-role';
 // The job contract's types (the JSON Schemas are published as schemas/*.schema.json).
 export type { InlineInput, JobEnvelope, S3Input } from './runtime/inference/job-envelope';
 export { JOB_STATUSES } from './runtime/inference/job-notification';

@@ -4,7 +4,8 @@
  * Monthly USD per environment, resource by resource: fixed costs from the synthesized templates
  * plus each inference service's GPU fleet usage from a simulated week, as min / expected / max,
  * checked against the environment's budget, with the usage assumed and the Savings Plans that
- * would cover what runs every hour (see docs/foresight.md).
+ * would cover what runs every hour (see docs/foresight.md), and the standing cost of its standby
+ * Region where it has one (docs/multi-region.md).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,7 +25,8 @@ export const EXIT_OVER_BUDGET = 3;
 const HELP = `usage: npm run cost -- [flags]
 Estimates each environment's monthly cost resource by resource, checks it against the environment's
 budget and recommends Savings Plans for what runs every hour.
-  (--service leaves the other services' fleets out of an environment's usage and total)
+  (--service leaves the other services' fleets out of an environment's usage and total;
+   an environment with a secondaryRegion adds its standby Region's standing cost, every service's)
   --diff <dir>            compare with a base's cloud assembly, synthesized the way this run reads
                           its own: \`npx cdk synth --app 'npx tsx scripts/foresight/published-app.ts' -o <dir>\`
                           on the base, or \`npx cdk synth -o <dir>\` when you pass --assembly
@@ -73,6 +75,7 @@ export function costSettingsOf(values: Values): CostSettings {
     source: workloadOf(values, 'office-hours'),
     assumptions,
     prices: pricesOf(values),
+    region: values.region,
     usage: {
       natGbPerMonth: numberFlag(values, 'nat-gb-per-month', 0)!,
       albLcu: numberFlag(values, 'alb-lcu', 0)!,
@@ -89,12 +92,13 @@ export const cost = ({ values }: ParsedCommandLine<typeof COST_COMMAND_LINE.opti
   const settings = costSettingsOf(values);
   const base = baseAssemblyOf(values);
   const costs: EnvironmentCost[] = [];
-  const diffs = environmentsOf(COST_COMMAND_LINE.name, values, ['default']).map(({ config, services, policies }) => {
-    const here = estimateEnvironment(config, services, policies[0].stacks, settings);
+  const diffs = environmentsOf(COST_COMMAND_LINE.name, values, ['default']).map(({ config, services, policies, standbyStacks }) => {
+    const here = estimateEnvironment(config, services, policies[0].stacks, settings, standbyStacks);
     costs.push(here);
     if (!base) return undefined;
-    const baseStacks = base.nestedAssemblies.some((n) => n.displayName === config.name) ? environmentStacks(base, config.name).stacks : undefined;
-    return diffEstimates(baseStacks && estimateEnvironment(config, servicesWithFleet(baseStacks, services), baseStacks, settings).estimate, here.estimate);
+    const baseEnv = base.nestedAssemblies.some((n) => n.displayName === config.name) ? environmentStacks(base, config.name) : undefined;
+    const baseEstimate = baseEnv && estimateEnvironment(config, servicesWithFleet(baseEnv.stacks, services), baseEnv.stacks, settings, baseEnv.standbyStacks).estimate;
+    return diffEstimates(baseEstimate, here.estimate);
   }).filter((d) => d !== undefined);
   const { prices } = settings;
   if (values.chart) writeCostChart(values.chart, costs.map((c) => c.estimate), { region: values.region, asOf: prices.asOf, workload: settings.source, days: settings.assumptions.days });

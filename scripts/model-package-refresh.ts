@@ -12,9 +12,9 @@ export const MODEL_PACKAGE_REFRESH_COMMAND_LINE = {
   ${MODEL_PACKAGE_REFRESH_PARAMETER} the value <text> in each stack of the environment that has it
   (a stack serving a registered model's 'latest-approved' version), e.g.
     --parameters=dev-AiInference:${MODEL_PACKAGE_REFRESH_PARAMETER}=<text>
-  A new value makes the deploy resolve the latest approved version again (README "Serving a
-  registered model"); CloudFormation updates nothing else for it. Prints nothing when no stack
-  has the parameter. Reads the synthesized assembly (default cdk.out) only.`,
+  A new value makes the deploy resolve the latest approved version again
+  (docs/registered-models.md); CloudFormation updates nothing else for it. Prints nothing when no
+  stack has the parameter. Reads the synthesized assembly (default cdk.out) only.`,
   options: {
     env: { type: 'string' },
     value: { type: 'string' },

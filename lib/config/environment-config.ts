@@ -42,6 +42,13 @@ export interface SageMakerConfig {
   readonly endpoint: SageMakerEndpointSettings;
   /** ECR repository name of the training images SageMaker training jobs may pull. */
   readonly trainingImageRepositoryName: string;
+  /**
+   * Whether the endpoint also runs in the environment's `secondaryRegion`, with the same variants
+   * and the replicated model archive, so callers of the endpoint can fail over too. It costs its
+   * variants' instances around the clock (`npm run cost` shows it).
+   * @default false - the secondary region serves jobs only
+   */
+  readonly inSecondaryRegion?: boolean;
 }
 
 /**
@@ -95,6 +102,15 @@ export interface EnvironmentConfig {
    * @default - environment-agnostic stacks: the CLI's configuration picks the region
    */
   readonly region?: string;
+  /**
+   * A second region for active-passive failover (docs/multi-region.md): it gets
+   * its own network, a replica of the model bucket's `models/` (S3 Replication), each inference
+   * service's queue, results bucket and fleet at MinSize 0 that scales from its own queue, and the
+   * SageMaker endpoint where `sageMaker.inSecondaryRegion` says so. The jobs CLI submits to
+   * `region` and fails over here. Needs `region`, and must differ from it.
+   * @default - one region
+   */
+  readonly secondaryRegion?: string;
   /** Cost allocation tag values. */
   readonly tags: CostTagValues;
   /** The environment's one VPC, shared by every stack. */

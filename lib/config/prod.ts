@@ -3,8 +3,12 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { baseConfig } from './base';
 import { defineEnvironment } from './define-environment';
 
-/** Prod: three AZs, an on-demand base, always on, every stateful resource retained. */
+/** Prod: three AZs, an on-demand base, always on, every stateful resource retained, a standby Region. */
 export const prod = defineEnvironment(baseConfig, 'prod', {
+  // Active-passive (docs/multi-region.md): jobs go to us-east-1, and to us-west-2
+  // when us-east-1's queue cannot be reached or it is marked impaired.
+  region: 'us-east-1',
+  secondaryRegion: 'us-west-2',
   tags: { costCenter: 'ml-prod-1003' },
   network: { maxAzs: 3, natGateways: 3 },
   // A year, as Control Tower asks of log groups (CT.CLOUDWATCH.PR.2) and audits expect.
@@ -48,13 +52,16 @@ export const prod = defineEnvironment(baseConfig, 'prod', {
       // No customerManagedKey: ml.g5 stores on local NVMe, which the instance's hardware encrypts,
       // and SageMaker refuses a KMS key for it (sageMakerEndpointSettingsProblems says so at synth).
     },
+    // The endpoint's callers fail over too: its variants run in us-west-2 around the clock.
+    inSecondaryRegion: true,
   },
   // On: the teams' experiment tracking and pipelines.
   mlPlatform: { enabled: true },
   guardrails: {
     maxGpuInstancesPerFleet: 10,
-    // Prod's fleets (inference 10, training cluster 4, the GPU pool 8) and a small second service.
-    maxGpuInstancesPerEnvironment: 24,
+    // Prod's fleets (inference 10, its standby in us-west-2 10, training cluster 4, the GPU pool 8)
+    // and a small second service: both Regions' fleets can run at once while jobs move over.
+    maxGpuInstancesPerEnvironment: 34,
     allowedInstanceTypes: [
       'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g6.xlarge',
       'g5.12xlarge', 'g6.12xlarge', 'g5.48xlarge', 'p4d.24xlarge', 'ml.g5.xlarge',

@@ -10,7 +10,9 @@ import { sageMakerEndpointSettingsProblems, sageMakerImageProblems } from '../co
 import { spotTrainingFleetSettingsProblems } from '../constructs/training/spot-training-fleet';
 import { trainingClusterSettingsProblems } from '../constructs/training/training-cluster';
 import { gpuCostLimitsProblems } from '../nag/gpu-cost-checks';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { aiInferenceServicesProblems, aiInferenceSettingsOf } from '../stacks/ai-inference-stack';
+import { MAX_BUCKET_NAME_LENGTH, modelReplicaBucketNameLength } from '../stacks/model-replica';
 import { ML_PLATFORM_CONSTRUCT_IDS, mlNodePoolsOf, mlPlatformSettingsOf } from '../stacks/ml-platform-stack';
 import { NETWORK_CONSTRUCT_ID } from '../stacks/network-stack';
 import { serviceConstructId } from '../stacks/service-names';
@@ -78,6 +80,43 @@ function sageMakerServiceProblem(c: EnvironmentConfig, at: (field: string) => st
   return `${at('sageMaker.service')} ("${c.sageMaker.service}") is not a service of ${at('inference')}: use one of ${names.join(', ') || '(none defined)'}`;
 }
 
+/** The pattern of a Region code, e.g. `eu-central-1` or `us-gov-west-1`. */
+const REGION_CODE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/**
+ * The rules of `secondaryRegion` and what depends on it: a Region code, with `region` set (the
+ * primary the jobs CLI submits to), another Region of the same partition (S3 Replication and the
+ * failover stay within one), a model replica bucket name S3 accepts, and every service serving an
+ * archive (the replicated kind), not a registered model.
+ */
+function secondaryRegionProblems(c: EnvironmentConfig, at: (field: string) => string): Problem[] {
+  const secondary = c.secondaryRegion;
+  const endpointProblem = c.sageMaker.inSecondaryRegion && secondary === undefined
+    ? `${at('sageMaker.inSecondaryRegion')} (true) needs ${at('secondaryRegion')}: set the standby Region, or leave inSecondaryRegion unset`
+    : undefined;
+  if (secondary === undefined) return [endpointProblem];
+  if (!REGION_CODE.test(secondary)) return [`${at('secondaryRegion')} ("${secondary}") must be a region code like "us-west-2", or unset`];
+  if (c.region === undefined) {
+    return [`${at('secondaryRegion')} ("${secondary}") needs ${at('region')}: set the primary Region jobs are submitted to first, e.g. region: "us-east-1"`];
+  }
+  const partitions = [c.region, secondary].map((region) => RegionInfo.get(region).partition);
+  const nameLength = modelReplicaBucketNameLength(c.name, secondary);
+  // A model package group lives in one Region's Model Registry, its archive in that Region's
+  // bucket: the standby Region could not resolve it; S3 Replication copies only the archives of models/.
+  const registered = inferenceServicesOf(c).filter(([, service]) => isRegistryModel(service.model)).map(([name]) => name);
+  return [
+    ...registered.map((name) => `${at(`inference.${name}.model.modelPackage`)} is a registered model, which the standby Region (${at('secondaryRegion')}, "${secondary}") `
+      + 'cannot resolve: a model package group lives in one Region\'s Model Registry; serve an archive of the model bucket (name and version), which S3 Replication copies to the standby Region, or leave secondaryRegion unset'),
+    secondary !== c.region ? undefined
+      : `${at('secondaryRegion')} ("${secondary}") must differ from ${at('region')} ("${c.region}"): the standby Region takes over when the primary is impaired; pick another, e.g. "${c.region.startsWith('us-') ? 'eu-west-1' : 'us-west-2'}"`,
+    partitions.includes(undefined) || partitions[0] === partitions[1] ? undefined
+      : `${at('secondaryRegion')} ("${secondary}") is in the ${partitions[1]} partition and ${at('region')} ("${c.region}") in ${partitions[0]}: S3 Replication and failover stay within one partition; pick a Region of ${partitions[0]}`,
+    nameLength <= MAX_BUCKET_NAME_LENGTH ? undefined
+      : `${at('secondaryRegion')} ("${secondary}") makes the standby model bucket's name <env>-models-<account>-<region> ${nameLength} characters, above S3's ${MAX_BUCKET_NAME_LENGTH}: shorten the environment's name`,
+    endpointProblem,
+  ];
+}
+
 function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => string): Problem[] {
   return [
     /^[a-z][a-z0-9-]{0,19}$/.test(c.name)
@@ -86,9 +125,10 @@ function environmentOwnProblems(c: EnvironmentConfig, at: (field: string) => str
     c.account === undefined || /^\d{12}$/.test(c.account)
       ? undefined
       : `${at('account')} ("${c.account}") must be a 12-digit AWS account id, or unset for an environment-agnostic stack`,
-    c.region === undefined || /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(c.region)
+    c.region === undefined || REGION_CODE.test(c.region)
       ? undefined
       : `${at('region')} ("${c.region}") must be a region code like "eu-central-1", or unset`,
+    ...secondaryRegionProblems(c, at),
     ...(['team', 'costCenter', 'project'] as const).flatMap((key) => [
       checkNotEmpty(at(`tags.${key}`), c.tags[key]),
       checkTagValue(at(`tags.${key}`), c.tags[key]),

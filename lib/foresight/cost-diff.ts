@@ -27,7 +27,8 @@ export interface EnvironmentCostDiff {
 const ZERO: MonthlyUsd = { minUsd: 0, expectedUsd: 0, maxUsd: 0 };
 const minus = (a: MonthlyUsd, b: MonthlyUsd): MonthlyUsd =>
   ({ minUsd: round(a.minUsd - b.minUsd), expectedUsd: round(a.expectedUsd - b.expectedUsd), maxUsd: round(a.maxUsd - b.maxUsd) });
-const linesOf = (e: CostEstimate | undefined) => [...(e?.fixed ?? []), ...(e?.usage ?? [])];
+/** Every line of an estimate, its standby Region's included (their construct paths differ from the primary's). */
+const linesOf = (e: CostEstimate | undefined) => [...(e?.fixed ?? []), ...(e?.usage ?? []), ...(e?.standby?.fixed ?? []), ...(e?.standby?.usage ?? [])];
 const keyOf = (l: CostLine) => `${l.resource}\u0000${l.component}`;
 const same = (a: CostLine, b: CostLine) => a.quantity === b.quantity && a.unitPriceUsd === b.unitPriceUsd
   && a.monthly.minUsd === b.monthly.minUsd && a.monthly.expectedUsd === b.monthly.expectedUsd && a.monthly.maxUsd === b.monthly.maxUsd;

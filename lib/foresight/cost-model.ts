@@ -5,6 +5,7 @@ import { PolicyFigures } from './figures';
 import { UsageAssumptions, fixedLines } from './fixed-cost';
 import { FleetModel } from './fleet-model';
 import { FleetPrices } from './fleet-prices';
+import type { StandbyEstimate } from './standby-cost';
 import { EnvironmentStacks } from './stack-templates';
 
 /** The estimate of one environment. */
@@ -16,6 +17,8 @@ export interface CostEstimate {
   readonly fixed: readonly CostLine[];
   /** Capacity that scales: the inference fleets, training, EKS nodes. */
   readonly usage: readonly CostLine[];
+  /** The standing cost of the environment's standby Region, where it has one; the total includes it. */
+  readonly standby?: StandbyEstimate;
   readonly total: MonthlyUsd;
   /** Whether the expected total is above `budgetUsd`. */
   readonly overBudget: boolean;
@@ -51,6 +54,13 @@ const ACCOUNTED_TYPES = new Set([
 ]);
 
 type Props = Record<string, unknown>;
+
+/** Resource types the estimate does not price, with their counts: `2 x AWS::Some::Type`. */
+export function unpricedTypes(resources: readonly TemplateResource[]): string[] {
+  const unknownTypes = new Map<string, number>();
+  for (const { resource } of resources) if (!ACCOUNTED_TYPES.has(resource.Type)) unknownTypes.set(resource.Type, (unknownTypes.get(resource.Type) ?? 0) + 1);
+  return [...unknownTypes].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${n} x ${type}`);
+}
 
 /** One inference service's GPU fleet and its simulated weeks: idle (no jobs) and the expected workload. */
 export interface ServiceFleetUsage {
@@ -113,9 +123,10 @@ function gpuFleetLines(resources: readonly TemplateResource[], usage: ServiceFle
 /**
  * The monthly estimate of one environment: fixed costs from the templates, each estimated
  * service's GPU fleet from a simulated week scaled to a month, SageMaker, training and EKS
- * capacity, against the budget in the templates.
+ * capacity, against the budget in the templates; with its standby Region's standing cost
+ * (`standby`, estimateStandbyCost) where it has one.
  */
-export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions): CostEstimate {
+export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: RegionPrices, usage: UsageAssumptions, standby?: StandbyEstimate): CostEstimate {
   const resources = resourcesOf(env.stacks);
   const unpriced: string[] = [];
   const fixed = [...fixedLines(resources, prices, usage), ...sageMakerLines(resources, prices, unpriced)];
@@ -124,16 +135,14 @@ export function estimateCost(env: EnvironmentStacks, gpu: GpuUsage, prices: Regi
     ...trainingLines(resources, gpu.inferenceFleets, prices, usage, unpriced),
     ...eksNodeLines(resources, prices, usage, unpriced),
   ];
-  const unknownTypes = new Map<string, number>();
-  for (const { resource } of resources) if (!ACCOUNTED_TYPES.has(resource.Type)) unknownTypes.set(resource.Type, (unknownTypes.get(resource.Type) ?? 0) + 1);
-  for (const [type, n] of [...unknownTypes].sort(([a], [b]) => a.localeCompare(b))) unpriced.push(`${n} x ${type}`);
+  unpriced.push(...unpricedTypes(resources));
   const budget = resources.find((r) => r.resource.Type === 'AWS::Budgets::Budget')?.resource.Properties?.Budget as Props | undefined;
   const budgetUsd = budget ? Number((budget.BudgetLimit as Props | undefined)?.Amount) : undefined;
-  const total = totalOf([...fixed, ...usageLines]);
+  const total = totalOf([...fixed, ...usageLines, ...(standby ? [...standby.fixed, ...standby.usage] : [])]);
   const spot = usage.spotDiscount === undefined ? 'per family (price table)' : `${usage.spotDiscount * 100} %`;
   const assumptions = [
     `NAT ${usage.natGbPerMonth} GB/month per gateway`, `${usage.albLcu} LCU per load balancer`, `${usage.efsGb} GB per EFS file system`,
     `${usage.eksCpuNodes} EKS CPU node(s) kept`, `spot discount ${spot}`, `inference fleets: ${gpu.days} simulated days x ${(HOURS_PER_MONTH / (gpu.days * 24)).toFixed(2)}`,
   ];
-  return { env: env.environment, budgetUsd, fixed, usage: usageLines, total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
+  return { env: env.environment, budgetUsd, fixed, usage: usageLines, ...(standby ? { standby } : {}), total, overBudget: budgetUsd !== undefined && total.expectedUsd > budgetUsd, unpriced, assumptions };
 }

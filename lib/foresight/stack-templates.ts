@@ -1,4 +1,5 @@
 import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { STANDBY_STACK_IDS } from '../stacks/stack-names';
 
 /** A CloudFormation template as JSON. */
 export interface CfnTemplate {
@@ -24,12 +25,20 @@ export type StackTemplate = Pick<CloudFormationStackArtifact, 'hierarchicalId'> 
 export interface EnvironmentStacks {
   /** The Stage's name, e.g. `dev`. */
   readonly environment: string;
+  /** The stacks of the environment's Region: what it runs and simulates. */
   readonly stacks: readonly StackTemplate[];
+  /**
+   * The stacks of its standby Region (`secondaryRegion`): its own network, inference services
+   * standing by and, where configured, the endpoint. They stand by: the simulation leaves them out.
+   * @default - none: one Region
+   */
+  readonly standbyStacks?: readonly StackTemplate[];
 }
 
 /**
  * The stacks of the environment (Stage) `name` in `assembly` (read with cx-api's
- * `new CloudAssembly(dir)`, or returned by `app.synth()`), or an error listing the ones there are.
+ * `new CloudAssembly(dir)`, or returned by `app.synth()`), its standby Region's apart, or an
+ * error listing the environments there are.
  */
 export function environmentStacks(assembly: CloudAssembly, name: string): EnvironmentStacks {
   const stage = assembly.nestedAssemblies.find((nested) => nested.displayName === name);
@@ -37,5 +46,7 @@ export function environmentStacks(assembly: CloudAssembly, name: string): Enviro
     const names = assembly.nestedAssemblies.map((nested) => nested.displayName).join(', ') || 'none';
     throw new Error(`environment "${name}" is not in the cloud assembly (it has: ${names}): synthesize it with \`npx cdk synth -c env=${name}\``);
   }
-  return { environment: name, stacks: stage.nestedAssembly.stacks };
+  const standby = (stack: StackTemplate) => STANDBY_STACK_IDS.some((id) => stack.hierarchicalId === `${name}/${id}`);
+  const stacks = stage.nestedAssembly.stacks;
+  return { environment: name, stacks: stacks.filter((s) => !standby(s)), standbyStacks: stacks.filter(standby) };
 }

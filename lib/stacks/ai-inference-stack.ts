@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, inferenceServicesOf } from '../config/environment-config';
 import { AccessLogsBucket } from '../constructs/inference/access-logs-bucket';
 import { INFERENCE_SERVICE_OUTPUTS, InferenceService, InferenceServiceSettings } from '../constructs/inference/inference-service';
-import { ModelBucket } from '../constructs/inference/model-bucket';
+import { ModelBucket, ModelBucketProps } from '../constructs/inference/model-bucket';
 import { ModelCache } from '../constructs/inference/model-cache';
 import { EnvironmentNetwork } from '../constructs/network/environment-network';
 import { NotificationSubscriptions } from '../constructs/notifications/notification-subscriptions';
@@ -13,6 +13,7 @@ import { LogsEncryptionKey } from '../constructs/security/logs-encryption-key';
 import { dashboardNameOf } from '../dashboard-url';
 import { Problem, throwIfProblems } from '../validation';
 import { checkServiceName, serviceConstructId, serviceLogGroupPrefix, serviceOutputPrefix } from './service-names';
+import { modelReplicaOf } from './model-replica';
 
 /** What {@link AiInferenceStack} takes from the environment's config. */
 export interface AiInferenceSettings {
@@ -30,6 +31,13 @@ export interface AiInferenceSettings {
   readonly removalPolicy: RemovalPolicy;
   /** Who hears the service's alarms and its fleet's launch and terminate failures. */
   readonly notifications: NotificationTargets;
+  /**
+   * The model bucket's part in failover to a second Region: the primary's replicates `models/`
+   * to the standby's (`replicateModelsTo`), the standby's has the name that rule gives it and
+   * goes with its stack (`bucketName`, `removalPolicy`).
+   * @default - a bucket of its own: a generated name, `removalPolicy`, no replication
+   */
+  readonly modelBucket?: Pick<ModelBucketProps, 'bucketName' | 'replicateModelsTo' | 'removalPolicy'>;
 }
 
 /** Props of {@link AiInferenceStack}. */
@@ -52,6 +60,7 @@ export function aiInferenceSettingsOf(config: EnvironmentConfig): AiInferenceSet
     backupRetentionDays: config.backupRetentionDays,
     removalPolicy: config.removalPolicy,
     notifications: config.notifications ?? {},
+    ...(config.secondaryRegion ? { modelBucket: { replicateModelsTo: modelReplicaOf(config.name, config.secondaryRegion) } } : {}),
   };
 }
 
@@ -113,7 +122,7 @@ export class AiInferenceStack extends Stack {
     // The stack's log groups share one key (CT.CLOUDWATCH.PR.3): see LogsEncryptionKey for why one per stack.
     const logEncryptionKey = new LogsEncryptionKey(this, 'LogsKey', { removalPolicy }).key;
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', { expirationDays: props.logRetention, removalPolicy });
-    this.models = new ModelBucket(this, 'Models', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket });
+    this.models = new ModelBucket(this, 'Models', { removalPolicy, serverAccessLogsBucket: accessLogs.bucket, ...props.modelBucket });
     this.modelCache = new ModelCache(this, 'ModelCache', {
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,

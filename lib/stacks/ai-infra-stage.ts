@@ -7,6 +7,8 @@ import { CostStack, costSettingsOf } from './cost-stack';
 import { MlPlatformStack, mlPlatformSettingsOf } from './ml-platform-stack';
 import { NetworkStack } from './network-stack';
 import { STACK_IDS } from './stack-names';
+import { StandbyEndpointStack } from './standby-endpoint-stack';
+import { standbyInferenceSettingsOf } from './standby-region';
 import { TrainingStack, trainingSettingsOf } from './training-stack';
 
 /** Props of {@link AiInfraStage}. */
@@ -15,7 +17,22 @@ export interface AiInfraStageProps extends StageProps {
   readonly config: EnvironmentConfig;
 }
 
-/** One environment: its network, its stacks on that network, and its cost allocation tags. */
+/** The stacks of an environment's standby Region (`secondaryRegion`). */
+export interface StandbyStacks {
+  /** The Region the stacks deploy to. */
+  readonly region: string;
+  /** The standby Region's VPC. */
+  readonly network: NetworkStack;
+  /** Every inference service standing by, and the model bucket's replica. */
+  readonly inference: AiInferenceStack;
+  /** The SageMaker endpoint, where `sageMaker.inSecondaryRegion` and the model is published. */
+  readonly endpoint?: StandbyEndpointStack;
+}
+
+/**
+ * One environment: its network, its stacks on that network, and its cost allocation tags; with a
+ * `secondaryRegion`, the standby stacks there too.
+ */
 export class AiInfraStage extends Stage {
   /** The environment this stage deploys. */
   public readonly config: EnvironmentConfig;
@@ -29,6 +46,8 @@ export class AiInfraStage extends Stage {
   public readonly cost: CostStack;
   /** MLflow, EKS and Kubeflow Pipelines, where `mlPlatform.enabled`. */
   public readonly mlPlatform?: MlPlatformStack;
+  /** The standby Region's stacks, where the environment has a `secondaryRegion`. */
+  public readonly standby?: StandbyStacks;
 
   constructor(scope: Construct, id: string, props: AiInfraStageProps) {
     const { config } = props;
@@ -44,6 +63,11 @@ export class AiInfraStage extends Stage {
     this.inference = new AiInferenceStack(this, STACK_IDS.inference, { ...aiInferenceSettingsOf(config), network });
     this.training = new TrainingStack(this, STACK_IDS.training, { ...trainingSettingsOf(config), network, modelBucket: this.inference.models.bucket });
     this.cost = new CostStack(this, STACK_IDS.cost, costSettingsOf(config));
+    if (config.secondaryRegion) {
+      this.standby = this.standbyStacks(config, config.secondaryRegion);
+      // S3 Replication needs its destination bucket: the standby's model bucket is created first.
+      this.inference.addStackDependency(this.standby.inference, 'the primary\'s model bucket replicates to the standby Region\'s');
+    }
     if (config.mlPlatform.enabled) {
       this.mlPlatform = new MlPlatformStack(this, STACK_IDS.mlPlatform, {
         ...mlPlatformSettingsOf(config),
@@ -53,5 +77,28 @@ export class AiInfraStage extends Stage {
     }
 
     applyCostTags(this, { environment: config.name, team: config.tags.team, cost_center: config.tags.costCenter, project: config.tags.project });
+  }
+
+  /** The network, the inference services and (where configured) the endpoint of the standby Region. */
+  private standbyStacks(config: EnvironmentConfig, region: string): StandbyStacks {
+    const env = { account: config.account, region };
+    const network = new NetworkStack(this, STACK_IDS.standbyNetwork, {
+      env,
+      network: config.network,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const inference = new AiInferenceStack(this, STACK_IDS.standbyInference, { env, ...standbyInferenceSettingsOf(config, region), network: network.network });
+    const endpointSettings = trainingSettingsOf(config).sageMakerEndpoint;
+    const endpoint = config.sageMaker.inSecondaryRegion && endpointSettings
+      ? new StandbyEndpointStack(this, STACK_IDS.standbyEndpoint, {
+        env,
+        endpoint: endpointSettings,
+        model: config.inference[config.sageMaker.service].model,
+        modelBucket: inference.models.bucket,
+        removalPolicy: config.removalPolicy,
+      })
+      : undefined;
+    return { region, network, inference, endpoint };
   }
 }

@@ -8,7 +8,16 @@ export const STACK_IDS = {
   training: 'Training',
   cost: 'Cost',
   mlPlatform: 'MlPlatform',
+  /** The standby Region's network, where the environment has a `secondaryRegion`. */
+  standbyNetwork: 'StandbyNetwork',
+  /** The standby Region's inference services and model replica. */
+  standbyInference: 'StandbyAiInference',
+  /** The standby Region's SageMaker endpoint, where `sageMaker.inSecondaryRegion`. */
+  standbyEndpoint: 'StandbyEndpoint',
 } as const;
+
+/** The ids of the stacks an environment deploys to its `secondaryRegion`; the others deploy to its `region`. */
+export const STANDBY_STACK_IDS: readonly StackId[] = [STACK_IDS.standbyNetwork, STACK_IDS.standbyInference, STACK_IDS.standbyEndpoint];
 
 /** The construct id of one of an environment's stacks. */
 export type StackId = (typeof STACK_IDS)[keyof typeof STACK_IDS];

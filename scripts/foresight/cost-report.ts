@@ -1,6 +1,7 @@
 import { CostLine, MonthlyUsd } from '../../lib/foresight/cost-line';
 import { EnvironmentCostDiff } from '../../lib/foresight/cost-diff';
 import { SavingsPlanAdvice } from '../../lib/foresight/savings-plan-advice';
+import { StandbyEstimate } from '../../lib/foresight/standby-cost';
 import { SAVINGS_PLAN_ASSUMPTION } from '../../lib/pricing/price-table';
 import { EnvironmentCost } from './estimate-environment';
 
@@ -70,20 +71,32 @@ function savingsPlanLines(env: string, advice: readonly SavingsPlanAdvice[]): st
   ];
 }
 
-/** One environment's block: its lines, total, assumptions, budget check, unpriced resources and Savings Plans advice. */
+/** The standby Region's rows: its always-on lines, its fleets and its subtotal, which the total includes. */
+function standbyRows(env: string, standby: StandbyEstimate): string[][] {
+  const pricedAs = standby.pricedAs === standby.region ? '' : ` (at ${standby.pricedAs}'s prices: the table has none for ${standby.region})`;
+  return [
+    ...lineRows(env, `standby Region ${standby.region}, always on${pricedAs}`, standby.fixed),
+    ...lineRows(env, `standby Region ${standby.region}, standing by`, standby.usage),
+    [`  standby Region ${standby.region} subtotal (in the total)`, '', '', '', ...money(standby.total), ''],
+  ];
+}
+
+/** One environment's block: its lines (its standby Region's after them), total, assumptions, budget check, unpriced resources and Savings Plans advice. */
 export function renderEnvironment(cost: EnvironmentCost): string[] {
   const e = cost.estimate;
   const rows = [
     [`${e.env}: monthly USD`, ...HEADER.slice(1)],
     ...lineRows(e.env, 'always on', e.fixed),
     ...lineRows(e.env, 'scales with use', e.usage),
+    ...(e.standby ? standbyRows(e.env, e.standby) : []),
     ['  total', '', '', '', ...money(e.total), ''],
   ];
+  const unpriced = [...e.unpriced, ...(e.standby?.unpriced ?? []).map((item) => `standby ${e.standby?.region}: ${item}`)];
   return [
     ...table(rows),
     `  usage assumed: ${e.assumptions.join('; ')}`,
     ...budgetLine(e.env, cost),
-    ...(e.unpriced.length > 0 ? [`  not priced (add to lib/pricing/price-table.ts): ${e.unpriced.join('; ')}`] : []),
+    ...(unpriced.length > 0 ? [`  not priced (add to lib/pricing/price-table.ts): ${unpriced.join('; ')}`] : []),
     ...savingsPlanLines(e.env, cost.savingsPlans),
     '',
   ];

@@ -4,7 +4,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
 import { InferenceServiceSettings } from '../../lib/constructs/inference/inference-service';
 import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStacks, WorkloadSource } from '../../lib/foresight/foresight-run';
-import { environmentStacks } from '../../lib/foresight/stack-templates';
+import { StackTemplate, environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
 import { parseThroughputFactors } from '../../lib/foresight/throughput';
 import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
@@ -167,6 +167,8 @@ export interface ForesightEnvironment {
   readonly config: EnvironmentConfig;
   readonly services: readonly string[];
   readonly policies: PolicyStacks[];
+  /** The stacks of its standby Region, as the first variant has them (none with one Region). */
+  readonly standbyStacks: readonly StackTemplate[];
 }
 
 /**
@@ -191,5 +193,6 @@ export function environmentsOf(command: string, values: Values, variants: readon
     config,
     services,
     policies: assemblies.map(({ variant, assembly }) => ({ name: variant, stacks: environmentStacks(assembly, config.name).stacks })),
+    standbyStacks: environmentStacks(assemblies[0].assembly, config.name).standbyStacks ?? [],
   }));
 }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, EnvironmentConfig } from '../../lib/config';
 import { environmentNamed, serviceNamed, servicesNamed } from '../environment-selection';
 import { COMMANDS, Command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, JobsIo, UsageError } from './commands';
-import { JobsClients, loadJobsContext } from './context';
+import { JobsClients } from './context';
+import { jobsRegionsOf } from './regions';
 import { UnknownJobError } from './status';
 
 export { EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from './commands';
@@ -12,7 +13,7 @@ export type { JobsIo } from './commands';
 const COMMON = {
   env: { type: 'string', value: `<${ENVIRONMENTS.map((c) => c.name).join('|')}>`, help: 'the environment (required)' },
   service: { type: 'string', value: '<name>', help: 'the inference service, a key of the environment\'s inference config (default: its only service; stats: every service)' },
-  region: { type: 'string', value: '<region>', help: 'AWS region (default AWS_REGION or AWS_DEFAULT_REGION)' },
+  region: { type: 'string', value: '<region>', help: 'AWS region (default: the environment\'s regions, else AWS_REGION or AWS_DEFAULT_REGION); in an environment with a secondaryRegion, one of its two, to act on that one only' },
   help: { type: 'boolean', help: 'show this help' },
 } as const;
 
@@ -85,17 +86,19 @@ export async function runJobs(
     const config = environmentNamed(values.env as string | undefined, environments);
     const selection = values.service as string | undefined;
     const services = command.everyService ? servicesNamed(config, selection) : [serviceNamed(config, selection)];
-    const region = (values.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-    if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+    const selected = values.region as string | undefined;
+    const regionsOf = (service: string) => jobsRegionsOf(config, service, clientsFor, selected, io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
+    const checked = services.map(regionsOf);
     if (positionals.length < command.minArgs || positionals.length > command.maxArgs) {
       throw new UsageError(command.args ? `takes ${command.args}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}` : `takes no argument, got ${positionals.join(' ')}`);
     }
+    if (values['region-impaired'] && !checked[0].standby) {
+      throw new UsageError(`--region-impaired fails over to the standby Region: ${config.name} has ${config.secondaryRegion === undefined ? 'no secondaryRegion' : `one Region selected (--region ${selected})`}`);
+    }
     command.validate?.(values);
-    const clients = clientsFor(region);
     let code = EXIT_OK;
-    for (const service of services) {
-      const context = await loadJobsContext(clients, config.name, service);
-      code = Math.max(code, await command.run({ values, positionals, service, context, cloudWatch: clients.cloudWatch, io }));
+    for (const [n, service] of services.entries()) {
+      code = Math.max(code, await command.run({ values, positionals, service, regions: checked[n], io }));
     }
     return code;
   } catch (error) {

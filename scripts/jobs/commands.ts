@@ -1,11 +1,10 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { MAX_TTL_SECONDS } from '../../lib/runtime/inference/job-envelope';
 import { CliOutput, EXIT_FAILED, EXIT_OK, UsageError } from '../cli';
-import { JobsContext } from './context';
-import { listJobs } from './list';
+import { submitWithFailover } from './failover';
 import { deadLetterCount, jobStats, startRedrive } from './queue-admin';
-import { JobStatus, getJobStatus, readResult, waitForJob } from './status';
-import { submitJob } from './submit';
+import { JobsRegion, JobsRegions, regionList } from './regions';
+import { RegionalStatus, jobStatusInRegions, listJobsInRegions } from './regional-status';
+import { pollUntilFinal, readResult } from './status';
 
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cli';
 /** Timed out waiting for a job. */
@@ -30,14 +29,14 @@ export interface OptionSpec {
   readonly value?: string;
 }
 
-/** What a command gets: its parsed options and positionals, the service's context and the IO. */
+/** What a command gets: its parsed options and positionals, the service's Regions and the IO. */
 export interface CommandInput {
-  /** The inference service the context belongs to. */
+  /** The inference service the Regions' contexts belong to. */
   readonly service: string;
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
   readonly positionals: readonly string[];
-  readonly context: JobsContext;
-  readonly cloudWatch: CloudWatchClient;
+  /** The Regions of the service's jobs: one, or the primary and the standby. */
+  readonly regions: JobsRegions;
   readonly io: JobsIo;
 }
 
@@ -80,12 +79,17 @@ function timeoutMs(values: CommandInput['values']): number {
   return seconds * 1000;
 }
 
-/** Prints a status; saves a succeeded job's result with --out. Exit 1 for a job that failed or expired. */
-async function report(input: CommandInput, status: JobStatus): Promise<number> {
-  input.io.print(JSON.stringify(status));
+/** The Region a line is about, in a two-Region environment: nothing, or `{ region }` to spread into its JSON. */
+function regionField(input: CommandInput, region: JobsRegion): { region?: string } {
+  return input.regions.standby ? { region: region.region } : {};
+}
+
+/** Prints a status; saves a succeeded job's result with --out, from its Region. Exit 1 for a job that failed or expired. */
+async function report(input: CommandInput, { status, region }: RegionalStatus): Promise<number> {
+  input.io.print(JSON.stringify({ ...status, ...regionField(input, region) }));
   const out = string(input.values, 'out');
   if (status.status === 'succeeded' && out) {
-    await input.io.writeFile(out, await readResult(input.context, status.resultUri));
+    await input.io.writeFile(out, await readResult(await region.context(), status.resultUri));
     input.io.printError(`result saved to ${out}`);
   }
   return status.status === 'failed' || status.status === 'expired' ? EXIT_FAILED : EXIT_OK;
@@ -93,12 +97,14 @@ async function report(input: CommandInput, status: JobStatus): Promise<number> {
 
 async function waitAndReport(input: CommandInput, jobId: string): Promise<number> {
   const { io } = input;
-  const status = await waitForJob(input.context, jobId, { timeoutMs: timeoutMs(input.values), pollIntervalMs: 5000, sleep: io.sleep, now: io.now });
-  if (!status) {
+  const wait = { timeoutMs: timeoutMs(input.values), pollIntervalMs: 5000, sleep: io.sleep, now: io.now };
+  let found: RegionalStatus | undefined;
+  const status = await pollUntilFinal(async (now) => (found = await jobStatusInRegions(input.regions, jobId, now)).status, wait);
+  if (!status || !found) {
     io.printError(`jobs: job ${jobId} did not finish within ${timeoutMs(input.values) / 1000} s; check again with: npm run jobs -- get ${jobId} --env ${string(input.values, 'env')}`);
     return EXIT_TIMEOUT;
   }
-  return report(input, status);
+  return report(input, found);
 }
 
 /** The jobs CLI's subcommands. */
@@ -115,6 +121,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       'output-prefix': { type: 'string', value: '<folders/>', help: 'folders under results/ for the result' },
       ttl: { type: 'string', value: '<seconds>', help: `expire the job if it is still waiting this long after submission (1-${MAX_TTL_SECONDS})` },
       wait: { type: 'boolean', help: 'then wait for the outcome, as `wait` does' },
+      'region-impaired': { type: 'boolean', help: 'the primary Region is impaired: submit to the standby Region at once (an environment with a secondaryRegion)' },
       ...WAIT_OPTIONS,
     },
     validate(values) {
@@ -124,7 +131,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     async run(input) {
       const { values, positionals: [file], io } = input;
       const fromStdin = file === undefined || file === '-';
-      const submitted = await submitJob(input.context, {
+      const placed = await submitWithFailover(input.regions, {
         body: fromStdin ? await io.readStdin() : await io.readFile(file),
         source: fromStdin ? 'stdin' : file,
         contentType: string(values, 'content-type') ?? 'application/json',
@@ -132,9 +139,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         jobId: string(values, 'job-id'),
         outputPrefix: string(values, 'output-prefix'),
         ttlSeconds: wholeNumber(values, 'ttl', 1, MAX_TTL_SECONDS),
-      });
-      io.print(JSON.stringify({ jobId: submitted.envelope.jobId, status: 'queued', resultUri: submitted.resultUri, ...(submitted.inputUri ? { inputUri: submitted.inputUri } : {}) }));
-      return values.wait ? waitAndReport(input, submitted.envelope.jobId) : EXIT_OK;
+      }, { primaryImpaired: values['region-impaired'] === true }, io.now());
+      const where = input.regions.standby ? { region: placed.region, ...(placed.failover ? { failover: placed.failover } : {}) } : {};
+      io.print(JSON.stringify({ jobId: placed.envelope.jobId, status: 'queued', resultUri: placed.resultUri, ...(placed.inputUri ? { inputUri: placed.inputUri } : {}), ...where }));
+      return values.wait ? waitAndReport(input, placed.envelope.jobId) : EXIT_OK;
     },
   },
   get: {
@@ -143,7 +151,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     minArgs: 1,
     maxArgs: 1,
     options: { out: WAIT_OPTIONS.out },
-    run: async (input) => report(input, await getJobStatus(input.context, input.positionals[0], input.io.now())),
+    run: async (input) => report(input, await jobStatusInRegions(input.regions, input.positionals[0], input.io.now())),
   },
   wait: {
     summary: 'polls every 5 s until the job succeeded (exit 0), failed or expired (1), or the timeout (3)',
@@ -162,12 +170,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     options: { limit: { type: 'string', value: '<n>', help: 'how many jobs (1-1000, default 20)' } },
     validate: (values) => void wholeNumber(values, 'limit', 1, 1000),
     async run(input) {
-      for (const status of await listJobs(input.context, wholeNumber(input.values, 'limit', 1, 1000) ?? 20, input.io.now())) input.io.print(JSON.stringify(status));
+      const listed = await listJobsInRegions(input.regions, wholeNumber(input.values, 'limit', 1, 1000) ?? 20, input.io.now());
+      for (const { status, region } of listed) input.io.print(JSON.stringify({ ...status, ...regionField(input, region) }));
       return EXIT_OK;
     },
   },
   redrive: {
-    summary: 'moves the dead-letter queue back to the job queue with SQS\'s message-move task (asks first)',
+    summary: 'moves the dead-letter queue back to the job queue with SQS\'s message-move task (asks first), in each Region',
     args: '',
     minArgs: 0,
     maxArgs: 0,
@@ -176,30 +185,39 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       'max-per-second': { type: 'string', value: '<n>', help: 'messages moved per second (1-500)' },
     },
     validate: (values) => void wholeNumber(values, 'max-per-second', 1, 500),
-    async run({ context, values, io }) {
-      const count = await deadLetterCount(context);
-      if (count === 0) {
-        io.print('the dead-letter queue is empty: nothing to redrive');
-        return EXIT_OK;
+    async run(input) {
+      const { values, io } = input;
+      let code = EXIT_OK;
+      for (const region of regionList(input.regions)) {
+        const context = await region.context();
+        const where = input.regions.standby ? `${region.region}: ` : '';
+        const count = await deadLetterCount(context);
+        if (count === 0) {
+          io.print(`${where}the dead-letter queue is empty: nothing to redrive`);
+          continue;
+        }
+        if (!values.yes && !(await io.confirm(`move about ${count} jobs from ${context.deadLetterQueueUrl} back to ${context.queueUrl}?`))) {
+          io.printError(`jobs: ${where}redrive cancelled`);
+          code = EXIT_FAILED;
+          continue;
+        }
+        const handle = await startRedrive(context, wholeNumber(values, 'max-per-second', 1, 500));
+        io.print(`${where}redrive of about ${count} jobs started (task ${handle})`);
       }
-      if (!values.yes && !(await io.confirm(`move about ${count} jobs from ${context.deadLetterQueueUrl} back to ${context.queueUrl}?`))) {
-        io.printError('jobs: redrive cancelled');
-        return EXIT_FAILED;
-      }
-      const handle = await startRedrive(context, wholeNumber(values, 'max-per-second', 1, 500));
-      io.print(`redrive of about ${count} jobs started (task ${handle})`);
-      return EXIT_OK;
+      return code;
     },
   },
   stats: {
-    summary: 'jobs queued, in flight, the oldest job\'s age and dead letters, as JSON: one line per service',
+    summary: 'jobs queued, in flight, the oldest job\'s age and dead letters, as JSON: one line per service and Region',
     args: '',
     minArgs: 0,
     maxArgs: 0,
     options: {},
     everyService: true,
-    async run({ service, context, cloudWatch, io }) {
-      io.print(JSON.stringify({ service, ...(await jobStats(context, cloudWatch, io.now())) }));
+    async run(input) {
+      for (const region of regionList(input.regions)) {
+        input.io.print(JSON.stringify({ service: input.service, ...regionField(input, region), ...(await jobStats(await region.context(), region.clients.cloudWatch, input.io.now())) }));
+      }
       return EXIT_OK;
     },
   },

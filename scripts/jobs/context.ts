@@ -2,7 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STACK_IDS, stackNameOf } from '../../lib/stacks/stack-names';
+import { STACK_IDS, StackId, stackNameOf } from '../../lib/stacks/stack-names';
 import { readServiceOutputs } from '../smoke-check/stack-outputs';
 
 /** The AWS clients the jobs CLI calls. */
@@ -17,13 +17,39 @@ export interface JobsClients {
   readonly cloudWatch: CloudWatchClient;
 }
 
-/** The SDK clients of `region`, with the default credential chain. */
-export function createJobsClients(region: string): JobsClients {
+/**
+ * How long the CLI waits on AWS: a connection 3 s, an answer 10 s of silence (the socket's idle
+ * timeout: a large upload that keeps sending is not cut), 2 attempts per call. A Region whose
+ * queue does not answer within these counts as unreachable, and a two-Region environment fails
+ * over (docs/multi-region.md). The options are those of the SDK's Node.js HTTP
+ * handler (`NodeHttpHandlerOptions`: connectionTimeout, socketTimeout) and its retry strategy.
+ */
+export interface JobsClientTimeouts {
+  readonly connectionTimeoutMs: number;
+  readonly socketTimeoutMs: number;
+  readonly maxAttempts: number;
+}
+
+/** The timeouts of the CLI's clients. */
+export const JOBS_CLIENT_TIMEOUTS: JobsClientTimeouts = { connectionTimeoutMs: 3_000, socketTimeoutMs: 10_000, maxAttempts: 2 };
+
+/** The SDK client config of `region` with `timeouts`, which every client of the CLI shares. */
+export function jobsClientConfig(region: string, timeouts: JobsClientTimeouts = JOBS_CLIENT_TIMEOUTS) {
   return {
-    cloudFormation: new CloudFormationClient({ region }),
-    sqs: new SQSClient({ region }),
-    s3: new S3Client({ region }),
-    cloudWatch: new CloudWatchClient({ region }),
+    region,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: { connectionTimeout: timeouts.connectionTimeoutMs, socketTimeout: timeouts.socketTimeoutMs },
+  };
+}
+
+/** The SDK clients of `region`, with the default credential chain and `timeouts`. */
+export function createJobsClients(region: string, timeouts: JobsClientTimeouts = JOBS_CLIENT_TIMEOUTS): JobsClients {
+  const config = jobsClientConfig(region, timeouts);
+  return {
+    cloudFormation: new CloudFormationClient(config),
+    sqs: new SQSClient(config),
+    s3: new S3Client(config),
+    cloudWatch: new CloudWatchClient(config),
   };
 }
 
@@ -38,15 +64,18 @@ export interface JobsContext {
   readonly resultsBucket: string;
 }
 
-/** Reads the service's outputs of the environment's inference stack; a stack that is not deployed is a clear error. */
-export async function loadJobsContext(clients: JobsClients, environment: string, service: string): Promise<JobsContext> {
-  const stackName = stackNameOf(environment, STACK_IDS.inference);
+/**
+ * Reads the service's outputs of the environment's inference stack `stackId` (the primary's,
+ * `<env>-AiInference`, unless told otherwise); a stack that is not deployed is a clear error.
+ */
+export async function loadJobsContext(clients: JobsClients, environment: string, service: string, stackId: StackId = STACK_IDS.inference): Promise<JobsContext> {
+  const stackName = stackNameOf(environment, stackId);
   try {
     const outputs = await readServiceOutputs(clients.cloudFormation, stackName, service, JOBS_OUTPUTS);
     return { clients, queueUrl: outputs.QueueUrl, deadLetterQueueUrl: outputs.DeadLetterQueueUrl, resultsBucket: outputs.ResultsBucketName };
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {
-      throw new Error(`stack ${stackName} is not deployed in this account and region: deploy it (npx cdk deploy ${environment}/${STACK_IDS.inference}) or pick another --env or --region`, { cause: error });
+      throw new Error(`stack ${stackName} is not deployed in this account and region: deploy it (npx cdk deploy ${environment}/${stackId}) or pick another --env or --region`, { cause: error });
     }
     throw error;
   }

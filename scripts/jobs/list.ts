@@ -14,7 +14,7 @@ const RECORDS: readonly { readonly prefix: string; readonly jobId: (key: string)
 const CONCURRENT_READS = 8;
 
 /** When each job last left a record (epoch ms): its submission, attempts and errors, every page of each prefix. */
-async function lastActivity(context: JobsContext): Promise<Map<string, number>> {
+export async function lastActivity(context: JobsContext): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
   for (const { prefix, jobId } of RECORDS) {
     let token: string | undefined;
@@ -37,10 +37,19 @@ async function lastActivity(context: JobsContext): Promise<Map<string, number>> 
  * kept (results and errors expire after the results retention).
  */
 export async function listJobs(context: JobsContext, limit: number, now: Date = new Date()): Promise<JobStatus[]> {
-  const recent = [...(await lastActivity(context)).entries()].sort(([, a], [, b]) => b - a).slice(0, limit).map(([jobId]) => jobId);
-  const statuses: JobStatus[] = [];
-  for (let i = 0; i < recent.length; i += CONCURRENT_READS) {
-    statuses.push(...await Promise.all(recent.slice(i, i + CONCURRENT_READS).map((jobId) => getJobStatus(context, jobId, now))));
+  return statusesOf(mostRecent(await lastActivity(context), limit), (jobId) => getJobStatus(context, jobId, now));
+}
+
+/** The `limit` job ids of `activity` with the latest records, newest first. */
+export function mostRecent(activity: ReadonlyMap<string, number>, limit: number): string[] {
+  return [...activity.entries()].sort(([, a], [, b]) => b - a).slice(0, limit).map(([jobId]) => jobId);
+}
+
+/** Each job's status, read CONCURRENT_READS at a time, in the order given. */
+export async function statusesOf<S>(jobIds: readonly string[], read: (jobId: string) => Promise<S>): Promise<S[]> {
+  const statuses: S[] = [];
+  for (let i = 0; i < jobIds.length; i += CONCURRENT_READS) {
+    statuses.push(...await Promise.all(jobIds.slice(i, i + CONCURRENT_READS).map(read)));
   }
   return statuses;
 }

@@ -99,9 +99,14 @@ export function isFinal(status: JobStatus): boolean {
 
 /** Polls until the job succeeded, failed or expired; undefined when `timeoutMs` passes first. An unknown job throws at once. */
 export async function waitForJob(context: JobsContext, jobId: string, options: WaitOptions): Promise<JobStatus | undefined> {
+  return pollUntilFinal((now) => getJobStatus(context, jobId, now), options);
+}
+
+/** Reads a status every `pollIntervalMs` until it is final; undefined when `timeoutMs` passes first. A read that throws ends the wait. */
+export async function pollUntilFinal<S extends JobStatus>(read: (now: Date) => Promise<S>, options: WaitOptions): Promise<S | undefined> {
   const deadline = options.now().getTime() + options.timeoutMs;
   for (;;) {
-    const status = await getJobStatus(context, jobId, options.now());
+    const status = await read(options.now());
     if (isFinal(status)) return status;
     if (options.now().getTime() + options.pollIntervalMs > deadline) return undefined;
     await options.sleep(options.pollIntervalMs);

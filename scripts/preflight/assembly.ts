@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { AssetManifestArtifact, BUNDLING_STACKS, CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AssetManifestArtifact, BUNDLING_STACKS, CloudAssembly, UNKNOWN_REGION } from 'aws-cdk-lib/cx-api';
 import { createAiInfraApp } from '../../lib/ai-infra-app';
 import { EnvironmentConfig } from '../../lib/config';
 import { AiInfraStage } from '../../lib/stacks/ai-infra-stage';
@@ -77,7 +77,11 @@ export function environmentOf(directory: string, environment: string): Environme
   }
   const [parameter] = parameters;
   return {
-    stacks: artifacts.map((stack) => ({ stackName: stack.stackName, template: stack.template as CfnTemplate })),
+    stacks: artifacts.map((stack) => ({
+      stackName: stack.stackName,
+      template: stack.template as CfnTemplate,
+      ...(stack.environment.region === UNKNOWN_REGION ? {} : { region: stack.environment.region }),
+    })),
     bootstrap: { parameter, version, qualifier: parameter.split('/')[2] },
   };
 }

@@ -6,8 +6,8 @@ import { environmentNamed } from '../environment-selection';
 import { EnvironmentAssembly } from './assembly';
 import { PreflightClients } from './clients';
 import { runPreflight } from './preflight';
-import { EXIT_FAILED, EXIT_USAGE, exitCodeOf, formatResult } from './result';
-import { EnvironmentStack } from './template';
+import { EXIT_FAILED, EXIT_USAGE, PreflightResult, exitCodeOf, formatResult } from './result';
+import { EnvironmentStack, stacksIn } from './template';
 
 export const USAGE = `usage: preflight --env <${ENVIRONMENTS.map((c) => c.name).join('|')}> [--region <region>] [--assembly <cdk.out>]
   Checks the account and region an environment deploys to, before a deploy: the CDK bootstrap
@@ -15,7 +15,9 @@ export const USAGE = `usage: preflight --env <${ENVIRONMENTS.map((c) => c.name).
   instances, Lambda concurrency, Elastic IPs), leftovers of an earlier deploy whose names collide,
   the Deep Learning AMI and the serving image in the region, the ML platform's admin principals.
   Synthesizes the environment (or reads --assembly, a cdk.out of npx cdk synth -c env=<env>).
-  Region: --region, else the config's, else AWS_REGION / the AWS profile's. Reads only.
+  Region: --region, else the config's, else AWS_REGION / the AWS profile's. An environment with a
+  secondaryRegion is checked in both Regions, each with the stacks that deploy there (each line
+  names its Region); --region keeps one of the two. Reads only.
   One line per check: PASS, WARN or FAIL, with the fix.
   Exit 0: no check failed. 1: a check failed. 2: usage error, no region or no credentials.`;
 
@@ -45,8 +47,9 @@ const OPTIONS = { env: { type: 'string' }, region: { type: 'string' }, assembly:
 /** The checked command line. */
 function argsOf(values: ParsedCommandLine<typeof OPTIONS>['values']): PreflightArgs {
   const config = environmentNamed(values.env);
-  if (config.region !== undefined && values.region !== undefined && values.region !== config.region) {
-    throw new UsageError(`--region (${values.region}) is not where ${config.name} deploys: lib/config/${config.name}.ts names ${config.region}`);
+  const regions = [config.region, config.secondaryRegion].filter((r): r is string => r !== undefined);
+  if (config.region !== undefined && values.region !== undefined && !regions.includes(values.region)) {
+    throw new UsageError(`--region (${values.region}) is not where ${config.name} deploys: lib/config/${config.name}.ts names ${regions.join(' and ')}`);
   }
   return { config, ...(values.region ? { region: values.region } : {}), ...(values.assembly ? { assembly: values.assembly } : {}) };
 }
@@ -82,9 +85,22 @@ async function preflight(args: PreflightArgs, io: PreflightIo): Promise<number> 
     io.print(`preflight: ${args.config.name} does not synthesize: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]} (npx cdk synth -c env=${args.config.name} shows why)`);
     return EXIT_FAILED;
   }
-  const regionInfo = RegionInfo.get(region);
-  const target = { account, region, partition: regionInfo.partition ?? 'aws', urlSuffix: regionInfo.domainSuffix ?? 'amazonaws.com' };
-  const results = await runPreflight(clients, { config: args.config, assembly, ...(published ? { published } : {}), target });
+  // Each Region with the stacks that deploy there: without --region, an environment with a
+  // secondaryRegion is checked in both, each line naming its Region.
+  const { secondaryRegion } = args.config;
+  const regions = args.region === undefined && args.config.region !== undefined && secondaryRegion !== undefined ? [region, secondaryRegion] : [region];
+  const results: PreflightResult[] = [];
+  for (const here of regions) {
+    const regionInfo = RegionInfo.get(here);
+    const target = { account, region: here, partition: regionInfo.partition ?? 'aws', urlSuffix: regionInfo.domainSuffix ?? 'amazonaws.com' };
+    const checked = await runPreflight(here === region ? clients : io.clientsFor(here), {
+      config: args.config,
+      assembly: { ...assembly, stacks: stacksIn(assembly.stacks, here) },
+      ...(published ? { published: stacksIn(published, here) } : {}),
+      target,
+    });
+    results.push(...(regions.length > 1 ? checked.map((result) => ({ ...result, check: `${here}: ${result.check}` })) : checked));
+  }
   results.forEach((result) => io.print(formatResult(result)));
   return exitCodeOf(results);
 }

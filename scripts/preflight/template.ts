@@ -18,6 +18,21 @@ export interface EnvironmentStack {
   /** The deployed stack's name, e.g. `dev-AiInference`. */
   readonly stackName: string;
   readonly template: CfnTemplate;
+  /**
+   * The Region it deploys to, where the app names one (an environment with a `region`; its
+   * standby Region's stacks name the `secondaryRegion`).
+   * @default - the Region it is deployed to (an environment-agnostic stack)
+   */
+  readonly region?: string;
+}
+
+/**
+ * The stacks of `stacks` that deploy to `region`: those that name it, and those that name none.
+ * An environment with a `secondaryRegion` deploys its standby stacks there, and each Region is
+ * checked (and needs its quotas) on its own.
+ */
+export function stacksIn(stacks: readonly EnvironmentStack[], region: string | undefined): EnvironmentStack[] {
+  return stacks.filter((stack) => stack.region === undefined || stack.region === region);
 }
 
 /** The resources of `stacks` of one type, with their stack and logical id. */

@@ -92,7 +92,7 @@ export async function runTrain(
       const served = config.inference[service as string].model.modelPackage;
       if (model === undefined && served !== undefined) {
         throw new UsageError(`--model is required: service ${service} serves model package group ${served.groupName}, not an archive named in the config; `
-          + 'name the archive, then register it as a version of the group (README "Serving a registered model")');
+          + 'name the archive, then register it as a version of the group (docs/registered-models.md)');
       }
       const problem = checkS3KeySegment('--version', version) ?? checkS3KeySegment('--model', model as string);
       if (problem) throw new UsageError(problem);

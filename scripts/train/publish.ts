@@ -99,7 +99,7 @@ export async function publish(context: TrainContext, request: PublishRequest, io
   const model = config.inference[request.service].model;
   if (model.modelPackage !== undefined) {
     io.printError(`published ${run.runId} as ${request.model} ${request.version}. Service ${request.service} serves model package group ${model.modelPackage.groupName}: `
-      + `register s3://${modelBucket}/${prefix}model.tar.gz as its next version with the serving image, approve it, then deploy (README "Serving a registered model")`);
+      + `register s3://${modelBucket}/${prefix}model.tar.gz as its next version with the serving image, approve it, then deploy (docs/registered-models.md)`);
     return 0;
   }
   const modelLine = model.name === request.model ? `version: '${request.version}'` : `name: '${request.model}', version: '${request.version}'`;

@@ -41,10 +41,11 @@ describe('every environment in one account and region', () => {
     Template.fromStack(roles),
   ].map((template) => template.toJSON() as TemplateJson);
 
-  test('synthesizes every stack, the ML platform where it is on', () => {
+  test('synthesizes every stack, the ML platform where it is on, the standby Region\'s where there is one', () => {
     const mlPlatforms = ENVIRONMENTS.filter((config) => config.mlPlatform.enabled).length;
+    const standbyStacks = stages.reduce((n, stage) => n + (stage.standby ? (stage.standby.endpoint ? 3 : 2) : 0), 0);
     expect(mlPlatforms).toBeGreaterThan(0);
-    expect(templates).toHaveLength(ENVIRONMENTS.length * 4 + mlPlatforms + 1);
+    expect(templates).toHaveLength(ENVIRONMENTS.length * 4 + mlPlatforms + standbyStacks + 1);
   });
 
   test('no two resources of one type share a physical name', () => {

@@ -37,7 +37,7 @@ describe('job outcome drills', () => {
     await stop(agent);
 
     expect(deletedWhen).toEqual({
-      [`attempts/${job.id}.json`]: false, [`results/${job.id}`]: false, notification: false, [`results/.announced/${job.id}.succeeded`]: false,
+      [`inputs/${job.id}/region.json`]: false, [`attempts/${job.id}.json`]: false, [`results/${job.id}`]: false, notification: false, [`results/.announced/${job.id}.succeeded`]: false,
     });
     const result = world.s3.get(RESULTS_BUCKET, `results/${job.id}`);
     expect(result?.body.toString()).toBe(FakeInference.output(job.id));

@@ -20,6 +20,7 @@ import { EnvironmentAssembly, environmentOf, synthesizeEnvironment, synthesizePu
 import { PreflightIo, USAGE, run } from '../../scripts/preflight/cli';
 import { PreflightClients } from '../../scripts/preflight/clients';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../../scripts/preflight/result';
+import { stacksIn } from '../../scripts/preflight/template';
 
 // One environment synthesized once through the app factory, as `npm run preflight` does, and once
 // with its model published: the cheapest one (without the ML platform, if there is one).
@@ -150,5 +151,65 @@ describe('environmentOf a cloud assembly (--assembly cdk.out)', () => {
 
   test('names the synth command for an environment it does not hold', () => {
     expect(() => environmentOf(dir, 'prod')).toThrow(`the cloud assembly in ${dir} has no environment "prod": synthesize it with npx cdk synth -c env=prod`);
+  });
+});
+
+describe('an environment with a secondaryRegion: each Region checked on its own', () => {
+  const standbyConfig = ENVIRONMENTS.find((c) => c.secondaryRegion !== undefined && c.region !== undefined);
+  const eips = (n: number) => ({ Resources: Object.fromEntries(Array.from({ length: n }, (_, i) => [`Eip${i}`, { Type: 'AWS::EC2::EIP' }])) });
+  /** One stack in each Region: 1 Elastic IP in the primary, 2 in the standby. */
+  const twoRegions = (): EnvironmentAssembly => ({
+    bootstrap: assembly.bootstrap,
+    stacks: [
+      { stackName: 'x-Network', template: eips(1), region: standbyConfig?.region },
+      { stackName: 'x-StandbyNetwork', template: eips(2), region: standbyConfig?.secondaryRegion },
+    ],
+  });
+  const eipLine = async (region: string) => {
+    freshAccount(5000, true);
+    const { lines } = await runCli(['--env', standbyConfig!.name, '--region', region], { assemble: twoRegions, assemblePublished: () => twoRegions().stacks });
+    return lines.find((line) => line.includes('quota EC2-VPC Elastic IPs'));
+  };
+
+  (standbyConfig ? test : test.skip)('--region <region> checks the stacks that deploy there', async () => {
+    expect(await eipLine(standbyConfig!.region!)).toMatch(/: 1 for 0 NAT gateway\(s\)/);
+  });
+
+  (standbyConfig ? test : test.skip)('--region <secondaryRegion> checks the standby Region\'s stacks only', async () => {
+    expect(await eipLine(standbyConfig!.secondaryRegion!)).toMatch(/: 2 for 0 NAT gateway\(s\)/);
+  });
+
+  (standbyConfig ? test : test.skip)('without --region, both Regions are checked, each line naming its Region', async () => {
+    freshAccount(5000, true);
+    const { lines } = await runCli(['--env', standbyConfig!.name], { assemble: twoRegions, assemblePublished: () => twoRegions().stacks });
+    expect(lines.filter((line) => line.includes('quota EC2-VPC Elastic IPs'))).toEqual([
+      expect.stringMatching(new RegExp(`^PASS ${standbyConfig!.region}: quota EC2-VPC Elastic IPs: 1 for 0 NAT gateway\\(s\\)`)),
+      expect.stringMatching(new RegExp(`^PASS ${standbyConfig!.secondaryRegion}: quota EC2-VPC Elastic IPs: 2 for 0 NAT gateway\\(s\\)`)),
+    ]);
+  });
+
+  (standbyConfig ? test : test.skip)('--region naming neither of its Regions is a usage error naming both', async () => {
+    const { code, lines } = await runCli(['--env', standbyConfig!.name, '--region', 'ap-south-2']);
+    expect([code, lines[0].split('\n')[0]]).toEqual([EXIT_USAGE, `preflight: --region (ap-south-2) is not where ${standbyConfig!.name} deploys: lib/config/${standbyConfig!.name}.ts names ${standbyConfig!.region} and ${standbyConfig!.secondaryRegion} (see --help)`]);
+  });
+});
+
+describe('environmentOf a cloud assembly with stacks in named Regions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-regions-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const app = new App({ outdir: dir });
+  const stage = new Stage(app, 'qa');
+  new CfnResource(new Stack(stage, 'Network', { env: { region: 'us-east-1' } }), 'Topic', { type: 'AWS::SNS::Topic' });
+  new CfnResource(new Stack(stage, 'StandbyNetwork', { env: { region: 'us-west-2' } }), 'Topic', { type: 'AWS::SNS::Topic' });
+  new CfnResource(new Stack(stage, 'Anywhere'), 'Topic', { type: 'AWS::SNS::Topic' });
+  app.synth();
+
+  test('records the Region each stack names, none for an environment-agnostic stack', () => {
+    const regions = Object.fromEntries(environmentOf(dir, 'qa').stacks.map((s) => [s.stackName, s.region]));
+    expect(regions).toStrictEqual({ 'qa-Network': 'us-east-1', 'qa-StandbyNetwork': 'us-west-2', 'qa-Anywhere': undefined });
+  });
+
+  test('stacksIn keeps the stacks of a Region and those that name none', () => {
+    expect(stacksIn(environmentOf(dir, 'qa').stacks, 'us-west-2').map((s) => s.stackName).sort()).toEqual(['qa-Anywhere', 'qa-StandbyNetwork']);
   });
 });

@@ -94,7 +94,7 @@ describe('publish', () => {
       expect([code, io.out]).toEqual([EXIT_OK, [`s3://${MODELS}/models/sentiment/5/model.tar.gz`]]);
       expect(io.err).toEqual([
         `published r1 as sentiment 5. Service default serves model package group sentiment-3f2a1c: register s3://${MODELS}/models/sentiment/5/model.tar.gz `
-        + 'as its next version with the serving image, approve it, then deploy (README "Serving a registered model")',
+        + 'as its next version with the serving image, approve it, then deploy (docs/registered-models.md)',
       ]);
     });
   });

@@ -15,6 +15,7 @@ import { PUT_INSTANCE_METRICS_CONDITION, cpuUtilizationMetric, gpuUtilizationMet
 import { checkNotEmpty, checkTagValue, checkWholeDuration, throwIfProblems } from '../../validation';
 import { BOOT_IMAGE_TAG, BootImageStrategy, EXPECTED_BOOT_SECONDS_TAG } from './boot-time';
 import { BOOT_HEARTBEAT_TIMEOUT, GPU_FLEET_DEFAULTS, GpuFleetSettings, bootImageOf, expectedBootTimeOf, gpuFleetSettingsProblems } from './gpu-fleet-settings';
+import { resourceFinding } from '../training/nag-findings';
 import { GpuLaunchTemplate } from './gpu-launch-template';
 
 // The settings, their defaults and rules live beside the construct; importers of this module keep finding them here.
@@ -225,10 +226,10 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     for (const [key, value] of [[BOOT_IMAGE_TAG, this.bootImage], [EXPECTED_BOOT_SECONDS_TAG, String(this.expectedBootTime.toSeconds())]]) {
       Tags.of(asg).add(key, value, { applyToLaunchedInstances: false });
     }
-    this.grantInstanceSelfManagement();
+    const groups = this.grantInstanceSelfManagement();
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
+      id: `AwsSolutions-IAM5[${resourceFinding(policy, groups)}]`,
       reason: 'Lifecycle actions and instance protection are limited to this group by its ai-infra:fleet tag (a condition): naming the group would make a dependency cycle (group -> launch template -> role policy -> group).',
     });
     Validations.of(policy).acknowledge({
@@ -282,11 +283,15 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     return new cwActions.SnsAction(this.notificationTopic);
   }
 
-  /** What every instance needs on its own group and for its metrics, whatever it runs. */
-  private grantInstanceSelfManagement(): void {
+  /** What every instance needs on its own group and for its metrics, whatever it runs; returns the groups' ARN pattern it names. */
+  private grantInstanceSelfManagement(): string {
     // The statement names the group by a tag, not by its name: the group depends on the launch
     // template, the template on this role, so the role's policy cannot reference the group.
     Tags.of(this.autoScalingGroup).add(FLEET_TAG_KEY, this.node.addr, { applyToLaunchedInstances: false });
+    const groups = Arn.format(
+      { service: 'autoscaling', resource: 'autoScalingGroup', resourceName: '*:autoScalingGroupName/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      Stack.of(this),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -294,12 +299,7 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
           'autoscaling:RecordLifecycleActionHeartbeat',
           'autoscaling:SetInstanceProtection',
         ],
-        resources: [
-          Arn.format(
-            { service: 'autoscaling', resource: 'autoScalingGroup', resourceName: '*:autoScalingGroupName/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME },
-            Stack.of(this),
-          ),
-        ],
+        resources: [groups],
         conditions: { StringEquals: { [`autoscaling:ResourceTag/${FLEET_TAG_KEY}`]: this.node.addr } },
       }),
     );
@@ -314,5 +314,6 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     if (this.processor === 'gpu') {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] }));
     }
+    return groups;
   }
 }

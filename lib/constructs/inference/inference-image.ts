@@ -190,18 +190,24 @@ class DeepLearningContainerImage extends InferenceImage {
     const tag = this.tags[processor];
     if (tag === undefined) throw new Error(checkImageBuild('image', this, processor, `${processor} instance types`));
     const stack = Stack.of(scope);
-    const mappingId = 'DeepLearningContainerRegistry';
-    const mapping = (stack.node.tryFindChild(mappingId) as CfnMapping | undefined) ?? new CfnMapping(stack, mappingId, {
-      mapping: Object.fromEntries(Object.entries(DLC_REGISTRY_ACCOUNTS).map(([region, account]) => [region, { account }])),
-    });
     if (!Token.isUnresolved(stack.region) && DLC_REGISTRY_ACCOUNTS[stack.region] === undefined) {
       throw new Error(`${this.description} has no known registry in ${stack.region}: name the image with InferenceImage.fromRegistry('<account>.dkr.ecr.${stack.region}.amazonaws.com/...')`);
     }
-    const account = Token.isUnresolved(stack.region) ? mapping.findInMap(Aws.REGION, 'account') : DLC_REGISTRY_ACCOUNTS[stack.region];
+    // A stack of a known Region names its registry's account; an environment-agnostic one looks it
+    // up by Region in a mapping (only then: an unreferenced mapping is a template warning, W7001).
+    const account = Token.isUnresolved(stack.region) ? registryMapping(stack).findInMap(Aws.REGION, 'account') : DLC_REGISTRY_ACCOUNTS[stack.region];
     const repositoryArn = `arn:${Aws.PARTITION}:ecr:${Aws.REGION}:${account}:repository/${this.repositoryName}`;
     const repository = grantPull(scope, 'DeepLearningContainerRepository', repositoryArn, grantee);
     return { imageUri: `${account}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.repositoryName}:${tag}`, repository, tag };
   }
+}
+
+/** The stack's one mapping of Region to the Deep Learning Containers' registry account. */
+function registryMapping(stack: Stack): CfnMapping {
+  const mappingId = 'DeepLearningContainerRegistry';
+  return (stack.node.tryFindChild(mappingId) as CfnMapping | undefined) ?? new CfnMapping(stack, mappingId, {
+    mapping: Object.fromEntries(Object.entries(DLC_REGISTRY_ACCOUNTS).map(([region, account]) => [region, { account }])),
+  });
 }
 
 class RegistryImage extends InferenceImage {

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
 import { ATTEMPTS_PREFIX, ERRORS_PREFIX, INPUTS_PREFIX, RESULTS_PREFIX, submissionKey } from '../../runtime/inference/job-keys';
+import { regionClaimKey } from '../../runtime/inference/region-claim';
 import { Problem, checkWholeNumberAtLeast, throwIfProblems } from '../../validation';
 import { DataBucket } from '../storage/data-bucket';
 import { resourceFinding } from '../training/nag-findings';
@@ -73,7 +74,7 @@ export class JobResults extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.bucket = bucket;
-    // Results and error documents are written once, whoever writes: S3 evaluates the
+    // Results, error documents and Region claims are written once, whoever writes: S3 evaluates the
     // s3:if-none-match condition key on PutObject and CompleteMultipartUpload, and a Null test on
     // it denies a write without If-None-Match; the parts of a multipart upload cannot carry the
     // header, so they are exempted with s3:ObjectCreationOperation, as AWS's examples do
@@ -84,7 +85,7 @@ export class JobResults extends Construct {
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`), bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+      resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`), bucket.arnForObjects(`${ERRORS_PREFIX}*`), bucket.arnForObjects(regionClaimKey('*'))],
       conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
     }));
     const masterKey = kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns');
@@ -94,14 +95,14 @@ export class JobResults extends Construct {
 
   /**
    * Lets `grantee` (the fleet) record outcomes: write under `results/` and `errors/` (once: the
-   * bucket policy requires If-None-Match there) and `attempts/`, read attempt records, list
-   * those prefixes only (to find an earlier attempt's result, record or announcement) and
-   * publish to the two topics.
+   * bucket policy requires If-None-Match there) and `attempts/`, claim jobs for its Region
+   * (`inputs/<jobId>/region.json`, once), read attempt records and claims, list those prefixes only (to
+   * find an earlier attempt's result, record or announcement) and publish to the two topics.
    */
   public grantWriteResults(grantee: iam.IGrantable): iam.Grant {
-    const writable = [RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const writable = [...[RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)), this.bucket.arnForObjects(regionClaimKey('*'))];
     const write = iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: writable });
-    const readRecords = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${ATTEMPTS_PREFIX}*`)] });
+    const readRecords = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${ATTEMPTS_PREFIX}*`), this.bucket.arnForObjects(regionClaimKey('*'))] });
     const list = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:ListBucket'],
@@ -122,23 +123,24 @@ export class JobResults extends Construct {
 
   /**
    * Lets `grantee` (a submitter) write each job's folder `inputs/<jobId>/`: its submission
-   * record and, for an input too large to travel inline, the input.
+   * record, for an input too large to travel inline the input, and a job's Region claim when it
+   * moves the job to the standby Region.
    */
   public grantSubmitInputs(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects(`${INPUTS_PREFIX}*`)] });
   }
 
   /**
-   * Lets `grantee` (a caller) read results, errors, attempt records and submission records,
-   * and list the bucket, so that a missing result answers 404 rather than 403 and `jobs list`
-   * finds recent jobs.
+   * Lets `grantee` (a caller) read results, errors, attempt records, submission records and
+   * Region claims, and list the bucket, so that a missing result answers 404 rather than 403
+   * and `jobs list` finds recent jobs.
    */
   public grantReadResults(grantee: iam.IGrantable): iam.Grant {
     const read = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
       resourceArns: [RESULTS_PREFIX, ERRORS_PREFIX, ATTEMPTS_PREFIX].map((prefix) => this.bucket.arnForObjects(`${prefix}*`))
-        .concat(this.bucket.arnForObjects(submissionKey('*'))),
+        .concat(this.bucket.arnForObjects(submissionKey('*')), this.bucket.arnForObjects(regionClaimKey('*'))),
     });
     return read.combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
   }
@@ -151,7 +153,7 @@ function acknowledgePrefixes(grantee: iam.IGrantable, arns: readonly string[]): 
   for (const arn of arns) {
     Validations.of(principal as IConstruct).acknowledge({
       id: `AwsSolutions-IAM5[${resourceFinding(principal as IConstruct, arn)}]`,
-      reason: 'Each job has its own keys (results/<jobId>, errors/<jobId>.json, attempts/<jobId>.json, inputs/<jobId>/); the fleet writes results, errors and attempt records and reads inputs only under their prefix.',
+      reason: 'Each job has its own keys (results/<jobId>, errors/<jobId>.json, attempts/<jobId>.json, inputs/<jobId>/); the fleet writes results, errors, attempt records and Region claims (inputs/<jobId>/region.json) and reads inputs only under their prefix.',
     });
   }
 }

@@ -21,13 +21,13 @@ import { ServedModel } from './served-model';
 export interface ModelPackageReference {
   /**
    * The model package group, in the deploy account and region. MLflow's automatic registration
-   * names it `<registered model name>-<suffix>` (README "Serving a registered model").
+   * names it `<registered model name>-<suffix>` (docs/registered-models.md).
    */
   readonly groupName: string;
   /**
    * The version to serve: a version number of the group (1, 2, ...), or `'latest-approved'`, the
-   * newest version whose approval status is Approved, resolved again at each deploy (README
-   * "Serving a registered model"). A numbered version must be Approved too.
+   * newest version whose approval status is Approved, resolved again at each deploy
+   * (docs/registered-models.md). A numbered version must be Approved too.
    */
   readonly version: number | typeof LATEST_APPROVED;
 }

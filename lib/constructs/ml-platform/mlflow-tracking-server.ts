@@ -105,20 +105,17 @@ export class MlflowTrackingServer extends Construct {
       actions: ['s3:ListBucket', 's3:GetBucketLocation'],
       resources: [bucket.bucketArn],
     }));
+    const modelPackages = ['model-package-group', 'model-package'].map((resource) => stack.formatArn({ service: 'sagemaker', resource, resourceName: '*' }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sagemaker:CreateModelPackageGroup', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage', 'sagemaker:AddTags'],
-      resources: [
-        stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: '*' }),
-        stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' }),
-      ],
+      resources: modelPackages,
     }));
     this.acknowledgeArtifactPrefix(this.role, bucket, 'The tracking server writes run artifacts and models under keys it names per experiment and run, all below the mlflow/ prefix of the platform bucket.');
-    for (const resource of ['model-package-group/*', 'model-package/*']) {
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${resource}]`,
-        reason: 'Automatic model registration creates one model package group per registered MLflow model, named after it at run time; the role is limited to model packages of this account and region.',
-      });
-    }
+    acknowledgeWildcards(
+      this.role,
+      modelPackages.map((arn) => resourceFinding(this.role, arn)),
+      'Automatic model registration creates one model package group per registered MLflow model, named after it at run time; the role is limited to model packages of this account and region.',
+    );
 
     this.trackingServerName = Names.uniqueResourceName(this, { maxLength: 63 });
     const server = new CfnMlflowTrackingServer(this, 'Resource', {

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { exemptFromControlTower } from '../../compliance/control-tower-exemption';
@@ -26,6 +27,21 @@ export interface DataBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The bucket's name.
+   * @default - a name CloudFormation generates
+   */
+  readonly bucketName?: string;
+  /**
+   * Replication rules (the bucket is versioned, as S3 Replication requires of source and destination).
+   * @default - no replication
+   */
+  readonly replicationRules?: s3.ReplicationRule[];
+  /**
+   * The role S3 Replication assumes, with `replicationRules`.
+   * @default - none (no replication)
+   */
+  readonly replicationRole?: iam.IRole;
 }
 
 /**
@@ -37,6 +53,9 @@ export interface DataBucketProps {
 export class DataBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id, {
+      bucketName: props.bucketName,
+      replicationRules: props.replicationRules,
+      replicationRole: props.replicationRole,
       versioned: true,
       encryption: s3.BucketEncryption.KMS_MANAGED,
       bucketKeyEnabled: true,

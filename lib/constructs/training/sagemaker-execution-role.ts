@@ -1,4 +1,3 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,6 +5,7 @@ import { Construct } from 'constructs';
 import { InferenceImage } from '../inference/inference-image';
 import { acknowledgeWildcards, resourceFinding, S3_READ_ACTION_FINDINGS, S3_WRITE_ACTION_FINDINGS } from './nag-findings';
 import { TrainingBuckets } from './training-buckets';
+import { grantWriteSageMakerLogs } from './sagemaker-logs';
 import { defaultSageMakerTrainingImage } from './training-images';
 
 /** Props of {@link SageMakerExecutionRole}. */
@@ -53,19 +53,7 @@ export class SageMakerExecutionRole extends Construct implements iam.IGrantable 
     props.repository.grantPull(this.role);
     this.defaultTrainingImageUri = (props.trainingImage ?? defaultSageMakerTrainingImage()).bind(this, this.role, 'gpu').imageUri;
 
-    const stack = Stack.of(this);
-    const logGroups = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: '/aws/sagemaker/*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logGroups, `${logGroups}:log-stream:*`],
-      }),
-    );
+    grantWriteSageMakerLogs(this.role);
 
     acknowledgeWildcards(
       this.role,
@@ -81,11 +69,6 @@ export class SageMakerExecutionRole extends Construct implements iam.IGrantable 
         resourceFinding(this.role, props.checkpointBucket.arnForObjects(`${TrainingBuckets.CHECKPOINT_PREFIX}*`)),
       ],
       'Scoped to the training-output/, training-code/, datasets/ and checkpoints/ key prefixes: model versions and job names are chosen after deploy.',
-    );
-    acknowledgeWildcards(
-      this.role,
-      [resourceFinding(this.role, logGroups), resourceFinding(this.role, `${logGroups}:log-stream:*`)],
-      'SageMaker names its log groups /aws/sagemaker/<Endpoints|TrainingJobs>/<name> and its streams per instance; the role may write only there.',
     );
     acknowledgeWildcards(
       this.role,

@@ -93,7 +93,7 @@ function servable(described: DescribeModelPackageCommandOutput, version: string)
   const containers = described.InferenceSpecification?.Containers ?? [];
   if (containers.length !== 1) {
     throw new ModelPackageError(`model package ${arn} has ${containers.length === 0 ? 'no inference specification' : `${containers.length} containers`}: `
-      + 'the fleet runs one serving container; give the version one (aws sagemaker update-model-package --inference-specification, README "Serving a registered model")');
+      + 'the fleet runs one serving container; give the version one (aws sagemaker update-model-package --inference-specification, docs/registered-models.md)');
   }
   const [container] = containers;
   const modelDataUrl = modelDataUrlOf(container, arn);

@@ -64,7 +64,7 @@ describe('JobResults', () => {
     });
   });
 
-  test('denies every write under results/ and errors/ without If-None-Match, whoever writes (S3\'s s3:if-none-match condition key)', () => {
+  test('denies every write under results/ and errors/, and of Region claims, without If-None-Match, whoever writes (S3\'s s3:if-none-match condition key)', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId },
       PolicyDocument: {
@@ -76,6 +76,7 @@ describe('JobResults', () => {
           Resource: [
             { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/results/*']] },
             { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/errors/*']] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/inputs/*/region.json']] },
           ],
           Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
         }]),
@@ -83,10 +84,10 @@ describe('JobResults', () => {
     });
   });
 
-  test('leaves attempt records and inputs writable without If-None-Match', () => {
+  test('leaves attempt records and submitted inputs writable without If-None-Match', () => {
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
     const resources = JSON.stringify(policies.map((policy) => policy.Properties.PolicyDocument.Statement.filter((statement: { Sid?: string }) => statement.Sid === 'WriteResultsAndErrorsOnce')));
-    expect(resources).not.toMatch(/attempts|inputs/);
+    expect([resources.match(/attempts/g), resources.match(/inputs[^"]*/g)]).toEqual([null, ['inputs/*/region.json']]);
   });
 
   test('keeps the bucket logical id, so a refactor cannot replace it', () => {
@@ -139,14 +140,14 @@ describe('JobResults', () => {
 describe('JobResults grants', () => {
   const objects = (bucketId: string, ...suffixes: string[]) => suffixes.map((suffix) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, suffix]] }));
 
-  test('grantWriteResults allows writes under results/, errors/ and attempts/ only', () => {
+  test('grantWriteResults allows writes under results/, errors/ and attempts/, and of Region claims, only', () => {
     const { template, bucketId } = build((results, role) => results.grantWriteResults(role));
-    expect(statements(template)).toContainEqual({ Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*') });
+    expect(statements(template)).toContainEqual({ Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*', '/inputs/*/region.json') });
   });
 
-  test('grantWriteResults reads attempt records only', () => {
+  test('grantWriteResults reads attempt records and Region claims only', () => {
     const { template, bucketId } = build((results, role) => results.grantWriteResults(role));
-    expect(statements(template)).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/attempts/*')[0] });
+    expect(statements(template)).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/attempts/*', '/inputs/*/region.json') });
   });
 
   test('grantWriteResults lists only the results/, errors/ and attempts/ prefixes', () => {
@@ -181,10 +182,10 @@ describe('JobResults grants', () => {
     expect(statements(template)).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucketId, '/inputs/*')[0] }]);
   });
 
-  test('grantReadResults reads results, errors, attempt and submission records and lists the bucket, nothing more', () => {
+  test('grantReadResults reads results, errors, attempt and submission records and Region claims, and lists the bucket, nothing more', () => {
     const { template, bucketId } = build((results, role) => results.grantReadResults(role));
     expect(statements(template)).toEqual([
-      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*', '/inputs/*/envelope.json') },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucketId, '/results/*', '/errors/*', '/attempts/*', '/inputs/*/envelope.json', '/inputs/*/region.json') },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
     ]);
   });

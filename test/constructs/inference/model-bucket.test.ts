@@ -1,4 +1,4 @@
-import { CfnElement, RemovalPolicy } from 'aws-cdk-lib';
+import { App, CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelBucket, modelArchiveKey } from '../../../lib/constructs/inference/model-bucket';
@@ -77,6 +77,57 @@ describe('ModelBucket', () => {
     const other = bareStack();
     new ModelBucket(other, 'Models', { removalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(other).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('ModelBucket replicating models/ to another Region', () => {
+  const stack = new Stack(new App(), 'Primary', { env: { region: 'us-east-1' } });
+  const models = new ModelBucket(stack, 'Models', { replicateModelsTo: { bucketName: 'replica-of-models', region: 'us-west-2' } });
+  const template = Template.fromStack(stack);
+  const statements = () => (Object.values(template.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+
+  // AWS's complete example policy for replicating SSE-S3 and SSE-KMS objects, its statements as
+  // actions (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html),
+  // with the tags the rule replicates too (s3:GetObjectVersionTagging, s3:ReplicateTags).
+  test.each([
+    [['s3:GetReplicationConfiguration', 's3:ListBucket'], 'the source bucket'],
+    [['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], 'the source objects under models/'],
+    [['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], 'the destination objects under models/'],
+    [['kms:Decrypt'], 'the source Region\'s keys through S3'],
+    [['kms:Encrypt'], 'the destination Region\'s keys through S3'],
+  ])('the replication role holds AWS\'s example statement %j (%s)', (actions) => {
+    expect(statements().map((s) => [s.Action].flat())).toContainEqual(actions);
+  });
+
+  test('the role holds nothing beyond AWS\'s example', () => {
+    expect(statements()).toHaveLength(5);
+  });
+
+  test('the rule names the destination bucket by its name (a bucket ARN holds no Region or account)', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: { Rules: [Match.objectLike({ Destination: Match.objectLike({ Bucket: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::replica-of-models']] } }) })] },
+    });
+  });
+
+  test('exposes the role S3 assumes', () => {
+    expect(stack.resolve(models.replicationRole?.role.assumeRolePolicy?.toJSON().Statement[0].Principal)).toEqual({ Service: 's3.amazonaws.com' });
+  });
+
+  test('a bucket that replicates nothing has no role and no rule', () => {
+    const other = bareStack();
+    const plain = new ModelBucket(other, 'Models', {});
+    expect([plain.replicationRole, Template.fromStack(other).toJSON().Resources[other.getLogicalId(plain.bucket.node.defaultChild as CfnElement)].Properties.ReplicationConfiguration]).toEqual([undefined, undefined]);
+  });
+
+  test('a named bucket goes with its stack', () => {
+    const other = bareStack();
+    new ModelBucket(other, 'Models', { bucketName: 'a-known-name', removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(other).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ BucketName: 'a-known-name' }) });
+  });
+
+  test('a named bucket that would be retained is refused, naming the fix', () => {
+    expect(() => new ModelBucket(bareStack(), 'Models', { bucketName: 'a-known-name' }))
+      .toThrow(/bucketName \("a-known-name"\) needs removalPolicy DESTROY \(got retain\): a retained bucket keeps its name and the next deploy of the stack would fail with AlreadyExists/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Fault, Faults } from './faults';
+import { AnswerLost, Fault, Faults } from './faults';
 import { readBody } from './http';
 
 /** One message of the in-memory queue. */
@@ -17,6 +17,9 @@ export interface StoredMessage {
   redriven: boolean;
 }
 
+/** SQS's own fault: a message accepted (queued) whose answer never reaches the sender, as when a connection drops. */
+export type SqsFault = Fault | AnswerLost;
+
 /** One SQS call as the fake received it, and how it answered. */
 export interface SqsCall {
   readonly action: string;
@@ -24,8 +27,11 @@ export interface SqsCall {
   /** When the request arrived (epoch ms). */
   readonly at: number;
   /** The fault injected, if any. */
-  readonly fault?: Fault;
+  readonly fault?: SqsFault;
 }
+
+/** The queue's MaximumMessageSize: SQS's default and largest, 262,144 bytes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). */
+export const MAXIMUM_MESSAGE_SIZE = 262_144;
 
 /** SQS error answers of the JSON protocol (awsQueryCompatible, as the real service sends them). */
 const ERRORS: Record<'internal-error' | 'unavailable' | 'throttled', { status: number; code: string; queryCode: string }> = {
@@ -43,17 +49,22 @@ const ERRORS: Record<'internal-error' | 'unavailable' | 'throttled', { status: n
  * otherwise) and returns up to that many of the visible messages, long-polls up to
  * WaitTimeSeconds, hands nothing to a client that left, answers ApproximateReceiveCount when
  * asked (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html),
- * and dead-letters a message received maxReceiveCount times. `redrive()` moves the dead
- * letters back as SQS's message-move task does. `faults` makes calls fail, hang or lag.
+ * and dead-letters a message received maxReceiveCount times. SendMessage queues a message and
+ * answers its MessageId and the MD5 of its body, which the SDK checks
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html);
+ * GetQueueAttributes answers the attributes asked for
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+ * `redrive()` moves the dead letters back as SQS's message-move task does. `faults` makes calls
+ * fail, hang or lag, or a send queue its message without answering.
  */
 export class FakeSqsQueue {
   readonly messages: StoredMessage[] = [];
   readonly calls: SqsCall[] = [];
-  readonly faults = new Faults();
+  readonly faults = new Faults<SqsFault>();
   /** The redrive policy's maxReceiveCount. */
   maxReceiveCount = Infinity;
 
-  constructor(private readonly defaultVisibilitySeconds = 30) {}
+  constructor(private readonly defaultVisibilitySeconds = 30, private readonly queueArn = 'arn:aws:sqs:us-east-1:123456789012:jobs') {}
 
   /** Queues `body` as a message with this id (a job's id, so the ledger can match them). */
   send(body: string, id: string = randomUUID()): StoredMessage {
@@ -96,6 +107,10 @@ export class FakeSqsQueue {
       if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...headers }).end(JSON.stringify(body));
     };
     if (fault === 'hang') return;
+    if (fault === 'answer-lost') {
+      if (action === 'SendMessage') this.send(String(input.MessageBody));
+      return;
+    }
     if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     else if (fault) {
       const error = ERRORS[fault];
@@ -113,6 +128,21 @@ export class FakeSqsQueue {
         }
         reply(200, await this.receive(res, input, max));
         return;
+      }
+      case 'SendMessage': {
+        const body = String(input.MessageBody);
+        return reply(200, { MessageId: this.send(body).id, MD5OfMessageBody: createHash('md5').update(body).digest('hex') });
+      }
+      case 'GetQueueAttributes': {
+        const names = (input.AttributeNames as string[] | undefined) ?? [];
+        const visible = this.messages.filter((m) => this.isVisible(m)).length;
+        const all: Record<string, string> = {
+          MaximumMessageSize: String(MAXIMUM_MESSAGE_SIZE),
+          QueueArn: this.queueArn,
+          ApproximateNumberOfMessages: String(visible),
+          ApproximateNumberOfMessagesNotVisible: String(this.messages.filter((m) => !m.deleted && !m.deadLettered && !this.isVisible(m)).length),
+        };
+        return reply(200, { Attributes: Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name) || names.includes('All'))) });
       }
       case 'DeleteMessage':
         if (handled?.deleted) return reply(200, {});

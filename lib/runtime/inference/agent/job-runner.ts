@@ -29,6 +29,8 @@ type ReadJob =
  * once, announces it, and only then resolves. Every S3 and SNS call is bounded and retried with
  * backoff until the job's signal aborts.
  *
+ * - A job without a result is claimed for this Region before anything else happens to it (see
+ *   region-claim.ts); one a submitter moved to the other Region first is deleted untouched.
  * - A retryable failure throws: the worker returns the message for a later attempt.
  * - A malformed message (or one whose input is not the job's own) and a job past its
  *   time-to-live get `errors/<jobId>.json` and an error notification at once and resolve, so
@@ -58,6 +60,7 @@ export class JobRunner implements JobHandler {
     let record: AttemptRecord | undefined;
     try {
       if (await this.announceExistingResult(job, signal)) return;
+      if (job.ok && !(await this.claimedHere(job.current, signal))) return;
       failure = job.ok ? this.refusal(job.envelope) : malformed(job.problems);
       if (job.ok && !failure) {
         record = await this.startAttempt(job, signal);
@@ -81,6 +84,7 @@ export class JobRunner implements JobHandler {
     const stop = AbortSignal.timeout(this.config.deleteRetryBudgetSeconds * 1000);
     try {
       if (await this.announceExistingResult(job, stop)) return;
+      if (job.ok && !(await this.claimedHere(job.current, stop))) return;
       const refusal = job.ok ? this.refusal(job.envelope) : malformed(job.problems);
       await this.outcomes.failed(job.current, refusal ?? { outcome: 'failed', reason: 'failed', problems: [errorMessage(error)] }, stop);
     } catch (recording) {
@@ -110,6 +114,18 @@ export class JobRunner implements JobHandler {
       this.log('job_malformed_ignored', { messageId: job.current.messageId, jobId: job.current.jobId, reason: 'the job named has a result', problems: job.problems });
     }
     return true;
+  }
+
+  /**
+   * Claims the job for this Region (see region-claim.ts): true when it runs here; false when a
+   * submitter moved it to the other Region first, where it runs and is announced, so this
+   * message is deleted with nothing run, written or announced here.
+   */
+  private async claimedHere(current: Attempt, stop: AbortSignal): Promise<boolean> {
+    const region = await this.results.claimRegion(current.jobId, this.config.region, stop);
+    if (region === this.config.region) return true;
+    this.log('job_moved', { messageId: current.messageId, jobId: current.jobId, region });
+    return false;
   }
 
   /** Why a valid envelope's job must not run, recorded at once: an input not its own, or its time-to-live passed. */

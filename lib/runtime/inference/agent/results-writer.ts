@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { JobOutcome } from '../job-notification';
 import { announcedKey, attemptKey, errorKey, s3Uri } from '../job-keys';
+import { claimedRegion, regionClaim, regionClaimKey } from '../region-claim';
 import { CallName, RetriedCalls } from './retried-call';
 
 const PUT: CallName = { streak: 's3_put', what: 'S3 PutObject' };
@@ -104,6 +105,17 @@ export class ResultsWriter {
   /** Whether SNS accepted an announcement of `outcome` before. */
   async wasAnnounced(jobId: string, outcome: JobOutcome, stop: AbortSignal): Promise<boolean> {
     return this.exists(announcedKey(jobId, outcome), stop);
+  }
+
+  /**
+   * Claims the job for `region` unless it was claimed before, and returns the Region it is
+   * claimed for: `region` when this call or an earlier attempt here claimed it, another when a
+   * submitter moved the job there first.
+   */
+  async claimRegion(jobId: string, region: string, stop: AbortSignal): Promise<string> {
+    const key = regionClaimKey(jobId);
+    const claim = await this.putOnce(key, JSON.stringify(regionClaim(region, 'agent')), 'application/json', stop);
+    return claim.created ? region : claimedRegion(Buffer.from(await this.read(key, stop)).toString('utf8'), claim.location);
   }
 
   /** Writes (or rewrites) the job's attempt record. */
