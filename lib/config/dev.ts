@@ -21,7 +21,10 @@ export const dev = defineEnvironment(baseConfig, 'dev', {
         // Amazon Linux 2023 and the CPU image take a few GB.
         rootVolumeSizeGiB: 30,
       },
-      scaling: { acceptableLatency: Duration.seconds(120), scaleToZeroAfterIdle: Duration.minutes(15) },
+      scaling: { acceptableLatency: Duration.seconds(120) },
+      // The second instance goes after 7 minutes below 50 % (the base: 9 below 57 %): a burst's
+      // instance costs less after it, and office hours keep their p95 wait (5 minutes did not).
+      gpuScaleIn: { thresholdPercent: 50, evaluationPeriods: 7 },
       results: { retention: Duration.days(7) },
     },
   },

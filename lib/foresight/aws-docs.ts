@@ -47,6 +47,36 @@ export const AWS_DOCS = {
   multiplePolicies: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html#multiple-scaling-policy-resolution',
   /** Capacity rebalancing: a replacement launches when a spot instance is at elevated risk of interruption. */
   capacityRebalancing: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html',
+  /**
+   * How predictive scaling works: at least 24 hours of data, up to 14 days analysed, an hourly
+   * forecast for 48 hours updated every 6 hours; ForecastAndScale scales out at the start of each
+   * hour (SchedulingBufferTime earlier) and never scales in: dynamic policies remove capacity.
+   */
+  predictiveScaling: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/predictive-scaling-policy-overview.html',
+  /**
+   * PredictiveScalingConfiguration: Mode (default ForecastOnly), SchedulingBufferTime (default
+   * 300 s; "the forecast says to add capacity at 10:00 AM [...] pre-launch instances by 5 minutes
+   * [...] launched at 9:55 AM"), MaxCapacityBreachBehavior (default HonorMaxCapacity) and
+   * MaxCapacityBuffer ("forecast capacity is 50, and the maximum capacity is 40, then the
+   * effective maximum capacity is 55"; 0: up to the forecast).
+   */
+  predictiveScalingConfiguration: 'https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html',
+  /** Customized predictive metrics: the load metric as a Sum, the scaling metric inversely proportional to capacity. */
+  predictiveScalingCustomMetrics: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/predictive-scaling-customized-metric-specification.html',
+  /**
+   * The CloudWatch agent's NVIDIA GPU metrics (boot.sh publishes `utilization_gpu` as
+   * GPUUtilization): NVML's utilization.gpu, "Percent of time over the past sample period during
+   * which one or more kernels was executing on the GPU" (nvmlUtilization below).
+   */
+  cloudWatchAgentGpu: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-NVIDIA-GPU.html',
+  /** NVIDIA's definition of GPU utilization (not an AWS page: the driver's, which the agent reads). */
+  nvmlUtilization: 'https://docs.nvidia.com/deploy/nvml-api/structnvmlUtilization__t.html',
+  /** G5 (NVIDIA A10G): "up to 3x better performance for [...] machine learning inference [...] compared to Amazon EC2 G4dn instances". */
+  g5: 'https://aws.amazon.com/ec2/instance-types/g5/',
+  /** G6 (NVIDIA L4): "up to 2x higher performance for deep learning inference [...] compared to EC2 G4dn instances". */
+  g6: 'https://aws.amazon.com/ec2/instance-types/g6/',
+  /** G4dn (NVIDIA T4): the reference the G5 and G6 figures are relative to. */
+  g4dn: 'https://aws.amazon.com/ec2/instance-types/g4/',
   /** Mixed instances: on-demand base, percentage above base, allocation strategies. */
   mixedInstances: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/allocation-strategies.html',
   /** Savings Plans: a commitment to a consistent amount of usage in USD per hour for 1 or 3 years, for a lower price of that usage. */

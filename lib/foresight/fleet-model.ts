@@ -4,7 +4,7 @@
  */
 
 /** The CloudWatch series the simulator produces, by namespace and metric name. */
-export type SignalName = 'visible' | 'inFlight' | 'oldestAgeSeconds' | 'inService' | 'desired' | 'gpuUtilization' | 'cpuUtilization';
+export type SignalName = 'visible' | 'inFlight' | 'oldestAgeSeconds' | 'sent' | 'inService' | 'desired' | 'gpuUtilization' | 'cpuUtilization';
 
 /** One query of an alarm or a target tracking policy: a metric, or an expression over other ids. */
 export interface MetricQuery {
@@ -104,8 +104,31 @@ export interface SimplePolicyModel {
   readonly alarm: AlarmModel;
 }
 
+/**
+ * A predictive scaling policy on customized metrics (predictive-scaling.ts models what AWS does
+ * with it): the load and scaling metrics as queries, the target, and how the forecast is applied.
+ */
+export interface PredictivePolicyModel {
+  readonly kind: 'predictive';
+  readonly name: string;
+  /** ForecastOnly forecasts without scaling; ForecastAndScale raises capacity to the forecast. */
+  readonly mode: 'ForecastOnly' | 'ForecastAndScale';
+  /** Seconds before each forecast hour the capacity is launched (SchedulingBufferTime). */
+  readonly schedulingBufferSeconds: number;
+  /** Whether the forecast may raise MaxSize (IncreaseMaxCapacity) or is capped by it (HonorMaxCapacity). */
+  readonly maxCapacityBreachBehavior: 'HonorMaxCapacity' | 'IncreaseMaxCapacity';
+  /** Percent above the forecast MaxSize may rise to with IncreaseMaxCapacity (MaxCapacityBuffer). */
+  readonly maxCapacityBuffer?: number;
+  /** The scaling metric's target value. */
+  readonly targetValue: number;
+  /** The load on the whole group (a Sum): exactly one query returns data. */
+  readonly load: readonly MetricQuery[];
+  /** The load per unit of capacity: exactly one query returns data. */
+  readonly scaling: readonly MetricQuery[];
+}
+
 /** Any scaling policy of the fleet. */
-export type PolicyModel = TargetTrackingPolicyModel | StepPolicyModel | SimplePolicyModel;
+export type PolicyModel = TargetTrackingPolicyModel | StepPolicyModel | SimplePolicyModel | PredictivePolicyModel;
 
 /** A recurring scheduled action. */
 export interface ScheduleModel {
@@ -129,6 +152,15 @@ export interface FleetModel {
   readonly instanceTypes: readonly string[];
   readonly onDemandBaseCapacity: number;
   readonly onDemandPercentageAboveBaseCapacity: number;
+  /**
+   * Seconds from launch to InService the fleet plans for (its `ai-infra:expected-boot-seconds`
+   * tag); undefined when the group carries no such tag.
+   */
+  readonly expectedBootSeconds?: number;
+  /** The fleet's boot image strategy (its `ai-infra:boot-image` tag), when it carries one. */
+  readonly bootImage?: string;
+  /** Jobs one instance runs at once: the instance agent's `maxConcurrentJobs` (1 when the user data holds no agent config). */
+  readonly maxConcurrentJobs: number;
   /** Seconds after InService during which an instance is warming (0: none). */
   readonly defaultInstanceWarmupSeconds: number;
   /** The launch lifecycle hook; undefined when there is none. */

@@ -13,6 +13,8 @@ const LOST = 3;
 
 interface Instance {
   readonly onDemand: boolean;
+  /** How many times faster than the reference a job runs on it (its type's throughput factor). */
+  readonly speed: number;
   readonly launchedAt: number;
   /** When it goes InService: never for a launch that is abandoned. */
   readonly inServiceAt: number;
@@ -22,12 +24,12 @@ interface Instance {
   /** When its CloudWatch agent starts publishing GPU utilization. */
   readonly agentFrom: number;
   state: State;
-  /** When the current job ends (or ended). */
-  freeAt: number;
-  job: number;
+  /** Per slot (maxConcurrentJobs of them): when its current job ends (or ended), and which job (-1: none yet). */
+  readonly freeAt: Float64Array;
+  readonly job: Int32Array;
   goneAt: number;
-  busySeconds: number;
-  busyThisMinute: number;
+  /** The stretches of the current minute during which a job ran, [start, end) pairs: its GPU was busy. */
+  busyThisMinute: number[];
 }
 
 /** Timing assumptions of the fleet's instances and jobs. */
@@ -41,13 +43,27 @@ export interface RuntimeOptions {
   readonly agentStartSeconds: number;
   readonly spotInterruptionsPerInstanceHour: number;
   readonly seed: number;
+  /**
+   * Throughput of an instance relative to the workload's job seconds, by market: a job of s
+   * seconds takes s / speed on it (the on-demand and the spot type's throughput factors).
+   * @default 1 for both
+   */
+  readonly speed?: { readonly onDemand: number; readonly spot: number };
+  /**
+   * Seconds from the simulation's start at which billing and busy time start counting (the
+   * measured window after the history): instance-seconds before it are not counted.
+   * @default 0
+   */
+  readonly measureFromSeconds?: number;
 }
 
 /**
  * The instances and the jobs, at per-job resolution: instances boot, go InService, warm up, take
- * jobs from the queue one at a time, protect themselves from scale-in while busy
- * (AWS_DOCS.scaleInProtection), and on a spot interruption notice return a job that cannot finish
- * within the notice to the queue (AWS_DOCS.spotInterruptionNotice).
+ * jobs from the queue up to the fleet's maxConcurrentJobs at a time (each slot at the instance's
+ * speed: an assumption that the serving container runs concurrent jobs without slowing each one,
+ * exact for one slot), protect themselves from scale-in while any job runs
+ * (AWS_DOCS.scaleInProtection), and on a spot interruption notice return the jobs that cannot
+ * finish within the notice to the queue (AWS_DOCS.spotInterruptionNotice).
  */
 export class FleetRuntime {
   /** Instances not yet gone; gone ones are billed and dropped. */
@@ -55,6 +71,8 @@ export class FleetRuntime {
   private visibleCount = 0;
   private readonly random: Random;
   private readonly interruptPerMinute: number;
+  private readonly slots: number;
+  private readonly measureFrom: number;
   /** Per job: status, receives, seconds spent visible, time it became visible again. */
   readonly status: Uint8Array;
   readonly waitSeconds: Float64Array;
@@ -76,6 +94,8 @@ export class FleetRuntime {
   constructor(private readonly fleet: FleetModel, private readonly workload: Workload, private readonly options: RuntimeOptions) {
     this.random = new Random(options.seed ^ 0x5eed);
     this.interruptPerMinute = interruptionProbabilityPerMinute(options.spotInterruptionsPerInstanceHour);
+    this.slots = Math.max(1, fleet.maxConcurrentJobs);
+    this.measureFrom = options.measureFromSeconds ?? 0;
     const n = workload.arrivalSeconds.length;
     this.status = new Uint8Array(n);
     this.waitSeconds = new Float64Array(n);
@@ -96,11 +116,14 @@ export class FleetRuntime {
       const outcome = this.options.launch;
       const ends = warm ? now : now + outcome.atSeconds;
       const inServiceAt = warm || outcome.result === 'InService' ? ends : Number.POSITIVE_INFINITY;
+      const speed = this.options.speed ?? { onDemand: 1, spot: 1 };
       this.instances.push({
-        onDemand, launchedAt: now, inServiceAt, abandonAt: inServiceAt === ends ? Number.POSITIVE_INFINITY : ends,
+        onDemand, speed: onDemand ? speed.onDemand : speed.spot,
+        launchedAt: now, inServiceAt, abandonAt: inServiceAt === ends ? Number.POSITIVE_INFINITY : ends,
         warmUntil: warm ? now : inServiceAt + this.fleet.defaultInstanceWarmupSeconds,
         agentFrom: warm ? Number.NEGATIVE_INFINITY : now + this.options.agentStartSeconds,
-        state: State.Pending, freeAt: inServiceAt, job: -1, goneAt: Number.POSITIVE_INFINITY, busySeconds: 0, busyThisMinute: 0,
+        state: State.Pending, freeAt: new Float64Array(this.slots).fill(inServiceAt), job: new Int32Array(this.slots).fill(-1),
+        goneAt: Number.POSITIVE_INFINITY, busyThisMinute: [],
       });
       this.lastActivityCompleted = Math.max(this.lastActivityCompleted, ends);
     }
@@ -115,7 +138,7 @@ export class FleetRuntime {
     let done = 0;
     for (; done < count; done++) {
       const live = this.live();
-      const candidates = live.filter((i) => i.state === State.Pending || i.freeAt <= now);
+      const candidates = live.filter((i) => i.state === State.Pending || i.freeAt.every((at) => at <= now));
       if (candidates.length === 0) break;
       // Terminate from the market above its share of the smaller group (AWS_DOCS.mixedInstances).
       const liveOnDemand = live.filter((i) => i.onDemand).length;
@@ -173,31 +196,44 @@ export class FleetRuntime {
       if (i.onDemand || this.random.next() >= this.interruptPerMinute) continue;
       this.interruptions++;
       const end = t0 + SPOT_INTERRUPTION_NOTICE_SECONDS;
-      if (i.job >= 0 && this.status[i.job] === RUNNING && i.freeAt > end) this.requeue(i.job, t0, i);
+      for (let k = 0; k < i.job.length; k++) {
+        if (i.job[k] >= 0 && this.status[i.job[k]] === RUNNING && i.freeAt[k] > end) this.requeue(k, t0, i);
+      }
       // With capacity rebalancing the group replaces the instance at once (AWS_DOCS.capacityRebalancing).
       this.retire(i, end);
     }
   }
 
-  private requeue(job: number, at: number, instance: Instance): void {
+  /** Returns the job of `instance`'s `slot` to the queue at `at`. */
+  private requeue(slot: number, at: number, instance: Instance): void {
+    const job = instance.job[slot];
     this.status[job] = QUEUED;
     this.visibleSince[job] = at;
     this.queue.push(job);
     this.visibleCount++;
-    instance.busySeconds -= instance.freeAt - at;
-    this.busySeconds -= instance.freeAt - at;
-    instance.freeAt = at;
-    instance.job = -1;
+    this.busySeconds -= this.measured(at, instance.freeAt[slot]);
+    instance.freeAt[slot] = at;
+    instance.job[slot] = -1;
   }
 
+  /** Seconds of [from, to) inside the measured window. */
+  private measured(from: number, to: number): number {
+    return Math.max(0, to - Math.max(from, this.measureFrom));
+  }
+
+  /** Marks the jobs of `instance` that ended by `now` done. */
   private finishJob(instance: Instance, now: number): void {
-    if (instance.job >= 0 && this.status[instance.job] === RUNNING && instance.freeAt <= now) this.status[instance.job] = DONE;
+    for (let k = 0; k < instance.job.length; k++) {
+      const job = instance.job[k];
+      if (job >= 0 && this.status[job] === RUNNING && instance.freeAt[k] <= now) this.status[job] = DONE;
+    }
   }
 
-  /** Runs the minute [t0, t0 + 60): arrivals, then jobs handed to free InService instances in order. */
-  runMinute(t0: number): void {
+  /** Runs the minute [t0, t0 + 60): arrivals, then jobs handed to free InService slots in order. Returns the jobs that arrived (SQS NumberOfMessagesSent). */
+  runMinute(t0: number): number {
     const t1 = t0 + 60;
     const arrivals = this.workload.arrivalSeconds;
+    const firstArrival = this.nextArrival;
     while (this.nextArrival < arrivals.length && arrivals[this.nextArrival] < t1) {
       this.queue.push(this.nextArrival++);
       this.visibleCount++;
@@ -206,7 +242,8 @@ export class FleetRuntime {
     const ready = this.instances.filter((i) => (i.state === State.InService || i.state === State.Pending) && i.inServiceAt < t1);
     for (const i of ready) {
       i.state = State.InService;
-      i.busyThisMinute = i.job >= 0 && i.freeAt > t0 ? Math.min(i.freeAt, t1) - t0 : 0;
+      i.busyThisMinute = [];
+      for (let k = 0; k < i.job.length; k++) if (i.job[k] >= 0 && i.freeAt[k] > t0) i.busyThisMinute.push(t0, Math.min(i.freeAt[k], t1));
     }
     if (ready.length > 0) this.lastQueueActivity = t1;
     this.expireAndDispatch(ready, t0, t1);
@@ -214,12 +251,13 @@ export class FleetRuntime {
       if (i.state === State.Terminating && i.goneAt <= t1) this.close(i, i.goneAt);
     }
     if (this.instances.some((i) => i.state === State.Gone)) this.instances = this.instances.filter((i) => i.state !== State.Gone);
+    return this.nextArrival - firstArrival;
   }
 
   /** Bills `instance` up to `at` and marks it gone. */
   private close(instance: Instance, at: number): void {
     this.finishJob(instance, at);
-    const seconds = Math.max(0, at - instance.launchedAt);
+    const seconds = this.measured(instance.launchedAt, at);
     if (instance.onDemand) this.onDemandSeconds += seconds; else this.spotSeconds += seconds;
     instance.state = State.Gone;
   }
@@ -232,9 +270,13 @@ export class FleetRuntime {
       if (this.status[job] !== QUEUED) { this.head++; continue; }
       if (this.workload.arrivalSeconds[job] + retention < t0) { this.status[job] = LOST; this.head++; this.visibleCount--; continue; }
       let best: Instance | undefined;
-      for (const i of ready) if (i.state === State.InService && (!best || i.freeAt < best.freeAt)) best = i;
+      let slot = -1;
+      for (const i of ready) {
+        if (i.state !== State.InService) continue;
+        for (let k = 0; k < i.freeAt.length; k++) if (!best || i.freeAt[k] < best.freeAt[slot]) { best = i; slot = k; }
+      }
       if (!best) break;
-      const start = Math.max(this.visibleSince[job], best.freeAt, best.inServiceAt);
+      const start = Math.max(this.visibleSince[job], best.freeAt[slot], best.inServiceAt);
       if (start >= t1) break;
       this.head++;
       this.visibleCount--;
@@ -243,12 +285,11 @@ export class FleetRuntime {
       this.receives[job]++;
       this.status[job] = RUNNING;
       this.waitSeconds[job] += start - this.visibleSince[job];
-      const duration = this.workload.jobSeconds[job];
-      best.job = job;
-      best.freeAt = start + duration;
-      best.busySeconds += duration;
-      this.busySeconds += duration;
-      best.busyThisMinute += Math.min(best.freeAt, t1) - start;
+      const duration = this.workload.jobSeconds[job] / best.speed;
+      best.job[slot] = job;
+      best.freeAt[slot] = start + duration;
+      this.busySeconds += this.measured(start, start + duration);
+      best.busyThisMinute.push(start, Math.min(start + duration, t1));
     }
     if (this.head > 4096 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
   }
@@ -262,16 +303,22 @@ export class FleetRuntime {
       if (this.status[this.queue[k]] === QUEUED) oldest = this.visibleSince[this.queue[k]];
     }
     let inFlight = 0;
-    for (const i of this.instances) if (i.state !== State.Gone && i.job >= 0 && this.status[i.job] === RUNNING && i.freeAt > t1) inFlight++;
+    for (const i of this.instances) {
+      if (i.state === State.Gone) continue;
+      for (let k = 0; k < i.job.length; k++) if (i.job[k] >= 0 && this.status[i.job[k]] === RUNNING && i.freeAt[k] > t1) inFlight++;
+    }
     return { visible, inFlight, oldestAgeSeconds: visible > 0 ? t1 - oldest : undefined };
   }
 
   /**
    * Average GPU busy percentage over the minute that ends at `t1`, of every instance whose
-   * CloudWatch agent ran through it: booting (0 %), warming and InService ones alike. The agent
-   * publishes with the group's name as a dimension and CloudWatch averages across instances; the
-   * default instance warmup filters only AWS's own aggregated instance metrics
-   * (AWS_DOCS.defaultInstanceWarmup), not a metric the instance publishes. Undefined with none.
+   * CloudWatch agent ran through it: booting (0 %), warming and InService ones alike. An
+   * instance's GPU is busy while at least one of its jobs runs (NVML's utilization.gpu: "percent
+   * of time over the past sample period during which one or more kernels was executing on the
+   * GPU", AWS_DOCS.nvmlUtilization). The agent publishes with the group's name as a dimension and
+   * CloudWatch averages across instances; the default instance warmup filters only AWS's own
+   * aggregated instance metrics (AWS_DOCS.defaultInstanceWarmup), not a metric the instance
+   * publishes. Undefined with none.
    */
   gpuUtilization(t1: number): number | undefined {
     let n = 0;
@@ -279,7 +326,7 @@ export class FleetRuntime {
     for (const i of this.instances) {
       if ((i.state !== State.InService && i.state !== State.Pending) || i.agentFrom > t1 - 60) continue;
       n++;
-      if (i.state === State.InService) busy += Math.min(60, i.busyThisMinute);
+      if (i.state === State.InService) busy += Math.min(60, unionSeconds(i.busyThisMinute));
     }
     return n === 0 ? undefined : (busy / (n * 60)) * 100;
   }
@@ -300,7 +347,7 @@ export class FleetRuntime {
     for (const i of this.instances) {
       if (i.state !== State.InService || i.warmUntil > t1 - 60) continue;
       n++;
-      busy += Math.min(60, i.busyThisMinute);
+      busy += Math.min(60, unionSeconds(i.busyThisMinute));
     }
     return n === 0 ? undefined : (busy / (n * 60)) * 100;
   }
@@ -318,4 +365,18 @@ export class FleetRuntime {
     for (const s of this.status) { if (s === DONE) completed++; else if (s === LOST) lost++; }
     return { completed, lost, pending: this.status.length - completed - lost };
   }
+}
+
+/** Length of the union of [start, end) pairs laid out flat: [s0, e0, s1, e1, ...]. */
+function unionSeconds(pairs: readonly number[]): number {
+  if (pairs.length === 2) return pairs[1] - pairs[0];
+  const spans: [number, number][] = [];
+  for (let k = 0; k < pairs.length; k += 2) spans.push([pairs[k], pairs[k + 1]]);
+  spans.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [start, end] = spans[0] ?? [0, 0];
+  for (const [s, e] of spans.slice(1)) {
+    if (s > end) { total += end - start; start = s; end = e; } else end = Math.max(end, e);
+  }
+  return total + end - start;
 }

@@ -4,8 +4,10 @@ import { DEFAULT_EVALUATION_RANGE_EXTRA } from './alarm';
 import { PolicyFigures, figuresOf } from './figures';
 import { FleetModel } from './fleet-model';
 import { fleetPrices } from './fleet-prices';
+import { DEFAULT_FORECAST_MODEL, ForecastModel } from './predictive-forecast';
 import { LocalClock } from './local-time';
 import { DivisionByZero } from './metric-math';
+import { onlineFloorInstanceHours } from './online-floor';
 import { OracleBound, oracleInstanceHoursLowerBound } from './oracle-bound';
 import { groupLimits } from './scheduled-actions';
 import { DEFAULT_SQS_REACTIVATION_DELAY_MINUTES, SimulationTrace, simulate } from './simulator';
@@ -13,6 +15,7 @@ import { DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR } from './spot';
 import { StackTemplate } from './stack-templates';
 import { OBSERVED_TARGET_TRACKING_CADENCE, TargetTrackingCadence } from './target-tracking';
 import { fleetFromTemplates } from './template-fleet';
+import { DEFAULT_THROUGHPUT_FACTORS, throughputFactor } from './throughput';
 import { Workload, builtInWorkload, csvWorkload } from './workloads';
 
 /** Assumptions of a run; every one is a CLI flag. */
@@ -22,8 +25,17 @@ export interface ForesightAssumptions {
   /** Mean seconds per job; default: the service's timePerJob. */
   readonly secondsPerJob?: number;
   readonly jobSecondsCv: number;
-  /** Launch until the boot completes the launch hook (boot, model download, health). */
-  readonly bootSeconds: number;
+  /**
+   * Launch until the boot completes the launch hook (boot, model download, health); undefined:
+   * the fleet's own figure (its `ai-infra:expected-boot-seconds` tag), else DEFAULT_BOOT_SECONDS.
+   */
+  readonly bootSeconds?: number;
+  /** Weeks simulated before the measured days: predictive scaling forecasts from them, and the fleet starts the measured days as they left it. */
+  readonly historyWeeks: number;
+  /** Not documented by AWS: how predictive scaling forecasts the load. */
+  readonly forecast: ForecastModel;
+  /** Jobs per hour of each instance family (or type) relative to the others (throughput.ts). */
+  readonly throughputFactors: Readonly<Record<string, number>>;
   /** Launch until the instance's CloudWatch agent publishes GPU utilization. */
   readonly agentStartSeconds: number;
   readonly spotInterruptionsPerInstanceHour: number;
@@ -42,10 +54,15 @@ export interface ForesightAssumptions {
 }
 
 /**
- * Default launch-to-InService time: 300 s, the model warm-up the environments assumed before the
- * fleet took a boot budget; pass --boot-seconds with a measured value.
+ * Launch-to-InService time of a fleet whose template states none: 300 s, the Deep Learning AMI's
+ * assumption (EXPECTED_BOOT_TIME); fleets of this project carry their own figure as a tag, and
+ * --boot-seconds overrides both with a measured value.
  */
 export const DEFAULT_BOOT_SECONDS = 300;
+/** What a burst may wait beyond the boot: the alarms' minutes to see it. */
+export const BURST_GRACE_SECONDS = 120;
+/** Two weeks of history: the 14 days predictive scaling looks back at most (AWS_DOCS.predictiveScaling). */
+export const DEFAULT_HISTORY_WEEKS = 2;
 /** Default launch-to-agent time: the boot installs and starts the CloudWatch agent first (boot.sh steps 1-2). */
 export const DEFAULT_AGENT_START_SECONDS = 60;
 
@@ -54,7 +71,9 @@ export const DEFAULT_ASSUMPTIONS: ForesightAssumptions = {
   days: 7,
   seed: 1,
   jobSecondsCv: 0.5,
-  bootSeconds: DEFAULT_BOOT_SECONDS,
+  historyWeeks: DEFAULT_HISTORY_WEEKS,
+  forecast: DEFAULT_FORECAST_MODEL,
+  throughputFactors: DEFAULT_THROUGHPUT_FACTORS,
   agentStartSeconds: DEFAULT_AGENT_START_SECONDS,
   spotInterruptionsPerInstanceHour: DEFAULT_SPOT_INTERRUPTIONS_PER_INSTANCE_HOUR,
   metricDelayMinutes: 1,
@@ -72,7 +91,10 @@ export function undocumentedAssumptions(a: ForesightAssumptions): string[] {
     `target tracking alarms ${a.targetTrackingCadence.scaleOutDatapoints} of ${a.targetTrackingCadence.scaleOutDatapoints} out, ${a.targetTrackingCadence.scaleInDatapoints} of ${a.targetTrackingCadence.scaleInDatapoints} in (--target-tracking-scale-out/in-datapoints; observed, not documented)`,
     `SQS metrics ${a.sqsReactivationDelayMinutes} min late after inactivity (--sqs-reactivation-delay-minutes; AWS: up to 15)`,
     `x / 0 in metric math: ${a.divisionByZero} (--divide-by-zero; not documented)`,
-    `boot ${a.bootSeconds} s, CloudWatch agent from ${a.agentStartSeconds} s after launch (--boot-seconds, --agent-start-seconds)`,
+    `predictive scaling forecasts each hour as the mean of the same hour ${a.forecast === 'weekly' ? 'of the week in the last two weeks' : 'of the day in the last 14 days'}, refreshed every 6 hours, capacity rounded up (--forecast; AWS documents none), after ${a.historyWeeks} weeks of history (--history-weeks)`,
+    `throughput per type ${Object.entries(a.throughputFactors).map(([k, v]) => `${k} ${v}`).join(', ')} relative to each other, CPU types alike, timePerJob on the fleet's first type (--throughput-factors; AWS's "up to" inference figures)`,
+    `concurrent jobs on one instance each run at its single-job speed (maxConcurrentJobs from the agent config; an upper bound on batching)`,
+    `boot ${a.bootSeconds === undefined ? 'per fleet (its expected-boot-seconds tag)' : `${a.bootSeconds} s`}, CloudWatch agent from ${a.agentStartSeconds} s after launch (--boot-seconds, --agent-start-seconds)`,
   ];
 }
 
@@ -87,6 +109,8 @@ export interface ForesightService {
   readonly acceptableLatencySeconds: number;
   /** Mean seconds of one job, unless `--seconds-per-job` says otherwise. */
   readonly secondsPerJob: number;
+  /** Idle seconds before the fleet scales to 0 (scaleToZeroAfterIdle): the online floor of a scaler that does not flap waits them too. */
+  readonly scaleToZeroAfterIdleSeconds: number;
   /** Time zone of the workload's office hours when the fleet has no schedule. */
   readonly timeZone?: string;
 }
@@ -100,6 +124,10 @@ export interface PolicyStacks {
 /** One policy's run. */
 export interface PolicyRun {
   readonly fleet: FleetModel;
+  /** Launch-to-InService seconds simulated: --boot-seconds, else the fleet's own figure. */
+  readonly bootSeconds: number;
+  /** The p95 wait the workload is held to (targetP95WaitSeconds). */
+  readonly targetP95WaitSeconds: number;
   readonly trace: SimulationTrace;
   readonly oracle: OracleBound;
   /** Seconds the clairvoyant bound took to compute (the benchmark reports the simulation without it). */
@@ -121,8 +149,39 @@ export interface ForesightRun {
   readonly policies: Readonly<Record<string, PolicyRun>>;
 }
 
-/** Monday 2026-01-05 00:00 UTC: a whole week, starting the night before the first office day. */
+/** Monday 2026-01-05 00:00 UTC: the measured week starts the night before its first office day; its history runs before it. */
 export const SIMULATION_START_EPOCH_SECONDS = Date.UTC(2026, 0, 5) / 1000;
+
+/** The throughput of the fleet's on-demand and spot types relative to its first type, on which timePerJob is measured; and the fastest of them. */
+function speedsOf(fleet: FleetModel, prices: RegionPrices, assumptions: ForesightAssumptions): { onDemand: number; spot: number; fastest: number } {
+  const mix = fleetPrices(fleet, prices, assumptions.spotDiscount);
+  const factor = (type: string) => throughputFactor(assumptions.throughputFactors, type) / throughputFactor(assumptions.throughputFactors, fleet.instanceTypes[0]);
+  const onDemand = factor(mix.onDemandInstanceType);
+  const spot = factor(mix.spotInstanceType);
+  // The on-demand type runs only when the fleet buys on demand.
+  const buysOnDemand = fleet.onDemandBaseCapacity > 0 || fleet.onDemandPercentageAboveBaseCapacity > 0;
+  const buysSpot = fleet.onDemandPercentageAboveBaseCapacity < 100;
+  return { onDemand, spot, fastest: Math.max(buysOnDemand ? onDemand : 0, buysSpot ? spot : 0) };
+}
+
+/**
+ * The p95 wait a workload is held to: acceptableLatency, but boot + 120 s for `bursty`, whose
+ * bursts no scaler can foresee (a burst on a fleet too small for it waits a boot).
+ */
+export function targetP95WaitSeconds(source: WorkloadSource, acceptableLatencySeconds: number, bootSeconds: number): number {
+  return 'builtIn' in source && source.builtIn === 'bursty' ? bootSeconds + BURST_GRACE_SECONDS : acceptableLatencySeconds;
+}
+
+/** `workload` with every arrival `seconds` later, the jobs that would arrive before 0 left out. */
+function shifted(workload: Workload, seconds: number): Workload {
+  const from = workload.arrivalSeconds.findIndex((t) => t + seconds >= 0);
+  const kept = from < 0 ? 0 : workload.arrivalSeconds.length - from;
+  return {
+    name: workload.name,
+    arrivalSeconds: workload.arrivalSeconds.slice(workload.arrivalSeconds.length - kept).map((t) => t + seconds),
+    jobSeconds: workload.jobSeconds.slice(workload.jobSeconds.length - kept),
+  };
+}
 
 function fleetOf(env: string, service: string, policy: PolicyStacks): FleetModel {
   try {
@@ -147,37 +206,61 @@ export function runForesight(
   const fleets = policies.map((p) => ({ name: p.name, fleet: fleetOf(env, service.name, p) }));
   const first = fleets[0].fleet;
   const secondsPerJob = assumptions.secondsPerJob ?? service.secondsPerJob;
-  const minutes = assumptions.days * 1440;
+  const historyMinutes = assumptions.historyWeeks * 7 * 1440;
+  const measuredMinutes = assumptions.days * 1440;
+  const minutes = historyMinutes + measuredMinutes;
+  const startEpochSeconds = SIMULATION_START_EPOCH_SECONDS - historyMinutes * 60;
   const ctx = {
-    startEpochSeconds: SIMULATION_START_EPOCH_SECONDS,
-    days: assumptions.days,
+    startEpochSeconds,
+    days: minutes / 1440,
     clock: new LocalClock(first.schedules[0]?.timeZone ?? service.timeZone ?? 'Etc/UTC'),
-    capacityJobsPerMinute: (first.maxSize * 60) / secondsPerJob,
+    capacityJobsPerMinute: (first.maxSize * first.maxConcurrentJobs * 60) / secondsPerJob,
     secondsPerJob,
     jobSecondsCv: assumptions.jobSecondsCv,
     seed: assumptions.seed,
   };
-  const workload: Workload = 'builtIn' in source ? builtInWorkload(source.builtIn, ctx) : csvWorkload(source.csvName, source.csvText, ctx);
+  // A CSV is the measured days: its first line is their first second, and its history holds no jobs.
+  const workload: Workload = 'builtIn' in source
+    ? builtInWorkload(source.builtIn, ctx)
+    : shifted(csvWorkload(source.csvName, source.csvText, ctx), historyMinutes * 60);
+  const measured = { ...shifted(workload, -historyMinutes * 60), jobsPerMinute: workload.jobsPerMinute?.slice(historyMinutes) };
   const runs: Record<string, PolicyRun> = {};
-  // The bound depends on the jobs and the group's limits only: policies with the same schedules share it.
+  // The bound depends on the jobs, the group's limits, the boot and the throughput only: policies that share them share it.
   const bounds = new Map<string, OracleBound>();
   for (const { name, fleet } of fleets) {
-    const trace = simulate(fleet, workload, { ...assumptions, startEpochSeconds: SIMULATION_START_EPOCH_SECONDS, minutes });
-    const limits = groupLimits(fleet, SIMULATION_START_EPOCH_SECONDS, minutes);
+    const bootSeconds = assumptions.bootSeconds ?? fleet.expectedBootSeconds ?? DEFAULT_BOOT_SECONDS;
+    const speed = speedsOf(fleet, prices, assumptions);
+    const trace = simulate(fleet, workload, { ...assumptions, bootSeconds, speed, startEpochSeconds, minutes, measureFromMinute: historyMinutes });
+    const limits = groupLimits(fleet, SIMULATION_START_EPOCH_SECONDS, measuredMinutes);
     const started = performance.now();
-    const key = `${limits.initial.desired}|${limits.minSize.join()}|${limits.maxSize.join()}`;
+    const key = [limits.initial.desired, bootSeconds, speed.fastest, fleet.maxConcurrentJobs, limits.minSize.join(), limits.maxSize.join()].join('|');
     const oracle = bounds.get(key) ?? oracleInstanceHoursLowerBound({
-      workload,
-      minutes,
-      bootSeconds: assumptions.bootSeconds,
+      // No instance runs a job faster than the fastest type the fleet buys.
+      workload: { ...measured, jobSeconds: measured.jobSeconds.map((s) => s / speed.fastest) },
+      minutes: measuredMinutes,
+      bootSeconds,
       acceptableLatencySeconds: service.acceptableLatencySeconds,
       minSize: limits.minSize,
       maxSize: limits.maxSize,
       initialInstances: limits.initial.desired,
+      slotsPerInstance: fleet.maxConcurrentJobs,
     });
     bounds.set(key, oracle);
     const oracleSeconds = (performance.now() - started) / 1000;
-    runs[name] = { fleet, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle) };
+    const target = targetP95WaitSeconds(source, service.acceptableLatencySeconds, bootSeconds);
+    const floorProblem = measured.jobsPerMinute && {
+      jobsPerMinute: measured.jobsPerMinute,
+      meanJobSeconds: secondsPerJob / speed.fastest,
+      slotsPerInstance: fleet.maxConcurrentJobs,
+      bootSeconds,
+      minSize: limits.minSize,
+      p95WaitSeconds: target,
+    };
+    const floors = floorProblem && {
+      anyScaler: onlineFloorInstanceHours(floorProblem),
+      idleWindow: onlineFloorInstanceHours({ ...floorProblem, idleWindowSeconds: service.scaleToZeroAfterIdleSeconds }),
+    };
+    runs[name] = { fleet, bootSeconds, targetP95WaitSeconds: target, trace, oracle, oracleSeconds, figures: figuresOf(trace, fleetPrices(fleet, prices, assumptions.spotDiscount), oracle, floors) };
   }
   return {
     env,

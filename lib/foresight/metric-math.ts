@@ -1,7 +1,7 @@
 /**
  * The part of CloudWatch metric math (AWS_DOCS.metricMath) the fleet's alarms and policies use:
- * numbers, ids, + - * /, comparisons (1 or 0), AND, OR, IF(condition, a, b) and FILL(series, value),
- * evaluated one datapoint at a time. A missing datapoint is `undefined`: arithmetic and comparisons
+ * numbers, ids, + - * /, comparisons (1 or 0), AND, OR, IF(condition, a, b), FILL(series, value)
+ * and PERIOD(series) (the period of the series in seconds), evaluated one datapoint at a time. A missing datapoint is `undefined`: arithmetic and comparisons
  * on it are missing too, and FILL replaces it.
  */
 
@@ -14,8 +14,8 @@ export type Datapoint = number | undefined;
  */
 export type DivisionByZero = 'missing' | 'infinity';
 
-/** A compiled expression: evaluates with the value of each id at one time. */
-export type CompiledExpression = (valueOf: (id: string) => Datapoint) => Datapoint;
+/** A compiled expression: evaluates with the value of each id at one time, over periods of `periodSeconds`. */
+export type CompiledExpression = (valueOf: (id: string) => Datapoint, periodSeconds?: number) => Datapoint;
 
 type Token = { kind: 'num'; value: number } | { kind: 'id'; value: string } | { kind: 'op'; value: string };
 
@@ -80,8 +80,8 @@ export function compileExpression(source: string, divisionByZero: DivisionByZero
       pos++;
       const l = left;
       const r = level(n + 1);
-      if (op === '/') left = (v) => { const a = l(v); const b = r(v); return a === undefined || b === undefined ? undefined : divide(a, b); };
-      else { const f = BINARY[op]; left = (v) => both(l(v), r(v), f); }
+      if (op === '/') left = (v, p) => { const a = l(v, p); const b = r(v, p); return a === undefined || b === undefined ? undefined : divide(a, b); };
+      else { const f = BINARY[op]; left = (v, p) => both(l(v, p), r(v, p), f); }
     }
     return left;
   };
@@ -93,7 +93,7 @@ export function compileExpression(source: string, divisionByZero: DivisionByZero
     return list;
   };
   const unary = (): CompiledExpression => {
-    if (peekOp(['-'])) { pos++; const inner = unary(); return (v) => { const x = inner(v); return x === undefined ? undefined : -x; }; }
+    if (peekOp(['-'])) { pos++; const inner = unary(); return (v, p) => { const x = inner(v, p); return x === undefined ? undefined : -x; }; }
     const t = tokens[pos++] ?? fail('unexpected end');
     if (t.kind === 'num') return () => t.value;
     if (t.kind === 'op') {
@@ -103,16 +103,21 @@ export function compileExpression(source: string, divisionByZero: DivisionByZero
       return inner;
     }
     const name = t.value.toUpperCase();
+    if (name === 'PERIOD') {
+      // Every query of one evaluation shares its period, so PERIOD of any of them is that period.
+      if (args().length !== 1) fail('PERIOD takes (series)');
+      return (_v, periodSeconds) => periodSeconds ?? fail('PERIOD needs the period of the evaluation');
+    }
     if (name === 'IF' || name === 'FILL') {
       const a = args();
       if (name === 'FILL') {
         if (a.length !== 2) fail('FILL takes (series, value)');
-        return (v) => a[0](v) ?? a[1](v);
+        return (v, p) => a[0](v, p) ?? a[1](v, p);
       }
       if (a.length !== 3) fail('IF takes (condition, then, else)');
-      return (v) => { const c = a[0](v); return c === undefined ? undefined : c !== 0 ? a[1](v) : a[2](v); };
+      return (v, p) => { const c = a[0](v, p); return c === undefined ? undefined : c !== 0 ? a[1](v, p) : a[2](v, p); };
     }
-    if (peekOp(['('])) fail(`function ${t.value} is not supported (IF and FILL are)`);
+    if (peekOp(['('])) fail(`function ${t.value} is not supported (IF, FILL and PERIOD are)`);
     return (v) => v(t.value);
   };
 

@@ -20,7 +20,7 @@ export function compileQueries(queries: readonly MetricQuery[], divisionByZero: 
   const valueOf = (id: string): Datapoint => {
     const q = byId.get(id);
     if (!q) throw new Error(`metric math refers to "${id}", which no query defines`);
-    if (q.expression !== undefined) return compiled.get(id)!(valueOf);
+    if (q.expression !== undefined) return compiled.get(id)!(valueOf, period * 60);
     return store!.datapoint(q.signal!, q.statistic ?? 'Average', end, period, asOf);
   };
   return (metrics, endMinute, periodMinutes, asOfMinute) => {

@@ -1,9 +1,9 @@
 import { SignalName } from './fleet-model';
 import { Datapoint } from './metric-math';
 
-const SIGNALS: readonly SignalName[] = ['visible', 'inFlight', 'oldestAgeSeconds', 'inService', 'desired', 'gpuUtilization', 'cpuUtilization'];
+const SIGNALS: readonly SignalName[] = ['visible', 'inFlight', 'oldestAgeSeconds', 'sent', 'inService', 'desired', 'gpuUtilization', 'cpuUtilization'];
 /** The signals SQS publishes: the ones a reactivation delay holds back. */
-const SQS_SIGNALS: ReadonlySet<SignalName> = new Set(['visible', 'inFlight', 'oldestAgeSeconds']);
+const SQS_SIGNALS: ReadonlySet<SignalName> = new Set(['visible', 'inFlight', 'oldestAgeSeconds', 'sent']);
 
 /**
  * The simulated CloudWatch: one sample per signal per minute (NaN when nothing was published),

@@ -4,6 +4,7 @@ import { FleetModel, PolicyModel } from './fleet-model';
 import { FleetRuntime } from './fleet-runtime';
 import { launchOutcome } from './lifecycle-hook';
 import { MetricStore } from './metric-store';
+import { ForecastModel, PredictiveScaler } from './predictive-forecast';
 import { GroupSize, applySchedule, scheduleTimeline } from './scheduled-actions';
 import { simpleScalingDesired } from './simple-scaling';
 import { stepScalingDesired } from './step-scaling';
@@ -39,7 +40,20 @@ export interface SimulationOptions extends AlarmTiming {
   readonly sqsReactivationDelayMinutes: number;
   /** Datapoints target tracking's alarms need (not documented by AWS). */
   readonly targetTrackingCadence: TargetTrackingCadence;
+  /** How predictive scaling forecasts the load (not documented by AWS). */
+  readonly forecast: ForecastModel;
   readonly seed: number;
+  /**
+   * Throughput of the on-demand and the spot instances relative to the workload's job seconds.
+   * @default 1 for both
+   */
+  readonly speed?: { readonly onDemand: number; readonly spot: number };
+  /**
+   * The first minute measured: instance-seconds and busy time before it are history (what
+   * predictive scaling forecasts from), not billed in the trace.
+   * @default 0
+   */
+  readonly measureFromMinute?: number;
 }
 
 /** What happened, minute by minute and per job. */
@@ -56,9 +70,12 @@ export interface SimulationTrace {
   readonly visible: Int32Array;
   readonly desired: Int32Array;
   readonly inService: Int32Array;
+  /** Instance-seconds and busy seconds from `measureFromMinute` on. */
   readonly spotInstanceSeconds: number;
   readonly onDemandInstanceSeconds: number;
   readonly busySeconds: number;
+  /** The first minute measured (SimulationOptions.measureFromMinute). */
+  readonly measureFromMinute: number;
   readonly spotInterruptions: number;
   /** Launches the launch lifecycle hook abandoned. */
   readonly launchesAbandoned: number;
@@ -74,9 +91,14 @@ export interface ScalingEvent {
   readonly to: number;
 }
 
-type Decide = (store: MetricStore, minute: number, view: CapacityView, now: number, lastActivity: number) => number | undefined;
+/** What a policy asks for at a minute: a desired capacity, and for predictive scaling with IncreaseMaxCapacity a higher MaxSize. */
+type Decide = (store: MetricStore, minute: number, view: CapacityView, now: number, lastActivity: number, maxSize: number) => number | { desired: number; maxSize?: number } | undefined;
 
 function decider(policy: PolicyModel, options: SimulationOptions): Decide {
+  if (policy.kind === 'predictive') {
+    const scaler = new PredictiveScaler(policy, options);
+    return (store, minute, view, _now, _last, maxSize) => scaler.decide(store, minute, view, maxSize);
+  }
   if (policy.kind === 'targetTracking') {
     const alarms = targetTrackingAlarms(policy, options.targetTrackingCadence);
     const high = new AlarmEvaluator(alarms.high, options);
@@ -101,14 +123,17 @@ function decider(policy: PolicyModel, options: SimulationOptions): Decide {
 /**
  * Replays `workload` through `fleet` at one-minute resolution with per-job events: each minute
  * scheduled actions fire, spot notices arrive, jobs arrive and start, the metrics of the minute
- * are published, and every alarm and policy evaluates; when several policies act, the largest
- * capacity wins (AWS_DOCS.multiplePolicies). The group then launches or terminates to its
- * desired capacity within [MinSize, MaxSize].
+ * are published, and every alarm and policy evaluates (predictive scaling at its forecast hours);
+ * when several policies act, the largest capacity wins (AWS_DOCS.multiplePolicies). The group
+ * then launches or terminates to its desired capacity within [MinSize, MaxSize].
  */
 export function simulate(fleet: FleetModel, workload: Workload, options: SimulationOptions): SimulationTrace {
   const minutes = options.minutes;
   const store = new MetricStore(minutes);
-  const runtime = new FleetRuntime(fleet, workload, { ...options, launch: launchOutcome(fleet.launchHook, fleet.bootHeartbeats, options.bootSeconds) });
+  const measureFromMinute = options.measureFromMinute ?? 0;
+  const runtime = new FleetRuntime(fleet, workload, {
+    ...options, launch: launchOutcome(fleet.launchHook, fleet.bootHeartbeats, options.bootSeconds), measureFromSeconds: measureFromMinute * 60,
+  });
   const decisions = fleet.policies.map((p) => decider(p, options));
   const timeline = scheduleTimeline(fleet.schedules, options.startEpochSeconds, minutes);
   let size: GroupSize = timeline.before.reduce(applySchedule, { minSize: fleet.minSize, maxSize: fleet.maxSize, desired: fleet.minSize });
@@ -135,7 +160,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     awakeAt[m] = runtime.counts(t0).inService > 0 ? 1 : 0;
     runtime.interruptSpot(t0);
     reconcile(runtime, size.desired, t0);
-    runtime.runMinute(t0);
+    const sent = runtime.runMinute(t0);
 
     const q = runtime.queueSample(t1);
     const counts = runtime.counts(t1);
@@ -147,6 +172,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     // the oldest age only with a job waiting (AWS_DOCS.sqsMetrics).
     store.record('visible', m, active ? q.visible : undefined);
     store.record('inFlight', m, active && q.inFlight > 0 ? q.inFlight : undefined);
+    store.record('sent', m, active ? sent : undefined);
     store.record('oldestAgeSeconds', m, active ? q.oldestAgeSeconds : undefined);
     store.record('inService', m, counts.inService);
     store.record('desired', m, size.desired);
@@ -160,7 +186,9 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     let wanted: number | undefined;
     let cause = '';
     decisions.forEach((decide, k) => {
-      const d = decide(store, m + 1, view, t1, runtime.lastActivityCompleted);
+      const action = decide(store, m + 1, view, t1, runtime.lastActivityCompleted, size.maxSize);
+      const d = typeof action === 'object' ? action.desired : action;
+      if (typeof action === 'object' && action.maxSize !== undefined && action.maxSize > size.maxSize) size = { ...size, maxSize: action.maxSize };
       if (d !== undefined && d !== size.desired && (wanted === undefined || d > wanted)) { wanted = d; cause = fleet.policies[k].name; }
     });
     const next = wanted === undefined ? size.desired : Math.min(size.maxSize, Math.max(size.minSize, wanted));
@@ -185,6 +213,7 @@ export function simulate(fleet: FleetModel, workload: Workload, options: Simulat
     spotInstanceSeconds: runtime.spotSeconds,
     onDemandInstanceSeconds: runtime.onDemandSeconds,
     busySeconds: runtime.busySeconds,
+    measureFromMinute,
     spotInterruptions: runtime.interruptions,
     launchesAbandoned: runtime.launchesAbandoned,
     events,

@@ -1,3 +1,4 @@
+import { BOOT_IMAGE_TAG, EXPECTED_BOOT_SECONDS_TAG } from '../constructs/inference/boot-time';
 import { INSTANCE_METRICS_NAMESPACE } from '../gpu/gpu-metrics';
 import {
   AdjustmentType,
@@ -8,6 +9,7 @@ import {
   MetricQuery,
   MissingDataTreatment,
   PolicyModel,
+  PredictivePolicyModel,
   ScheduleModel,
   SignalName,
   StepAdjustment,
@@ -22,11 +24,14 @@ const DEFAULT_RETENTION_SECONDS = 345_600;
 const DEFAULT_COOLDOWN_SECONDS = 300;
 /** Target tracking reads its metric every 60 s unless the metric sets a shorter period (AWS_DOCS.targetTrackingHighResolution). */
 const TARGET_TRACKING_DEFAULT_PERIOD_SECONDS = 60;
+/** Predictive scaling launches 300 s before the hour unless SchedulingBufferTime says otherwise (AWS_DOCS.predictiveScalingConfiguration). */
+const DEFAULT_SCHEDULING_BUFFER_SECONDS = 300;
 
 const SIGNALS: Record<string, SignalName> = {
   'AWS/SQS|ApproximateNumberOfMessagesVisible': 'visible',
   'AWS/SQS|ApproximateNumberOfMessagesNotVisible': 'inFlight',
   'AWS/SQS|ApproximateAgeOfOldestMessage': 'oldestAgeSeconds',
+  'AWS/SQS|NumberOfMessagesSent': 'sent',
   'AWS/AutoScaling|GroupInServiceInstances': 'inService',
   'AWS/AutoScaling|GroupDesiredCapacity': 'desired',
   [`${INSTANCE_METRICS_NAMESPACE}|GPUUtilization`]: 'gpuUtilization',
@@ -130,8 +135,42 @@ function stepsOf(p: Props): StepAdjustment[] {
   }));
 }
 
+/**
+ * A predictive scaling policy on customized load and scaling metrics, with the API's defaults
+ * for what the template leaves out: mode ForecastOnly, a 300 s buffer, HonorMaxCapacity
+ * (AWS_DOCS.predictiveScalingConfiguration).
+ */
+function predictiveOf(name: string, p: Props, queueIds: string[]): PredictivePolicyModel {
+  const config = p.PredictiveScalingConfiguration as Props;
+  const specs = (config.MetricSpecifications as Props[] | undefined) ?? [];
+  if (specs.length !== 1) throw new Error(`policy ${name} has ${specs.length} metric specifications; predictive scaling takes exactly one`);
+  const spec = specs[0];
+  const customized = (key: string): MetricQuery[] => {
+    const metric = spec[key] as Props | undefined;
+    if (!metric) {
+      throw new Error(`policy ${name} has no ${key}: the simulator forecasts customized load and scaling metrics only (a predefined pair reads metrics it does not produce)`);
+    }
+    const q = queriesOf({ Metrics: metric.MetricDataQueries }, `policy ${name} ${key}`);
+    queueIds.push(...q.queueIds);
+    return q.queries;
+  };
+  const behavior = config.MaxCapacityBreachBehavior === 'IncreaseMaxCapacity' ? 'IncreaseMaxCapacity' : 'HonorMaxCapacity';
+  return {
+    kind: 'predictive',
+    name,
+    mode: config.Mode === 'ForecastAndScale' ? 'ForecastAndScale' : 'ForecastOnly',
+    schedulingBufferSeconds: optionalNum(config.SchedulingBufferTime, `policy ${name} SchedulingBufferTime`) ?? DEFAULT_SCHEDULING_BUFFER_SECONDS,
+    maxCapacityBreachBehavior: behavior,
+    maxCapacityBuffer: behavior === 'IncreaseMaxCapacity' ? optionalNum(config.MaxCapacityBuffer, `policy ${name} MaxCapacityBuffer`) ?? 0 : undefined,
+    targetValue: num(spec.TargetValue, `policy ${name} TargetValue`),
+    load: customized('CustomizedLoadMetricSpecification'),
+    scaling: customized('CustomizedScalingMetricSpecification'),
+  };
+}
+
 function policyOf(res: Resources, id: string, p: Props, queueIds: string[]): PolicyModel {
   const name = `${res.stack}/${id}`;
+  if (p.PolicyType === 'PredictiveScaling') return predictiveOf(name, p, queueIds);
   if (p.PolicyType === 'TargetTrackingScaling') {
     const config = p.TargetTrackingConfiguration as Props;
     if (!config.CustomizedMetricSpecification) {
@@ -201,14 +240,34 @@ function literalText(value: unknown): string {
  * the boot config its user data writes (BOOT_BUDGET_SECONDS, HEARTBEAT_INTERVAL_SECONDS, see
  * runtime-files.ts); undefined for a fleet whose user data has no such boot.
  */
-function bootHeartbeatsOf(all: Record<string, CfnResource>, asg: Props): BootHeartbeatsModel | undefined {
-  const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
-  const id = referencedId(spec?.LaunchTemplateId);
-  const userData = literalText((all[id ?? '']?.Properties?.LaunchTemplateData as Props | undefined)?.UserData);
+function bootHeartbeatsOf(userData: string): BootHeartbeatsModel | undefined {
   const value = (name: string) => new RegExp(`(?:^|\\n)${name}='?(\\d+)'?(?:\\n|$)`).exec(userData)?.[1];
   const budget = value('BOOT_BUDGET_SECONDS');
   const interval = value('HEARTBEAT_INTERVAL_SECONDS');
   return budget && interval ? { budgetSeconds: Number(budget), intervalSeconds: Number(interval) } : undefined;
+}
+
+/** The literal text of the user data of the group's launch template. */
+function userDataOf(all: Record<string, CfnResource>, asg: Props): string {
+  const spec = ((asg.MixedInstancesPolicy as Props | undefined)?.LaunchTemplate as Props | undefined)?.LaunchTemplateSpecification as Props | undefined;
+  const id = referencedId(spec?.LaunchTemplateId);
+  return literalText((all[id ?? '']?.Properties?.LaunchTemplateData as Props | undefined)?.UserData);
+}
+
+/**
+ * Jobs one instance runs at once: `maxConcurrentJobs` of the instance agent's config, which the
+ * user data writes as JSON (InferenceRuntime.agentConfig); 1, the agent's one job at a time,
+ * when the user data holds none.
+ */
+function maxConcurrentJobsOf(userData: string): number {
+  const slots = /"maxConcurrentJobs":\s*(\d+)/.exec(userData)?.[1];
+  return slots === undefined ? 1 : Number(slots);
+}
+
+/** The value of the group's tag `key`, if it has one. */
+function tagOf(asg: Props, key: string): string | undefined {
+  const tag = ((asg.Tags as Props[] | undefined) ?? []).find((t) => t.Key === key);
+  return typeof tag?.Value === 'string' ? tag.Value : undefined;
 }
 
 /**
@@ -259,6 +318,8 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[], autoScaling
   const policyModels = policies.map(([id, r]) => policyOf(res, id, r.Properties ?? {}, queueIds));
   const queue = [...new Set(queueIds)].map((id) => res.all[id]?.Properties ?? {})[0] ?? {};
   const redrive = queue.RedrivePolicy as Props | undefined;
+  const userData = userDataOf(res.all, p);
+  const bootTag = tagOf(p, EXPECTED_BOOT_SECONDS_TAG);
   return {
     source: `${res.stack}/${asgId}`,
     minSize: num(p.MinSize, 'MinSize'),
@@ -267,9 +328,12 @@ export function fleetFromTemplates(stacks: readonly StackTemplate[], autoScaling
     onDemandBaseCapacity: optionalNum(distribution.OnDemandBaseCapacity, 'OnDemandBaseCapacity') ?? 0,
     // The percentage defaults to 100 (all on-demand) when the template omits it (AWS_DOCS.mixedInstances).
     onDemandPercentageAboveBaseCapacity: optionalNum(distribution.OnDemandPercentageAboveBaseCapacity, 'OnDemandPercentageAboveBaseCapacity') ?? 100,
+    expectedBootSeconds: bootTag === undefined ? undefined : num(bootTag, `tag ${EXPECTED_BOOT_SECONDS_TAG}`),
+    bootImage: tagOf(p, BOOT_IMAGE_TAG),
+    maxConcurrentJobs: maxConcurrentJobsOf(userData),
     defaultInstanceWarmupSeconds: Math.max(0, optionalNum(p.DefaultInstanceWarmup, 'DefaultInstanceWarmup') ?? 0),
     launchHook: launchHook && { heartbeatTimeoutSeconds: hookTimeout(launchHook)!, defaultResult: launchHook.DefaultResult === 'ABANDON' ? 'ABANDON' : 'CONTINUE' },
-    bootHeartbeats: bootHeartbeatsOf(res.all, p),
+    bootHeartbeats: bootHeartbeatsOf(userData),
     terminationHookTimeoutSeconds: hookTimeout(hookOf('autoscaling:EC2_INSTANCE_TERMINATING')),
     maxReceiveCount: redrive ? num(redrive.maxReceiveCount, 'maxReceiveCount') : undefined,
     messageRetentionSeconds: optionalNum(queue.MessageRetentionPeriod, 'MessageRetentionPeriod') ?? DEFAULT_RETENTION_SECONDS,

@@ -10,7 +10,7 @@ export interface WaitChartRun {
   readonly service: string;
   readonly workload: string;
   readonly acceptableLatencySeconds: number;
-  readonly policies: Readonly<Record<string, { readonly trace: Pick<SimulationTrace, 'jobStatus' | 'waitSeconds' | 'arrivedAwake'> }>>;
+  readonly policies: Readonly<Record<string, { readonly trace: Pick<SimulationTrace, 'jobStatus' | 'waitSeconds' | 'arrivedAwake' | 'workload' | 'measureFromMinute'> }>>;
 }
 
 const WIDTH = 960;

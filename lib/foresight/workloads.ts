@@ -6,6 +6,11 @@ export interface Workload {
   readonly name: string;
   readonly arrivalSeconds: Float64Array;
   readonly jobSeconds: Float64Array;
+  /**
+   * The expected jobs of each minute: the rate a built-in workload draws its Poisson arrivals
+   * from (online-floor.ts); undefined for a CSV.
+   */
+  readonly jobsPerMinute?: Float64Array;
 }
 
 /** What a built-in workload is scaled to. */
@@ -44,28 +49,36 @@ const SHAPES: Record<string, RateShape> = {
 /** Names of the built-in workloads. */
 export const WORKLOAD_NAMES = ['steady', 'office-hours', 'bursty', 'overnight-batch', 'idle'] as const;
 
-function finish(name: string, arrivals: number[], ctx: WorkloadContext, random: Random): Workload {
-  arrivals.sort((a, b) => a - b);
-  const jobSeconds = new Float64Array(arrivals.length);
-  for (let i = 0; i < arrivals.length; i++) jobSeconds[i] = Math.max(0.1, random.logNormal(ctx.secondsPerJob, ctx.jobSecondsCv));
-  return { name, arrivalSeconds: Float64Array.from(arrivals), jobSeconds };
+/** Arrivals drawn from a rate per minute. */
+interface Drawn {
+  readonly arrivals: number[];
+  readonly jobsPerMinute: Float64Array;
 }
 
-function shaped(shape: RateShape, ctx: WorkloadContext, random: Random): number[] {
+function finish(name: string, drawn: Drawn, ctx: WorkloadContext, random: Random): Workload {
+  const arrivals = drawn.arrivals.sort((a, b) => a - b);
+  const jobSeconds = new Float64Array(arrivals.length);
+  for (let i = 0; i < arrivals.length; i++) jobSeconds[i] = Math.max(0.1, random.logNormal(ctx.secondsPerJob, ctx.jobSecondsCv));
+  return { name, arrivalSeconds: Float64Array.from(arrivals), jobSeconds, jobsPerMinute: drawn.jobsPerMinute };
+}
+
+function shaped(shape: RateShape, ctx: WorkloadContext, random: Random): Drawn {
   const arrivals: number[] = [];
-  for (let minute = 0; minute < ctx.days * 1440; minute++) {
+  const jobsPerMinute = new Float64Array(ctx.days * 1440);
+  for (let minute = 0; minute < jobsPerMinute.length; minute++) {
     const local = ctx.clock.at(ctx.startEpochSeconds + minute * 60);
-    const n = random.poisson(shape(local.hour + local.minute / 60, local.dayOfWeek, minute) * ctx.capacityJobsPerMinute);
+    jobsPerMinute[minute] = shape(local.hour + local.minute / 60, local.dayOfWeek, minute) * ctx.capacityJobsPerMinute;
+    const n = random.poisson(jobsPerMinute[minute]);
     for (let k = 0; k < n; k++) arrivals.push((minute + random.next()) * 60);
   }
-  return arrivals;
+  return { arrivals, jobsPerMinute };
 }
 
 /**
  * Bursts as a Poisson process, one every 2 h on average: each 15 min at 70 % of the fleet's
  * capacity, over a background of 3 %.
  */
-function bursty(ctx: WorkloadContext, random: Random): number[] {
+function bursty(ctx: WorkloadContext, random: Random): Drawn {
   const burstMinutes = new Uint8Array(ctx.days * 1440);
   for (let t = random.exponential(120); t < burstMinutes.length; t += random.exponential(120)) {
     burstMinutes.fill(1, Math.floor(t), Math.min(burstMinutes.length, Math.floor(t) + 15));
@@ -89,7 +102,7 @@ export function builtInWorkload(name: string, ctx: WorkloadContext): Workload {
       return finish(name, shaped(overnightBatch, ctx, random), ctx, random);
     case 'idle':
       // No jobs: what the fleet costs from its minimum and schedules alone.
-      return finish(name, [], ctx, random);
+      return finish(name, { arrivals: [], jobsPerMinute: new Float64Array(ctx.days * 1440) }, ctx, random);
     default:
       throw new Error(`unknown workload "${name}": use one of ${WORKLOAD_NAMES.join(', ')}, or --csv <file>`);
   }

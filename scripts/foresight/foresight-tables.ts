@@ -1,7 +1,8 @@
 /**
  * npm run docs:foresight
  *
- * Regenerates the foresight tables of docs/foresight.md (between the `foresight-tables` markers), the charts
+ * Regenerates the foresight tables of docs/foresight.md (between the `foresight-tables` markers:
+ * each environment x workload against the targets, then the default policy vs the step policy), the charts
  * docs/foresight-<env>-office-hours.svg and docs/foresight-<env>-office-hours-waits.svg of the
  * first environment (every environment x every built-in workload with jobs, the default policy
  * and the classic step policy, one simulated week each, random seed 1, the default assumptions), and
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../lib/config';
 import { renderChart } from '../../lib/foresight/chart';
 import { renderWaitChart } from '../../lib/foresight/wait-chart';
+import { targetCell, targetTableMarkdown } from '../../lib/foresight/targets';
 import { DEFAULT_ASSUMPTIONS, ForesightRun, runForesight, undocumentedAssumptions } from '../../lib/foresight/foresight-run';
 import { environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
@@ -39,10 +41,17 @@ function rows(run: ForesightRun): string[] {
   });
 }
 
-/** The generated Markdown: the table and the assumptions it rests on. */
+/** The generated Markdown: the target table (the default policy), the default vs step table and the assumptions they rest on. */
 export function renderForesightTables(runs: readonly ForesightRun[]): string {
+  const cells = runs.map((run) => targetCell(run));
   return [
     START,
+    `**Against the targets** (\`npm run simulate -- --all\`): ${cells.filter((c) => c.met).length} of ${cells.length} cells met.`,
+    '',
+    ...targetTableMarkdown(cells),
+    '',
+    '**Default vs step:**',
+    '',
     '| env | workload | policy | p50 / p95 / p99 wait (s) | p95 awake (s) (<= acceptableLatency?) | GPU-hours (CPU fleet: instance-hours) | clairvoyant limit | x limit | wake-ups from 0 | cost (USD/week, us-east-1) | lost |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.flatMap(rows),
@@ -64,8 +73,8 @@ export function replaceForesightTables(page: string, block: string): string {
 export const DOCS_FORESIGHT_COMMAND_LINE = {
   name: 'docs:foresight',
   usage: `usage: npm run docs:foresight
-  Regenerates the foresight tables of docs/foresight.md (every environment x every built-in workload with jobs,
-  default and step policy, one simulated week), docs/foresight-<first env>-office-hours.svg and its
+  Regenerates the foresight tables of docs/foresight.md (every environment x every built-in workload with jobs
+  against the targets, and the default vs the step policy, one simulated week), docs/foresight-<first env>-office-hours.svg and its
   -waits.svg, and docs/foresight-monthly-cost.svg (npm run cost -- --chart).`,
   options: {},
 } as const;

@@ -6,6 +6,7 @@ import { InferenceServiceSettings } from '../../lib/constructs/inference/inferen
 import { DEFAULT_ASSUMPTIONS, ForesightAssumptions, ForesightService, PolicyStacks, WorkloadSource } from '../../lib/foresight/foresight-run';
 import { StackTemplate, environmentStacks } from '../../lib/foresight/stack-templates';
 import { WORKLOAD_NAMES } from '../../lib/foresight/workloads';
+import { parseThroughputFactors } from '../../lib/foresight/throughput';
 import { PRICE_TABLE, RegionPrices, regionPrices } from '../../lib/pricing/price-table';
 import { CliOptions, ParsedCommandLine, UsageError, showProgress } from '../cli';
 import { environmentsNamed, servicesNamed } from '../environment-selection';
@@ -26,7 +27,10 @@ export const COMMON_OPTIONS = {
   seed: { type: 'string', default: String(d.seed) },
   'seconds-per-job': { type: 'string' },
   'job-seconds-cv': { type: 'string', default: String(d.jobSecondsCv) },
-  'boot-seconds': { type: 'string', default: String(d.bootSeconds) },
+  'boot-seconds': { type: 'string' },
+  'history-weeks': { type: 'string', default: String(d.historyWeeks) },
+  forecast: { type: 'string', default: d.forecast },
+  'throughput-factors': { type: 'string' },
   'agent-start-seconds': { type: 'string', default: String(d.agentStartSeconds) },
   'spot-interruptions-per-instance-hour': { type: 'string', default: String(d.spotInterruptionsPerInstanceHour) },
   'spot-discount': { type: 'string' },
@@ -51,7 +55,12 @@ export const COMMON_HELP = `  --env <names>        ${ENVIRONMENTS.map((c) => c.n
   --seed <n>           random seed of the workload, job times and interruptions (default: ${d.seed})
   --seconds-per-job <s>            mean job time (default: the environment's timePerJob)
   --job-seconds-cv <x>             coefficient of variation of job times, log-normal (default: ${d.jobSecondsCv})
-  --boot-seconds <s>               launch until the boot completes the launch hook (default: ${d.bootSeconds})
+  --boot-seconds <s>               launch until the boot completes the launch hook (default: the fleet's
+                                   expected-boot-seconds tag, its boot image's figure)
+  --history-weeks <n>              weeks simulated before the measured days, which predictive scaling
+                                   forecasts from (default: ${d.historyWeeks}; a --csv is measured from its first line)
+  --throughput-factors <f=x,...>   jobs per hour per instance family relative to each other; timePerJob
+                                   is on the fleet's first type (default: ${Object.entries(d.throughputFactors).map(([k, v]) => `${k}=${v}`).join(',')}, AWS's "up to" figures)
   --agent-start-seconds <s>        launch until the CloudWatch agent publishes GPU utilization (default: ${d.agentStartSeconds})
   --spot-interruptions-per-instance-hour <x>  (default: 5 % a month, the Spot Advisor's lowest bucket)
   --spot-discount <0-1>            spot discount off on-demand (default: per family, lib/pricing/price-table.ts)
@@ -61,7 +70,9 @@ Assumptions AWS does not document (each printed with the results):
   --sqs-reactivation-delay-minutes <n>  how late SQS metrics are after inactivity (default: ${d.sqsReactivationDelayMinutes}, AWS's "up to")
   --target-tracking-scale-out-datapoints <n>  (default: ${d.targetTrackingCadence.scaleOutDatapoints}, observed)
   --target-tracking-scale-in-datapoints <n>   (default: ${d.targetTrackingCadence.scaleInDatapoints}, observed)
-  --divide-by-zero missing|infinity  what metric math returns for x / 0 (default: ${d.divisionByZero})`;
+  --divide-by-zero missing|infinity  what metric math returns for x / 0 (default: ${d.divisionByZero})
+  --forecast weekly|daily          predictive scaling's load forecast: the mean of the same hour of the week
+                                   in the last two weeks, or of the day in the last 14 days (default: ${d.forecast})`;
 
 type Values = ParsedCommandLine<typeof COMMON_OPTIONS>['values'];
 
@@ -80,12 +91,25 @@ export function numberFlag(values: Record<string, unknown>, name: string, min: n
 export function assumptionsOf(values: Values): ForesightAssumptions {
   const divisionByZero = values['divide-by-zero'];
   if (divisionByZero !== 'missing' && divisionByZero !== 'infinity') throw new UsageError(`--divide-by-zero (${divisionByZero}) must be missing or infinity`);
+  const forecast = values.forecast;
+  if (forecast !== 'weekly' && forecast !== 'daily') throw new UsageError(`--forecast (${forecast}) must be weekly or daily`);
+  let throughputFactors = d.throughputFactors;
+  if (values['throughput-factors'] !== undefined) {
+    try {
+      throughputFactors = { ...d.throughputFactors, ...parseThroughputFactors(values['throughput-factors']) };
+    } catch (error) {
+      throw new UsageError(`--throughput-factors ${(error as Error).message}`);
+    }
+  }
   return {
     days: numberFlag(values, 'days', 1, 31, true)!,
     seed: numberFlag(values, 'seed', 0)!,
     secondsPerJob: numberFlag(values, 'seconds-per-job', 0.001),
     jobSecondsCv: numberFlag(values, 'job-seconds-cv', 0)!,
-    bootSeconds: numberFlag(values, 'boot-seconds', 0)!,
+    bootSeconds: numberFlag(values, 'boot-seconds', 0),
+    historyWeeks: numberFlag(values, 'history-weeks', 0, 8, true)!,
+    forecast,
+    throughputFactors,
     agentStartSeconds: numberFlag(values, 'agent-start-seconds', 0)!,
     spotInterruptionsPerInstanceHour: numberFlag(values, 'spot-interruptions-per-instance-hour', 0)!,
     spotDiscount: numberFlag(values, 'spot-discount', 0, 1),
@@ -133,6 +157,7 @@ export function serviceOf(config: EnvironmentConfig, name: string): ForesightSer
     name,
     acceptableLatencySeconds: service.scaling.acceptableLatency.toSeconds({ integral: false }),
     secondsPerJob: service.scaling.timePerJob.toSeconds({ integral: false }),
+    scaleToZeroAfterIdleSeconds: service.scaling.scaleToZeroAfterIdle.toSeconds(),
     timeZone: service.schedule?.timeZone,
   };
 }

@@ -9,9 +9,9 @@ const series = (value: (minute: number) => number) => Int32Array.from({ length: 
 /** One day: 30 jobs waiting 10:00-10:10 UTC, desired 2 from 08:00 UTC, InService `lag` minutes later. */
 function policy(lag: number): CapacityChartPolicy {
   return {
-    trace: { visible: series((m) => (m >= 600 && m < 610 ? 30 : 0)), desired: series((m) => (m >= 480 ? 2 : 0)), inService: series((m) => (m >= 480 + lag ? 2 : 0)) },
+    trace: { visible: series((m) => (m >= 600 && m < 610 ? 30 : 0)), desired: series((m) => (m >= 480 ? 2 : 0)), inService: series((m) => (m >= 480 + lag ? 2 : 0)), measureFromMinute: 0 },
     fleet: { maxSize: 4 },
-    figures: { p95WaitSeconds: 95, gpuHours: 32, timesLimit: 1.5, oracleGpuHoursLowerBound: 21.33, costUsd: 12.5 },
+    figures: { p95WaitSeconds: 95, gpuHours: 32, instanceHours: 32, timesLimit: 1.5, oracleGpuHoursLowerBound: 21.33, costUsd: 12.5 },
   };
 }
 
@@ -99,10 +99,28 @@ describe('the chart of jobs waiting and instances', () => {
 
   test('has a legend naming every series', () => {
     expect(findAll(findOne(svg, hasClass('legend')), hasClass('legend-item')).map((i) => [i.attributes['data-series'], i.text])).toEqual([
-      ['jobs-waiting', 'jobs waiting in the queue (right axis)'],
-      ['desired', 'desired capacity (left axis)'],
-      ['in-service', 'InService instances (left axis)'],
+      ['jobs-waiting', 'jobs waiting (right axis)'],
+      ['desired', 'desired capacity'],
+      ['in-service', 'InService instances'],
+      ['limit', 'clairvoyant limit, mean instances'],
     ]);
+  });
+
+  test('marks the clairvoyant limit at its instances on average: 21.33 GPU-hours over a day of one-GPU instances is 0.89', () => {
+    const ys = tickYs(axis('default', 'left'));
+    const line = seriesPath('default', 'limit');
+    expect(Number(line.attributes.y1)).toBeCloseTo(ys['0'] + (ys['1'] - ys['0']) * (21.33 / 24), 1);
+    expect(findOne(panel('default'), hasClass('limit-label')).text).toBe('clairvoyant limit: 0.89 instances on average');
+  });
+
+  test('draws the measured days only: the weeks of history before them are left out', () => {
+    const withHistory = (p: CapacityChartPolicy): CapacityChartPolicy => {
+      const history = (s: Int32Array, value: number) => Int32Array.from([...new Array<number>(MINUTES).fill(value), ...s]);
+      return { ...p, trace: { visible: history(p.trace.visible, 90), desired: history(p.trace.desired, 4), inService: history(p.trace.inService, 4), measureFromMinute: MINUTES } };
+    };
+    const measured = parseSvg(renderChart({ ...run, policies: { default: withHistory(policy(10)) } }));
+    expect(findOne(measured, hasClass('chart-title')).text).toMatch(/over 1 simulated day$/);
+    expect(tickLabels(findOne(findOne(measured, withAttribute('data-policy', 'default')), hasClass('axis-right')))).toEqual(['0', '10', '20', '30']);
   });
 });
 

@@ -3,19 +3,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../lib/config';
 import { EXIT_USAGE, UsageError, runCommandLine } from '../../scripts/cli';
-import { SIMULATE_COMMAND_LINE, simulate, waitChartFile } from '../../scripts/simulate';
+import { SIMULATE_COMMAND_LINE, TARGET_WORKLOADS, simulate, targetTableText, waitChartFile } from '../../scripts/simulate';
 import { COMMON_OPTIONS, assumptionsOf, pricesOf, selectionOf, workloadOf } from '../../scripts/foresight/options';
 
 const root = join(__dirname, '../..');
 const run = (script: string, ...args: string[]) =>
   spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts', script), ...args], { cwd: root, encoding: 'utf8' });
 
-describe.each([['simulate.ts', ['--days', '0'], /--days \(0\) must be a whole number from 1 to 31/], ['cost.ts', ['--env', 'nowhere'], /--env \(nowhere\) must be one of dev, staging, prod/]] as const)(
+describe.each([
+  ['simulate.ts', ['--days', '0'], /--days \(0\) must be a whole number from 1 to 31/, /--all/],
+  ['cost.ts', ['--env', 'nowhere'], /--env \(nowhere\) must be one of dev, staging, prod/, /--diff/],
+] as const)(
   'npm run %s',
-  (script, badArgs, message) => {
-    test('--help prints the flags, the undocumented assumptions among them, and exits 0', () => {
+  (script, badArgs, message, ownFlag) => {
+    test('--help prints the flags, its own and the undocumented assumptions among them, and exits 0', () => {
       const result = run(script, '--help');
       expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(ownFlag);
       expect(result.stdout).toMatch(/--evaluation-range-extra/);
       expect(result.stdout).toMatch(/--sqs-reactivation-delay-minutes/);
     });
@@ -57,6 +61,32 @@ describe('the common flags', () => {
   test('every assumption defaults to its documented value', () => {
     expect(assumptionsOf(values())).toMatchObject({ metricDelayMinutes: 1, evaluationRangeExtra: 2, sqsReactivationDelayMinutes: 15, targetTrackingCadence: { scaleOutDatapoints: 3, scaleInDatapoints: 15 } });
     expect(Object.keys(COMMON_OPTIONS)).toContain('agent-start-seconds');
+  });
+});
+
+describe('npm run simulate -- --all', () => {
+  test.each([['--workload', 'steady'], ['--compare', 'step'], ['--chart', 'x.svg']])('with %s is a usage error, one line, before anything is synthesized', async (...flag) => {
+    const errors: string[] = [];
+    const code = await runCommandLine(SIMULATE_COMMAND_LINE, ['--all', ...flag], { print: () => undefined, printError: (l) => errors.push(l) }, simulate);
+    expect(code).toBe(EXIT_USAGE);
+    expect(errors).toEqual(['simulate: --all runs every built-in workload on the default policy: leave out --workload, --csv, --compare and --chart (see --help)']);
+  });
+
+  test('the table lists each cell, its reasons below it, and how many met', () => {
+    const cell = (workload: string, met: boolean) => ({
+      env: 'dev', service: 'default', workload, p95WaitSeconds: 20, targetP95WaitSeconds: 60, gpuHours: 110, limitGpuHours: 100, timesLimit: 1.1,
+      onlineFloorTimesLimit: 1.05, idleWindowFloorTimesLimit: 1.08, wakeUpsFromZero: 2, jobsLost: met ? 0 : 1, latencyMet: true, costMet: true, met,
+      reasons: met ? [] : ['1 jobs lost (expired or dead-lettered)'],
+    });
+    const lines = targetTableText([cell('steady', true), cell('bursty', false)]).split('\n');
+    expect(lines[1]).toMatch(/^dev\s+default\s+steady\s+20\s+60\s+110\s+100\s+1.1\s+1.05\s+1.08\s+2\s+0\s+yes$/);
+    expect(lines[2]).toMatch(/bursty.*no \(lost\)$/);
+    expect(lines[3]).toBe('    - 1 jobs lost (expired or dead-lettered)');
+    expect(lines[4]).toMatch(/^1 of 2 met/);
+  });
+
+  test('covers every built-in workload with jobs', () => {
+    expect(TARGET_WORKLOADS).toEqual(['steady', 'office-hours', 'bursty', 'overnight-batch']);
   });
 });
 

@@ -30,6 +30,7 @@ export function fleet(overrides: Partial<FleetModel> = {}): FleetModel {
     onDemandBaseCapacity: 0,
     onDemandPercentageAboveBaseCapacity: 0,
     defaultInstanceWarmupSeconds: 0,
+    maxConcurrentJobs: 1,
     maxReceiveCount: 3,
     messageRetentionSeconds: 345_600,
     policies: [],

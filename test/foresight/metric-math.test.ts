@@ -14,6 +14,14 @@ describe('metric math', () => {
     expect(wakeUp(values({ visible: 1, inService: 2 }))).toBe(0);
   });
 
+  test('PERIOD(series) is the period of the series in seconds (AWS_DOCS.metricMath): a Sum over it becomes a rate', () => {
+    expect(compileExpression('m1 / PERIOD(m1)')(values({ m1: 600 }), 300)).toBe(2);
+  });
+
+  test('jobs sent per instance per minute, whatever the period (PredictiveScaling\'s scaling metric)', () => {
+    expect(compileExpression('sent * 60 / PERIOD(sent) / inService')(values({ sent: 720, inService: 2 }), 3600)).toBe(6);
+  });
+
   test('arithmetic on a missing datapoint is missing', () => {
     expect(compileExpression('visible + 1')(values({ visible: undefined }))).toBeUndefined();
   });

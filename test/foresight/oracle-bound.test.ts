@@ -106,6 +106,21 @@ describe('oracleInstanceHoursLowerBound', () => {
     expect(equal).toBeGreaterThanOrEqual(10);
   });
 
+  test('a sustained load costs at least its work: no window of minutes lends capacity to another', () => {
+    // 90 s of work arriving every minute for two hours, each job due within 2 minutes: 1.5 instances all along.
+    const minutes = 130;
+    const arrivals = Array.from({ length: 240 }, (_, k) => k * 30);
+    const bound = oracleInstanceHoursLowerBound(problem(arrivals, arrivals.map(() => 45), { minutes, maxSize: new Int32Array(minutes).fill(3), initialInstances: 2 }));
+    expect(bound.instanceHours).toBeGreaterThanOrEqual((240 * 45) / 3600);
+  });
+
+  test('runs several jobs at once on one instance with slotsPerInstance', () => {
+    const one = oracleInstanceHoursLowerBound(problem([0, 0, 0, 0], [60, 60, 60, 60], { minutes: 10, maxSize: new Int32Array(10).fill(4), initialInstances: 4, acceptableLatencySeconds: 0 }));
+    const four = oracleInstanceHoursLowerBound(problem([0, 0, 0, 0], [60, 60, 60, 60], { minutes: 10, maxSize: new Int32Array(10).fill(4), initialInstances: 4, acceptableLatencySeconds: 0, slotsPerInstance: 4 }));
+    expect(one.instanceHours * 60).toBeCloseTo(4);
+    expect(four.instanceHours * 60).toBeCloseTo(1);
+  });
+
   test('needs no boot for instances the fleet starts with', () => {
     const w = jobs([0, 60, 120], 30);
     const bound = oracleInstanceHoursLowerBound({ ...problem([], []), workload: w, minutes: 3, initialInstances: 1, minSize: new Int32Array(3).fill(1), maxSize: new Int32Array(3).fill(1) });

@@ -41,14 +41,18 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 
   test('reads each step policy with the alarm that drives it', () => {
     const steps = fleet.policies.filter((p) => p.kind === 'step');
-    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, 10, 15].sort());
-    expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')).toMatchObject({ alarm: { treatMissingData: 'breaching' } });
+    expect(steps.map((p) => p.kind === 'step' && p.alarm.evaluationPeriods).sort()).toEqual([1, service.scaling.scaleToZeroAfterIdle.toMinutes()].sort());
+    expect(steps.find((p) => p.kind === 'step' && p.adjustmentType === 'ExactCapacity')?.alarm.queries.find((q) => q.returnData)?.expression).toMatch(/FILL\(sent, 0\)/);
+  });
+
+  test('reads the utilization scale-in as a simple policy with its cooldown', () => {
+    expect(fleet.policies.find((p) => p.kind === 'simple')).toMatchObject({ adjustment: -1, cooldownSeconds: 120, alarm: { comparisonOperator: 'LessThanThreshold' } });
   });
 
   test('reads the idle scale-in alarm on the utilization of what the fleet computes on (dev: CPU types, EC2\'s CPUUtilization)', () => {
-    const scaleIn = fleet.policies.find((p) => p.kind === 'step' && p.alarm.evaluationPeriods === 10);
+    const scaleIn = fleet.policies.find((p) => p.kind === 'simple');
     const signal = `${fleetProcessorOf(service.fleet.instanceTypes)}Utilization`;
-    expect(scaleIn && scaleIn.kind === 'step' && scaleIn.alarm.queries.filter((q) => q.signal !== undefined).map((q) => q.signal).sort())
+    expect(scaleIn && scaleIn.kind === 'simple' && scaleIn.alarm.queries.filter((q) => q.signal !== undefined).map((q) => q.signal).sort())
       .toEqual(['inService', signal].sort());
   });
 
@@ -62,7 +66,7 @@ describe('fleetFromTemplates on the synthesized dev stage', () => {
 describe("the seed's step policy, read from QueueScaling's one definition (mode 'step')", () => {
   const [stepDev] = foresightEnvironments('step', [dev]);
   const seeded = fleetFromTemplates(synthStage(stepDev).stage.synth().stacks);
-  const simple = seeded.policies.find((p) => p.kind === 'simple');
+  const simple = seeded.policies.find((p) => p.kind === 'simple' && p.adjustment > 0);
 
   test('a simple policy adds 2 instances with a 300 s cooldown', () => {
     expect(simple).toMatchObject({ adjustmentType: 'ChangeInCapacity', adjustment: 2, cooldownSeconds: 300 });

@@ -2,11 +2,13 @@ import { WaitChartRun, renderWaitChart } from '../../lib/foresight/wait-chart';
 import { ENVIRONMENTS } from '../../lib/config';
 import { SvgNode, findAll, findOne, hasClass, parseSvg, pathPoints, tickLabels, tickYs, withAttribute } from '../helpers/svg';
 
-/** Jobs by status (2 completed, 3 lost) and wait. */
+/** Jobs by status (2 completed, 3 lost) and wait, all in the measured minutes. */
 const trace = (jobs: [status: number, wait: number][]) => ({
   jobStatus: Uint8Array.from(jobs.map(([s]) => s)),
   waitSeconds: Float64Array.from(jobs.map(([, w]) => w)),
   arrivedAwake: new Uint8Array(jobs.length).fill(1),
+  workload: { name: 'test', arrivalSeconds: new Float64Array(jobs.length), jobSeconds: new Float64Array(jobs.length).fill(10) },
+  measureFromMinute: 0,
 });
 
 const run: WaitChartRun = {

@@ -92,9 +92,12 @@ describe.each(ENVIRONMENTS.map((c) => c.name))('%s AiInference stack', (env) => 
     });
   });
 
-  test('needs no context lookup: the AMI is an SSM parameter resolved at deploy', () => {
+  test('needs no context lookup: the Deep Learning AMI is an SSM parameter, resolved at deploy, or by Image Builder for a baked image', () => {
     expect(synthesized[env].stage.synth().manifest.missing).toBeUndefined();
-    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(1);
+    const baked = inferenceServicesOf(config).filter(([, service]) => service.fleet.bakedImage !== undefined).length;
+    const resolvedAtDeploy = inferenceServicesOf(config).length - baked;
+    expect(Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toHaveLength(resolvedAtDeploy > 0 ? 1 : 0);
+    template.resourcePropertiesCountIs('AWS::ImageBuilder::ImageRecipe', { ParentImage: Match.stringLikeRegexp('^ssm:') }, baked);
   });
 
   test('no Lambda function or custom resource', () => {
@@ -165,8 +168,13 @@ describe.each(services)('%s service %s', (env, service) => {
     expect(userData).toContain(`PROCESSOR='${fleet.processor}'`);
     // The build's tag: a Deep Learning Container's per processor, a registry image's own.
     expect(userData).toContain(`:${settings.model.image?.buildFor(fleet.processor)?.split(':').pop()}'`);
-    const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
-    expect(amis).toContain(fleetAmiParameter(fleet.processor));
+    // A baked image is built by Image Builder from the processor's AMI; otherwise the fleet resolves it at deploy.
+    if (settings.fleet.bakedImage) {
+      template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: `ssm:${fleetAmiParameter(fleet.processor)}` });
+    } else {
+      const amis = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).map((p) => p.Default);
+      expect(amis).toContain(fleetAmiParameter(fleet.processor));
+    }
   });
 
   test('the launch template boots the instance runtime: both assets downloaded, the boot script run', () => {

@@ -266,6 +266,18 @@ export class GpuFleet extends Construct implements iam.IGrantable, ec2.IConnecta
     return autoScalingGroupMetric(this.autoScalingGroup.autoScalingGroupName, metricName, props);
   }
 
+  /** The group's desired capacity (the group metric; collected every minute). */
+  public metricDesiredCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupDesiredCapacity',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
   /** An alarm action that notifies the fleet's topic. */
   public notifyAction(): cloudwatch.IAlarmAction {
     return new cwActions.SnsAction(this.notificationTopic);

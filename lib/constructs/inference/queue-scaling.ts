@@ -269,6 +269,23 @@ export class QueueScaling extends Construct {
     this.alarms.push(alarm);
   }
 
+  /**
+   * The scale-in to 0 once the fleet has been idle for scaleToZeroAfterIdle: each one-minute
+   * datapoint is idle when an instance is InService (or booting) and no job arrived, waited or
+   * ran in that minute. That rule, chosen by simulation (docs/foresight.md, the idle window), keeps the fleet from
+   * flapping and from undoing capacity started ahead of the load:
+   * - jobs sent (NumberOfMessagesSent, Sum) count: a job that arrives and finishes between two
+   *   of SQS's one-minute samples of the queue leaves no trace in them, so a trickle of short
+   *   jobs would otherwise look idle and the fleet would sleep and wake through it;
+   * - a minute with no instance InService and none wanted (desired 0) is not idle: the count
+   *   starts when capacity does, so an instance predictive scaling or a warm-up window starts
+   *   before the jobs come gets the whole idle window (an alarm left in ALARM repeats its
+   *   action every minute, and would take it back at once);
+   * - while an instance is InService the queue is active (its agents poll it), so missing SQS
+   *   data is a queue coming back from inactivity, whose metrics are up to 15 minutes late
+   *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-monitoring-using-cloudwatch.html):
+   *   not idle. With nothing InService, an idle queue publishes nothing: idle.
+   */
   private addScaleToZero(): void {
     const action = new autoscaling.StepScalingAction(this, 'ScaleToZero', {
       autoScalingGroup: this.props.fleet.autoScalingGroup,
@@ -276,21 +293,26 @@ export class QueueScaling extends Construct {
     });
     action.addAdjustment({ adjustment: 0, upperBound: 0 });
     const minutes = this.props.scaleToZeroAfterIdle.toMinutes();
+    const activity = 'FILL(visible, DEFAULT) + FILL(inFlight, 0) + FILL(sent, 0)';
     const alarm = new cloudwatch.Alarm(this, 'QueueIdle', {
-      alarmDescription: `No job visible or in flight for ${minutes} minutes: scale in to 0`,
+      alarmDescription: `No job sent, visible or in flight for ${minutes} minutes with an instance up: scale in to 0`,
       metric: new cloudwatch.MathExpression({
-        expression: 'FILL(visible, 0) + FILL(inFlight, 0)',
+        expression: `IF(FILL(desired, 0) == 0 AND FILL(inService, 0) == 0, 1, IF(FILL(inService, 0) > 0, ${activity.replace('DEFAULT', '1')}, ${activity.replace('DEFAULT', '0')}))`,
         usingMetrics: {
           visible: this.metricVisible('Maximum'),
           inFlight: this.props.queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+          sent: this.metricJobsSent(),
+          inService: this.props.fleet.metricInServiceInstances({ statistic: 'Maximum' }),
+          desired: this.props.fleet.metricDesiredCapacity({ statistic: 'Maximum' }),
         },
+        label: 'Jobs sent, waiting or running while the fleet is up',
         period: Duration.minutes(1),
       }),
       threshold: 0,
       evaluationPeriods: minutes,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-      // An idle queue stops publishing metrics after a while: no data means no jobs.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // Every metric is filled: a missing datapoint cannot occur; were it to, it would not be idle.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
     this.alarms.push(alarm);

@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { Defaults, withDefaults } from '../../defaults';
 import { FLEET_PROCESSOR_LABELS } from '../../gpu/fleet-processor';
@@ -28,10 +27,17 @@ export interface UtilizationScaleInSettings {
    */
   readonly period?: Duration;
   /**
-   * Instances removed each minute the alarm stays in ALARM.
+   * Instances removed each time the alarm acts.
    * @default 1
    */
   readonly scaleInBy?: number;
+  /**
+   * Time after a scaling activity of the group before the alarm removes again: long enough for
+   * the smaller fleet to show in the metrics (one period plus CloudWatch's delay), so one alarm
+   * does not remove the instances the metric has not yet seen go (whole seconds).
+   * @default Duration.minutes(2)
+   */
+  readonly cooldown?: Duration;
 }
 
 /** The defaults of {@link UtilizationScaleInSettings}. */
@@ -40,6 +46,7 @@ export const UTILIZATION_SCALE_IN_DEFAULTS: Defaults<UtilizationScaleInSettings>
   evaluationPeriods: 10,
   period: Duration.minutes(1),
   scaleInBy: 1,
+  cooldown: Duration.minutes(2),
 };
 
 /** Props of {@link UtilizationScaleIn}. */
@@ -57,6 +64,8 @@ export function utilizationScaleInSettingsProblems(settings: UtilizationScaleInS
     checkWholeNumberAtLeast('scaleInBy', settings.scaleInBy, 1),
     checkDurationBetween('period', settings.period, Duration.minutes(1), Duration.days(1)),
     checkWholeDuration('period', settings.period, 'minutes'),
+    checkDurationBetween('cooldown', settings.cooldown, Duration.seconds(0), Duration.hours(1)),
+    checkWholeDuration('cooldown', settings.cooldown, 'seconds'),
     // CloudWatch: evaluation periods x period may span at most one day.
     Number.isInteger(evaluationPeriods) && evaluationPeriods * period.toSeconds({ integral: false }) > 86_400
       ? `evaluationPeriods x period (${evaluationPeriods} x ${period.toHumanString()}) must be at most 1 day (CloudWatch's limit): use fewer or shorter periods`
@@ -71,9 +80,18 @@ export function utilizationScaleInSettingsProblems(settings: UtilizationScaleInS
  * (AWS/EC2, see cpuUtilizationMetric), since a CPU instance has no GPU to measure. The queue's
  * backlog cannot say this (a fleet that keeps up has a backlog near 0 at any size), so the
  * backlog target tracking only scales out and this alarm trims the fleet. It never removes the
- * last InService instance: the queue scaling's idle alarm takes the fleet to 0 once no job is
- * visible or in flight, so a trickle of jobs keeps one warm instance. No data (no instances)
+ * last InService instance: the queue scaling's idle alarm takes the fleet to 0 once no job has been
+ * sent, visible or in flight for scaleToZeroAfterIdle, so a trickle of jobs keeps one warm instance. No data (no instances)
  * never fires it. The group's MinSize still applies.
+ *
+ * The action is a simple scaling policy with a cooldown, not a step policy: an alarm with an
+ * Auto Scaling action invokes it every minute it stays in ALARM
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), and
+ * the metric sees a removal a period and CloudWatch's delay later, so a step policy removes
+ * one instance more than the alarm saw, the last one included (the simulator shows it, and the
+ * fleet then wakes again for the next job). Simple scaling waits `cooldown` after each scaling
+ * activity (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html).
+ * An L1 policy: aws-cdk-lib's L2 has no simple scaling.
  */
 export class UtilizationScaleIn extends Construct {
   /** The low-utilization alarm. */
@@ -82,15 +100,17 @@ export class UtilizationScaleIn extends Construct {
   constructor(scope: Construct, id: string, props: UtilizationScaleInProps) {
     super(scope, id);
     throwIfProblems(...utilizationScaleInSettingsProblems(props));
-    const { thresholdPercent, scaleInBy, period, evaluationPeriods } = withDefaults(props, UTILIZATION_SCALE_IN_DEFAULTS);
+    const { thresholdPercent, scaleInBy, period, evaluationPeriods, cooldown } = withDefaults(props, UTILIZATION_SCALE_IN_DEFAULTS);
     const label = FLEET_PROCESSOR_LABELS[props.fleet.processor];
-    const action = new autoscaling.StepScalingAction(this, 'ScaleIn', {
-      autoScalingGroup: props.fleet.autoScalingGroup,
-      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    const policy = new autoscaling.CfnScalingPolicy(this, 'ScaleIn', {
+      autoScalingGroupName: props.fleet.autoScalingGroup.autoScalingGroupName,
+      policyType: 'SimpleScaling',
+      adjustmentType: 'ChangeInCapacity',
+      scalingAdjustment: -scaleInBy,
+      cooldown: String(cooldown.toSeconds()),
     });
-    action.addAdjustment({ adjustment: -scaleInBy, upperBound: 0 });
     const alarm = new cloudwatch.Alarm(this, 'LowUtilization', {
-      alarmDescription: `${label} utilization of a fleet of more than one instance is below ${thresholdPercent} %: remove ${scaleInBy} instance(s)`,
+      alarmDescription: `${label} utilization of a fleet of more than one instance is below ${thresholdPercent} %: remove ${scaleInBy} instance(s), then wait ${cooldown.toHumanString()}`,
       // A single instance reads as 100 %: the last one leaves with the queue's idle alarm.
       metric: new cloudwatch.MathExpression({
         expression: 'IF(FILL(inService, 0) > 1, utilization, 100)',
@@ -106,7 +126,7 @@ export class UtilizationScaleIn extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new cwActions.AutoScalingAction(action));
+    alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
     this.alarm = alarm;
   }
 }

@@ -91,18 +91,31 @@ describe('QueueScaling, backlogPerInstance mode (default)', () => {
     });
   });
 
-  test('scales in to 0 after the queue stays empty for the idle time', () => {
+  test('scales in to 0 after the idle time with the fleet up: no job sent, visible or in flight', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'StepScaling',
       AdjustmentType: 'ExactCapacity',
       StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: 0 }],
     });
+    const metric = (id: string, namespace: string, name: string, stat: string) =>
+      Match.objectLike({ Id: id, MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: namespace, MetricName: name }), Stat: stat, Period: 60 }) });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ComparisonOperator: 'LessThanOrEqualToThreshold',
       Threshold: 0,
       EvaluationPeriods: 15,
-      TreatMissingData: 'breaching',
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(visible, 0) + FILL(inFlight, 0)' })]),
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'IF(FILL(desired, 0) == 0 AND FILL(inService, 0) == 0, 1, IF(FILL(inService, 0) > 0, '
+            + 'FILL(visible, 1) + FILL(inFlight, 0) + FILL(sent, 0), FILL(visible, 0) + FILL(inFlight, 0) + FILL(sent, 0)))',
+          ReturnData: true,
+        }),
+        metric('visible', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum'),
+        metric('inFlight', 'AWS/SQS', 'ApproximateNumberOfMessagesNotVisible', 'Maximum'),
+        metric('sent', 'AWS/SQS', 'NumberOfMessagesSent', 'Sum'),
+        metric('inService', 'AWS/AutoScaling', 'GroupInServiceInstances', 'Maximum'),
+        metric('desired', 'AWS/AutoScaling', 'GroupDesiredCapacity', 'Maximum'),
+      ]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('ScalingScaleToZero') }],
     });
   });

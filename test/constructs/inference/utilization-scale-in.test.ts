@@ -49,19 +49,28 @@ describe('UtilizationScaleIn of a GPU fleet', () => {
     });
   });
 
-  test('the alarm removes one instance', () => {
+  test('the alarm removes one instance, then waits 2 minutes for the metric to see it go', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      PolicyType: 'StepScaling',
+      PolicyType: 'SimpleScaling',
       AdjustmentType: 'ChangeInCapacity',
-      StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }],
+      ScalingAdjustment: -1,
+      Cooldown: '120',
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('GpuScaleIn') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('GpuScaleIn'), 'Arn'] }] });
   });
 
-  test('takes its threshold, periods, period and step from props', () => {
-    const custom = scaleIn({ thresholdPercent: 25, evaluationPeriods: 3, period: Duration.minutes(5), scaleInBy: 2 });
+  test('takes its threshold, periods, period, step and cooldown from props', () => {
+    const custom = scaleIn({ thresholdPercent: 25, evaluationPeriods: 3, period: Duration.minutes(5), scaleInBy: 2, cooldown: Duration.minutes(10) });
     custom.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([utilization(300)]), EvaluationPeriods: 3, Threshold: 25 });
-    custom.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -2 }] });
+    custom.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { ScalingAdjustment: -2, Cooldown: '600' });
+  });
+
+  test('rejects a cooldown above an hour', () => {
+    expect(() => scaleIn({ cooldown: Duration.hours(2) })).toThrow(/cooldown \(2 hours\) must be between 0 seconds and 1 hour/);
+  });
+
+  test('rejects a cooldown of fractional seconds', () => {
+    expect(() => scaleIn({ cooldown: Duration.millis(1500) })).toThrow(/cooldown \(1 second 500 millis\) must be a whole number of seconds/);
   });
 
   test('rejects a threshold above 100 %', () => {
@@ -98,7 +107,7 @@ describe('UtilizationScaleIn of a CPU fleet', () => {
 
   test('alarms on EC2\'s CPUUtilization of the group below 40 % for 10 one-minute periods, never the last instance', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: 'CPU utilization of a fleet of more than one instance is below 40 %: remove 1 instance(s)',
+      AlarmDescription: 'CPU utilization of a fleet of more than one instance is below 40 %: remove 1 instance(s), then wait 2 minutes',
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF(FILL(inService, 0) > 1, utilization, 100)', ReturnData: true }),
         Match.objectLike({
