@@ -41,8 +41,6 @@ export const compliance: ComplianceConfig = {
     'CT.S3.PR.9': { owner: OWNER, reviewBy: '2027-06-30' },
     'CT.S3.PR.10': { owner: OWNER, reviewBy: '2027-06-30' },
     // Nitro lists that predate g6: sooner, a newer validator may list it and make these stale.
-    'CT.AUTOSCALING.PR.10': { owner: OWNER, reviewBy: '2027-03-31' },
-    'CT.AUTOSCALING.PR.11': { owner: OWNER, reviewBy: '2027-03-31' },
     'CT.EC2.PR.18': { owner: OWNER, reviewBy: '2027-03-31' },
     'CT.EC2.PR.20': { owner: OWNER, reviewBy: '2027-03-31' },
   },
