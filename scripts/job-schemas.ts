@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOB_ENVELOPE_SCHEMA } from '../lib/runtime/inference/job-envelope';
 import { JOB_NOTIFICATION_SCHEMA } from '../lib/runtime/inference/job-notification';
+import { EXIT_OK, runMain } from './cli';
 
 /** The published schema files, by path from the repository root, with their content. */
 export function jobSchemaFiles(): Record<string, string> {
@@ -19,9 +20,20 @@ export function jobSchemaFiles(): Record<string, string> {
   };
 }
 
-if (require.main === module) {
+/** The command line: its name, usage and flags. */
+export const SCHEMAS_COMMAND_LINE = {
+  name: 'schemas',
+  usage: 'usage: npm run schemas\n  Rewrites schemas/*.schema.json, the job contract\'s published JSON Schemas, from the schemas the agent validates with.',
+  options: {},
+} as const;
+
+/** The command; returns the exit code. */
+export function writeJobSchemas(): number {
   for (const [path, content] of Object.entries(jobSchemaFiles())) {
     writeFileSync(join(__dirname, '..', path), content);
     console.log(`wrote ${path}`);
   }
+  return EXIT_OK;
 }
+
+if (require.main === module) runMain(SCHEMAS_COMMAND_LINE, writeJobSchemas);

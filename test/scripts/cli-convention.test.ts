@@ -5,6 +5,7 @@ import { DOCS_EXEMPTIONS_COMMAND_LINE, writeExemptionsDoc } from '../../scripts/
 import { COST_COMMAND_LINE, cost } from '../../scripts/cost';
 import { ENVIRONMENTS_COMMAND_LINE, printEnvironments } from '../../scripts/environments';
 import { DOCS_COST_COMMAND_LINE, writeCostToTry } from '../../scripts/foresight/cost-to-try';
+import { SCHEMAS_COMMAND_LINE, writeJobSchemas } from '../../scripts/job-schemas';
 import { DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs } from '../../scripts/foresight/foresight-tables';
 import { MODEL_PACKAGE_REFRESH_COMMAND_LINE, printRefreshArguments } from '../../scripts/model-package-refresh';
 import { DOCS_NAG_COMMAND_LINE, writeAcknowledgementsDoc } from '../../scripts/nag-acknowledgements';
@@ -28,6 +29,7 @@ const SCRIPTS: Script[] = [
   ['docs:foresight', DOCS_FORESIGHT_COMMAND_LINE, writeForesightDocs],
   ['docs:quotas', DOCS_QUOTAS_COMMAND_LINE, writeQuotaTable],
   ['docs:cost', DOCS_COST_COMMAND_LINE, writeCostToTry],
+  ['schemas', SCHEMAS_COMMAND_LINE, writeJobSchemas],
   ['environments', ENVIRONMENTS_COMMAND_LINE, printEnvironments],
   ['model-package-refresh', MODEL_PACKAGE_REFRESH_COMMAND_LINE, (args) => printRefreshArguments(args as Parameters<typeof printRefreshArguments>[0])],
 ];
