@@ -3,6 +3,7 @@ import { element, stepPath, svgDocument, text } from '../charts/svg';
 import { linearScale, niceTicks } from '../charts/ticks';
 import { PolicyFigures } from './figures';
 import { FleetModel } from './fleet-model';
+import type { ForesightRun } from './foresight-run';
 import { LocalClock } from './local-time';
 import { SimulationTrace } from './simulator';
 import { localTimeTicks, timeAxisTitle } from './time-axis';
@@ -15,18 +16,8 @@ export interface CapacityChartPolicy {
   readonly figures: Pick<PolicyFigures, 'p95WaitSeconds' | 'gpuHours' | 'instanceHours' | 'timesLimit' | 'oracleGpuHoursLowerBound' | 'costUsd'>;
 }
 
-/** What the chart draws of a run (a ForesightRun is one). */
-export interface CapacityChartRun {
-  readonly env: string;
-  readonly service: string;
-  readonly workload: string;
-  /** IANA time zone of the run's clock: the time axis is in it. */
-  readonly timeZone: string;
-  /** Epoch seconds of the first simulated minute. */
-  readonly startEpochSeconds: number;
-  readonly acceptableLatencySeconds: number;
-  readonly policies: Readonly<Record<string, CapacityChartPolicy>>;
-}
+/** What the chart draws of a run: a ForesightRun, each policy with what the chart reads of it. */
+export type CapacityChartRun = Omit<ForesightRun, 'policies'> & { readonly policies: Readonly<Record<string, CapacityChartPolicy>> };
 
 const WIDTH = 960;
 const PLOT = { left: 72, right: 72, height: 180 };

@@ -12,7 +12,7 @@ const run = (script: string, ...args: string[]) =>
 
 describe.each([
   ['simulate.ts', ['--days', '0'], /--days \(0\) must be a whole number from 1 to 31/, /--all/],
-  ['cost.ts', ['--env', 'nowhere'], /--env \(nowhere\) must be one of dev, staging, prod/, /--diff/],
+  ['cost.ts', ['--env', 'nowhere'], new RegExp(`--env \\(nowhere\\) must be one of ${ENVIRONMENTS.map((e) => e.name).join(', ')}`), /--diff/],
 ] as const)(
   'npm run %s',
   (script, badArgs, message, ownFlag) => {
